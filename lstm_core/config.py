@@ -1,0 +1,327 @@
+"""One validated description of a training run, and the six tutorial presets.
+
+Everything the engine does starts from an :class:`LSTMConfig`. It is validated once,
+when it is made, so the rest of the code can trust it::
+
+    >>> from lstm_core.config import LSTMConfig, preset
+    >>> cfg = preset("timestep-window")
+    >>> cfg.window, cfg.units, cfg.epochs
+    (3, 32, 500)
+    >>> cfg.replace(units=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: units=0 is not allowed: it must be a whole number from 1 to 256.
+
+``replace`` returns a new config and validates it again, so a config can never be
+half-valid.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from typing import Any
+
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+FRAMINGS = (
+    "naive",
+    "feature-window",
+    "timestep-window",
+    "whole-batch",
+    "stateful",
+    "variable-length",
+)
+ENCODINGS = ("scaled", "onehot")
+PADDINGS = ("zeros", "mask")
+
+# Limits that keep one user from occupying a shared server (issue: "never falls over").
+# The work budget counts what the LSTM cell actually computes: epochs x samples x time steps.
+# The tutorial's largest run (variable-length: 500 x 1000 x 5) is 2.5 million.
+MAX_WORK = int(os.environ.get("LSTM_LAB_MAX_WORK", 3_000_000))
+MAX_SEQUENCE_CHARS = int(os.environ.get("LSTM_LAB_MAX_SEQUENCE", 2_000))
+MAX_VOCAB = 64
+MAX_UNITS = 256
+MAX_EPOCHS = 20_000
+MAX_WINDOW = 64
+MAX_BATCH = 1_024
+MAX_SAMPLES = 5_000
+MAX_SEED = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class LSTMConfig:
+    """Everything that defines one training run.
+
+    Example: the tutorial's stateful framing, but on a repeating pattern::
+
+        LSTMConfig(framing="stateful", sequence="ABAB" * 6, units=16, epochs=300,
+                   shuffle=False, stateful=True)
+    """
+
+    framing: str = "naive"  # which of the six tutorial framings builds the data (see framings.py)
+    sequence: str = ALPHABET  # the training text; its sorted unique characters are the vocabulary
+    window: int = 1  # letters in one sample: 1 (naive), 3 (windows), or max length (variable-length)
+    units: int = 32  # LSTM memory units: the size of the hidden state h and the cell state c
+    epochs: int = 500  # passes over all samples
+    batch_size: int = 1  # samples per weight update; also rows of carried state when stateful
+    learning_rate: float = 0.001  # Adam's step size (Keras's default)
+    shuffle: bool = True  # reshuffle sample order every epoch, as model.fit does by default
+    stateful: bool = False  # carry h and c from batch to batch; reset only at each epoch's end
+    encoding: str = "scaled"  # "scaled": letter index / vocabulary size (tutorial); "onehot"
+    padding: str = "zeros"  # variable-length only: "zeros" (tutorial, same as "A") or "mask"
+    num_samples: int = 1000  # variable-length only: how many random runs to draw
+    seed: int = 7  # one seed for weights, sample order and drawn runs: same seed, same result
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+    # -- conveniences -------------------------------------------------------------------
+    @property
+    def vocab(self) -> str:
+        """The sorted unique characters of the sequence, e.g. ``"AB"`` for ``"ABAB"``."""
+        return "".join(sorted(set(self.sequence)))
+
+    @property
+    def time_steps(self) -> int:
+        """Time steps of one sample: 1 for feature-window (letters become features)."""
+        return 1 if self.framing == "feature-window" else self.window
+
+    @property
+    def features(self) -> int:
+        """Numbers fed at each time step."""
+        per_letter = len(self.vocab) if self.encoding == "onehot" else 1
+        return per_letter * (self.window if self.framing == "feature-window" else 1)
+
+    @property
+    def num_examples(self) -> int:
+        """How many samples the framing produces (validated to be at least 1)."""
+        if self.framing == "variable-length":
+            return self.num_samples
+        return len(self.sequence) - self.window
+
+    @property
+    def work(self) -> int:
+        """Training cost in LSTM cell steps: epochs x samples x time steps."""
+        return self.epochs * self.num_examples * self.time_steps
+
+    def replace(self, **changes: Any) -> "LSTMConfig":
+        """A copy with some fields changed, validated again."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> "LSTMConfig":
+        """Build from loosely typed values (URL parameters, JSON, CLI), converting types.
+
+        Unknown keys are ignored; a value that cannot be converted raises ``ValueError``
+        naming the field, e.g. ``from_dict({"units": "many"})``.
+        """
+        kwargs: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            if f.name not in values or values[f.name] is None:
+                continue
+            kwargs[f.name] = _convert(f.name, f.type, values[f.name])
+        return cls(**kwargs)
+
+
+def _convert(name: str, type_name: Any, raw: Any) -> Any:
+    kind = str(type_name)
+    try:
+        if kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise ValueError
+        if kind == "int":
+            if isinstance(raw, bool):
+                raise ValueError
+            if isinstance(raw, float):
+                if not raw.is_integer():
+                    raise ValueError
+                return int(raw)
+            return int(str(raw).strip())
+        if kind == "float":
+            return float(str(raw).strip())
+        return str(raw)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name}={raw!r} is not allowed: expected a {kind} value.") from None
+
+
+def _fail(name: str, value: Any, allowed: str) -> None:
+    raise ValueError(f"{name}={value!r} is not allowed: {allowed}.")
+
+
+def _check_int(name: str, value: Any, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        _fail(name, value, f"it must be a whole number from {low} to {high:,}")
+
+
+def _validate(c: LSTMConfig) -> None:
+    if c.framing not in FRAMINGS:
+        _fail("framing", c.framing, "choose one of " + ", ".join(FRAMINGS))
+    if not isinstance(c.sequence, str):
+        _fail("sequence", c.sequence, "it must be text")
+    if len(c.sequence) > MAX_SEQUENCE_CHARS:
+        raise ValueError(
+            f"sequence of {len(c.sequence):,} characters is not allowed: the limit is "
+            f"{MAX_SEQUENCE_CHARS:,} characters; use a shorter text."
+        )
+    if c.sequence.strip() == "" or len(c.sequence) < 2:
+        _fail("sequence", _short(c.sequence), "it needs at least 2 characters, not only spaces")
+    if not c.sequence.isprintable():
+        _fail("sequence", _short(c.sequence), "use printable characters only (no tabs or newlines)")
+    vocab = "".join(sorted(set(c.sequence)))
+    if len(vocab) < 2:
+        _fail("sequence", _short(c.sequence), "it needs at least 2 different characters to predict")
+    if len(vocab) > MAX_VOCAB:
+        _fail("sequence", _short(c.sequence), f"it may use at most {MAX_VOCAB} different characters")
+    _check_int("units", c.units, 1, MAX_UNITS)
+    _check_int("epochs", c.epochs, 1, MAX_EPOCHS)
+    _check_int("batch_size", c.batch_size, 1, MAX_BATCH)
+    _check_int("window", c.window, 1, MAX_WINDOW)
+    _check_int("num_samples", c.num_samples, 1, MAX_SAMPLES)
+    _check_int("seed", c.seed, 0, MAX_SEED)
+    if isinstance(c.learning_rate, bool) or not isinstance(c.learning_rate, (int, float)):
+        _fail("learning_rate", c.learning_rate, "it must be a number between 0.00001 and 1")
+    if not 1e-5 <= float(c.learning_rate) <= 1.0:
+        _fail("learning_rate", c.learning_rate, "it must be a number between 0.00001 and 1")
+    for flag in ("shuffle", "stateful"):
+        if not isinstance(getattr(c, flag), bool):
+            _fail(flag, getattr(c, flag), "it must be true or false")
+    if c.encoding not in ENCODINGS:
+        _fail("encoding", c.encoding, "choose one of " + ", ".join(ENCODINGS))
+    if c.padding not in PADDINGS:
+        _fail("padding", c.padding, "choose one of " + ", ".join(PADDINGS))
+    if c.framing != "variable-length" and c.window >= len(c.sequence):
+        _fail(
+            "window",
+            c.window,
+            f"it must be shorter than the sequence ({len(c.sequence)} characters), "
+            "so that at least one sample has a next letter to predict",
+        )
+    if c.framing == "variable-length" and c.window > len(c.sequence) - 1:
+        _fail("window", c.window, f"the maximum length must be at most {len(c.sequence) - 1}")
+    if c.framing == "naive" and c.window != 1:
+        _fail("window", c.window, "the naive framing feeds exactly 1 letter; use timestep-window for more")
+    n = c.num_examples
+    if c.stateful and n % c.batch_size != 0:
+        divisors = [d for d in range(1, n + 1) if n % d == 0]
+        _fail(
+            "batch_size",
+            c.batch_size,
+            f"a stateful LSTM needs a batch size that divides the {n} samples exactly "
+            f"(carried state row i must always meet sample i); try one of {divisors[:12]}",
+        )
+    if c.batch_size > n:
+        _fail("batch_size", c.batch_size, f"it must be at most the number of samples ({n})")
+    if c.work > MAX_WORK:
+        raise ValueError(
+            f"epochs={c.epochs} is too much work for a shared server: {c.epochs:,} epochs x "
+            f"{n:,} samples x {c.time_steps} time steps = {c.work:,} LSTM steps, limit "
+            f"{MAX_WORK:,}. Lower epochs (at most {max(1, MAX_WORK // (n * c.time_steps)):,} here), "
+            "the window, or the number of samples."
+        )
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A tutorial framing with its settings and what the tutorial reported."""
+
+    name: str
+    title: str
+    config: LSTMConfig
+    tutorial_accuracy: float  # percent, as printed by the tutorial
+    feeds: str  # what one sample gives the network, in words
+    lesson: str  # what the framing teaches
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset(
+            "naive",
+            "Naive: one letter in, one out",
+            LSTMConfig(framing="naive", window=1, units=32, epochs=500, batch_size=1),
+            84.00,
+            "one letter, one time step; state reset after every sample",
+            "No context: the LSTM is used like a plain feed-forward net, and some letters stay wrong.",
+        ),
+        Preset(
+            "feature-window",
+            "Three letters as three features",
+            LSTMConfig(framing="feature-window", window=3, units=32, epochs=500, batch_size=1),
+            86.96,
+            "three letters side by side as 3 features of a single time step",
+            "More context, but not as a sequence: the LSTM sees no time, and it barely helps.",
+        ),
+        Preset(
+            "timestep-window",
+            "Three letters as three time steps",
+            LSTMConfig(framing="timestep-window", window=3, units=32, epochs=500, batch_size=1),
+            100.00,
+            "three letters one after another: 3 time steps of 1 feature",
+            "Context as time steps is what an LSTM is built for: it learns every window.",
+        ),
+        Preset(
+            "whole-batch",
+            "All samples in one batch",
+            LSTMConfig(
+                framing="whole-batch", window=1, units=16, epochs=5000, batch_size=25, shuffle=False
+            ),
+            100.00,
+            "one letter per sample, all 25 samples in one batch, in order",
+            "The tutorial credits state flowing inside the batch; Keras does not do that. "
+            "The 100% comes from 5000 epochs.",
+        ),
+        Preset(
+            "stateful",
+            "Stateful: state carried across samples",
+            LSTMConfig(
+                framing="stateful",
+                window=1,
+                units=16,
+                epochs=300,
+                batch_size=1,
+                shuffle=False,
+                stateful=True,
+            ),
+            100.00,
+            "one letter per sample, in order, state carried to the next sample, reset each epoch",
+            "The network learns the whole alphabet as one sequence, so a cold start from K says B.",
+        ),
+        Preset(
+            "variable-length",
+            "Variable-length runs, zero-padded",
+            LSTMConfig(
+                framing="variable-length", window=5, units=32, epochs=500, batch_size=1, num_samples=1000
+            ),
+            98.90,
+            "a random run of 1 to 5 letters, zero-padded in front to 5 time steps",
+            "A stateless model that answers any short run; its padding looks exactly like 'A'.",
+        ),
+    )
+}
+
+
+def preset(name: str) -> LSTMConfig:
+    """The tutorial's settings for a framing, e.g. ``preset("stateful").epochs == 300``."""
+    if name not in PRESETS:
+        _fail("framing", name, "choose one of " + ", ".join(FRAMINGS))
+    return PRESETS[name].config
+
+
+def get_default_config() -> LSTMConfig:
+    """The configuration the app and CLI start from: the tutorial's first framing."""
+    return preset("naive")

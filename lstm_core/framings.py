@@ -1,0 +1,152 @@
+"""The six tutorial framings behind one interface: ``make_dataset(config) -> Dataset``.
+
+A framing decides how a text becomes the ``[samples, time steps, features]`` tensor an
+LSTM reads. The alphabet with a window of 3 gives 23 samples either way, but::
+
+    >>> from lstm_core.config import preset
+    >>> make_dataset(preset("feature-window")).X.shape    # 3 letters side by side
+    (23, 1, 3)
+    >>> make_dataset(preset("timestep-window")).X.shape   # 3 letters one after another
+    (23, 3, 1)
+    >>> ds = make_dataset(preset("naive"))
+    >>> ds.inputs[:2], ds.targets[:2], float(ds.X[1, 0, 0])   # "B" is 1/26
+    (['A', 'B'], ['B', 'C'], 0.038461539894342422)
+
+Encodings: "scaled" feeds ``index / vocabulary size`` (the tutorial's choice: "A" is 0.0),
+"onehot" feeds a vector with a 1 at the letter's index. Padding (variable-length only):
+"zeros" puts 0.0 in front, the tutorial's choice, which is exactly what "A" looks like;
+"mask" puts ``PAD_VALUE`` there and a mask tells the LSTM to skip those steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import LSTMConfig
+
+PAD_VALUE = -1.0  # what a masked (skipped) time step holds; Keras's Masking(mask_value=-1.0) matches it
+PAD_LETTER = "·"  # how padding is shown in letter tables
+
+
+@dataclass
+class Dataset:
+    """What a framing produces. Shapes: X (samples, time steps, features), y (samples, vocab)."""
+
+    config: LSTMConfig
+    X: np.ndarray  # (n, t, f) float32: what the LSTM reads
+    y: np.ndarray  # (n, v) float32: one-hot next letter
+    mask: np.ndarray  # (n, t) bool: True where a time step holds a real letter
+    inputs: list[str]  # the letters of each sample, without padding, e.g. "ABC"
+    targets: list[str]  # the letter each sample should predict
+    target_ids: np.ndarray  # (n,) int: index of the target in the vocabulary
+    vocab: str  # sorted unique characters; a letter's class is its index here
+
+    @property
+    def axes(self) -> dict[str, str]:
+        """What each axis of X means, in words, for the data view."""
+        c = self.config
+        n, t, f = self.X.shape
+        if c.framing == "feature-window":
+            feat = f"{f} numbers: the {c.window} letters of the window side by side"
+        elif c.encoding == "onehot":
+            feat = f"{f} numbers: one-hot code of the letter ({len(self.vocab)} letters)"
+        else:
+            feat = f"1 number: letter index / {len(self.vocab)}"
+        steps = (
+            "1 time step: everything arrives at once"
+            if t == 1
+            else f"{t} time steps: letters one after another"
+            + (" (shorter runs padded in front)" if c.framing == "variable-length" else "")
+        )
+        return {"samples": f"{n} samples", "time_steps": steps, "features": feat}
+
+    def letter_grid(self) -> list[list[str]]:
+        """Letters per sample and time step (features joined), padding shown as ``PAD_LETTER``."""
+        return [grid_row(self.config, s) for s in self.inputs]
+
+
+def vocab_index(vocab: str) -> dict[str, int]:
+    return {ch: i for i, ch in enumerate(vocab)}
+
+
+def grid_row(config: LSTMConfig, letters: str) -> list[str]:
+    """One sample's letters per time step, e.g. ``"AB"`` with max length 4 -> ``['·','·','A','B']``."""
+    if config.framing == "feature-window":
+        return [letters]
+    pad = config.time_steps - len(letters)
+    return [PAD_LETTER] * pad + list(letters)
+
+
+def encode_sample(config: LSTMConfig, letters: str) -> tuple[np.ndarray, np.ndarray]:
+    """Encode one sample as the framing does. Returns (x of shape (t, f), mask of shape (t,)).
+
+    Shorter input than the window is padded in front (zeros, or PAD_VALUE when masking),
+    longer input keeps its last letters. Example: ``encode_sample(preset("naive"), "B")``
+    gives ``x = [[1/26]]``.
+    """
+    vocab = config.vocab
+    index = vocab_index(vocab)
+    unknown = sorted({ch for ch in letters if ch not in index})
+    if unknown:
+        raise ValueError(
+            f"letters {''.join(unknown)!r} are not in the vocabulary {vocab!r} of this model"
+        )
+    letters = letters[-config.window :]
+    ids = np.array([index[ch] for ch in letters], dtype=np.int64)
+    v = len(vocab)
+    if config.encoding == "onehot":
+        per = np.zeros((len(ids), v), np.float32)
+        per[np.arange(len(ids)), ids] = 1.0
+    else:
+        per = (ids / float(v)).astype(np.float32)[:, None]
+    pad_value = PAD_VALUE if config.padding == "mask" and config.framing == "variable-length" else 0.0
+    if config.framing == "feature-window":
+        x = np.full((1, config.features), pad_value, np.float32)
+        flat = per.reshape(-1)
+        x[0, x.shape[1] - flat.size :] = flat
+        return x, np.ones(1, bool)
+    t = config.time_steps
+    x = np.full((t, per.shape[1]), pad_value, np.float32)
+    x[t - len(ids) :] = per
+    mask = np.zeros(t, bool)
+    mask[t - len(ids) :] = True
+    if pad_value == 0.0:
+        # Zero padding is not skipped: the LSTM reads those steps like any letter.
+        mask[:] = True
+    return x, mask
+
+
+def _windows(config: LSTMConfig) -> tuple[list[str], list[str]]:
+    s, w = config.sequence, config.window
+    return [s[i : i + w] for i in range(len(s) - w)], [s[i + w] for i in range(len(s) - w)]
+
+
+def _random_runs(config: LSTMConfig) -> tuple[list[str], list[str]]:
+    """The tutorial's variable-length draw: runs of 1..window letters and the letter after.
+
+    Like the tutorial, a run starts anywhere but the last two positions (so with the
+    alphabet, no run starts at "Y"), and ends before the last letter.
+    """
+    s, w = config.sequence, config.window
+    rng = np.random.default_rng(config.seed)
+    inputs, targets = [], []
+    for _ in range(config.num_samples):
+        start = int(rng.integers(max(1, len(s) - 2)))
+        end = int(rng.integers(start, max(start + 1, min(start + w, len(s) - 1))))
+        inputs.append(s[start : end + 1])
+        targets.append(s[end + 1])
+    return inputs, targets
+
+
+def make_dataset(config: LSTMConfig) -> Dataset:
+    """Build the framing's samples and targets from the config's sequence."""
+    inputs, targets = _random_runs(config) if config.framing == "variable-length" else _windows(config)
+    encoded = [encode_sample(config, s) for s in inputs]
+    X = np.stack([e[0] for e in encoded]).astype(np.float32)  # (n, t, f)
+    mask = np.stack([e[1] for e in encoded])  # (n, t)
+    index = vocab_index(config.vocab)
+    target_ids = np.array([index[ch] for ch in targets], dtype=np.int64)
+    y = np.eye(len(config.vocab), dtype=np.float32)[target_ids]  # (n, v)
+    return Dataset(config, X, y, mask, inputs, targets, target_ids, config.vocab)

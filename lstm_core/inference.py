@@ -1,0 +1,243 @@
+"""Use a trained model: accuracy, prediction tables, generation and state traces.
+
+Everything here runs the numpy LSTM of ``cell.py`` on the trained weights, so a
+prediction costs microseconds (``model.predict`` costs ~100 ms a call), and it works for
+a stateful model of any batch size (Keras would insist on predicting in whole batches).
+
+Example, after ``run = train(preset("stateful"))``::
+
+    >>> accuracy(run)                                   # doctest: +SKIP
+    1.0
+    >>> generate(run, "A", steps=25).text               # doctest: +SKIP
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+    >>> generate(run, "K", steps=5).text                # cold: fresh state  # doctest: +SKIP
+    'KBCDEF'
+    >>> generate(run, "K", steps=5, warm=True).text     # state fed A..J first  # doctest: +SKIP
+    'KLMNOP'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .cell import Forward, Weights, forward
+from .config import LSTMConfig
+from .framings import PAD_LETTER, Dataset, encode_sample, grid_row
+
+
+def _predict_dataset(weights: Weights, data: Dataset) -> np.ndarray:
+    """Probabilities (n, v) for every sample, as ``model.evaluate`` would see them.
+
+    Stateless: every sample starts from zero state. Stateful: samples go through in order,
+    batch after batch, row i carrying its state to row i of the next batch, from a reset
+    state (the tutorial resets before evaluating).
+    """
+    c = data.config
+    if not c.stateful:
+        return forward(weights, data.X, data.mask).probs
+    b = c.batch_size
+    h = cstate = None
+    out = []
+    for k in range(0, len(data.X), b):
+        fw = forward(weights, data.X[k : k + b], data.mask[k : k + b], h, cstate)
+        h, cstate = fw.h, fw.c
+        out.append(fw.probs)
+    return np.concatenate(out)
+
+
+def accuracy(run) -> float:
+    """Fraction of samples whose most likely next letter is right (0..1), like ``evaluate``."""
+    probs = _predict_dataset(run.weights, run.dataset)
+    return float(np.mean(probs.argmax(1) == run.dataset.target_ids))
+
+
+def prediction_table(run) -> pd.DataFrame:
+    """One row per sample: input, expected, predicted, probability, correct.
+
+    ``input`` shows the letters the sample feeds, with padding as ``·``.
+    """
+    data: Dataset = run.dataset
+    probs = _predict_dataset(run.weights, data)
+    pred = probs.argmax(1)
+    return pd.DataFrame(
+        {
+            "input": ["".join(grid_row(data.config, s)) for s in data.inputs],
+            "expected": data.targets,
+            "predicted": [data.vocab[i] for i in pred],
+            "probability": probs[np.arange(len(pred)), pred].round(4),
+            "correct": pred == data.target_ids,
+        }
+    )
+
+
+def per_letter_accuracy(run) -> pd.DataFrame:
+    """Accuracy grouped by the letter to be predicted: columns letter, accuracy, samples."""
+    table = prediction_table(run)
+    grouped = table.groupby("expected", sort=True)["correct"].agg(["mean", "size"]).reset_index()
+    grouped.columns = ["letter", "accuracy", "samples"]
+    return grouped
+
+
+@dataclass
+class GeneratedStep:
+    fed: str  # what the model read for this step (the window, or the one letter)
+    letter: str  # the letter it chose
+    probability: float  # the probability it gave that letter
+
+
+@dataclass
+class Generation:
+    start: str
+    warm: bool
+    warmup: str  # letters fed before the start letter to warm the state (or fill the window)
+    steps: list[GeneratedStep]
+
+    @property
+    def text(self) -> str:
+        """The start letter followed by every generated letter, e.g. ``"KLMNOP"``."""
+        return self.start + "".join(s.letter for s in self.steps)
+
+
+def _check_letter(config: LSTMConfig, start: str) -> None:
+    if not isinstance(start, str) or len(start) != 1:
+        raise ValueError(f"start={start!r} is not allowed: give exactly one letter.")
+    if start not in config.vocab:
+        raise ValueError(
+            f"start={start!r} is not allowed: it is not in the vocabulary {config.vocab!r}."
+        )
+
+
+def _pick(probs: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
+    if temperature <= 0:
+        return int(probs.argmax())
+    logits = np.log(np.maximum(probs, 1e-12)) / temperature
+    p = np.exp(logits - logits.max())
+    return int(rng.choice(len(p), p=p / p.sum()))
+
+
+def generate(
+    run, start: str, steps: int = 10, warm: bool = False, temperature: float = 0.0, seed: int = 0
+) -> Generation:
+    """Feed ``start``, pick the next letter, feed that back in, ``steps`` times.
+
+    - cold (``warm=False``): fresh zero state and an empty window: only ``start`` is known.
+    - warm: first the training sequence up to ``start``'s first appearance is fed (through
+      the state for a stateful model, into the window for window framings).
+    - ``temperature`` 0 picks the most likely letter; above 0 samples, hotter = wilder.
+
+    Window framings slide: the window drops its oldest letter and takes the new one.
+    """
+    config: LSTMConfig = run.config
+    _check_letter(config, start)
+    if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= 500:
+        raise ValueError(f"steps={steps!r} is not allowed: it must be a whole number from 1 to 500.")
+    if not 0 <= float(temperature) <= 5:
+        raise ValueError(f"temperature={temperature!r} is not allowed: use 0 (greedy) up to 5.")
+    rng = np.random.default_rng(seed)
+    prefix = config.sequence[: config.sequence.index(start)] if warm else ""
+    w = config.window
+    h = c = None
+    if config.stateful and prefix:
+        # Warm the state exactly as training fed it: the windows that end before `start`.
+        history = prefix + start
+        for end in range(1, len(history)):
+            fed = history[max(0, end - w) : end]
+            if len(fed) < w and end < w:
+                continue  # training never fed a partial window to a stateful model
+            fw = _forward_one(run, fed, h, c)
+            h, c = fw.h, fw.c
+    text = prefix + start
+    out = []
+    for _ in range(steps):
+        fed = text[-w:]
+        fw = _forward_one(run, fed, h if config.stateful else None, c if config.stateful else None)
+        if config.stateful:
+            h, c = fw.h, fw.c
+        k = _pick(fw.probs[0], temperature, rng)
+        out.append(GeneratedStep(fed, config.vocab[k], float(fw.probs[0, k])))
+        text += config.vocab[k]
+    return Generation(start, warm, prefix, out)
+
+
+def _forward_one(run, letters: str, h, c) -> Forward:
+    x, m = encode_sample(run.config, letters)
+    return forward(run.weights, x[None], m[None], h, c)
+
+
+@dataclass
+class StateTrace:
+    """Hidden and cell state after every time step the model read."""
+
+    labels: list[str]  # what was fed at each step (a letter, ``·`` for padding, or a window)
+    h: np.ndarray  # (steps, units)
+    c: np.ndarray  # (steps, units)
+    reset_before: list[bool]  # True where state was zero going into the step
+    predictions: list[str]  # the model's next-letter guess after each step ('' inside a window)
+
+
+def state_trace(run, text: str) -> StateTrace:
+    """Feed ``text`` the way the framing feeds samples and record h and c at every step.
+
+    One-step framings (naive, whole-batch, stateful, feature-window) read ``text`` one
+    sample at a time; state carries over only if the model is stateful, so a stateless
+    trace shows a reset before every sample. Multi-step framings (timestep-window,
+    variable-length) read the last ``window`` letters as one sample, step by step.
+    """
+    config: LSTMConfig = run.config
+    if not isinstance(text, str) or not text:
+        raise ValueError("text='' is not allowed: give at least one letter to trace.")
+    if len(text) > 200:
+        raise ValueError(f"text of {len(text)} characters is not allowed: trace at most 200.")
+    missing = sorted({ch for ch in text if ch not in config.vocab})
+    if missing:
+        raise ValueError(
+            f"text={text!r} is not allowed: {''.join(missing)!r} not in the vocabulary {config.vocab!r}."
+        )
+    labels, hs, cs, resets, preds = [], [], [], [], []
+    if config.time_steps > 1 and not config.stateful:
+        sample = text[-config.window :]
+        fw = _forward_one(run, sample, None, None)
+        labels = grid_row(config, sample)
+        resets = [True] + [False] * (len(labels) - 1)
+        preds = [""] * (len(labels) - 1) + [config.vocab[int(fw.probs[0].argmax())]]
+        return StateTrace(labels, fw.h_seq[0], fw.c_seq[0], resets, preds)
+    w = config.window
+    h = c = None
+    samples = [text[i : i + w] for i in range(0, max(1, len(text) - w + 1))]
+    for s in samples:
+        carried = config.stateful and h is not None
+        fw = _forward_one(run, s, h if carried else None, c if carried else None)
+        row = grid_row(config, s)
+        for step in range(fw.h_seq.shape[1]):
+            labels.append(row[step] if step < len(row) else PAD_LETTER)
+            hs.append(fw.h_seq[0, step])
+            cs.append(fw.c_seq[0, step])
+            resets.append(step == 0 and not carried)
+            last = step == fw.h_seq.shape[1] - 1
+            preds.append(config.vocab[int(fw.probs[0].argmax())] if last else "")
+        h, c = fw.h, fw.c
+    return StateTrace(labels, np.array(hs), np.array(cs), resets, preds)
+
+
+def reset_timeline(config: LSTMConfig, samples: int | None = None) -> pd.DataFrame:
+    """Where the state comes from for each sample of one (unshuffled) epoch.
+
+    Columns: sample, batch, row, starts_from ("zero state" or "sample j's end state").
+    Stateless: every sample starts from zero, whatever the batch size. Stateful: row i
+    of batch k starts where row i of batch k-1 ended; only the first batch starts from
+    zero, because state is reset at each epoch end.
+    """
+    n = config.num_examples if samples is None else min(samples, config.num_examples)
+    b = config.batch_size
+    rows = []
+    for s in range(n):
+        k, i = divmod(s, b)
+        if config.stateful and k > 0:
+            src = f"end state of sample {s - b + 1}"
+        else:
+            src = "zero state"
+        rows.append({"sample": s + 1, "batch": k + 1, "row": i + 1, "starts_from": src})
+    return pd.DataFrame(rows)
