@@ -1,0 +1,364 @@
+"""Many sessions at once against the real app, on loopback only (issue 5).
+
+    python benchmarks/load_test.py                  # 8 browser sessions train + generate at once
+    python benchmarks/load_test.py --retrains 30    # ... then one session retrains 30 times (RSS growth)
+    python benchmarks/load_test.py --sessions 0 --retrains 30
+
+It starts ``streamlit run app.py`` on 127.0.0.1 (a free port), opens one Debian Chromium
+(/usr/bin/chromium) with one browser context per session (each context is a separate Streamlit
+session), and in every session at the same time:
+
+1. opens the Lab with a small configuration whose training sequence is that session's own
+   (session 0 cycles "ABC", session 1 "DEF", ... session 7 "VWX": disjoint vocabularies);
+2. clicks Train and waits for the Accuracy metric (time to result);
+3. goes to Generate through the sidebar (same session), generates from its first letter, and checks
+   that the start-letter choices are exactly its own vocabulary and that every generated letter is
+   from it (a session that saw another's model would show other letters).
+
+It samples the server's resident memory (VmRSS of the server and its children, /proc) every 0.2 s
+and prints the peak, each session's time to result, and with ``--retrains`` the RSS growth over
+N retrains in one session. Every wait is bounded; the whole run stops by itself (``--timeout``).
+Exit code 0 when every session finished with correct results (and the RSS targets held, if
+``--strict``), 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import string
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+from e2e_support import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    VIEWPORT,
+    StreamlitServer,
+    rss_kb,
+)
+
+PEAK_RSS_TARGET_MB = 1536
+RETRAIN_GROWTH_TARGET_MB = 50
+
+
+@dataclass
+class SessionResult:
+    index: int
+    vocab: str
+    ok: bool = False
+    train_s: float = 0.0  # Train click -> Accuracy metric shown
+    total_s: float = 0.0  # page open -> generated text checked
+    accuracy: str = ""
+    generated: str = ""
+    queued_seen: bool = False
+    error: str = ""
+
+
+@dataclass
+class RssSampler:
+    pid: int
+    interval: float = 0.2
+    peak_kb: int = 0
+    samples: list[tuple[float, int]] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> RssSampler:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        t0 = time.monotonic()
+        while not self._stop.is_set():
+            kb = rss_kb(self.pid)
+            self.peak_kb = max(self.peak_kb, kb)
+            self.samples.append((time.monotonic() - t0, kb))
+            self._stop.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+def mb(kb: int) -> float:
+    return kb / 1024.0
+
+
+# --- async page helpers (the sync ones live in tests/e2e/e2e_support.py) -----------------------
+async def wait_for_app_run(page, timeout_ms: int) -> None:
+    await page.wait_for_timeout(250)
+    await page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
+        state="attached", timeout=timeout_ms
+    )
+    await page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+        state="attached", timeout=timeout_ms
+    )
+
+
+async def open_app(page, url: str, timeout_ms: int) -> None:
+    await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+    await page.locator("[data-testid='stApp']").wait_for(state="attached", timeout=timeout_ms)
+    await wait_for_app_run(page, timeout_ms)
+
+
+async def assert_no_exception(page) -> None:
+    count = await page.locator("[data-testid='stException']").count()
+    if count:
+        text = await page.locator("[data-testid='stException']").first.inner_text()
+        raise AssertionError(f"the page shows an exception: {text[:300]}")
+
+
+async def click_train_and_wait(page, timeout_ms: int, result: SessionResult | None = None) -> float:
+    """Click Train; return seconds until the Accuracy metric of this run is shown."""
+    metric = page.get_by_test_id("stMetric").filter(has_text="Accuracy")
+    t0 = time.monotonic()
+    await page.get_by_role("button", name="Train", exact=True).click()
+    deadline = t0 + timeout_ms / 1000
+    # Wait for the script to start running, then to finish; note a queue message on the way.
+    while time.monotonic() < deadline:
+        state = await page.get_by_test_id("stApp").get_attribute("data-test-script-state")
+        if result is not None and not result.queued_seen:
+            queued = page.get_by_text("queue", exact=False)
+            if await queued.count():
+                result.queued_seen = True
+        if state == "notRunning" and time.monotonic() - t0 > 0.5 and await metric.count():
+            break
+        await page.wait_for_timeout(100)
+    else:
+        raise TimeoutError(f"no Accuracy metric within {timeout_ms / 1000:.0f}s of clicking Train")
+    return time.monotonic() - t0
+
+
+async def go_to(page, name: str, timeout_ms: int) -> None:
+    await page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+    await wait_for_app_run(page, timeout_ms)
+
+
+async def select_options(page, label: str) -> list[str]:
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    await box.click()
+    options = [t.strip() for t in await page.get_by_role("option").all_inner_texts()]
+    await page.keyboard.press("Escape")
+    return options
+
+
+async def choose(page, label: str, option: str, timeout_ms: int) -> None:
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    await box.click()
+    await page.keyboard.type(option)
+    await page.get_by_role("option", name=option, exact=True).first.click()
+    await wait_for_app_run(page, timeout_ms)
+
+
+# --- one session -----------------------------------------------------------------------------------
+async def run_session(browser, base_url: str, index: int, epochs: int, timeout_ms: int) -> SessionResult:
+    vocab = string.ascii_uppercase[3 * index : 3 * index + 3]
+    result = SessionResult(index=index, vocab=vocab)
+    context = await browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(timeout_ms)
+    page = await context.new_page()
+    t0 = time.monotonic()
+    try:
+        sequence = vocab * 8  # e.g. ABCABC...: the next letter is fully determined by this one
+        query = f"framing=naive&sequence={sequence}&units=8&epochs={epochs}&seed={index + 1}&shuffle=false"
+        await open_app(page, f"{base_url}/lab?{query}", timeout_ms)
+        await assert_no_exception(page)
+        result.train_s = await click_train_and_wait(page, timeout_ms, result)
+        await assert_no_exception(page)
+        metric = page.get_by_test_id("stMetric").filter(has_text="Accuracy").first
+        result.accuracy = (await metric.get_by_test_id("stMetricValue").inner_text()).strip()
+        if f"sequence={sequence}" not in page.url:
+            raise AssertionError(f"the Lab's URL does not hold this session's sequence: {page.url}")
+
+        await go_to(page, "Generate", timeout_ms)
+        await assert_no_exception(page)
+        options = await select_options(page, "Start letter")
+        if sorted(options) != sorted(vocab):
+            raise AssertionError(f"start letters {options} are not this session's vocabulary {vocab!r}")
+        await choose(page, "Start letter", vocab[0], timeout_ms)
+        await page.get_by_role("button", name="Generate", exact=True).click()
+        await page.get_by_test_id("stCode").first.wait_for(state="visible", timeout=timeout_ms)
+        await wait_for_app_run(page, timeout_ms)
+        await assert_no_exception(page)
+        text = (await page.get_by_test_id("stCode").first.inner_text()).strip()
+        generated = "".join(ch for ch in text if ch in string.ascii_uppercase)
+        result.generated = generated
+        if len(generated) < 2 or not set(generated) <= set(vocab):
+            raise AssertionError(f"generated {text!r}: letters outside this session's vocabulary {vocab!r}")
+        result.ok = True
+    except Exception as exc:
+        result.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+        try:
+            out = ROOT / "test-artifacts"
+            out.mkdir(exist_ok=True)
+            await page.screenshot(path=str(out / f"load-session-{index}.png"), full_page=True)
+        except Exception:
+            pass
+    finally:
+        result.total_s = time.monotonic() - t0
+        await context.close()
+    return result
+
+
+async def run_retrains(browser, base_url: str, server: StreamlitServer, n: int, timeout_ms: int):
+    """One session retrains n times (a new seed each time); returns RSS (kB) after each train."""
+    context = await browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(timeout_ms)
+    page = await context.new_page()
+    rss_after: list[int] = []
+    times: list[float] = []
+    try:
+        await open_app(page, f"{base_url}/lab?framing=stateful&units=8&epochs=30", timeout_ms)
+        seed_box = page.get_by_test_id("stNumberInput").filter(has_text="Seed").locator("input")
+        for i in range(n):
+            await seed_box.fill(str(100 + i))
+            times.append(await click_train_and_wait(page, timeout_ms))
+            await assert_no_exception(page)
+            rss_after.append(rss_kb(server.pid))
+            print(
+                f"  retrain {i + 1:2d}/{n}: {times[-1]:5.2f}s, server RSS {mb(rss_after[-1]):7.1f} MB",
+                flush=True,
+            )
+    finally:
+        await context.close()
+    return rss_after, times
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    from playwright.async_api import async_playwright
+
+    server = StreamlitServer(log_path=ROOT / "test-artifacts" / "load-streamlit.log")
+    if args.max_trainings:
+        server.env["LSTM_LAB_MAX_TRAININGS"] = str(args.max_trainings)
+    started = time.monotonic()
+    server.start()
+    print(
+        f"server: {server.url} (pid {server.pid}), RSS at start {mb(rss_kb(server.pid)):.0f} MB", flush=True
+    )
+    sampler = RssSampler(server.pid).start()
+    timeout_ms = int(args.session_timeout * 1000)
+    failures = 0
+    try:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                if args.sessions:
+                    # Warm the server once (TensorFlow import) so session times measure the app, not
+                    # the one-off import; the import's memory still counts in the peak.
+                    if args.warm:
+                        ctx = await browser.new_context(viewport=VIEWPORT)
+                        page = await ctx.new_page()
+                        await open_app(page, f"{server.url}/lab", timeout_ms)
+                        await ctx.close()
+                        print(f"warm-up page run done, RSS {mb(rss_kb(server.pid)):.0f} MB", flush=True)
+                    print(f"\n{args.sessions} sessions train + generate at once ...", flush=True)
+                    t0 = time.monotonic()
+                    results = await asyncio.wait_for(
+                        asyncio.gather(
+                            *(
+                                run_session(browser, server.url, i, args.epochs, timeout_ms)
+                                for i in range(args.sessions)
+                            )
+                        ),
+                        timeout=args.timeout,
+                    )
+                    wall = time.monotonic() - t0
+                    print(
+                        f"\n{'session':>7} {'vocab':>5} {'ok':>3} {'train s':>8} {'total s':>8} "
+                        f"{'accuracy':>9} {'queued':>6}  generated / error"
+                    )
+                    for r in results:
+                        print(
+                            f"{r.index:>7} {r.vocab:>5} {'yes' if r.ok else 'NO':>3} {r.train_s:8.2f} "
+                            f"{r.total_s:8.2f} {r.accuracy:>9} {'yes' if r.queued_seen else '':>6}  "
+                            f"{r.generated if r.ok else r.error}"
+                        )
+                    failures += sum(not r.ok for r in results)
+                    ok = [r for r in results if r.ok]
+                    if ok:
+                        tts = sorted(r.train_s for r in ok)
+                        print(
+                            f"\nall {len(results)} sessions: {len(ok)} correct, wall {wall:.1f}s; "
+                            f"time to result min {tts[0]:.1f}s, median {tts[len(tts) // 2]:.1f}s, "
+                            f"max {tts[-1]:.1f}s",
+                            flush=True,
+                        )
+                    print(
+                        f"server peak RSS so far: {mb(sampler.peak_kb):.0f} MB "
+                        f"(target <= {PEAK_RSS_TARGET_MB} MB)",
+                        flush=True,
+                    )
+                if args.retrains:
+                    print(f"\n{args.retrains} retrains in one session ...", flush=True)
+                    rss_after, times = await asyncio.wait_for(
+                        run_retrains(browser, server.url, server, args.retrains, timeout_ms),
+                        timeout=args.timeout,
+                    )
+                    growth = mb(rss_after[-1] - rss_after[0])
+                    print(
+                        f"\nretrains: {len(rss_after)}; RSS after the 1st {mb(rss_after[0]):.1f} MB, "
+                        f"after the last {mb(rss_after[-1]):.1f} MB: growth {growth:+.1f} MB "
+                        f"(target <= {RETRAIN_GROWTH_TARGET_MB} MB); retrain time median "
+                        f"{sorted(times)[len(times) // 2]:.2f}s",
+                        flush=True,
+                    )
+                    if args.strict and growth > RETRAIN_GROWTH_TARGET_MB:
+                        failures += 1
+            finally:
+                await browser.close()
+    except TimeoutError:
+        print(f"error: the run did not finish within --timeout {args.timeout:.0f}s", flush=True)
+        failures += 1
+    finally:
+        sampler.stop()
+        server.stop()
+    peak = mb(sampler.peak_kb)
+    print(
+        f"\nserver peak RSS: {peak:.0f} MB (target <= {PEAK_RSS_TARGET_MB} MB); "
+        f"whole run {time.monotonic() - started:.0f}s; server log: test-artifacts/load-streamlit.log"
+    )
+    if args.strict and peak > PEAK_RSS_TARGET_MB:
+        failures += 1
+    print("RESULT:", "PASS" if failures == 0 else f"FAIL ({failures} problem(s))")
+    return 0 if failures == 0 else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sessions", type=int, default=8, help="concurrent browser sessions (default 8)")
+    p.add_argument("--retrains", type=int, default=0, help="then retrain N times in one session")
+    p.add_argument("--epochs", type=int, default=100, help="epochs per session's training (default 100)")
+    p.add_argument(
+        "--max-trainings",
+        type=int,
+        default=0,
+        help="LSTM_LAB_MAX_TRAININGS for the server (default: the app's own default)",
+    )
+    p.add_argument("--session-timeout", type=float, default=300, help="seconds for any one wait")
+    p.add_argument("--timeout", type=float, default=900, help="seconds for each phase as a whole")
+    p.add_argument(
+        "--no-warm",
+        dest="warm",
+        action="store_false",
+        help="do not open one page before the sessions (TensorFlow import counts then)",
+    )
+    p.add_argument("--strict", action="store_true", help="also fail when the RSS targets are missed")
+    args = p.parse_args(argv)
+    if not 0 <= args.sessions <= 26 // 3:
+        p.error("--sessions must be 0..8 (each session gets 3 letters of its own)")
+    if not 0 <= args.retrains <= 200:
+        p.error("--retrains must be 0..200")
+    return asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

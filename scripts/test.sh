@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# The README's test command:
+#
+#     bash scripts/test.sh            # everything: lint, unit, AppTest, real-browser e2e
+#     bash scripts/test.sh -m unit    # extra arguments go to pytest
+#
+# 1. creates (or reuses) the virtual environment .venv with Python 3.11+;
+# 2. installs requirements.txt + requirements-test.txt into it (a no-op when already satisfied);
+# 3. makes sure Debian's Chromium is at /usr/bin/chromium (apt-get installs it when run as root);
+# 4. runs `ruff check .`;
+# 5. runs pytest over tests/ (unit, app, e2e) and checks its JUnit report: it fails on any failed
+#    test, on no tests run and, when CI is set, when the browser tests did not run or were skipped.
+#
+# Environment: VENV (default .venv), PYTHON (interpreter to create the venv with),
+# LSTM_LAB_CHROMIUM (default /usr/bin/chromium), CI (true: browser tests are mandatory).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+VENV="${VENV:-$ROOT/.venv}"
+CHROMIUM="${LSTM_LAB_CHROMIUM:-/usr/bin/chromium}"
+ARTIFACTS="$ROOT/test-artifacts"
+JUNIT="$ARTIFACTS/junit.xml"
+STARTED=$(date +%s)
+
+say() { printf '\n== %s\n' "$*"; }
+is_ci() { case "${CI:-}" in "" | 0 | false | False | FALSE | no) return 1 ;; *) return 0 ;; esac; }
+
+# --- 1. virtual environment ----------------------------------------------------------------
+find_python() {
+    local c
+    for c in "${PYTHON:-}" python3.11 python3 python; do
+        [ -n "$c" ] || continue
+        if command -v "$c" >/dev/null 2>&1 &&
+            "$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+            echo "$c"
+            return 0
+        fi
+    done
+    return 1
+}
+
+if [ ! -x "$VENV/bin/python" ]; then
+    PY=$(find_python) || {
+        echo "error: Python 3.11 or newer not found. Install python3.11 (with venv) or set PYTHON=/path/to/python3.11" >&2
+        exit 1
+    }
+    say "creating the virtual environment $VENV with $PY ($("$PY" --version 2>&1))"
+    "$PY" -m venv "$VENV"
+fi
+VPY="$VENV/bin/python"
+
+# --- 2. requirements -------------------------------------------------------------------------
+say "installing requirements.txt and requirements-test.txt into $VENV (quick when already there)"
+"$VPY" -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+
+# --- 3. Chromium for the browser tests ------------------------------------------------------
+if [ ! -x "$CHROMIUM" ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 && [ "$CHROMIUM" = /usr/bin/chromium ]; then
+        say "installing Debian's chromium with apt-get (browser tests need /usr/bin/chromium)"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq chromium fonts-liberation >/dev/null
+    else
+        echo "Chromium is not at $CHROMIUM. The browser tests drive Debian's Chromium; install it with:" >&2
+        echo "    sudo apt-get update && sudo apt-get install -y chromium" >&2
+        echo "(or point LSTM_LAB_CHROMIUM at another Chromium/Chrome binary)." >&2
+        if is_ci; then
+            echo "error: CI is set, so the browser tests must run; stopping." >&2
+            exit 1
+        fi
+        echo "warning: the browser tests will be skipped." >&2
+    fi
+fi
+if [ -x "$CHROMIUM" ]; then
+    echo "browser: $("$CHROMIUM" --version 2>/dev/null || echo "$CHROMIUM")"
+fi
+
+# --- 4. lint -------------------------------------------------------------------------------
+say "ruff check ."
+lint_status=0
+"$VENV/bin/ruff" check . || lint_status=$?
+
+# --- 5. tests ------------------------------------------------------------------------------
+say "pytest tests/ (unit, app, e2e)"
+mkdir -p "$ARTIFACTS"
+rm -f "$JUNIT"
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+export PYTHONUNBUFFERED=1
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS=false
+export LSTM_LAB_CHROMIUM="$CHROMIUM"
+test_status=0
+"$VPY" -m pytest tests --junitxml="$JUNIT" --durations=15 "$@" || test_status=$?
+
+if [ "$test_status" = "5" ]; then
+    echo "error: pytest collected no tests (exit 5): that counts as a failure." >&2
+fi
+
+# Read the JUnit report: totals, and how many browser (tests/e2e) tests ran or were skipped.
+report_status=0
+summary=$(
+    "$VPY" - "$JUNIT" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except (OSError, ET.ParseError) as exc:
+    print(f"0 0 0 0 0 0 unreadable:{exc.__class__.__name__}")
+    sys.exit(0)
+passed = failed = skipped = e2e_ran = e2e_skipped = 0
+for case in root.iter("testcase"):
+    outcome = "passed"
+    for child in case:
+        if child.tag in ("failure", "error"):
+            outcome = "failed"
+            break
+        if child.tag == "skipped":
+            outcome = "skipped"
+    is_e2e = (case.get("classname") or "").startswith("tests.e2e")
+    if outcome == "skipped":
+        skipped += 1
+        e2e_skipped += is_e2e
+    else:
+        passed += outcome == "passed"
+        failed += outcome == "failed"
+        e2e_ran += is_e2e
+print(passed, failed, skipped, passed + failed + skipped, e2e_ran, e2e_skipped, "ok")
+PY
+) || summary="0 0 0 0 0 0 unreadable"
+read -r n_passed n_failed n_skipped n_total e2e_ran e2e_skipped report_note <<<"$summary"
+
+if [ "$report_note" != "ok" ]; then
+    echo "error: no readable JUnit report at $JUNIT ($report_note)." >&2
+    report_status=1
+elif [ "$n_total" = "0" ]; then
+    echo "error: no tests ran." >&2
+    report_status=1
+fi
+if is_ci; then
+    if [ "$e2e_ran" = "0" ]; then
+        echo "error: CI is set but no browser (tests/e2e) test ran." >&2
+        report_status=1
+    fi
+    if [ "$e2e_skipped" != "0" ]; then
+        echo "error: CI is set but $e2e_skipped browser (tests/e2e) test(s) were skipped." >&2
+        report_status=1
+    fi
+fi
+
+elapsed=$(($(date +%s) - STARTED))
+lint_word=passed
+[ "$lint_status" = "0" ] || lint_word=FAILED
+echo
+echo "ruff: $lint_word; browser tests run: $e2e_ran, skipped: $e2e_skipped; time: ${elapsed}s; JUnit report: ${JUNIT#"$ROOT"/}"
+echo "summary: ${n_passed} passed, ${n_failed} failed, ${n_skipped} skipped"
+
+if [ "$lint_status" != "0" ] || [ "$test_status" != "0" ] || [ "$report_status" != "0" ]; then
+    echo "RESULT: FAILED (ruff exit $lint_status, pytest exit $test_status, report check $report_status)" >&2
+    exit 1
+fi

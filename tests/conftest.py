@@ -1,0 +1,28 @@
+"""Test-wide settings shared by tests/unit, tests/app and tests/e2e.
+
+Every test gets a marker from the folder it lives in (unit, app, e2e), so
+``pytest -m unit`` or ``pytest -m "not e2e"`` select a layer without each file saying so.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Quieter TensorFlow logs in test output (set before anything imports TensorFlow).
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+TESTS = Path(__file__).resolve().parent
+_LAYERS = ("unit", "app", "e2e")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        try:
+            layer = Path(str(item.path)).resolve().relative_to(TESTS).parts[0]
+        except (ValueError, IndexError):
+            continue
+        if layer in _LAYERS and item.get_closest_marker(layer) is None:
+            item.add_marker(getattr(pytest.mark, layer))

@@ -1,0 +1,111 @@
+"""Fixtures for the browser tests: one real Streamlit server and one Debian Chromium per session.
+
+- ``app_server``: ``streamlit run app.py --server.headless true`` on a free 127.0.0.1 port, healthy
+  at ``/_stcore/health`` before any test starts; stopped (its process group) after the session.
+- ``browser``: Playwright's sync API launching ``/usr/bin/chromium`` (never Playwright's own download).
+- ``page``: a fresh context per test (so each test is a new Streamlit session), 1280x800.
+
+When Chromium is missing the browser tests are skipped with a message on a developer machine, and
+fail when ``CI`` is set: in CI they must run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from e2e_support import (  # noqa: E402
+    CHROMIUM,
+    ROOT,
+    VIEWPORT,
+    StreamlitServer,
+    is_ci,
+    launch_chromium,
+)
+
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def _need_browser() -> None:
+    problem = None
+    if not os.path.exists(CHROMIUM):
+        problem = (
+            f"Chromium not found at {CHROMIUM}: install Debian's package "
+            "(sudo apt-get update && sudo apt-get install -y chromium) or set LSTM_LAB_CHROMIUM"
+        )
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "the playwright package is missing: pip install -r requirements-test.txt"
+    if problem:
+        if is_ci():
+            pytest.fail(f"CI is set, so browser tests must run, but {problem}", pytrace=False)
+        pytest.skip(problem)
+
+
+@pytest.fixture(scope="session")
+def app_server() -> Iterator[StreamlitServer]:
+    _need_browser()
+    server = StreamlitServer(log_path=ARTIFACTS / "e2e-streamlit.log")
+    try:
+        server.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(app_server: StreamlitServer) -> str:
+    return app_server.url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, base_url: str, request: pytest.FixtureRequest):
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    # Keep a picture of the page when a test fails: it shows what a person would have seen.
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"failed-{request.node.name}.png"), full_page=True)
+        except Exception as exc:  # a broken page must not hide the real failure
+            print(f"could not save failure screenshot: {exc}")
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    rep = yield
+    setattr(item, f"rep_{rep.when}", rep)
+    return rep
