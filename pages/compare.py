@@ -1,0 +1,179 @@
+"""Compare: train several framings over several seeds, and see whether a gap is real.
+
+The tutorial reports 84.00% (naive) and 86.96% (feature-window) from one run each and
+wonders whether the difference "may or may not be real". The spread over seeds answers it.
+"""
+
+import statistics
+
+import pandas as pd
+import streamlit as st
+
+from lstm_core import inference
+from lstm_core.config import FRAMINGS, MAX_WORK, PRESETS, preset
+from ui import charts, session, training
+from ui.text import COMPARE
+
+MAX_RUNS = 30  # framings x seeds per comparison
+MAX_TOTAL_WORK = 2 * MAX_WORK  # LSTM cell steps of the whole comparison, on a shared server
+SCALES = [0.1, 0.25, 0.5, 1.0]
+
+
+def plan(framings: list[str], seeds: int, scale: float) -> list:
+    """The configs to train: each framing's preset with scaled epochs, seeds 1..N."""
+    configs = []
+    for name in framings:
+        base = preset(name)
+        epochs = max(1, round(base.epochs * scale))
+        configs += [base.replace(epochs=epochs, seed=s) for s in range(1, seeds + 1)]
+    return configs
+
+
+def check_plan(configs: list) -> str | None:
+    """A message if the comparison is too big for a shared server, else None."""
+    if not configs:
+        return "Pick at least one framing."
+    if len(configs) > MAX_RUNS:
+        return f"{len(configs)} runs is too many: at most {MAX_RUNS}. Use fewer framings or seeds."
+    work = sum(c.work for c in configs)
+    if work > MAX_TOTAL_WORK:
+        return (
+            f"This comparison is {work:,} LSTM steps, the limit is {MAX_TOTAL_WORK:,}. "
+            "Lower the seeds or the epochs scale (variable-length is the expensive one)."
+        )
+    return None
+
+
+def run_all(configs: list) -> None:
+    """Train every config in turn; each finished run is stored at once, so a click that
+    interrupts the page keeps everything finished so far."""
+    rows, curves = [], []
+    st.session_state[session.COMPARISON] = {"rows": rows, "curves": curves, "planned": len(configs)}
+    queue = st.empty()
+    bar_col, stop_col = st.columns([5, 1], vertical_alignment="bottom")
+    bar = bar_col.progress(0.0, text="starting…")
+    stop_col.button(
+        "Stop",
+        key="compare_stop",
+        icon=":material/stop_circle:",
+        width="stretch",
+        help="Stop after the current run; finished runs are kept.",
+    )
+    for k, config in enumerate(configs):
+        label = f"run {k + 1}/{len(configs)} · {config.framing} seed {config.seed}"
+
+        def on_progress(p, k=k, label=label):
+            bar.progress((k + p.fraction) / len(configs), text=f"{label} · {training.progress_text(p)}")
+
+        run = training.train_gated(config, on_progress=on_progress, queue_box=queue)
+        rows.append(
+            {
+                "framing": config.framing,
+                "seed": config.seed,
+                "accuracy": 100 * inference.accuracy(run),
+                "seconds": run.seconds,
+            }
+        )
+        name = f"{config.framing} seed {config.seed}"
+        curves += [
+            {"run": name, "framing": config.framing, "epoch": h.epoch, "loss": h.loss}
+            for h in charts.thin(run.history, 300)
+        ]
+    bar.empty()
+    stop_col.empty()
+
+
+def summary(rows: list[dict]) -> pd.DataFrame:
+    table = pd.DataFrame(rows)
+    out = []
+    for name, group in table.groupby("framing", sort=False):
+        acc = group["accuracy"].tolist()
+        out.append(
+            {
+                "framing": name,
+                "tutorial": PRESETS[name].tutorial_accuracy,
+                "runs": len(acc),
+                "median": statistics.median(acc),
+                "min": min(acc),
+                "max": max(acc),
+                "seconds": statistics.median(group["seconds"]),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def verdict(table: pd.DataFrame) -> str | None:
+    """Plain words on naive vs feature-window, when both were compared over several seeds."""
+    rows = {r.framing: r for r in table.itertuples()}
+    if not {"naive", "feature-window"} <= rows.keys():
+        return None
+    a, b = rows["naive"], rows["feature-window"]
+    if min(a.runs, b.runs) < 2:
+        return None
+    overlap = a.min <= b.max and b.min <= a.max
+    return (
+        f"Over {a.runs} and {b.runs} seeds, naive spans {a.min:.2f}–{a.max:.2f}% and feature-window "
+        f"{b.min:.2f}–{b.max:.2f}%. "
+        + (
+            "The ranges overlap: the tutorial's 84% vs 86.96% is within seed-to-seed variation, "
+            "not a real difference."
+            if overlap
+            else "The ranges do not overlap: with these settings the difference holds across seeds."
+        )
+    )
+
+
+def main() -> None:
+    st.title("Compare", anchor=False)
+    st.markdown(COMPARE)
+    with st.form("compare_form"):
+        c1, c2, c3 = st.columns([3, 1, 1])
+        framings = c1.multiselect(
+            "Framings", FRAMINGS, default=["naive", "feature-window"], help="The tutorial presets to train."
+        )
+        seeds = c2.number_input(
+            "Seeds",
+            value=5,
+            step=1,
+            min_value=1,
+            max_value=MAX_RUNS,
+            help="Runs per framing, with seeds 1, 2, 3, … (different first weights and sample order).",
+        )
+        scale = c3.select_slider(
+            "Epochs scale", SCALES, value=1.0, help="Fraction of each preset's epochs, for a quicker look."
+        )
+        clicked = st.form_submit_button("Compare", type="primary", icon=":material/compare_arrows:")
+    if clicked:
+        configs = plan(framings, int(seeds), scale)
+        problem = check_plan(configs)
+        if problem:
+            st.error(problem, icon=":material/error:")
+        else:
+            try:
+                run_all(configs)
+            except Exception as exc:  # the engine's message, never a traceback
+                st.error(f"The comparison failed: {exc}", icon=":material/error:")
+    result = st.session_state.get(session.COMPARISON)
+    if not result or not result["rows"]:
+        return
+    if len(result["rows"]) < result["planned"]:
+        st.warning(
+            f"Stopped: {len(result['rows'])} of {result['planned']} runs finished.",
+            icon=":material/pause_circle:",
+        )
+    table = summary(result["rows"])
+    st.altair_chart(charts.overlaid_loss_chart(pd.DataFrame(result["curves"])), width="stretch")
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            k: st.column_config.NumberColumn(k, format="%.2f%%") for k in ("tutorial", "median", "min", "max")
+        }
+        | {"seconds": st.column_config.NumberColumn("seconds / run", format="%.1f")},
+    )
+    words = verdict(table)
+    if words:
+        st.info(words, icon=":material/balance:")
+
+
+main()

@@ -1,0 +1,42 @@
+"""Lab: choose a framing and its settings, see the tensor, train live, read the results."""
+
+import streamlit as st
+
+from ui import controls, results, session, training
+
+
+def main() -> None:
+    st.title("Lab", anchor=False)
+    st.caption(
+        "Pick a framing, look at the data it makes, train, and read what the network learned. "
+        "The address bar always holds these settings: copy it to share this lab."
+    )
+    training.warm_up()
+    shown = controls.load_lab_state()
+    form_col, out_col = st.columns([4, 9], gap="large")
+    with form_col:
+        controls.lab_form()
+        error = st.session_state.get(session.LAB_ERROR)
+        if error:
+            st.error(error, icon=":material/error:")
+    with out_col:
+        results.data_view(shown)
+        request = session.pop(session.LAB_REQUEST)
+        if request is not None:
+            training.train_live(request, on_result=session.set_run)
+        run = session.get_run()
+        if run is None:
+            st.info(
+                "Press **Train** to train this configuration. Its results appear here.",
+                icon=":material/play_arrow:",
+            )
+        else:
+            if run.config != shown:
+                st.caption(
+                    ":material/history: Results of the last trained settings "
+                    f"(framing {run.config.framing}); the form shows newer ones."
+                )
+            results.show_results(run)
+
+
+main()

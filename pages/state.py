@@ -1,0 +1,148 @@
+"""State: what the LSTM's memory holds, when it is wiped, and what a batch does not do.
+
+- h (hidden state) is what the LSTM outputs at each step; c (cell state) is its longer-term
+  memory. Both have one number per unit and are updated at every time step.
+- The reset timeline shows, for the current framing, which samples start from zero state.
+- The within-batch experiment tests the tutorial's claim that state flows between the
+  samples of one batch.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from lstm_core import inference
+from lstm_core.config import preset
+from ui import charts, session, training
+from ui.text import WITHIN_BATCH, WITHIN_BATCH_VERDICT
+
+HELP_TEXT = (
+    "Characters to feed the model, one time step each (at most 200, all from its vocabulary). "
+    "Windowed models read the last window of it as one sample."
+)
+
+
+def trace_section(run) -> None:
+    config = run.config
+    st.subheader("Hidden state h and cell state c", anchor=False)
+    text = st.text_input(
+        "Text to trace",
+        value=config.sequence[: min(12, len(config.sequence))],
+        key=f"state_text_{abs(hash(config))}",
+        help=HELP_TEXT,
+        max_chars=200,
+    )
+    try:
+        trace = inference.state_trace(run, text)
+    except ValueError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    st.caption(
+        "Each column is one time step (the letter fed), each row one unit. ↺ marks a step that "
+        "started from zero state. h = o · tanh(c) stays between -1 and 1; c can grow."
+    )
+    st.altair_chart(charts.state_heatmap(trace.h, trace.labels, trace.reset_before, "h"), width="stretch")
+    st.altair_chart(charts.state_heatmap(trace.c, trace.labels, trace.reset_before, "c"), width="stretch")
+    steps = pd.DataFrame(
+        {
+            "fed": trace.labels,
+            "reset to zero before": ["↺" if r else "" for r in trace.reset_before],
+            "predicts next": trace.predictions,
+        },
+        index=[f"step {i + 1}" for i in range(len(trace.labels))],
+    ).T
+    st.dataframe(steps)
+
+
+def reset_section(run) -> None:
+    config = run.config
+    st.subheader("When is the state reset?", anchor=False)
+    n, b = config.num_examples, config.batch_size
+    if config.stateful:
+        st.markdown(
+            f"This model is **stateful**: row *i* of each batch of {b} starts from the state "
+            f"row *i* of the previous batch ended with. Only the first batch of an epoch starts "
+            f"from zero, because the state is reset at the end of every epoch ({n} samples)."
+        )
+    else:
+        st.markdown(
+            f"This model is **stateless**: every sample starts from zero state, whatever the "
+            f"batch size ({b}). Within a sample the state flows from time step to time step "
+            f"({config.time_steps} here), and then it is thrown away."
+        )
+    timeline = inference.reset_timeline(config, samples=100)
+    if n > 100:
+        st.caption(f"First 100 of the epoch's {n:,} samples, in unshuffled order.")
+    st.altair_chart(charts.reset_strip(timeline), width="stretch")
+
+
+def run_experiment() -> list[dict]:
+    """Train the whole-batch preset with shuffle off, then on: same seed, same epochs."""
+    outcomes = []
+    bar = st.progress(0.0, text="starting…")
+    queue = st.empty()
+    for i, shuffle in enumerate((False, True)):
+        config = preset("whole-batch").replace(shuffle=shuffle)
+        label = f"shuffle {'on' if shuffle else 'off'}"
+
+        def on_progress(p, i=i, label=label):
+            bar.progress((i + p.fraction) / 2, text=f"{label}: {training.progress_text(p)}")
+
+        run = training.train_gated(config, on_progress=on_progress, queue_box=queue)
+        outcomes.append(
+            {
+                "label": label,
+                "accuracy": 100 * inference.accuracy(run),
+                "history": run.history,
+                "seconds": run.seconds,
+            }
+        )
+    bar.empty()
+    return outcomes
+
+
+def experiment_section() -> None:
+    st.subheader("The within-batch experiment", anchor=False)
+    st.markdown(WITHIN_BATCH)
+    if st.button("Run the experiment", icon=":material/experiment:"):
+        try:
+            st.session_state[session.EXPERIMENT] = run_experiment()
+        except Exception as exc:  # the engine's message, never a traceback
+            st.error(f"The experiment failed: {exc}", icon=":material/error:")
+    outcomes = st.session_state.get(session.EXPERIMENT)
+    if not outcomes:
+        st.caption("Two trainings of 5000 epochs each; a few seconds in all.")
+        return
+    for col, o in zip(st.columns(2), outcomes):
+        with col:
+            st.metric(
+                f"Accuracy, {o['label']}", f"{o['accuracy']:.2f}%", help=f"Trained in {o['seconds']:.1f} s"
+            )
+            st.altair_chart(charts.history_chart(o["history"], height=200), width="stretch")
+    gap = abs(outcomes[0]["accuracy"] - outcomes[1]["accuracy"])
+    if gap < 0.01:
+        st.success(WITHIN_BATCH_VERDICT, icon=":material/check_circle:")
+    else:
+        st.warning(
+            f"The two runs differ by {gap:.2f} points. All 25 samples form one batch, so each "
+            "update averages the same 25 gradients whatever their order; small differences "
+            "come from floating-point summation order, not from state. " + WITHIN_BATCH_VERDICT,
+            icon=":material/info:",
+        )
+
+
+def main() -> None:
+    st.title("State", anchor=False)
+    st.caption("What the LSTM remembers while it reads, and when that memory is wiped.")
+    run = training.require_run("State")
+    if run is not None:
+        st.caption(
+            f"Model: `{run.config.framing}` · {run.config.units} units · "
+            f"{'stateful' if run.config.stateful else 'stateless'}"
+        )
+        trace_section(run)
+        reset_section(run)
+    st.divider()
+    experiment_section()
+
+
+main()

@@ -1,0 +1,154 @@
+"""Altair charts, theme-neutral: no background or text colours are set here, so
+Streamlit's own chart theme makes them readable in light and dark mode.
+
+Each function takes plain data (engine objects or DataFrames) and returns a chart; the
+pages decide where it goes.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+MAX_POINTS = 600  # a 5000-epoch history is thinned to this many points: the browser redraws 4x/s
+
+
+def thin(history: list, max_points: int = MAX_POINTS) -> list:
+    """Every k-th epoch log so at most ~``max_points`` remain, always keeping the last."""
+    if not history:
+        return []
+    kept = history[:: max(1, len(history) // max_points)]
+    return kept if kept[-1] is history[-1] else [*kept, history[-1]]
+
+
+def history_frame(history, max_points: int = MAX_POINTS) -> pd.DataFrame:
+    """Epoch logs as a long table (epoch, metric, value) for a two-line chart."""
+    kept = thin(history, max_points)
+    epochs = [h.epoch for h in kept]
+    return pd.DataFrame(
+        {
+            "epoch": epochs * 2,
+            "metric": ["loss"] * len(kept) + ["accuracy"] * len(kept),
+            "value": [h.loss for h in kept] + [h.accuracy for h in kept],
+        }
+    )
+
+
+def history_chart(history, height: int = 260) -> alt.Chart:
+    """Loss (left axis) and accuracy (right axis, 0-100%) over the epochs trained so far."""
+    data = history_frame(history)
+    base = alt.Chart(data).encode(
+        x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color(
+            "metric:N", scale=alt.Scale(domain=["loss", "accuracy"]), legend=alt.Legend(orient="top")
+        ),
+        tooltip=["epoch:Q", "metric:N", alt.Tooltip("value:Q", format=".4f")],
+    )
+    loss = (
+        base.transform_filter(alt.datum.metric == "loss")
+        .mark_line()
+        .encode(y=alt.Y("value:Q", title="loss (cross-entropy)", scale=alt.Scale(zero=True)))
+    )
+    acc = (
+        base.transform_filter(alt.datum.metric == "accuracy")
+        .mark_line()
+        .encode(
+            y=alt.Y(
+                "value:Q",
+                title="accuracy",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%", orient="right"),
+            )
+        )
+    )
+    return alt.layer(loss, acc).resolve_scale(y="independent").properties(height=height)
+
+
+def per_letter_chart(table: pd.DataFrame, height: int = 220) -> alt.Chart:
+    """Bars of accuracy per expected letter (columns letter, accuracy, samples)."""
+    return (
+        alt.Chart(table)
+        .mark_bar()
+        .encode(
+            x=alt.X("letter:N", sort=None, title="letter to predict", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("accuracy:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+            color=alt.Color(
+                "accuracy:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[0, 1]), legend=None
+            ),
+            tooltip=["letter:N", alt.Tooltip("accuracy:Q", format=".0%"), "samples:Q"],
+        )
+        .properties(height=height)
+    )
+
+
+def state_heatmap(values: np.ndarray, labels: list[str], resets: list[bool], name: str) -> alt.Chart:
+    """Heatmap of one state (h or c): a column per time step, a row per unit.
+
+    Column labels read "3 C" (step 3 fed C); a "↺" marks a step that started from zero state.
+    Colours diverge around 0: blue negative, red positive, pale near zero.
+    """
+    steps, units = values.shape
+    cols = [f"{i + 1} {lab}{' ↺' if reset else ''}" for i, (lab, reset) in enumerate(zip(labels, resets))]
+    frame = pd.DataFrame(
+        {
+            "step": np.repeat(cols, units),
+            "unit": np.tile(np.arange(1, units + 1), steps),
+            "value": values.reshape(-1).astype(float),
+        }
+    )
+    limit = float(max(1e-6, np.abs(values).max()))
+    return (
+        alt.Chart(frame)
+        .mark_rect()
+        .encode(
+            x=alt.X("step:O", sort=cols, title="time step (letter fed)", axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("unit:O", title="unit"),
+            color=alt.Color(
+                "value:Q",
+                title=name,
+                scale=alt.Scale(scheme="redblue", domain=[-limit, limit], reverse=True),
+            ),
+            tooltip=["step:O", "unit:O", alt.Tooltip("value:Q", format=".3f")],
+        )
+        .properties(height=max(120, min(16 * units, 420)))
+    )
+
+
+def reset_strip(timeline: pd.DataFrame) -> alt.Chart:
+    """One square per sample of an epoch, coloured by where its starting state comes from."""
+    frame = timeline.assign(
+        start=np.where(timeline["starts_from"] == "zero state", "zero state", "carried state")
+    )
+    return (
+        alt.Chart(frame)
+        .mark_rect(stroke="gray", strokeWidth=0.5)
+        .encode(
+            x=alt.X("sample:O", title="sample (in epoch order)", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("batch:O", title="batch"),
+            color=alt.Color(
+                "start:N",
+                title="starts from",
+                scale=alt.Scale(domain=["zero state", "carried state"], scheme="set2"),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=["sample:O", "batch:O", "row:O", "starts_from:N"],
+        )
+        .properties(height=alt.Step(18))
+    )
+
+
+def overlaid_loss_chart(curves: pd.DataFrame, height: int = 320) -> alt.Chart:
+    """Loss curves of many runs (columns run, framing, epoch, loss), one colour per framing."""
+    return (
+        alt.Chart(curves)
+        .mark_line(opacity=0.75)
+        .encode(
+            x=alt.X("epoch:Q"),
+            y=alt.Y("loss:Q", title="loss (cross-entropy)", scale=alt.Scale(type="log")),
+            color=alt.Color("framing:N", legend=alt.Legend(orient="top")),
+            detail="run:N",
+            tooltip=["run:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4f")],
+        )
+        .properties(height=height)
+    )

@@ -1,0 +1,145 @@
+"""Run a training from a page: wait for a slot, draw it live, keep what was trained.
+
+The engine knows nothing about Streamlit (``lstm_core.trainer.train`` calls a plain
+``on_progress`` function and polls ``should_stop``). This module is the bridge:
+
+- Every training goes through ``lstm_core.gate.GATE``: on a shared 2-CPU server only a
+  few run at once, the others see "Queued: place N" and start by themselves.
+- A click anywhere while training (Stop, another widget, another page) makes Streamlit
+  raise its rerun signal at the next ``st.*`` call, i.e. inside our ``on_progress``. We
+  catch that signal there, let the trainer stop cleanly at the next chunk (so its partial
+  weights and history come back to us), hand the partial result to ``on_result``, and only
+  then re-raise the signal so Streamlit reruns as the user asked. Nothing trained is lost.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from lstm_core.config import LSTMConfig, preset
+from lstm_core.gate import GATE
+
+from . import charts, session
+
+_warm_lock = threading.Lock()
+_warm_started = False
+
+
+def warm_up() -> None:
+    """Import TensorFlow in the background (once per process), before the first Train.
+
+    ``import tensorflow`` costs 3-4 s; starting it while the learner reads the form means
+    the first chart point appears sooner. Python's import lock makes a later real import
+    simply wait for this one.
+    """
+    global _warm_started
+    with _warm_lock:
+        if _warm_started:
+            return
+        _warm_started = True
+    threading.Thread(target=importlib.import_module, args=("lstm_core.trainer",), daemon=True).start()
+
+
+def _trainer():
+    # Imported late: pages that never train never pay for TensorFlow.
+    from lstm_core import trainer
+
+    return trainer
+
+
+def queue_notice(box) -> Callable[[int], None]:
+    """An ``on_wait`` for the gate that tells the user their place in the queue."""
+
+    def on_wait(place: int) -> None:
+        box.info(
+            f"Queued: place {place}. Other people are training on this server; "
+            "yours starts by itself when a slot is free.",
+            icon=":material/hourglass_top:",
+        )
+
+    return on_wait
+
+
+def train_gated(config: LSTMConfig, on_progress=None, should_stop=None, queue_box=None):
+    """Wait for a training slot, then train. Errors propagate to the caller."""
+    box = queue_box if queue_box is not None else st.empty()
+    trainer = _trainer()
+    with GATE.slot(on_wait=queue_notice(box)):
+        box.empty()
+        return trainer.train(config, on_progress=on_progress, should_stop=should_stop)
+
+
+def progress_text(p) -> str:
+    """'epoch 120/300 · 2s left' for a ``Progress`` from the trainer."""
+    return f"epoch {p.epoch}/{p.epochs} · {p.seconds_left:.0f}s left"
+
+
+def train_live(config: LSTMConfig, on_result: Callable[[Any], None], key: str = "stop") -> Any | None:
+    """Train ``config`` with a live chart, a progress bar and a Stop button.
+
+    ``on_result(run)`` receives the finished run, or the partial one when the user
+    interrupted (Stop or any other click). Returns the run, or None if training failed
+    (the error is shown; earlier results are untouched).
+    """
+    queue_box = st.empty()
+    bar_col, stop_col = st.columns([5, 1], vertical_alignment="bottom")
+    bar = bar_col.progress(0.0, text="starting: loading TensorFlow and compiling this shape…")
+    stop_col.button(
+        "Stop",
+        key=key,
+        icon=":material/stop_circle:",
+        help="Stop training now. The model and history trained so far are kept.",
+        width="stretch",
+    )
+    chart_box = st.empty()
+    interrupt: list[BaseException] = []
+
+    def on_progress(p) -> None:
+        # Written before any st.* call: if the call below is interrupted, this survives.
+        st.session_state[session.PARTIAL] = {"config": config, "history": p.history}
+        if interrupt:
+            return
+        try:
+            bar.progress(min(1.0, p.fraction), text=progress_text(p))
+            chart_box.altair_chart(charts.history_chart(p.history), width="stretch")
+        except BaseException as signal:  # noqa: BLE001 - Streamlit's rerun/stop signal
+            interrupt.append(signal)
+
+    try:
+        run = train_gated(config, on_progress, lambda: bool(interrupt), queue_box)
+    except Exception as exc:  # the engine's message, never a traceback
+        bar.empty()
+        st.error(f"Training failed: {exc}", icon=":material/error:")
+        return None
+    if run.epochs_done > 0:
+        on_result(run)
+    if interrupt:
+        raise interrupt[0]  # now let Streamlit rerun as the user asked
+    bar.empty()
+    stop_col.empty()
+    chart_box.empty()
+    return run
+
+
+def require_run(page: str) -> Any | None:
+    """The user's trained run; without one, explain and offer to train the stateful preset.
+
+    Used by Generate and State, so both are usable on their own.
+    """
+    run = session.get_run()
+    if run is not None:
+        return run
+    st.info(
+        f"The {page} page works on a model you trained. Train one in the Lab, or train the "
+        "tutorial's stateful preset right here (a few seconds).",
+        icon=":material/info:",
+    )
+    st.page_link("pages/lab.py", label="Open the Lab", icon=":material/science:")
+    if st.button("Train the stateful preset", icon=":material/play_arrow:", type="primary"):
+        return train_live(preset("stateful"), on_result=session.set_run, key="stop_preset")
+    return None
