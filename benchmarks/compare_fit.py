@@ -1,0 +1,209 @@
+"""Stock Keras ``model.fit`` against our trainer, same framings, same settings, one process.
+
+This prints figures; it is not a test. Examples (from the repository root)::
+
+    .venv/bin/python benchmarks/compare_fit.py --framing naive,stateful
+    .venv/bin/python benchmarks/compare_fit.py --framing whole-batch,variable-length --stock-epochs-max 50
+    .venv/bin/python benchmarks/compare_fit.py --framing naive --retrains 30 --with-export
+
+The stock side is the tutorial's code path: a Sequential LSTM + Dense softmax, Adam,
+categorical cross-entropy, ``fit(X, y, epochs, batch_size, shuffle)``; a stateful model
+gets ``keras.Input(batch_shape=...)`` and a loop of ``fit(epochs=1, shuffle=False)`` with
+``layer.reset_state()`` after each epoch. Its seconds include building and compiling the
+model; ours include compiling our step function (the first training of a shape in the
+process). Accuracy is ``model.evaluate``'s on the stock side and
+``lstm_core.inference.accuracy`` (the same evaluate-style figure) on ours.
+
+Stock fit is slow (variable-length ~2,700 s, whole-batch ~335 s at the tutorial's
+epochs on 2 cores), so ``--stock-epochs-max N`` caps the stock side's epochs. A capped row
+says so, and its speed ratio compares seconds per epoch (marked "/ep") instead of end to
+end; its stock accuracy is that of the shorter training.
+
+Both sides run in this process with the trainer's TensorFlow setting (one intra-op
+thread), the app's setting on a shared server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from lstm_core.config import FRAMINGS, preset  # noqa: E402
+from lstm_core.framings import PAD_VALUE, make_dataset  # noqa: E402
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in MB (VmRSS from /proc/self/status)."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+def stock_fit(config, epochs: int) -> dict:
+    """Train like the tutorial with stock Keras; returns seconds, accuracy, epochs."""
+    import keras
+
+    keras.utils.set_random_seed(config.seed)
+    data = make_dataset(config)
+    X, y = data.X, data.y  # (n, t, f), (n, v)
+    n, t, f = X.shape
+    start = time.perf_counter()
+    model = keras.Sequential()
+    if config.stateful:
+        model.add(keras.Input(batch_shape=(config.batch_size, t, f)))
+    else:
+        model.add(keras.Input(shape=(t, f)))
+    if config.framing == "variable-length" and config.padding == "mask":
+        model.add(keras.layers.Masking(mask_value=PAD_VALUE))
+    lstm = keras.layers.LSTM(config.units, stateful=config.stateful)
+    model.add(lstm)
+    model.add(keras.layers.Dense(y.shape[1], activation="softmax"))
+    model.compile(loss="categorical_crossentropy",
+                  optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
+                  metrics=["accuracy"])
+    if config.stateful:
+        for _ in range(epochs):
+            model.fit(X, y, epochs=1, batch_size=config.batch_size, shuffle=False, verbose=0)
+            lstm.reset_state()
+    else:
+        model.fit(X, y, epochs=epochs, batch_size=config.batch_size, shuffle=config.shuffle,
+                  verbose=0)
+    seconds = time.perf_counter() - start
+    if config.stateful:
+        lstm.reset_state()
+    _, acc = model.evaluate(X, y, batch_size=config.batch_size, verbose=0)
+    steps = epochs * math.ceil(n / config.batch_size)
+    return {"seconds": seconds, "accuracy": 100.0 * float(acc), "epochs": epochs,
+            "us_per_step": 1e6 * seconds / steps}
+
+
+def ours_fit(config) -> dict:
+    from lstm_core.inference import accuracy
+    from lstm_core.trainer import train
+
+    run = train(config)
+    nb = math.ceil(config.num_examples / config.batch_size)
+    h = run.history
+    # Steady state: from the end of epoch 1 (which includes compiling) to the end.
+    steady = (h[-1].elapsed - h[0].elapsed) / max(1, (len(h) - 1) * nb)
+    return {"seconds": run.seconds, "accuracy": 100.0 * accuracy(run), "epochs": run.epochs_done,
+            "us_per_step": 1e6 * steady, "compile_and_first_epoch": h[0].elapsed}
+
+
+def compare(name: str, stock_max: int | None, epochs: int | None) -> dict:
+    config = preset(name) if epochs is None else preset(name).replace(epochs=epochs)
+    stock_epochs = config.epochs if stock_max is None else min(config.epochs, stock_max)
+    stock = stock_fit(config, stock_epochs)
+    ours = ours_fit(config)
+    capped = stock_epochs < config.epochs
+    if capped:
+        ratio = (stock["seconds"] / stock["epochs"]) / (ours["seconds"] / ours["epochs"])
+    else:
+        ratio = stock["seconds"] / ours["seconds"]
+    return {
+        "framing": name, "epochs": config.epochs, "stock_epochs": stock_epochs,
+        "stock_capped": capped, "stock_seconds": round(stock["seconds"], 2),
+        "stock_accuracy": round(stock["accuracy"], 2),
+        "stock_us_per_step": round(stock["us_per_step"], 1),
+        "ours_seconds": round(ours["seconds"], 2), "ours_accuracy": round(ours["accuracy"], 2),
+        "ours_first_epoch_seconds": round(ours["compile_and_first_epoch"], 2),
+        "speedup": round(ratio, 1), "speedup_basis": "per epoch" if capped else "end to end",
+        "ours_us_per_step": round(ours["us_per_step"], 1),
+    }
+
+
+def print_table(rows: list[dict]) -> None:
+    head = (f"{'framing':<16} {'epochs':>13} {'stock s':>9} {'stock acc':>9} {'ours s':>7} "
+            f"{'ours acc':>8} {'speedup':>9} {'ours µs/step':>12}")
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        ep = f"{r['stock_epochs']}/{r['epochs']}*" if r["stock_capped"] else str(r["epochs"])
+        ratio = f"{r['speedup']:.1f}x" + ("/ep" if r["stock_capped"] else "")
+        print(f"{r['framing']:<16} {ep:>13} {r['stock_seconds']:>9.1f} "
+              f"{r['stock_accuracy']:>8.2f}% {r['ours_seconds']:>7.2f} {r['ours_accuracy']:>7.2f}% "
+              f"{ratio:>9} {r['ours_us_per_step']:>12.1f}")
+    if any(r["stock_capped"] for r in rows):
+        print("* stock fit ran only the first number of epochs (--stock-epochs-max); its accuracy is "
+              "after those epochs, and the speedup marked /ep compares seconds per epoch.")
+    print("stock s include building and compiling the Keras model; ours s include compiling our "
+          "step function. µs/step: steady state, per weight update (batch).")
+
+
+def memory_check(name: str, retrains: int, with_export: bool, as_json: bool) -> None:
+    from lstm_core.trainer import compiled_shapes, train
+
+    config = preset(name)
+    export = None
+    if with_export:
+        from lstm_core import export
+    first = train(config)  # compiles; not counted
+    if export is not None:
+        export.keras_bytes(first)
+    before = rss_mb()
+    start = time.perf_counter()
+    for _ in range(retrains):
+        run = train(config)
+        if export is not None:
+            export.keras_bytes(run)
+    seconds = time.perf_counter() - start
+    after = rss_mb()
+    result = {"framing": name, "retrains": retrains, "with_export": with_export,
+              "rss_before_mb": round(before, 1), "rss_after_mb": round(after, 1),
+              "rss_growth_mb": round(after - before, 1), "seconds": round(seconds, 1),
+              "compiled_shapes": compiled_shapes()}
+    if as_json:
+        print(json.dumps(result))
+        return
+    what = "train + keras_bytes" if with_export else "train"
+    print(f"{retrains} retrains of {name} ({what}) in {seconds:.1f} s: RSS {before:.0f} MB -> "
+          f"{after:.0f} MB, growth {after - before:+.1f} MB "
+          f"(compiled step functions: {compiled_shapes()})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--framing", default="all",
+                   help="all (default), one framing, or several separated by commas")
+    p.add_argument("--stock-epochs-max", type=int, default=None,
+                   help="cap the stock side's epochs (for whole-batch, variable-length)")
+    p.add_argument("--epochs", type=int, default=None, help="override every framing's epochs")
+    p.add_argument("--json", action="store_true", help="one JSON object per row")
+    p.add_argument("--retrains", type=int, default=0,
+                   help="memory check instead: retrain one framing N times, print RSS growth")
+    p.add_argument("--with-export", action="store_true",
+                   help="memory check: also export each run with keras_bytes")
+    args = p.parse_args(argv)
+    names = list(FRAMINGS) if args.framing == "all" else args.framing.split(",")
+    unknown = [n for n in names if n not in FRAMINGS]
+    if unknown:
+        p.error(f"unknown framing {unknown}; choose from {', '.join(FRAMINGS)} or all")
+    if args.retrains:
+        memory_check(names[0] if args.framing != "all" else "naive", args.retrains,
+                     args.with_export, args.json)
+        return 0
+    rows = []
+    for name in names:
+        row = compare(name, args.stock_epochs_max, args.epochs)
+        rows.append(row)
+        if args.json:
+            print(json.dumps(row), flush=True)
+        else:
+            print(f"  done {name}: stock {row['stock_seconds']:.1f} s, ours {row['ours_seconds']:.2f} s",
+                  file=sys.stderr, flush=True)
+    if not args.json:
+        print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
