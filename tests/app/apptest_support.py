@@ -1,0 +1,50 @@
+"""Helpers for the AppTest tests: open a page of the real app, find widgets by label."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+TIMEOUT = 90  # seconds per script run: the first run imports TensorFlow and compiles
+
+
+def open_page(page: str, **query: str) -> AppTest:
+    """Run the app's router, then the page (e.g. "pages/lab.py"), with URL query parameters."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update(query)
+    at.run()
+    if page != "pages/overview.py":
+        at.switch_page(page).run()
+    return at
+
+
+def button(at: AppTest, label: str):
+    """The button (form submit buttons included) with this exact label."""
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r}; have {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def metric(at: AppTest, label: str):
+    matches = [m for m in at.metric if m.label == label]
+    assert matches, f"no metric {label!r}; have {[m.label for m in at.metric]}"
+    return matches[0]
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception element anywhere on the page."""
+    assert len(at.exception) == 0, [e.value for e in at.exception]
+
+
+def train_in_lab(**query: str) -> AppTest:
+    """Open the Lab with these settings and press Train."""
+    at = open_page("pages/lab.py", **query)
+    button(at, "Train").click().run()
+    assert_clean(at)
+    return at
+
+
+# A stateful configuration small enough to train in well under a second after compile.
+TINY = {"framing": "stateful", "epochs": "20"}

@@ -1,0 +1,70 @@
+"""Generate and State: they use the Lab's model, or train the stateful preset themselves."""
+
+from apptest_support import TINY, assert_clean, button, metric, open_page, train_in_lab
+
+
+def _columns_code(at):
+    """The generated texts: first the Cold start block, then the Warm start block."""
+    return [c.value for c in at.code]
+
+
+def test_generate_shows_cold_and_warm_letters_from_the_vocabulary():
+    at = train_in_lab(**TINY)
+    at.switch_page("pages/generate.py").run()
+    assert_clean(at)
+    assert [s.value for s in at.subheader] == ["Cold start", "Warm start"]
+    at.selectbox(key="gen_start_ABCDEFGHIJKLMNOPQRSTUVWXYZ").set_value("K")
+    at.number_input(key="gen_steps").set_value(6)
+    button(at, "Generate").click().run()
+    assert_clean(at)
+    cold, warm = _columns_code(at)
+    for text in (cold, warm):
+        assert text.startswith("K") and len(text) == 7, text
+        assert set(text) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    steps = at.dataframe[0].value
+    assert list(steps.columns) == ["step", "fed", "letter", "probability"]
+    assert steps["probability"].between(0, 1).all()
+
+
+def test_generate_trains_the_stateful_preset_itself_and_shows_k_to_b_and_k_to_l():
+    at = open_page("pages/generate.py")  # a fresh session: no model yet
+    assert len(at.code) == 0
+    button(at, "Train the stateful preset").click().run()
+    assert_clean(at)
+    cold, warm = _columns_code(at)
+    # The tutorial's lesson, with its own settings (300 epochs, deterministic seed).
+    assert cold[:2] == "KB", cold
+    assert warm[:2] == "KL", warm
+
+
+def test_generate_rejects_steps_out_of_range_with_a_message():
+    at = train_in_lab(**TINY)
+    at.switch_page("pages/generate.py").run()
+    at.number_input(key="gen_steps").set_value(0)
+    button(at, "Generate").click().run()
+    assert_clean(at)
+    assert any("steps" in e.value for e in at.error)
+
+
+def test_state_page_traces_h_and_c_and_explains_resets():
+    at = train_in_lab(**TINY)
+    at.switch_page("pages/state.py").run()
+    assert_clean(at)
+    assert any("stateful" in m.value for m in at.markdown)
+    trace = at.dataframe[0].value
+    assert trace.shape[1] == 12  # default text: the first 12 letters, one step each
+    key = [t.key for t in at.text_input][0]
+    at.text_input(key=key).set_value("AB1").run()
+    assert_clean(at)
+    assert any("not in the vocabulary" in e.value for e in at.error)
+
+
+def test_within_batch_experiment_gives_the_same_accuracy_with_and_without_shuffle():
+    at = train_in_lab(**TINY)
+    at.switch_page("pages/state.py").run()
+    button(at, "Run the experiment").click().run()
+    assert_clean(at)
+    off = metric(at, "Accuracy, shuffle off").value
+    on = metric(at, "Accuracy, shuffle on").value
+    assert off == on, (off, on)
+    assert len(at.success) == 1

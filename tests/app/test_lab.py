@@ -1,0 +1,111 @@
+"""The Lab: URL round trip, training, results, and bad input that never breaks the page."""
+
+import re
+
+import pytest
+from apptest_support import TINY, assert_clean, button, metric, open_page, train_in_lab
+
+
+def test_query_params_prefill_the_form():
+    at = open_page("pages/lab.py", framing="timestep-window", units="12", epochs="7")
+    assert_clean(at)
+    assert at.selectbox(key="lab_framing").value == "timestep-window"
+    assert at.number_input(key="lab_units").value == 12
+    assert at.number_input(key="lab_epochs").value == 7
+    assert at.number_input(key="lab_window").value == 3  # from the preset
+    assert len(at.warning) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "default"),
+    [("units", "0", 32), ("epochs", "lots", 500), ("learning_rate", "-1", 0.001), ("seed", "1.5", 7)],
+)
+def test_garbage_url_parameter_warns_by_name_and_falls_back(name, raw, default):
+    at = open_page("pages/lab.py", **{name: raw})
+    assert_clean(at)
+    assert any(name in w.value for w in at.warning), [w.value for w in at.warning]
+    assert at.number_input(key=f"lab_{name}").value == default
+
+
+def test_unknown_framing_in_url_warns_and_uses_the_default():
+    at = open_page("pages/lab.py", framing="nonsense", units="8")
+    assert_clean(at)
+    assert any("framing" in w.value for w in at.warning)
+    assert at.selectbox(key="lab_framing").value == "naive"
+    assert at.number_input(key="lab_units").value == 8
+
+
+def test_train_shows_accuracy_predictions_downloads_and_puts_settings_in_the_url():
+    at = train_in_lab(**TINY)
+    value = metric(at, "Accuracy").value
+    assert re.fullmatch(r"\d{1,3}\.\d{2}%", value), value
+    assert "vs tutorial" in metric(at, "Accuracy").proto.delta
+    table = at.dataframe[-1].value
+    assert list(table.columns) == ["input", "expected", "predicted", "probability", "correct"]
+    assert len(table) == 25
+    labels = {d.label for d in at.get("download_button")}
+    assert labels == {"Model (.keras)", "History (CSV)", "Predictions (CSV)", "Keras script (.py)"}
+    run = at.session_state["run"]
+    assert run.epochs_done == 20 and not run.stopped
+    assert at.query_params["framing"] == ["stateful"] or at.query_params["framing"] == "stateful"
+    assert "20" in str(at.query_params["epochs"])
+
+
+def test_data_view_spells_out_the_tensor_shape():
+    at = open_page("pages/lab.py", framing="timestep-window")
+    text = " ".join(m.value for m in at.markdown)
+    assert "X has shape [23, 3, 1]" in text
+    letters = at.dataframe[0].value
+    assert list(letters.iloc[0][["t1", "t2", "t3"]]) == ["A", "B", "C"]
+    assert letters.iloc[0]["→ next (target)"] == "D"
+
+
+def test_changing_the_framing_loads_its_preset_but_keeps_edited_fields():
+    at = open_page("pages/lab.py")  # naive: window 1, units 32, epochs 500
+    at.selectbox(key="lab_framing").set_value("stateful")
+    at.number_input(key="lab_epochs").set_value(15)
+    button(at, "Train").click().run()
+    assert_clean(at)
+    config = at.session_state["run"].config
+    assert (config.framing, config.stateful, config.shuffle, config.units) == ("stateful", True, False, 16)
+    assert config.epochs == 15  # edited by hand, so it wins over the preset's 300
+    assert at.checkbox(key="lab_stateful").value is True  # the form shows what was trained
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "word"),
+    [
+        ("lab_units", 0, "units"),
+        ("lab_sequence", "A", "sequence"),
+        ("lab_window", 30, "window"),
+        ("lab_batch_size", 4, "batch_size"),  # stateful: 4 does not divide 25 samples
+        ("lab_epochs", 10_000_000, "epochs"),
+        ("lab_sequence", "   ", "sequence"),
+    ],
+)
+def test_invalid_setting_shows_an_error_and_keeps_the_last_results(key, value, word):
+    at = train_in_lab(**TINY)
+    before = at.session_state["run"]
+    if key == "lab_sequence":
+        at.text_input(key=key).set_value(value)
+    else:
+        at.number_input(key=key).set_value(value)
+    button(at, "Train").click().run()
+    assert_clean(at)
+    assert any(word in e.value for e in at.error), [e.value for e in at.error]
+    assert at.session_state["run"] is before  # nothing retrained, nothing lost
+    assert metric(at, "Accuracy").value  # the last good results are still on the page
+
+
+def test_script_tag_in_the_sequence_is_data_not_html():
+    payload = "<script>alert(1)</script>AB"
+    at = open_page("pages/lab.py", framing="naive", epochs="3")
+    at.text_input(key="lab_sequence").set_value(payload)
+    button(at, "Train").click().run()
+    assert_clean(at)
+    assert at.session_state["run"].config.sequence == payload
+    assert len(at.get("html")) == 0
+    # Markdown never allows HTML, so even a message quoting the text stays text.
+    assert not any(m.proto.allow_html for m in at.markdown)
+    inputs = "".join(at.dataframe[-1].value["input"])
+    assert "<" in inputs and "s" in inputs
