@@ -102,7 +102,22 @@ def _with_config(data: bytes, config: dict) -> bytes:
     return _zip(members)
 
 
-def test_garbage_is_refused_with_a_readable_value_error(runs):
+def _other_lstm(tmp_path, config: LSTMConfig) -> bytes:
+    """A real Keras model of the right shapes whose LSTM computes something else (relu)."""
+    import keras
+
+    inputs = keras.Input(batch_shape=(config.batch_size, config.time_steps, config.features))
+    x = keras.layers.LSTM(config.units, activation="relu", stateful=True)(inputs)
+    outputs = keras.layers.Dense(len(config.vocab), activation="softmax")(x)
+    path = tmp_path / "relu.keras"
+    keras.Model(inputs, outputs).save(path)
+    meta = {"format": export.FORMAT_NAME, "version": 1, "config": config.to_dict()}
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr(export.CONFIG_MEMBER, json.dumps(meta))
+    return path.read_bytes()
+
+
+def test_garbage_is_refused_with_a_readable_value_error(runs, tmp_path):
     good = export.keras_bytes(runs["stateful"])
     bad = {
         "empty": b"",
@@ -118,6 +133,7 @@ def test_garbage_is_refused_with_a_readable_value_error(runs):
                                     export.CONFIG_MEMBER: json.dumps(
                                         {"format": export.FORMAT_NAME, "version": 1,
                                          "config": STATEFUL.to_dict()}).encode()}),
+        "an LSTM with relu": _other_lstm(tmp_path, STATEFUL),
         "too big": b"PK" + b"\0" * (export.MAX_UPLOAD_BYTES + 1),
     }
     for what, data in bad.items():
