@@ -50,14 +50,8 @@ def run_all(configs: list) -> None:
     rows, curves = [], []
     st.session_state[session.COMPARISON] = {"rows": rows, "curves": curves, "planned": len(configs)}
     queue = st.empty()
-    bar_col, stop_col = st.columns([5, 1], vertical_alignment="bottom")
-    bar = bar_col.progress(0.0, text="starting…")
-    stop_col.button(
-        "Stop",
-        key="compare_stop",
-        icon=":material/stop_circle:",
-        width="stretch",
-        help="Stop after the current run; finished runs are kept.",
+    bar, stop_box = training.progress_with_stop(
+        "compare_stop", "Stop now; the runs finished so far are kept."
     )
     for k, config in enumerate(configs):
         label = f"run {k + 1}/{len(configs)} · {config.framing} seed {config.seed}"
@@ -80,7 +74,7 @@ def run_all(configs: list) -> None:
             for h in charts.thin(run.history, 300)
         ]
     bar.empty()
-    stop_col.empty()
+    stop_box.empty()
 
 
 def summary(rows: list[dict]) -> pd.DataFrame:

@@ -13,14 +13,13 @@ def main() -> None:
     )
     training.warm_up()
     shown = controls.load_lab_state()
-    form_col, out_col = st.columns([4, 9], gap="large")
+    form_col, out_col = st.columns([1, 2], gap="medium")
     with form_col:
         controls.lab_form()
         error = st.session_state.get(session.LAB_ERROR)
         if error:
             st.error(error, icon=":material/error:")
     with out_col:
-        results.data_view(shown)
         request = session.pop(session.LAB_REQUEST)
         if request is not None:
             training.train_live(request, on_result=session.set_run)
@@ -37,6 +36,8 @@ def main() -> None:
                     f"(framing {run.config.framing}); the form shows newer ones."
                 )
             results.show_results(run)
+        # Below the results once there are some, so the live chart and the results stay in view.
+        results.data_view(shown, expanded=run is None)
 
 
 main()

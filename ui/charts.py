@@ -11,6 +11,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+CATEGORIES = "tableau10"  # mid-tone hues, readable on light and dark backgrounds alike
 MAX_POINTS = 600  # a 5000-epoch history is thinned to this many points: the browser redraws 4x/s
 
 
@@ -41,7 +42,9 @@ def history_chart(history, height: int = 260) -> alt.Chart:
     base = alt.Chart(data).encode(
         x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color(
-            "metric:N", scale=alt.Scale(domain=["loss", "accuracy"]), legend=alt.Legend(orient="top")
+            "metric:N",
+            scale=alt.Scale(domain=["loss", "accuracy"], scheme=CATEGORIES),
+            legend=alt.Legend(orient="top", title=None),
         ),
         tooltip=["epoch:Q", "metric:N", alt.Tooltip("value:Q", format=".4f")],
     )
@@ -116,7 +119,11 @@ def state_heatmap(values: np.ndarray, labels: list[str], resets: list[bool], nam
 
 
 def reset_strip(timeline: pd.DataFrame) -> alt.Chart:
-    """One square per sample of an epoch, coloured by where its starting state comes from."""
+    """Samples of one epoch laid out as batches (columns) x rows in the batch (rows).
+
+    Read it left to right: a stateful LSTM hands row i's state to row i of the next batch,
+    i.e. to the square on its right. Colour says where each sample's state starts.
+    """
     frame = timeline.assign(
         start=np.where(timeline["starts_from"] == "zero state", "zero state", "carried state")
     )
@@ -124,17 +131,17 @@ def reset_strip(timeline: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame)
         .mark_rect(stroke="gray", strokeWidth=0.5)
         .encode(
-            x=alt.X("sample:O", title="sample (in epoch order)", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("batch:O", title="batch"),
+            x=alt.X("batch:O", title="batch (in epoch order)", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("row:O", title="row in batch"),
             color=alt.Color(
                 "start:N",
-                title="starts from",
+                title="state starts from",
                 scale=alt.Scale(domain=["zero state", "carried state"], scheme="set2"),
                 legend=alt.Legend(orient="top"),
             ),
             tooltip=["sample:O", "batch:O", "row:O", "starts_from:N"],
         )
-        .properties(height=alt.Step(18))
+        .properties(height=alt.Step(16))
     )
 
 
@@ -145,8 +152,8 @@ def overlaid_loss_chart(curves: pd.DataFrame, height: int = 320) -> alt.Chart:
         .mark_line(opacity=0.75)
         .encode(
             x=alt.X("epoch:Q"),
-            y=alt.Y("loss:Q", title="loss (cross-entropy)", scale=alt.Scale(type="log")),
-            color=alt.Color("framing:N", legend=alt.Legend(orient="top")),
+            y=alt.Y("loss:Q", title="loss (cross-entropy)", scale=alt.Scale(zero=True)),
+            color=alt.Color("framing:N", scale=alt.Scale(scheme=CATEGORIES), legend=alt.Legend(orient="top")),
             detail="run:N",
             tooltip=["run:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4f")],
         )

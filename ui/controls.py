@@ -165,11 +165,11 @@ def lab_form() -> None:
         right.number_input("Seed", step=1, key=KEY["seed"], help=HELP["seed"])
         left.selectbox("Input encoding", ENCODINGS, key=KEY["encoding"], help=HELP["encoding"])
         right.selectbox("Padding", PADDINGS, key=KEY["padding"], help=HELP["padding"])
-        left.checkbox("Shuffle each epoch", key=KEY["shuffle"], help=HELP["shuffle"])
-        right.checkbox("Stateful", key=KEY["stateful"], help=HELP["stateful"])
         st.number_input(
             "Samples (variable-length)", step=100, key=KEY["num_samples"], help=HELP["num_samples"]
         )
+        st.checkbox("Shuffle each epoch", key=KEY["shuffle"], help=HELP["shuffle"])
+        st.checkbox("Stateful", key=KEY["stateful"], help=HELP["stateful"])
         st.form_submit_button(
             "Train", type="primary", icon=":material/play_arrow:", on_click=_on_train, width="stretch"
         )

@@ -26,9 +26,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
-def data_view(config: LSTMConfig) -> None:
+def data_view(config: LSTMConfig, expanded: bool = False) -> None:
     """An expander labelled "Data" with the tensor this config feeds the LSTM."""
-    with st.expander("Data: the tensor the LSTM reads", icon=":material/table_view:"):
+    with st.expander("Data: the tensor the LSTM reads", icon=":material/table_view:", expanded=expanded):
         try:
             data = make_dataset(config)
         except ValueError as exc:
@@ -71,25 +71,30 @@ def accuracy_metrics(run) -> float:
     """The Accuracy metric beside the tutorial's figure; returns accuracy in percent."""
     acc = 100 * inference.accuracy(run)
     tutorial = PRESETS[run.config.framing].tutorial_accuracy
-    cols = st.columns(4)
+    cols = st.columns(3)
     cols[0].metric(
         "Accuracy",
         f"{acc:.2f}%",
-        delta=f"{acc - tutorial:+.2f} points vs tutorial",
+        delta=f"{acc - tutorial:+.2f} vs tutorial",
         delta_color="off" if abs(acc - tutorial) < 0.005 else "normal",
         help="Share of samples whose most likely next letter is right, with the trained "
         "state handling (like Keras's model.evaluate).",
     )
     cols[1].metric("Tutorial", f"{tutorial:.2f}%", help="What the tutorial reported for this preset.")
-    cols[2].metric("Epochs trained", f"{run.epochs_done:,} / {run.config.epochs:,}")
-    cols[3].metric("Training time", f"{run.seconds:.1f} s", help="Includes compiling a new shape.")
+    cols[2].metric(
+        "Epochs trained",
+        f"{run.epochs_done:,}",
+        help=f"Of {run.config.epochs:,} asked for, in {run.seconds:.1f} s (compiling a new shape included).",
+    )
+    note = f"`{run.config.framing}` trained in {run.seconds:.1f} s."
     changed = differing_fields(run.config)
     if changed:
-        st.caption(
-            "Your settings differ from the tutorial's for this framing in: "
+        note += (
+            " Your settings differ from the tutorial's for this framing in: "
             + ", ".join(changed)
-            + ". The tutorial figure is for its own settings."
+            + "; its figure is for its own settings."
         )
+    st.caption(note)
     return acc
 
 
@@ -103,10 +108,10 @@ def downloads(run) -> None:
         )
         return
     name = f"lstm-{run.config.framing}"
-    cols = st.columns(4)
+    row = st.container(horizontal=True, gap="small")  # wraps on narrow screens
     # A callable `data` is run by Streamlit only on click: building a Keras model costs
     # about a second and memory, which most visitors never need.
-    cols[0].download_button(
+    row.download_button(
         "Model (.keras)",
         data=lambda: export.keras_bytes(run),
         file_name=f"{name}.keras",
@@ -115,7 +120,7 @@ def downloads(run) -> None:
         icon=":material/download:",
         help="The trained model as a Keras 3 file: keras.models.load_model('…keras').",
     )
-    cols[1].download_button(
+    row.download_button(
         "History (CSV)",
         data=export.history_csv(run),
         file_name=f"{name}-history.csv",
@@ -124,7 +129,7 @@ def downloads(run) -> None:
         icon=":material/download:",
         help="Loss and accuracy per epoch.",
     )
-    cols[2].download_button(
+    row.download_button(
         "Predictions (CSV)",
         data=export.predictions_csv(run),
         file_name=f"{name}-predictions.csv",
@@ -133,7 +138,7 @@ def downloads(run) -> None:
         icon=":material/download:",
         help="The prediction table below.",
     )
-    cols[3].download_button(
+    row.download_button(
         "Keras script (.py)",
         data=export.keras_script(run.config),
         file_name=f"{name}.py",
@@ -155,22 +160,19 @@ def show_results(run) -> None:
     accuracy_metrics(run)
     downloads(run)
     table = inference.prediction_table(run)
-    left, right = st.columns([3, 2])
-    with left:
-        st.markdown("**Predictions**")
-        st.dataframe(
-            table,
-            hide_index=True,
-            height=300,
-            column_config={
-                "probability": st.column_config.ProgressColumn(
-                    "probability", min_value=0.0, max_value=1.0, format="%.3f"
-                ),
-                "correct": st.column_config.CheckboxColumn("correct"),
-            },
-        )
-    with right:
-        st.markdown("**Accuracy per letter to predict**")
-        st.altair_chart(charts.per_letter_chart(inference.per_letter_accuracy(run)), width="stretch")
+    st.markdown("**Predictions**")
+    st.dataframe(
+        table,
+        hide_index=True,
+        height=300,
+        column_config={
+            "probability": st.column_config.ProgressColumn(
+                "probability", min_value=0.0, max_value=1.0, format="%.3f"
+            ),
+            "correct": st.column_config.CheckboxColumn("correct"),
+        },
+    )
+    st.markdown("**Accuracy per letter to predict**")
+    st.altair_chart(charts.per_letter_chart(inference.per_letter_accuracy(run)), width="stretch")
     st.markdown("**Training history**")
     st.altair_chart(charts.history_chart(run.history), width="stretch")

@@ -79,6 +79,21 @@ def progress_text(p) -> str:
     return f"epoch {p.epoch}/{p.epochs} · {p.seconds_left:.0f}s left"
 
 
+def progress_with_stop(key: str, help: str, text: str = "starting: loading TensorFlow…"):
+    """A progress bar with a Stop button beside it. Returns (bar, stop_box) placeholders;
+    call ``.empty()`` on both when done so neither lingers.
+
+    Stop needs no handler: its click makes Streamlit rerun the page, which interrupts the
+    training (see the module docstring for how the partial work is kept).
+    """
+    bar_col, stop_col = st.columns([5, 1], vertical_alignment="bottom")
+    bar = bar_col.empty()
+    bar.progress(0.0, text=text)
+    stop_box = stop_col.empty()
+    stop_box.button("Stop", key=key, icon=":material/stop_circle:", help=help, width="stretch")
+    return bar, stop_box
+
+
 def train_live(config: LSTMConfig, on_result: Callable[[Any], None], key: str = "stop") -> Any | None:
     """Train ``config`` with a live chart, a progress bar and a Stop button.
 
@@ -87,14 +102,8 @@ def train_live(config: LSTMConfig, on_result: Callable[[Any], None], key: str = 
     (the error is shown; earlier results are untouched).
     """
     queue_box = st.empty()
-    bar_col, stop_col = st.columns([5, 1], vertical_alignment="bottom")
-    bar = bar_col.progress(0.0, text="starting: loading TensorFlow and compiling this shape…")
-    stop_col.button(
-        "Stop",
-        key=key,
-        icon=":material/stop_circle:",
-        help="Stop training now. The model and history trained so far are kept.",
-        width="stretch",
+    bar, stop_box = progress_with_stop(
+        key, "Stop training now. The model and history trained so far are kept."
     )
     chart_box = st.empty()
     interrupt: list[BaseException] = []
@@ -114,6 +123,7 @@ def train_live(config: LSTMConfig, on_result: Callable[[Any], None], key: str = 
         run = train_gated(config, on_progress, lambda: bool(interrupt), queue_box)
     except Exception as exc:  # the engine's message, never a traceback
         bar.empty()
+        stop_box.empty()
         st.error(f"Training failed: {exc}", icon=":material/error:")
         return None
     if run.epochs_done > 0:
@@ -121,7 +131,7 @@ def train_live(config: LSTMConfig, on_result: Callable[[Any], None], key: str = 
     if interrupt:
         raise interrupt[0]  # now let Streamlit rerun as the user asked
     bar.empty()
-    stop_col.empty()
+    stop_box.empty()
     chart_box.empty()
     return run
 
