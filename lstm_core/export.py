@@ -208,7 +208,8 @@ def load_keras_bytes(data: bytes):
         with open(path, "wb") as fh:
             fh.write(data)
         try:
-            model = keras.saving.load_model(path, safe_mode=True, compile=False)
+            with _models_lock:  # one Keras build at a time in this process
+                model = keras.saving.load_model(path, safe_mode=True, compile=False)
         except Exception as err:  # Keras raises many kinds; none may reach the user raw
             first = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
             raise _invalid(f"Keras could not load it ({first})") from None
