@@ -52,7 +52,10 @@ VPY="$VENV/bin/python"
 
 # --- 2. requirements -------------------------------------------------------------------------
 say "installing requirements.txt and requirements-test.txt into $VENV (quick when already there)"
-"$VPY" -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+# (Some machines list local package folders that do not exist; pip warns once per package about
+# each. Those lines are dropped; everything else pip says, and its exit status, is kept.)
+"$VPY" -m pip install --quiet --disable-pip-version-check -r requirements-test.txt \
+    2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 
 # --- 3. Chromium for the browser tests ------------------------------------------------------
 if [ ! -x "$CHROMIUM" ]; then
