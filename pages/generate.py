@@ -9,6 +9,7 @@ import streamlit as st
 
 from lstm_core import inference
 from ui import training
+from ui.routing import use_app_router
 from ui.text import md_escape
 
 HELP_START = "The first letter fed to the model. Any character of its vocabulary."
@@ -17,6 +18,8 @@ HELP_TEMPERATURE = (
     "0 = greedy: always take the most likely letter. Above 0 the letter is drawn at random "
     "from the model's probabilities, flattened by the temperature: hotter is wilder."
 )
+
+use_app_router()  # first: a direct link must still go through app.py
 
 
 def steps_table(gen) -> pd.DataFrame:

@@ -3,6 +3,9 @@
 import streamlit as st
 
 from ui import controls, results, session, training
+from ui.routing import use_app_router
+
+use_app_router()  # first: a direct link must still go through app.py
 
 
 def main() -> None:
@@ -12,6 +15,7 @@ def main() -> None:
         "The address bar always holds these settings: copy it to share this lab."
     )
     training.warm_up()
+    session.adopt_pending()  # a run kept from a training this user interrupted
     shown = controls.load_lab_state()
     form_col, out_col = st.columns([1, 2], gap="medium")
     with form_col:
@@ -22,7 +26,7 @@ def main() -> None:
     with out_col:
         request = session.pop(session.LAB_REQUEST)
         if request is not None:
-            training.train_live(request, on_result=session.set_run)
+            training.train_live(request)
         run = session.get_run()
         if run is None:
             st.info(

@@ -13,12 +13,15 @@ import streamlit as st
 from lstm_core import inference
 from lstm_core.config import preset
 from ui import charts, session, training
+from ui.routing import use_app_router
 from ui.text import WITHIN_BATCH, WITHIN_BATCH_VERDICT
 
 HELP_TEXT = (
     "Characters to feed the model, one time step each (at most 200, all from its vocabulary). "
     "Windowed models read the last window of it as one sample."
 )
+
+use_app_router()  # first: a direct link must still go through app.py
 
 
 def trace_section(run) -> None:

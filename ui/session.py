@@ -4,37 +4,61 @@ Trained models are per user, so they never go in ``st.cache_resource`` (shared b
 session of the process). Every key the app uses is named here, once::
 
     RUN         the current TrainResult (the Lab's, or one trained on Generate/State)
-    PARTIAL     {"config", "history"} written by the live callback *before* it touches the
-                page, so even an interrupted script run leaves a trace of how far it got
+    MAILBOX     a plain dict kept in session state, for writes that must not be interrupted
+
+Why a mailbox: reading or writing ``st.session_state`` is itself a point where Streamlit
+may raise its rerun/stop signal (after a click). A training callback that is being
+interrupted must still keep what was trained, so it writes into this dict (a plain
+object: no Streamlit code runs) and the next script run adopts it (``adopt_pending``).
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import streamlit as st
 
 RUN = "run"
-PARTIAL = "training_partial"
+MAILBOX = "mailbox"
 LAB_CONFIG = "lab_config"  # the settings the Lab form shows (last loaded or trained)
 LAB_ERROR = "lab_error"  # message of the last invalid form submit, shown beside the form
 LAB_REQUEST = "lab_request"  # a validated config waiting to be trained by this script run
 URL_SEEN = "lab_url_seen"  # the query string last applied to the form
-GENERATION = "generation"
 EXPERIMENT = "within_batch_experiment"
 COMPARISON = "comparison"
+HANDOVER_SECONDS = 3.0  # how long a new script run waits for an interrupted training to stop
+
+
+def mailbox() -> dict:
+    """This session's mailbox dict; fetch it *before* training, write to it freely during."""
+    return st.session_state.setdefault(MAILBOX, {})
+
+
+def adopt_pending() -> None:
+    """Make a run left in the mailbox by an interrupted training the current run."""
+    box = mailbox()
+    # With Streamlit's fast reruns, a click starts the new script run at once while the
+    # interrupted one is still finishing its training chunk: give it a moment to hand over.
+    deadline = time.monotonic() + HANDOVER_SECONDS
+    while box.get("training") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pending = box.get("run")
+    if pending is not None:
+        set_run(pending)
+        box.pop("run", None)  # only now: an interrupted set_run leaves it to adopt next time
 
 
 def get_run() -> Any | None:
     """The user's trained run (a ``lstm_core.trainer.TrainResult``) or None."""
+    adopt_pending()
     return st.session_state.get(RUN)
 
 
 def set_run(run: Any) -> None:
-    """Make ``run`` the current model; views derived from the old one are dropped."""
+    """Make ``run`` the current model (every page reads it from here)."""
     st.session_state[RUN] = run
     st.session_state[LAB_CONFIG] = run.config  # the Lab form then shows what was trained
-    st.session_state.pop(GENERATION, None)
 
 
 def pop(key: str, default: Any = None) -> Any:

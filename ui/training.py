@@ -6,10 +6,12 @@ The engine knows nothing about Streamlit (``lstm_core.trainer.train`` calls a pl
 - Every training goes through ``lstm_core.gate.GATE``: on a shared 2-CPU server only a
   few run at once, the others see "Queued: place N" and start by themselves.
 - A click anywhere while training (Stop, another widget, another page) makes Streamlit
-  raise its rerun signal at the next ``st.*`` call, i.e. inside our ``on_progress``. We
-  catch that signal there, let the trainer stop cleanly at the next chunk (so its partial
-  weights and history come back to us), hand the partial result to ``on_result``, and only
-  then re-raise the signal so Streamlit reruns as the user asked. Nothing trained is lost.
+  raise its rerun (or stop) signal at the next ``st.*`` call *or session-state access*,
+  i.e. inside our ``on_progress``. We catch that signal there, let the trainer stop
+  cleanly before its next chunk (so its partial weights and history come back to us),
+  leave the partial run in the session's mailbox (a plain dict: no Streamlit call that
+  could be interrupted again), and only then re-raise the signal so Streamlit reruns as
+  the user asked. The next script run adopts the run. Nothing trained is lost.
 """
 
 from __future__ import annotations
@@ -94,13 +96,14 @@ def progress_with_stop(key: str, help: str, text: str = "starting: loading Tenso
     return bar, stop_box
 
 
-def train_live(config: LSTMConfig, on_result: Callable[[Any], None], key: str = "stop") -> Any | None:
+def train_live(config: LSTMConfig, key: str = "stop") -> Any | None:
     """Train ``config`` with a live chart, a progress bar and a Stop button.
 
-    ``on_result(run)`` receives the finished run, or the partial one when the user
-    interrupted (Stop or any other click). Returns the run, or None if training failed
-    (the error is shown; earlier results are untouched).
+    The finished run becomes the session's current run (``session.RUN``); so does the
+    partial one when the user interrupts (Stop or any other click). Returns the run, or
+    None if training failed (the error is shown; earlier results are untouched).
     """
+    box = session.mailbox()  # fetched now: touching session state later may be interrupted
     queue_box = st.empty()
     bar, stop_box = progress_with_stop(
         key, "Stop training now. The model and history trained so far are kept."
@@ -109,8 +112,8 @@ def train_live(config: LSTMConfig, on_result: Callable[[Any], None], key: str = 
     interrupt: list[BaseException] = []
 
     def on_progress(p) -> None:
-        # Written before any st.* call: if the call below is interrupted, this survives.
-        st.session_state[session.PARTIAL] = {"config": config, "history": p.history}
+        # Saved before any st.* call, into a plain dict: this line cannot be interrupted.
+        box["partial"] = {"config": config, "history": p.history}
         if interrupt:
             return
         try:
@@ -119,17 +122,23 @@ def train_live(config: LSTMConfig, on_result: Callable[[Any], None], key: str = 
         except BaseException as signal:  # noqa: BLE001 - Streamlit's rerun/stop signal
             interrupt.append(signal)
 
+    box["training"] = True  # see session.adopt_pending: a new run waits for the handover
     try:
         run = train_gated(config, on_progress, lambda: bool(interrupt), queue_box)
+        if run.epochs_done > 0:
+            box["run"] = run  # handed over before "training" goes False (adopted below or next run)
     except Exception as exc:  # the engine's message, never a traceback
+        box["training"] = False
         bar.empty()
         stop_box.empty()
         st.error(f"Training failed: {exc}", icon=":material/error:")
         return None
-    if run.epochs_done > 0:
-        on_result(run)
+    finally:
+        box["training"] = False
+    box.pop("partial", None)
     if interrupt:
         raise interrupt[0]  # now let Streamlit rerun as the user asked
+    session.adopt_pending()
     bar.empty()
     stop_box.empty()
     chart_box.empty()
@@ -151,5 +160,5 @@ def require_run(page: str) -> Any | None:
     )
     st.page_link("pages/lab.py", label="Open the Lab", icon=":material/science:")
     if st.button("Train the stateful preset", icon=":material/play_arrow:", type="primary"):
-        return train_live(preset("stateful"), on_result=session.set_run, key="stop_preset")
+        return train_live(preset("stateful"), key="stop_preset")
     return None
