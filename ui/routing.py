@@ -9,6 +9,10 @@ lists file names ("app", "lab", …). Each page calls ``use_app_router()`` first
 clears the flag and reruns, and Streamlit then runs app.py, which routes to the same page
 (the old and new ways give each page the same URL path, so the user lands where they
 asked).
+
+Only for a session that has never run through app.py: in a real server the flag never
+comes back once cleared, while AppTest resets it before every run, and must not lose a
+button click to our rerun.
 """
 
 from __future__ import annotations
@@ -21,6 +25,13 @@ def use_app_router() -> None:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:  # a future Streamlit without the old mode: nothing to fix
         return
-    if getattr(PagesManager, "uses_pages_directory", False):
-        PagesManager.uses_pages_directory = False
+    if not getattr(PagesManager, "uses_pages_directory", False):
+        st.session_state.setdefault(ROUTED, True)  # this session has run through app.py
+        return
+    PagesManager.uses_pages_directory = False
+    if not st.session_state.get(ROUTED):
+        st.session_state[ROUTED] = True
         st.rerun()
+
+
+ROUTED = "routed_through_app"

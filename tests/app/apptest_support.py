@@ -48,3 +48,10 @@ def train_in_lab(**query: str) -> AppTest:
 
 # A stateful configuration small enough to train in well under a second after compile.
 TINY = {"framing": "stateful", "epochs": "20"}
+
+
+def predictions(at: AppTest):
+    """The Lab's prediction table (the dataframe with an "input" column)."""
+    tables = [d.value for d in at.dataframe if "input" in d.value.columns]
+    assert tables, "no prediction table on the page"
+    return tables[0]

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from apptest_support import TINY, assert_clean, button, metric, open_page, train_in_lab
+from apptest_support import TINY, assert_clean, button, metric, open_page, predictions, train_in_lab
 
 
 def test_query_params_prefill_the_form():
@@ -40,7 +40,7 @@ def test_train_shows_accuracy_predictions_downloads_and_puts_settings_in_the_url
     value = metric(at, "Accuracy").value
     assert re.fullmatch(r"\d{1,3}\.\d{2}%", value), value
     assert "vs tutorial" in metric(at, "Accuracy").proto.delta
-    table = at.dataframe[-1].value
+    table = predictions(at)
     assert list(table.columns) == ["input", "expected", "predicted", "probability", "correct"]
     assert len(table) == 25
     labels = {d.label for d in at.get("download_button")}
@@ -107,5 +107,5 @@ def test_script_tag_in_the_sequence_is_data_not_html():
     assert len(at.get("html")) == 0
     # Markdown never allows HTML, so even a message quoting the text stays text.
     assert not any(m.proto.allow_html for m in at.markdown)
-    inputs = "".join(at.dataframe[-1].value["input"])
+    inputs = "".join(predictions(at)["input"])
     assert "<" in inputs and "s" in inputs
