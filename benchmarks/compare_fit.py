@@ -67,19 +67,29 @@ def stock_fit(config, epochs: int) -> dict:
     lstm = keras.layers.LSTM(config.units, stateful=config.stateful)
     model.add(lstm)
     model.add(keras.layers.Dense(y.shape[1], activation="softmax"))
-    model.compile(loss="categorical_crossentropy",
-                  optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
-                  metrics=["accuracy"])
+    model.compile(
+        loss="categorical_crossentropy",
+        optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
+        metrics=["accuracy"],
+    )
     ends: list[float] = []  # perf_counter at the end of every epoch
     clock = keras.callbacks.LambdaCallback(on_epoch_end=lambda *_: ends.append(time.perf_counter()))
     if config.stateful:
         for _ in range(epochs):
-            model.fit(X, y, epochs=1, batch_size=config.batch_size, shuffle=False, verbose=0,
-                      callbacks=[clock])
+            model.fit(
+                X, y, epochs=1, batch_size=config.batch_size, shuffle=False, verbose=0, callbacks=[clock]
+            )
             lstm.reset_state()
     else:
-        model.fit(X, y, epochs=epochs, batch_size=config.batch_size, shuffle=config.shuffle,
-                  verbose=0, callbacks=[clock])
+        model.fit(
+            X,
+            y,
+            epochs=epochs,
+            batch_size=config.batch_size,
+            shuffle=config.shuffle,
+            verbose=0,
+            callbacks=[clock],
+        )
     seconds = time.perf_counter() - start
     # Steady state: from the end of epoch 1 (which includes tracing/compiling) to the end.
     per_epoch = (ends[-1] - ends[0]) / max(1, len(ends) - 1)
@@ -87,9 +97,14 @@ def stock_fit(config, epochs: int) -> dict:
         lstm.reset_state()
     _, acc = model.evaluate(X, y, batch_size=config.batch_size, verbose=0)
     steps = epochs * math.ceil(n / config.batch_size)
-    return {"seconds": seconds, "accuracy": 100.0 * float(acc), "epochs": epochs,
-            "us_per_step": 1e6 * per_epoch * epochs / steps, "per_epoch": per_epoch,
-            "first_epoch": ends[0] - start}
+    return {
+        "seconds": seconds,
+        "accuracy": 100.0 * float(acc),
+        "epochs": epochs,
+        "us_per_step": 1e6 * per_epoch * epochs / steps,
+        "per_epoch": per_epoch,
+        "first_epoch": ends[0] - start,
+    }
 
 
 def ours_fit(config) -> dict:
@@ -101,9 +116,14 @@ def ours_fit(config) -> dict:
     h = run.history
     # Steady state: from the end of epoch 1 (which includes compiling) to the end.
     steady = (h[-1].elapsed - h[0].elapsed) / max(1, (len(h) - 1) * nb)
-    return {"seconds": run.seconds, "accuracy": 100.0 * accuracy(run), "epochs": run.epochs_done,
-            "us_per_step": 1e6 * steady, "compile_and_first_epoch": h[0].elapsed,
-            "per_epoch": steady * nb}
+    return {
+        "seconds": run.seconds,
+        "accuracy": 100.0 * accuracy(run),
+        "epochs": run.epochs_done,
+        "us_per_step": 1e6 * steady,
+        "compile_and_first_epoch": h[0].elapsed,
+        "per_epoch": steady * nb,
+    }
 
 
 def compare(name: str, stock_max: int | None, epochs: int | None) -> dict:
@@ -121,44 +141,59 @@ def compare(name: str, stock_max: int | None, epochs: int | None) -> dict:
     # steady pace (exact when not capped, an estimate when capped).
     stock_full = stock["first_epoch"] + stock["per_epoch"] * (config.epochs - 1)
     return {
-        "framing": name, "epochs": config.epochs, "stock_epochs": stock_epochs,
-        "stock_capped": capped, "stock_seconds": round(stock["seconds"], 2),
+        "framing": name,
+        "epochs": config.epochs,
+        "stock_epochs": stock_epochs,
+        "stock_capped": capped,
+        "stock_seconds": round(stock["seconds"], 2),
         "stock_seconds_per_epoch": round(stock["per_epoch"], 4),
         "stock_full_seconds_estimate": round(stock_full, 1),
         "ours_seconds_per_epoch": round(ours["per_epoch"], 5),
         "stock_accuracy": round(stock["accuracy"], 2),
         "stock_us_per_step": round(stock["us_per_step"], 1),
-        "ours_seconds": round(ours["seconds"], 2), "ours_accuracy": round(ours["accuracy"], 2),
+        "ours_seconds": round(ours["seconds"], 2),
+        "ours_accuracy": round(ours["accuracy"], 2),
         "ours_first_epoch_seconds": round(ours["compile_and_first_epoch"], 2),
-        "speedup": round(ratio, 1), "speedup_basis": "per epoch" if capped else "end to end",
+        "speedup": round(ratio, 1),
+        "speedup_basis": "per epoch" if capped else "end to end",
         "ours_us_per_step": round(ours["us_per_step"], 1),
     }
 
 
 def print_table(rows: list[dict]) -> None:
-    head = (f"{'framing':<16} {'epochs':>13} {'stock s':>9} {'stock acc':>9} {'ours s':>7} "
-            f"{'ours acc':>8} {'speedup':>9} {'ours µs/step':>12} {'stock s/ep':>10} "
-            f"{'ours s/ep':>9}")
+    head = (
+        f"{'framing':<16} {'epochs':>13} {'stock s':>9} {'stock acc':>9} {'ours s':>7} "
+        f"{'ours acc':>8} {'speedup':>9} {'ours µs/step':>12} {'stock s/ep':>10} "
+        f"{'ours s/ep':>9}"
+    )
     print(head)
     print("-" * len(head))
     for r in rows:
         ep = f"{r['stock_epochs']}/{r['epochs']}*" if r["stock_capped"] else str(r["epochs"])
         ratio = f"{r['speedup']:.1f}x" + ("/ep" if r["stock_capped"] else "")
-        print(f"{r['framing']:<16} {ep:>13} {r['stock_seconds']:>9.1f} "
-              f"{r['stock_accuracy']:>8.2f}% {r['ours_seconds']:>7.2f} {r['ours_accuracy']:>7.2f}% "
-              f"{ratio:>9} {r['ours_us_per_step']:>12.1f} {r['stock_seconds_per_epoch']:>10.4f} "
-              f"{r['ours_seconds_per_epoch']:>9.5f}")
+        print(
+            f"{r['framing']:<16} {ep:>13} {r['stock_seconds']:>9.1f} "
+            f"{r['stock_accuracy']:>8.2f}% {r['ours_seconds']:>7.2f} {r['ours_accuracy']:>7.2f}% "
+            f"{ratio:>9} {r['ours_us_per_step']:>12.1f} {r['stock_seconds_per_epoch']:>10.4f} "
+            f"{r['ours_seconds_per_epoch']:>9.5f}"
+        )
     capped = [r for r in rows if r["stock_capped"]]
     if capped:
-        print("* stock fit ran only the first number of epochs (--stock-epochs-max); its accuracy is "
-              "after those epochs, and the speedup marked /ep compares steady-state seconds per "
-              "epoch (compile excluded on both sides).")
+        print(
+            "* stock fit ran only the first number of epochs (--stock-epochs-max); its accuracy is "
+            "after those epochs, and the speedup marked /ep compares steady-state seconds per "
+            "epoch (compile excluded on both sides)."
+        )
         for r in capped:
-            print(f"  {r['framing']}: all {r['epochs']} epochs with stock fit would take about "
-                  f"{r['stock_full_seconds_estimate']:.0f} s "
-                  f"({r['stock_full_seconds_estimate'] / r['ours_seconds']:.0f}x ours end to end)")
-    print("stock s include building and compiling the Keras model; ours s include compiling our "
-          "step function. µs/step: steady state, per weight update (batch).")
+            print(
+                f"  {r['framing']}: all {r['epochs']} epochs with stock fit would take about "
+                f"{r['stock_full_seconds_estimate']:.0f} s "
+                f"({r['stock_full_seconds_estimate'] / r['ours_seconds']:.0f}x ours end to end)"
+            )
+    print(
+        "stock s include building and compiling the Keras model; ours s include compiling our "
+        "step function. µs/step: steady state, per weight update (batch)."
+    )
 
 
 def memory_check(name: str, retrains: int, with_export: bool, as_json: bool) -> None:
@@ -179,39 +214,58 @@ def memory_check(name: str, retrains: int, with_export: bool, as_json: bool) -> 
             export.keras_bytes(run)
     seconds = time.perf_counter() - start
     after = rss_mb()
-    result = {"framing": name, "retrains": retrains, "with_export": with_export,
-              "rss_before_mb": round(before, 1), "rss_after_mb": round(after, 1),
-              "rss_growth_mb": round(after - before, 1), "seconds": round(seconds, 1),
-              "compiled_shapes": compiled_shapes()}
+    result = {
+        "framing": name,
+        "retrains": retrains,
+        "with_export": with_export,
+        "rss_before_mb": round(before, 1),
+        "rss_after_mb": round(after, 1),
+        "rss_growth_mb": round(after - before, 1),
+        "seconds": round(seconds, 1),
+        "compiled_shapes": compiled_shapes(),
+    }
     if as_json:
         print(json.dumps(result))
         return
     what = "train + keras_bytes" if with_export else "train"
-    print(f"{retrains} retrains of {name} ({what}) in {seconds:.1f} s: RSS {before:.0f} MB -> "
-          f"{after:.0f} MB, growth {after - before:+.1f} MB "
-          f"(compiled step functions: {compiled_shapes()})")
+    print(
+        f"{retrains} retrains of {name} ({what}) in {seconds:.1f} s: RSS {before:.0f} MB -> "
+        f"{after:.0f} MB, growth {after - before:+.1f} MB "
+        f"(compiled step functions: {compiled_shapes()})"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--framing", default="all",
-                   help="all (default), one framing, or several separated by commas")
-    p.add_argument("--stock-epochs-max", type=int, default=None,
-                   help="cap the stock side's epochs (for whole-batch, variable-length)")
+    p.add_argument(
+        "--framing", default="all", help="all (default), one framing, or several separated by commas"
+    )
+    p.add_argument(
+        "--stock-epochs-max",
+        type=int,
+        default=None,
+        help="cap the stock side's epochs (for whole-batch, variable-length)",
+    )
     p.add_argument("--epochs", type=int, default=None, help="override every framing's epochs")
     p.add_argument("--json", action="store_true", help="one JSON object per row")
-    p.add_argument("--retrains", type=int, default=0,
-                   help="memory check instead: retrain one framing N times, print RSS growth")
-    p.add_argument("--with-export", action="store_true",
-                   help="memory check: also export each run with keras_bytes")
+    p.add_argument(
+        "--retrains",
+        type=int,
+        default=0,
+        help="memory check instead: retrain one framing N times, print RSS growth",
+    )
+    p.add_argument(
+        "--with-export", action="store_true", help="memory check: also export each run with keras_bytes"
+    )
     args = p.parse_args(argv)
     names = list(FRAMINGS) if args.framing == "all" else args.framing.split(",")
     unknown = [n for n in names if n not in FRAMINGS]
     if unknown:
         p.error(f"unknown framing {unknown}; choose from {', '.join(FRAMINGS)} or all")
     if args.retrains:
-        memory_check(names[0] if args.framing != "all" else "naive", args.retrains,
-                     args.with_export, args.json)
+        memory_check(
+            names[0] if args.framing != "all" else "naive", args.retrains, args.with_export, args.json
+        )
         return 0
     rows = []
     for name in names:
@@ -220,8 +274,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             print(json.dumps(row), flush=True)
         else:
-            print(f"  done {name}: stock {row['stock_seconds']:.1f} s, ours {row['ours_seconds']:.2f} s",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  done {name}: stock {row['stock_seconds']:.1f} s, ours {row['ours_seconds']:.2f} s",
+                file=sys.stderr,
+                flush=True,
+            )
     if not args.json:
         print_table(rows)
     return 0

@@ -57,8 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="{reproduce,train,generate}")
 
     rep = sub.add_parser("reproduce", help="train framings at the tutorial's settings, compare accuracy")
-    rep.add_argument("--framing", default="all", choices=_framing_choices(True),
-                     help="one framing, or all (default)")
+    rep.add_argument(
+        "--framing", default="all", choices=_framing_choices(True), help="one framing, or all (default)"
+    )
     rep.add_argument("--seeds", type=int, default=1, help="runs per framing, seeds 7, 8, 9, ... (default 1)")
     rep.add_argument("--epochs", type=int, help="override the tutorial's epochs (e.g. for a quick check)")
     rep.add_argument("--json", action="store_true", help="one JSON object per framing and seed")
@@ -73,16 +74,25 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--load", metavar="PATH", help="use a .keras file saved by train --save")
     gen.add_argument("--start", required=True, help="the letter to start from")
     gen.add_argument("--steps", type=int, default=10, help="letters to generate (default 10)")
-    gen.add_argument("--warm", action="store_true",
-                     help="feed the sequence up to the start letter first (warm state)")
-    gen.add_argument("--temperature", type=float, default=0.0,
-                     help="0 picks the most likely letter (default); higher samples more freely")
+    gen.add_argument(
+        "--warm", action="store_true", help="feed the sequence up to the start letter first (warm state)"
+    )
+    gen.add_argument(
+        "--temperature",
+        type=float,
+        default=0.0,
+        help="0 picks the most likely letter (default); higher samples more freely",
+    )
     return parser
 
 
 def _add_config_args(p: argparse.ArgumentParser, framing_required: bool) -> None:
-    p.add_argument("--framing", required=framing_required, choices=_framing_choices(False),
-                   help="the tutorial preset to start from")
+    p.add_argument(
+        "--framing",
+        required=framing_required,
+        choices=_framing_choices(False),
+        help="the tutorial preset to start from",
+    )
     p.add_argument("--sequence", help="training text instead of the alphabet")
     p.add_argument("--window", type=int, help="letters per sample (max length for variable-length)")
     p.add_argument("--units", type=int, help="LSTM memory units")
@@ -92,15 +102,32 @@ def _add_config_args(p: argparse.ArgumentParser, framing_required: bool) -> None
     p.add_argument("--encoding", choices=["scaled", "onehot"], help="input encoding")
     p.add_argument("--padding", choices=["zeros", "mask"], help="variable-length padding")
     p.add_argument("--num-samples", type=int, help="variable-length: random runs to draw")
-    p.add_argument("--shuffle", action=argparse.BooleanOptionalAction, default=None,
-                   help="reshuffle samples every epoch")
-    p.add_argument("--stateful", action=argparse.BooleanOptionalAction, default=None,
-                   help="carry state from batch to batch")
+    p.add_argument(
+        "--shuffle", action=argparse.BooleanOptionalAction, default=None, help="reshuffle samples every epoch"
+    )
+    p.add_argument(
+        "--stateful",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="carry state from batch to batch",
+    )
     p.add_argument("--seed", type=int, help="seed for weights, sample order and sampling")
 
 
-_CONFIG_ARGS = ("sequence", "window", "units", "epochs", "batch_size", "learning_rate", "encoding",
-                "padding", "num_samples", "shuffle", "stateful", "seed")
+_CONFIG_ARGS = (
+    "sequence",
+    "window",
+    "units",
+    "epochs",
+    "batch_size",
+    "learning_rate",
+    "encoding",
+    "padding",
+    "num_samples",
+    "shuffle",
+    "stateful",
+    "seed",
+)
 
 
 def _config_from(args: argparse.Namespace):
@@ -166,24 +193,42 @@ def cmd_reproduce(args: argparse.Namespace, out) -> int:
             accs.append(acc)
             secs.append(run.seconds)
             if name == "stateful" and cfg.seed == FIRST_SEED:
-                note = (f"A-> {generate(run, 'A', steps=len(cfg.sequence) - 1).text}; "
-                        f"cold K-> {generate(run, 'K', steps=5).text}")
+                note = (
+                    f"A-> {generate(run, 'A', steps=len(cfg.sequence) - 1).text}; "
+                    f"cold K-> {generate(run, 'K', steps=5).text}"
+                )
             if args.json:
-                print(json.dumps({
-                    "framing": name, "seed": cfg.seed, "accuracy": acc,
-                    "tutorial_accuracy": PRESETS[name].tutorial_accuracy,
-                    "epochs": run.epochs_done, "seconds": round(run.seconds, 3),
-                }), file=out, flush=True)
+                print(
+                    json.dumps(
+                        {
+                            "framing": name,
+                            "seed": cfg.seed,
+                            "accuracy": acc,
+                            "tutorial_accuracy": PRESETS[name].tutorial_accuracy,
+                            "epochs": run.epochs_done,
+                            "seconds": round(run.seconds, 3),
+                        }
+                    ),
+                    file=out,
+                    flush=True,
+                )
         rows.append((name, PRESETS[name].tutorial_accuracy, accs, sum(secs), note))
     if not args.json:
-        print(f"{'framing':<16} {'tutorial':>8} {'ours (median)':>13} {'range':>15} "
-              f"{'seconds':>8}  note", file=out)
+        print(
+            f"{'framing':<16} {'tutorial':>8} {'ours (median)':>13} {'range':>15} {'seconds':>8}  note",
+            file=out,
+        )
         for name, tut, accs, sec, note in rows:
             rng = f"{min(accs):.2f}-{max(accs):.2f}"
-            print(f"{name:<16} {tut:>7.2f}% {statistics.median(accs):>12.2f}% {rng:>15} "
-                  f"{sec:>8.1f}  {note}", file=out)
-        print(f"{len(seeds)} seed(s) per framing ({', '.join(map(str, seeds))}); "
-              f"total {time.perf_counter() - wall:.1f} s wall", file=out)
+            print(
+                f"{name:<16} {tut:>7.2f}% {statistics.median(accs):>12.2f}% {rng:>15} {sec:>8.1f}  {note}",
+                file=out,
+            )
+        print(
+            f"{len(seeds)} seed(s) per framing ({', '.join(map(str, seeds))}); "
+            f"total {time.perf_counter() - wall:.1f} s wall",
+            file=out,
+        )
     return 0
 
 
@@ -202,13 +247,28 @@ def cmd_train(args: argparse.Namespace, out) -> int:
             fh.write(engine.export.keras_bytes(run))
     if args.json:
         predictions = [
-            {"input": r.input, "expected": r.expected, "predicted": r.predicted,
-             "probability": float(r.probability), "correct": bool(r.correct)}
+            {
+                "input": r.input,
+                "expected": r.expected,
+                "predicted": r.predicted,
+                "probability": float(r.probability),
+                "correct": bool(r.correct),
+            }
             for r in table.itertuples(index=False)
         ]
-        print(json.dumps({"framing": config.framing, "accuracy": acc, "epochs": run.epochs_done,
-                          "seconds": round(run.seconds, 3), "config": config.to_dict(),
-                          "predictions": predictions}), file=out)
+        print(
+            json.dumps(
+                {
+                    "framing": config.framing,
+                    "accuracy": acc,
+                    "epochs": run.epochs_done,
+                    "seconds": round(run.seconds, 3),
+                    "config": config.to_dict(),
+                    "predictions": predictions,
+                }
+            ),
+            file=out,
+        )
         return 0
     print(f"{config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s", file=out)
     print(f"Model Accuracy: {acc:.2f}%", file=out)
@@ -225,30 +285,36 @@ def cmd_generate(args: argparse.Namespace, out) -> int:
     if args.load:
         given = [f"--{k.replace('_', '-')}" for k in _CONFIG_ARGS if getattr(args, k) is not None]
         if given:
-            raise UsageError(f"generate: {', '.join(given)} cannot be combined with --load "
-                             "(the loaded model brings its own settings)")
+            raise UsageError(
+                f"generate: {', '.join(given)} cannot be combined with --load "
+                "(the loaded model brings its own settings)"
+            )
         data = _read_file(args.load)
         from . import export  # TensorFlow only loads once the file looks like ours
 
         with _native_stderr_silenced():
             run = export.load_keras_bytes(data)
         if args.framing is not None and args.framing != run.config.framing:
-            raise ValueError(f"framing={args.framing!r} does not match the loaded model's "
-                             f"framing {run.config.framing!r}.")
+            raise ValueError(
+                f"framing={args.framing!r} does not match the loaded model's framing {run.config.framing!r}."
+            )
         source = f"loaded {args.load} ({run.config.framing})"
     else:
         if args.framing is None:
             raise UsageError("generate: give --framing NAME (or --load PATH)")
         config = _config_from(args)
         # Check start/steps/temperature with untrained weights first: mistakes answer at once.
-        generate(types.SimpleNamespace(config=config, weights=init_weights(config)), args.start,
-                 steps=args.steps, temperature=args.temperature)
+        generate(
+            types.SimpleNamespace(config=config, weights=init_weights(config)),
+            args.start,
+            steps=args.steps,
+            temperature=args.temperature,
+        )
         engine = _engine()
         run = engine.train(config)
         source = f"trained {config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s"
     seed = args.seed if args.seed is not None else 0
-    gen = generate(run, args.start, steps=args.steps, warm=args.warm,
-                   temperature=args.temperature, seed=seed)
+    gen = generate(run, args.start, steps=args.steps, warm=args.warm, temperature=args.temperature, seed=seed)
     print(f"{source}, accuracy {_pct(accuracy(run)):.2f}%", file=out)
     mode = f"warm (fed {gen.warmup!r} first)" if args.warm else "cold (fresh state)"
     pick = "greedy" if args.temperature <= 0 else f"temperature {args.temperature:g}"
@@ -299,8 +365,10 @@ def main(argv: Sequence[str] | None = None, out: Any = None) -> int:
     except Exception as err:  # a bug: still one line, unless debugging
         if os.environ.get("LSTM_LAB_DEBUG"):
             raise
-        print(_one_line(f"error: unexpected {type(err).__name__}: {err} "
-                        "(set LSTM_LAB_DEBUG=1 for details)"), file=sys.stderr)
+        print(
+            _one_line(f"error: unexpected {type(err).__name__}: {err} (set LSTM_LAB_DEBUG=1 for details)"),
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -221,16 +221,27 @@ def load_keras_bytes(data: bytes):
     lstm, dense = lstms[0], denses[0]
     # Our numpy LSTM (cell.py) computes exactly the default LSTM and a softmax Dense.
     expected_settings = (
-        (lstm, {"activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": True,
-                "go_backwards": False, "return_sequences": False, "return_state": False}),
+        (
+            lstm,
+            {
+                "activation": "tanh",
+                "recurrent_activation": "sigmoid",
+                "use_bias": True,
+                "go_backwards": False,
+                "return_sequences": False,
+                "return_state": False,
+            },
+        ),
         (dense, {"activation": "softmax", "use_bias": True}),
     )
     for layer, settings in expected_settings:
         layer_config = layer.get_config()
         for name, value in settings.items():
             if layer_config.get(name) != value:
-                raise _invalid(f"its {type(layer).__name__} layer has {name}="
-                               f"{layer_config.get(name)!r}, expected {value!r}")
+                raise _invalid(
+                    f"its {type(layer).__name__} layer has {name}="
+                    f"{layer_config.get(name)!r}, expected {value!r}"
+                )
     if bool(lstm.stateful) != config.stateful:
         raise _invalid("its LSTM's stateful setting does not match its configuration")
     weights = [np.asarray(w, np.float32) for w in lstm.get_weights() + dense.get_weights()]

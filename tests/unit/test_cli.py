@@ -18,8 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("LSTM_LAB_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "lstm_core", *args], capture_output=True,
-                          text=True, timeout=timeout, cwd=ROOT, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "lstm_core", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=env,
+    )
 
 
 def test_reproduce_json_gives_one_object_per_framing_and_seed():
@@ -36,8 +42,19 @@ def test_reproduce_json_gives_one_object_per_framing_and_seed():
 
 def test_train_prints_accuracy_and_predictions_and_saves(tmp_path):
     path = tmp_path / "abc.keras"
-    done = cli("train", "--framing", "timestep-window", "--sequence", "ABCDEFGH", "--units", "8",
-               "--epochs", "20", "--save", str(path))
+    done = cli(
+        "train",
+        "--framing",
+        "timestep-window",
+        "--sequence",
+        "ABCDEFGH",
+        "--units",
+        "8",
+        "--epochs",
+        "20",
+        "--save",
+        str(path),
+    )
     assert done.returncode == 0, done.stderr
     assert "Model Accuracy: " in done.stdout
     assert "input" in done.stdout and "predicted" in done.stdout
@@ -57,28 +74,30 @@ def test_train_prints_accuracy_and_predictions_and_saves(tmp_path):
 
 def test_generate_cold_start_from_k_falls_back_to_the_alphabet():
     """The tutorial's point: a stateful model fed "K" from a fresh state says "B"."""
-    done = cli("generate", "--framing", "stateful", "--start", "K", "--steps", "5",
-               "--epochs", "300")
+    done = cli("generate", "--framing", "stateful", "--start", "K", "--steps", "5", "--epochs", "300")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "KBCDEF"
 
 
-@pytest.mark.parametrize("args", [
-    ["train", "--framing", "naive", "--units", "0"],
-    ["train", "--framing", "no-such-framing"],
-    ["reproduce", "--framing", "nope"],
-    ["reproduce", "--epochs", "many"],
-    ["train", "--framing", "stateful", "--epochs", "-1"],
-    ["train", "--framing", "naive", "--sequence", "A"],
-    ["generate", "--framing", "stateful", "--start", "k", "--steps", "5"],
-    ["generate", "--framing", "stateful", "--start", "K", "--steps", "0"],
-    ["generate", "--start", "K"],
-    ["generate", "--load", "__garbage__", "--start", "K"],
-    ["generate", "--load", "/no/such/file.keras", "--start", "K"],
-    ["train", "--framing", "naive", "--save", "/no/such/folder/m.keras"],
-    ["frobnicate"],
-    [],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["train", "--framing", "naive", "--units", "0"],
+        ["train", "--framing", "no-such-framing"],
+        ["reproduce", "--framing", "nope"],
+        ["reproduce", "--epochs", "many"],
+        ["train", "--framing", "stateful", "--epochs", "-1"],
+        ["train", "--framing", "naive", "--sequence", "A"],
+        ["generate", "--framing", "stateful", "--start", "k", "--steps", "5"],
+        ["generate", "--framing", "stateful", "--start", "K", "--steps", "0"],
+        ["generate", "--start", "K"],
+        ["generate", "--load", "__garbage__", "--start", "K"],
+        ["generate", "--load", "/no/such/file.keras", "--start", "K"],
+        ["train", "--framing", "naive", "--save", "/no/such/folder/m.keras"],
+        ["frobnicate"],
+        [],
+    ],
+)
 def test_bad_values_exit_2_with_one_readable_line(args, tmp_path):
     if "__garbage__" in args:
         garbage = tmp_path / "garbage.keras"

@@ -21,10 +21,20 @@ from lstm_core.config import ALPHABET, LSTMConfig, preset  # noqa: E402
 from lstm_core.inference import _predict_dataset, generate, prediction_table  # noqa: E402
 from lstm_core.trainer import train  # noqa: E402
 
-STATEFUL = LSTMConfig(framing="stateful", sequence=ALPHABET[:10], units=6, epochs=40,
-                      batch_size=1, shuffle=False, stateful=True)
-MASKED = LSTMConfig(framing="variable-length", sequence=ALPHABET[:10], window=4, units=6, epochs=8,
-                    batch_size=4, padding="mask", encoding="onehot", num_samples=24)
+STATEFUL = LSTMConfig(
+    framing="stateful", sequence=ALPHABET[:10], units=6, epochs=40, batch_size=1, shuffle=False, stateful=True
+)
+MASKED = LSTMConfig(
+    framing="variable-length",
+    sequence=ALPHABET[:10],
+    window=4,
+    units=6,
+    epochs=8,
+    batch_size=4,
+    padding="mask",
+    encoding="onehot",
+    num_samples=24,
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +62,7 @@ def keras_probs(run) -> np.ndarray:
 @pytest.mark.parametrize("name", ["stateful", "stateful batch 3", "masked onehot", "feature-window"])
 def test_keras_model_computes_what_numpy_inference_computes(runs, name):
     run = runs[name]
-    np.testing.assert_allclose(keras_probs(run), _predict_dataset(run.weights, run.dataset),
-                               atol=1e-5)
+    np.testing.assert_allclose(keras_probs(run), _predict_dataset(run.weights, run.dataset), atol=1e-5)
 
 
 def test_one_keras_model_per_shape_is_reused(runs):
@@ -125,14 +134,20 @@ def test_garbage_is_refused_with_a_readable_value_error(runs, tmp_path):
         "random bytes": np.random.default_rng(0).bytes(5000),
         "zip without our config": _without_config(good),
         "zip of other files": _zip({"a.txt": b"hi"}),
-        "config not JSON": _zip({"config.json": b"{}", "model.weights.h5": b"",
-                                 export.CONFIG_MEMBER: b"{not json"}),
+        "config not JSON": _zip(
+            {"config.json": b"{}", "model.weights.h5": b"", export.CONFIG_MEMBER: b"{not json"}
+        ),
         "invalid config": _with_config(good, {**STATEFUL.to_dict(), "units": 0}),
         "config of another shape": _with_config(good, {**STATEFUL.to_dict(), "units": 7}),
-        "keras files broken": _zip({"config.json": b"{}", "model.weights.h5": b"x",
-                                    export.CONFIG_MEMBER: json.dumps(
-                                        {"format": export.FORMAT_NAME, "version": 1,
-                                         "config": STATEFUL.to_dict()}).encode()}),
+        "keras files broken": _zip(
+            {
+                "config.json": b"{}",
+                "model.weights.h5": b"x",
+                export.CONFIG_MEMBER: json.dumps(
+                    {"format": export.FORMAT_NAME, "version": 1, "config": STATEFUL.to_dict()}
+                ).encode(),
+            }
+        ),
         "an LSTM with relu": _other_lstm(tmp_path, STATEFUL),
         "too big": b"PK" + b"\0" * (export.MAX_UPLOAD_BYTES + 1),
     }
@@ -156,7 +171,8 @@ def test_csvs(runs):
 SCRIPT_CONFIGS = {
     "stateful": STATEFUL.replace(batch_size=3, sequence=ALPHABET[:7]),
     "variable-length, mask, onehot, quotes in the text": MASKED.replace(
-        sequence="abcab'cd\"ab", window=3, num_samples=9, batch_size=2),
+        sequence="abcab'cd\"ab", window=3, num_samples=9, batch_size=2
+    ),
 }
 
 
@@ -167,9 +183,14 @@ def test_exported_scripts_run_with_plain_keras(tmp_path):
     for i, (what, config) in enumerate(SCRIPT_CONFIGS.items()):
         script = tmp_path / f"lstm_script_{i}.py"
         script.write_text(export.keras_script(config), encoding="utf-8")
-        procs[what] = subprocess.Popen([sys.executable, str(script), "--epochs", "3"], cwd=tmp_path,
-                                       env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                       text=True)
+        procs[what] = subprocess.Popen(
+            [sys.executable, str(script), "--epochs", "3"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     for what, proc in procs.items():
         out, err = proc.communicate(timeout=180)
         assert proc.returncode == 0, f"{what}: {err[-2000:]}"

@@ -23,18 +23,48 @@ from lstm_core.framings import PAD_VALUE, make_dataset  # noqa: E402
 
 CASES = {
     # n = 8 samples of 2 time steps, one sample per update
-    "batch 1": LSTMConfig(framing="timestep-window", sequence=ALPHABET[:10], window=2, units=6,
-                          epochs=3, batch_size=1, shuffle=False),
+    "batch 1": LSTMConfig(
+        framing="timestep-window",
+        sequence=ALPHABET[:10],
+        window=2,
+        units=6,
+        epochs=3,
+        batch_size=1,
+        shuffle=False,
+    ),
     # n = 12, batches of 5, 5 and 2: the last batch's loss is a mean over its 2 rows
-    "batch 5, partial last": LSTMConfig(framing="timestep-window", sequence=ALPHABET[:15],
-                                        window=3, units=6, epochs=3, batch_size=5, shuffle=False),
+    "batch 5, partial last": LSTMConfig(
+        framing="timestep-window",
+        sequence=ALPHABET[:15],
+        window=3,
+        units=6,
+        epochs=3,
+        batch_size=5,
+        shuffle=False,
+    ),
     # state carried row by row from batch to batch, reset after every epoch
-    "stateful, batch 2": LSTMConfig(framing="stateful", sequence=ALPHABET[:11], units=6, epochs=3,
-                                    batch_size=2, shuffle=False, stateful=True),
+    "stateful, batch 2": LSTMConfig(
+        framing="stateful",
+        sequence=ALPHABET[:11],
+        units=6,
+        epochs=3,
+        batch_size=2,
+        shuffle=False,
+        stateful=True,
+    ),
     # masked padding: skipped steps must be skipped in the gradient too
-    "variable-length, mask": LSTMConfig(framing="variable-length", sequence=ALPHABET[:10], window=4,
-                                        units=6, epochs=3, batch_size=4, shuffle=False,
-                                        padding="mask", encoding="onehot", num_samples=14),
+    "variable-length, mask": LSTMConfig(
+        framing="variable-length",
+        sequence=ALPHABET[:10],
+        window=4,
+        units=6,
+        epochs=3,
+        batch_size=4,
+        shuffle=False,
+        padding="mask",
+        encoding="onehot",
+        num_samples=14,
+    ),
 }
 
 
@@ -52,9 +82,12 @@ def stock_model(config: LSTMConfig):
         model.add(keras.layers.Masking(mask_value=PAD_VALUE))
     model.add(keras.layers.LSTM(config.units, stateful=config.stateful))
     model.add(keras.layers.Dense(len(config.vocab), activation="softmax"))
-    model.compile(loss="categorical_crossentropy",
-                  optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
-                  metrics=["accuracy"], jit_compile=False)  # same math; XLA only adds compile time
+    model.compile(
+        loss="categorical_crossentropy",
+        optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
+        metrics=["accuracy"],
+        jit_compile=False,
+    )  # same math; XLA only adds compile time
     return model, data
 
 
@@ -64,13 +97,13 @@ def stock_fit(model, data, config: LSTMConfig) -> list[float]:
         lstm = model.layers[-2]
         losses = []
         for _ in range(config.epochs):
-            h = model.fit(data.X, data.y, epochs=1, batch_size=config.batch_size, shuffle=False,
-                          verbose=0)
+            h = model.fit(data.X, data.y, epochs=1, batch_size=config.batch_size, shuffle=False, verbose=0)
             lstm.reset_state()
             losses += h.history["loss"]
         return losses
-    h = model.fit(data.X, data.y, epochs=config.epochs, batch_size=config.batch_size,
-                  shuffle=False, verbose=0)
+    h = model.fit(
+        data.X, data.y, epochs=config.epochs, batch_size=config.batch_size, shuffle=False, verbose=0
+    )
     return h.history["loss"]
 
 
@@ -81,9 +114,18 @@ def our_adam_steps(config: LSTMConfig, weights: Weights) -> int:
     params = [tf.constant(w, tf.float32) for w in weights]
     zeros = [tf.zeros_like(p) for p in params]
     order = trainer.epoch_orders(config, np.random.default_rng(0), config.epochs)
-    out = fn(params, zeros, zeros, tf.constant(0.0), tf.constant(data.X), tf.constant(data.y),
-             tf.constant(data.mask.astype(np.float32)), tf.constant(order),
-             tf.constant(config.epochs, tf.int32), tf.constant(config.learning_rate, tf.float32))
+    out = fn(
+        params,
+        zeros,
+        zeros,
+        tf.constant(0.0),
+        tf.constant(data.X),
+        tf.constant(data.y),
+        tf.constant(data.mask.astype(np.float32)),
+        tf.constant(order),
+        tf.constant(config.epochs, tf.int32),
+        tf.constant(config.learning_rate, tf.float32),
+    )
     return int(out[3].numpy())
 
 
@@ -98,8 +140,9 @@ def test_trainer_matches_stock_fit(case):
 
     for name, mine, theirs in zip(Weights._fields, ours.weights, model.get_weights()):
         scale = float(np.abs(theirs).max())
-        np.testing.assert_allclose(mine, theirs, rtol=1e-4, atol=1e-4 * scale,
-                                   err_msg=f"{case}: {name} differs from fit's")
+        np.testing.assert_allclose(
+            mine, theirs, rtol=1e-4, atol=1e-4 * scale, err_msg=f"{case}: {name} differs from fit's"
+        )
     assert not np.allclose(ours.weights.kernel, start.kernel), "training changed nothing"
 
     # The loss fit logs per epoch: batch losses averaged with batch sizes as weights.
