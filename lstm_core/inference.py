@@ -124,8 +124,10 @@ def generate(
     """Feed ``start``, pick the next letter, feed that back in, ``steps`` times.
 
     - cold (``warm=False``): fresh zero state and an empty window: only ``start`` is known.
-    - warm: first the training sequence up to ``start``'s first appearance is fed (through
-      the state for a stateful model, into the window for window framings).
+    - warm: first the training sequence up to ``start``'s first appearance is fed: into the
+      window for window framings, and through the state for a stateful model, along the
+      path state took in training (with batch size b, every b-th sample: row i of a batch
+      inherits from row i of the batch before).
     - ``temperature`` 0 picks the most likely letter; above 0 samples, hotter = wilder.
 
     Window framings slide: the window drops its oldest letter and takes the new one.
@@ -141,13 +143,13 @@ def generate(
     w = config.window
     h = c = None
     if config.stateful and prefix:
-        # Warm the state exactly as training fed it: the windows that end before `start`.
-        history = prefix + start
-        for end in range(1, len(history)):
-            fed = history[max(0, end - w) : end]
-            if len(fed) < w and end < w:
-                continue  # training never fed a partial window to a stateful model
-            fw = _forward_one(run, fed, h, c)
+        # Warm the state exactly as training fed it. Training sample p (the window ending
+        # just before letter p + w) starts from the end state of sample p - batch_size, so
+        # the state that reaches the sample ending at `start` came through samples
+        # p - b, p - 2b, ... (every sample when batch_size is 1).
+        p = len(prefix) + 1 - w  # index of the training sample whose window ends at `start`
+        for q in range(p % config.batch_size, p, config.batch_size):
+            fw = _forward_one(run, config.sequence[q : q + w], h, c)
             h, c = fw.h, fw.c
     text = prefix + start
     out = []
