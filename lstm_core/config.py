@@ -106,7 +106,7 @@ class LSTMConfig:
         """Training cost in LSTM cell steps: epochs x samples x time steps."""
         return self.epochs * self.num_examples * self.time_steps
 
-    def replace(self, **changes: Any) -> "LSTMConfig":
+    def replace(self, **changes: Any) -> LSTMConfig:
         """A copy with some fields changed, validated again."""
         return dataclasses.replace(self, **changes)
 
@@ -114,7 +114,7 @@ class LSTMConfig:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> "LSTMConfig":
+    def from_dict(cls, values: dict[str, Any]) -> LSTMConfig:
         """Build from loosely typed values (URL parameters, JSON, CLI), converting types.
 
         Unknown keys are ignored; a value that cannot be converted raises ``ValueError``
