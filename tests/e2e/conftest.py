@@ -30,7 +30,13 @@ from e2e_support import (  # noqa: E402
 )
 
 ARTIFACTS = ROOT / "test-artifacts"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Screenshots go to test-artifacts/ so a test run leaves the work tree clean; set
+# LSTM_LAB_UPDATE_SCREENSHOTS=1 to refresh the README's pictures in docs/screenshots/.
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("LSTM_LAB_UPDATE_SCREENSHOTS") == "1"
+    else ROOT / "test-artifacts" / "screenshots"
+)
 
 
 def _need_browser() -> None:
