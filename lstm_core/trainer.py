@@ -106,6 +106,7 @@ class TrainResult:
 # ---------------------------------------------------------------------------------------
 _compiled: dict[tuple, Callable] = {}
 _compiled_lock = threading.Lock()
+_prepared: set = set()  # step functions already compiled by prepare()
 
 
 def _build_chunk_fn(n: int, t: int, f: int, v: int, u: int, b: int, stateful: bool) -> Callable:
@@ -213,6 +214,28 @@ def _chunk_fn(config: LSTMConfig) -> Callable:
         if key not in _compiled:
             _compiled[key] = _build_chunk_fn(*key)
         return _compiled[key]
+
+
+def prepare(config: LSTMConfig) -> None:
+    """Compile the training step for ``config``'s shape now, without training anything.
+
+    The app calls this in the background while a learner reads the form, so the first
+    Train of the shape on screen does not wait ~1.5 s for XLA. A shape already compiled
+    costs nothing. Example: ``prepare(preset("stateful"))``.
+    """
+    fn = _chunk_fn(config)
+    with _compiled_lock:
+        if fn in _prepared:
+            return
+        _prepared.add(fn)
+    n, t, f, v = config.num_examples, config.time_steps, config.features, len(config.vocab)
+    weights = [tf.zeros(w.shape, tf.float32) for w in init_weights(config)]
+    fn(
+        weights, weights, weights, tf.constant(0.0),
+        tf.zeros((n, t, f)), tf.zeros((n, v)), tf.zeros((n, t)),
+        tf.constant(epoch_orders(config, np.random.default_rng(0), 0)),
+        tf.constant(0, tf.int32), tf.constant(0.001),
+    )  # zero epochs: XLA compiles the whole loop, the loop body never runs
 
 
 def compiled_shapes() -> int:

@@ -14,9 +14,9 @@ def main() -> None:
         "Pick a framing, look at the data it makes, train, and read what the network learned. "
         "The address bar always holds these settings: copy it to share this lab."
     )
-    training.warm_up()
     session.adopt_pending()  # a run kept from a training this user interrupted
     shown = controls.load_lab_state()
+    training.warm_up(shown)
     form_col, out_col = st.columns([1, 2], gap="medium")
     with form_col:
         controls.lab_form()

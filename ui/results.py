@@ -100,53 +100,27 @@ def accuracy_metrics(run) -> float:
 
 def downloads(run) -> None:
     """The four download buttons. The .keras file is built only when clicked (deferred)."""
-    try:
-        from lstm_core import export
-    except ImportError:
-        st.info(
-            "Downloads are being built (lstm_core.export is not there yet).", icon=":material/construction:"
-        )
-        return
+    from lstm_core import export
+
     name = f"lstm-{run.config.framing}"
+    # (label, data, file name, mime type, icon, help). A callable `data` is run by Streamlit
+    # only on click: building a Keras model costs about a second and memory, which most
+    # visitors never need.
+    buttons = [
+        ("Model (.keras)", lambda: export.keras_bytes(run), f"{name}.keras", "application/octet-stream",
+         ":material/download:", "The trained model as a Keras 3 file: keras.models.load_model('…keras')."),
+        ("History (CSV)", export.history_csv(run), f"{name}-history.csv", "text/csv",
+         ":material/download:", "Loss and accuracy per epoch."),
+        ("Predictions (CSV)", export.predictions_csv(run), f"{name}-predictions.csv", "text/csv",
+         ":material/download:", "The prediction table below."),
+        ("Keras script (.py)", export.keras_script(run.config), f"{name}.py", "text/x-python",
+         ":material/code:", "A runnable plain-Keras script (model.fit) with these settings."),
+    ]
     row = st.container(horizontal=True, gap="small")  # wraps on narrow screens
-    # A callable `data` is run by Streamlit only on click: building a Keras model costs
-    # about a second and memory, which most visitors never need.
-    row.download_button(
-        "Model (.keras)",
-        data=lambda: export.keras_bytes(run),
-        file_name=f"{name}.keras",
-        mime="application/octet-stream",
-        on_click="ignore",
-        icon=":material/download:",
-        help="The trained model as a Keras 3 file: keras.models.load_model('…keras').",
-    )
-    row.download_button(
-        "History (CSV)",
-        data=export.history_csv(run),
-        file_name=f"{name}-history.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-        help="Loss and accuracy per epoch.",
-    )
-    row.download_button(
-        "Predictions (CSV)",
-        data=export.predictions_csv(run),
-        file_name=f"{name}-predictions.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-        help="The prediction table below.",
-    )
-    row.download_button(
-        "Keras script (.py)",
-        data=export.keras_script(run.config),
-        file_name=f"{name}.py",
-        mime="text/x-python",
-        on_click="ignore",
-        icon=":material/code:",
-        help="A runnable plain-Keras script (model.fit) with these settings.",
-    )
+    for label, data, file_name, mime, icon, help_text in buttons:
+        row.download_button(
+            label, data=data, file_name=file_name, mime=mime, on_click="ignore", icon=icon, help=help_text
+        )
 
 
 def show_results(run) -> None:

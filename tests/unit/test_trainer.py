@@ -81,3 +81,17 @@ def test_tutorial_framings_that_reach_100_percent(name):
 
 def test_naive_framing_stays_well_below_100_percent():
     assert inference.accuracy(train(preset("naive"))) < 0.95
+
+
+def test_prepare_compiles_once_and_training_reuses_that_compilation():
+    from lstm_core import trainer
+
+    cfg = TINY.replace(units=5)  # a shape no other test uses
+    trainer.prepare(cfg)
+    fn = trainer._chunk_fn(cfg)
+    assert fn.experimental_get_tracing_count() == 1
+    trainer.prepare(cfg)
+    run = train(cfg.replace(seed=11, epochs=12))
+    train(cfg.replace(seed=12, epochs=40, learning_rate=0.01))
+    assert fn.experimental_get_tracing_count() == 1  # no retrace for new seeds, epochs or rates
+    assert run.epochs_done == 12
