@@ -31,8 +31,9 @@ def train_button(page):
     return page.get_by_test_id("stFormSubmitButton").get_by_role("button", name="Train")
 
 
-def measure(page, base_url: str, framing: str) -> dict[str, float]:
+def measure(page, base_url: str, framing: str, think: float = 0.0) -> dict[str, float]:
     open_app(page, base_url, f"/lab?framing={framing}")
+    page.wait_for_timeout(think * 1000)  # a person reads the form before clicking
     chart = page.get_by_test_id("stVegaLiteChart").first
     metric = page.get_by_test_id("stMetric").filter(has_text="Accuracy").first
     t0 = time.perf_counter()
@@ -55,6 +56,13 @@ def measure(page, base_url: str, framing: str) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--framing", default=",".join(FRAMINGS), help="comma-separated framings")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds between the page being ready and the click on Train (a person reading the form); "
+        "the Lab imports TensorFlow and compiles the shape on display in the background meanwhile",
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -62,11 +70,12 @@ def main() -> int:
     try:
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
+            print(f"think time before clicking Train: {args.think:.0f} s")
             print(f"{'framing':<17}{'first point s':>15}{'results s':>12}{'retrain s':>12}  accuracy")
             for framing in args.framing.split(","):
                 context = browser.new_context(viewport=VIEWPORT)
                 page = context.new_page()
-                r = measure(page, server.url, framing)
+                r = measure(page, server.url, framing, args.think)
                 print(
                     f"{framing:<17}{r['first_point']:>15.2f}{r['results']:>12.2f}{r['retrain']:>12.2f}"
                     f"  {r['accuracy']}",

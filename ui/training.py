@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,7 @@ from lstm_core.gate import GATE
 
 from . import charts, session
 
+CHART_SECONDS = 0.5  # redraw the live chart at most this often
 _warm_lock = threading.Lock()
 _warm_started = False
 
@@ -120,6 +122,7 @@ def train_live(config: LSTMConfig, key: str = "stop") -> Any | None:
     )
     chart_box = st.empty()
     interrupt: list[BaseException] = []
+    last_chart = [float("-inf")]
 
     def on_progress(p) -> None:
         # Saved before any st.* call, into a plain dict: this line cannot be interrupted.
@@ -128,7 +131,12 @@ def train_live(config: LSTMConfig, key: str = "stop") -> Any | None:
             return
         try:
             bar.progress(min(1.0, p.fraction), text=progress_text(p))
-            chart_box.altair_chart(charts.history_chart(p.history), width="stretch")
+            # Building an altair chart costs ~40 ms of Python, taken from the training on a
+            # 2-CPU server: redraw twice a second (the progress bar moves at every report).
+            now = time.monotonic()
+            if now - last_chart[0] >= CHART_SECONDS or p.epoch == p.epochs:
+                last_chart[0] = now
+                chart_box.altair_chart(charts.history_chart(p.history), width="stretch")
         except BaseException as signal:  # noqa: BLE001 - Streamlit's rerun/stop signal
             interrupt.append(signal)
 
