@@ -27,7 +27,9 @@ LAB_REQUEST = "lab_request"  # a validated config waiting to be trained by this 
 URL_SEEN = "lab_url_seen"  # the query string last applied to the form
 EXPERIMENT = "within_batch_experiment"
 COMPARISON = "comparison"
-HANDOVER_SECONDS = 3.0  # how long a new script run waits for an interrupted training to stop
+# How long a new script run waits for an interrupted training to hand over its model: the
+# slowest case is a click during TensorFlow's first import (~4 s) and a compile (~2 s).
+HANDOVER_SECONDS = 30.0
 
 
 def mailbox() -> dict:
@@ -39,10 +41,23 @@ def adopt_pending() -> None:
     """Make a run left in the mailbox by an interrupted training the current run."""
     box = mailbox()
     # With Streamlit's fast reruns, a click starts the new script run at once while the
-    # interrupted one is still finishing its training chunk: give it a moment to hand over.
-    deadline = time.monotonic() + HANDOVER_SECONDS
-    while box.get("training") and time.monotonic() < deadline:
+    # interrupted one is still finishing: usually one training chunk (a fraction of a
+    # second), but up to TensorFlow's import and a compile if the click came that early.
+    # Wait for the handover; say so if it takes more than a moment. The notice is an st.*
+    # call, so yet another click still interrupts this wait.
+    start = time.monotonic()
+    notice = None
+    while box.get("training") and time.monotonic() - start < HANDOVER_SECONDS:
+        if notice is None and time.monotonic() - start > 0.3:
+            notice = st.empty()
+            notice.info(
+                "Stopping the training you interrupted: what it trained is kept and appears "
+                "here in a moment.",
+                icon=":material/hourglass_top:",
+            )
         time.sleep(0.05)
+    if notice is not None:
+        notice.empty()
     pending = box.get("run")
     if pending is not None:
         set_run(pending)

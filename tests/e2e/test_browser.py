@@ -275,3 +275,59 @@ def test_compare_trains_framings_with_several_seeds(page: Page, base_url, screen
     no_exception(page)
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
     shot(page, screenshot_dir, "compare", height=1200)
+
+
+# --- interruptions: nothing trained is lost, the app stays usable ------------------------------
+LONG_RUN = "/lab?framing=variable-length&epochs=400"  # ~5 s of training: time to interrupt it
+
+
+def start_long_training(page: Page, base_url) -> None:
+    open_app(page, base_url, LONG_RUN)
+    button(page, "Train").click()
+    # The live chart's first point: training is under way (a click before that, while
+    # TensorFlow loads, stops a training that has nothing to keep yet).
+    expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=TRAIN_TIMEOUT_MS)
+    page.wait_for_timeout(500)
+
+
+def epochs_trained(page: Page) -> int:
+    metric = page.get_by_test_id("stMetric").filter(has_text="Epochs trained").first
+    return int(metric.get_by_test_id("stMetricValue").inner_text().replace(",", "").strip())
+
+
+def test_stop_keeps_the_partial_model_and_the_lab_trains_again(page: Page, base_url):
+    start_long_training(page, base_url)
+    page.get_by_test_id("stButton").get_by_role("button", name="Stop").click()
+    expect(page.get_by_text(re.compile(r"Stopped after epoch [\d,]+ of 400"))).to_be_visible(timeout=60_000)
+    wait_for_app_run(page)
+    no_exception(page)
+    assert 1 <= epochs_trained(page) < 400
+    expect(page.get_by_test_id("stMetric").filter(has_text="Accuracy").first).to_be_visible()
+    # Still usable: a short run trains to the end.
+    number_input(page, "Epochs").fill("20")
+    click_and_wait_for(page, "Train", page.get_by_test_id("stMetric").filter(has_text="Accuracy"))
+    assert epochs_trained(page) == 20
+    expect(page.get_by_text(re.compile(r"Stopped after epoch"))).to_have_count(0)
+    no_exception(page)
+
+
+def test_clicking_train_twice_ends_with_one_complete_run(page: Page, base_url):
+    start_long_training(page, base_url)
+    button(page, "Train").click()  # again, mid-training
+    page.wait_for_timeout(500)
+    wait_for_app_run(page, timeout_ms=TRAIN_TIMEOUT_MS)
+    no_exception(page)
+    expect(page.get_by_test_id("stMetric").filter(has_text="Accuracy").first).to_be_visible()
+    assert epochs_trained(page) == 400  # the second click's run, trained to the end
+    expect(page.get_by_text(re.compile(r"Stopped after epoch"))).to_have_count(0)
+
+
+def test_leaving_the_page_mid_training_keeps_the_partial_model(page: Page, base_url):
+    start_long_training(page, base_url)
+    go_to(page, "Generate")  # a click elsewhere while training
+    no_exception(page)
+    expect(page.get_by_text(re.compile(r"Model:\s*variable-length"))).to_be_visible(timeout=30_000)
+    assert letters(code_texts(page, "Cold start")[0])  # the partial model generates
+    go_to(page, "Lab")
+    expect(page.get_by_text(re.compile(r"Stopped after epoch [\d,]+ of 400"))).to_be_visible()
+    no_exception(page)
