@@ -42,6 +42,12 @@ def test_garbage_in_a_url_parameter_warns_by_name(name, raw):
 # Values typed in the Lab form, at and past their limits: an error beside the form, and the
 # model trained before stays.
 FORM_CASES = [
+    ("lab_units", 0, "units"),
+    ("lab_sequence", "A", "sequence"),
+    ("lab_sequence", "   ", "sequence"),
+    ("lab_window", 30, "window"),
+    ("lab_batch_size", 4, "batch_size"),  # stateful: 4 does not divide the 25 samples
+    ("lab_epochs", 10_000_000, "epochs"),  # over the work budget
     ("lab_learning_rate", 0.0, "learning_rate"),
     ("lab_learning_rate", 2.0, "learning_rate"),
     ("lab_seed", -1, "seed"),
