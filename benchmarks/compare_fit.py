@@ -35,8 +35,9 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from lstm_core import export  # noqa: E402
 from lstm_core.config import FRAMINGS, preset  # noqa: E402
-from lstm_core.framings import PAD_VALUE, make_dataset  # noqa: E402
+from lstm_core.framings import make_dataset  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -57,21 +58,8 @@ def stock_fit(config, epochs: int) -> dict:
     X, y = data.X, data.y  # (n, t, f), (n, v)
     n, t, f = X.shape
     start = time.perf_counter()
-    model = keras.Sequential()
-    if config.stateful:
-        model.add(keras.Input(batch_shape=(config.batch_size, t, f)))
-    else:
-        model.add(keras.Input(shape=(t, f)))
-    if config.framing == "variable-length" and config.padding == "mask":
-        model.add(keras.layers.Masking(mask_value=PAD_VALUE))
-    lstm = keras.layers.LSTM(config.units, stateful=config.stateful)
-    model.add(lstm)
-    model.add(keras.layers.Dense(y.shape[1], activation="softmax"))
-    model.compile(
-        loss="categorical_crossentropy",
-        optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
-        metrics=["accuracy"],
-    )
+    model = export.stock_model(config)  # the tutorial's LSTM + Dense softmax, Adam, cross-entropy
+    lstm = model.get_layer("lstm")
     ends: list[float] = []  # perf_counter at the end of every epoch
     clock = keras.callbacks.LambdaCallback(on_epoch_end=lambda *_: ends.append(time.perf_counter()))
     if config.stateful:
@@ -200,18 +188,16 @@ def memory_check(name: str, retrains: int, with_export: bool, as_json: bool) -> 
     from lstm_core.trainer import compiled_shapes, train
 
     config = preset(name)
-    export = None
-    if with_export:
-        from lstm_core import export
+    exporter = export if with_export else None
     first = train(config)  # compiles; not counted
-    if export is not None:
-        export.keras_bytes(first)
+    if exporter is not None:
+        exporter.keras_bytes(first)
     before = rss_mb()
     start = time.perf_counter()
     for _ in range(retrains):
         run = train(config)
-        if export is not None:
-            export.keras_bytes(run)
+        if exporter is not None:
+            exporter.keras_bytes(run)
     seconds = time.perf_counter() - start
     after = rss_mb()
     result = {

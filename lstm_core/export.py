@@ -100,6 +100,29 @@ def _build_model(key: tuple):
     return keras.Model(inputs, outputs, name="lstm_state_lab")
 
 
+def stock_model(config: LSTMConfig, jit_compile: bool | str = "auto"):
+    """A fresh, compiled Keras model for ``config``: the tutorial's code path.
+
+    LSTM + Dense softmax, Adam at the config's learning rate, categorical cross-entropy,
+    accuracy; weights drawn by Keras (call ``keras.utils.set_random_seed`` first for
+    repeatable ones). The benchmark and the fit-parity test train it with stock
+    ``model.fit``. Not cached: each call builds a new model (fine for a benchmark; the app
+    never calls it). Example::
+
+        model = stock_model(preset("naive"))
+        model.fit(data.X, data.y, epochs=500, batch_size=1)
+    """
+    keras = _keras()
+    model = _build_model(_shape_key(config))
+    model.compile(
+        loss="categorical_crossentropy",
+        optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
+        metrics=["accuracy"],
+        jit_compile=jit_compile,
+    )
+    return model
+
+
 def keras_model(run):
     """A Keras 3 model computing exactly what ``run`` computes, with its weights.
 

@@ -16,10 +16,10 @@ import pytest
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")
 
-from lstm_core import trainer  # noqa: E402
+from lstm_core import export, trainer  # noqa: E402
 from lstm_core.cell import Weights  # noqa: E402
 from lstm_core.config import ALPHABET, LSTMConfig  # noqa: E402
-from lstm_core.framings import PAD_VALUE, make_dataset  # noqa: E402
+from lstm_core.framings import make_dataset  # noqa: E402
 
 CASES = {
     # n = 8 samples of 2 time steps, one sample per update
@@ -69,32 +69,15 @@ CASES = {
 
 
 def stock_model(config: LSTMConfig):
-    """The tutorial's model: LSTM + Dense softmax, Adam, categorical cross-entropy."""
+    """The tutorial's model with Keras's own seeded weights (XLA off: same math, less compiling)."""
     keras.utils.set_random_seed(config.seed)
-    data = make_dataset(config)
-    _, t, f = data.X.shape
-    model = keras.Sequential()
-    if config.stateful:
-        model.add(keras.Input(batch_shape=(config.batch_size, t, f)))
-    else:
-        model.add(keras.Input(shape=(t, f)))
-    if config.padding == "mask" and config.framing == "variable-length":
-        model.add(keras.layers.Masking(mask_value=PAD_VALUE))
-    model.add(keras.layers.LSTM(config.units, stateful=config.stateful))
-    model.add(keras.layers.Dense(len(config.vocab), activation="softmax"))
-    model.compile(
-        loss="categorical_crossentropy",
-        optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
-        metrics=["accuracy"],
-        jit_compile=False,
-    )  # same math; XLA only adds compile time
-    return model, data
+    return export.stock_model(config, jit_compile=False), make_dataset(config)
 
 
 def stock_fit(model, data, config: LSTMConfig) -> list[float]:
     """fit as the tutorial calls it; returns fit's per-epoch loss."""
     if config.stateful:
-        lstm = model.layers[-2]
+        lstm = model.get_layer("lstm")
         losses = []
         for _ in range(config.epochs):
             h = model.fit(data.X, data.y, epochs=1, batch_size=config.batch_size, shuffle=False, verbose=0)
