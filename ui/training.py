@@ -125,8 +125,6 @@ def train_live(config: LSTMConfig, key: str = "stop") -> Any | None:
     last_chart = [float("-inf")]
 
     def on_progress(p) -> None:
-        # Saved before any st.* call, into a plain dict: this line cannot be interrupted.
-        box["partial"] = {"config": config, "history": p.history}
         if interrupt:
             return
         try:
@@ -153,7 +151,6 @@ def train_live(config: LSTMConfig, key: str = "stop") -> Any | None:
         return None
     finally:
         box["training"] = False
-    box.pop("partial", None)
     if interrupt:
         raise interrupt[0]  # now let Streamlit rerun as the user asked
     session.adopt_pending()
