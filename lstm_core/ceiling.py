@@ -1,0 +1,73 @@
+"""The best accuracy any model can reach on a text, given what it is allowed to see.
+
+A model that reads the last ``window`` characters can do no better than always answering,
+for each distinct input it sees, that input's most frequent next character. So the
+*ceiling* is computed exactly from the data, before any training::
+
+    >>> ceiling("ABAB" * 6, window=1)          # each letter determines the next
+    1.0
+    >>> c = ceiling("aaaabbbccd" * 6, window=1) # after "a": "a" 18 times, "b" 6 times
+    >>> round(c * 59), round(c, 4)              # 41 of 59 samples at best
+    (41, 0.6949)
+    >>> ceiling("aaaabbbccd" * 6, window=4)     # four letters back tell where in the run we are
+    1.0
+
+The same rule applies to any framing's dataset: group the samples by exactly what the
+network reads (the X rows, and the mask), and count the best answer per group
+(:func:`dataset_ceiling`). Two samples that read the same but expect different answers cap
+it below 100%; on the alphabet no framing has such a pair, so every framing's ceiling there
+is 100%: the alphabet can be learned without memory.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # framings imports numpy only; kept lazy so this module stays tiny
+    from .framings import Dataset
+
+
+def best_share(pairs: Iterable[tuple[Hashable, Hashable]]) -> float:
+    """Share of (input, target) pairs a perfect lookup table answers right.
+
+    >>> best_share([("a", "b"), ("a", "b"), ("a", "c"), ("b", "a")])
+    0.75
+    """
+    counts: dict[Hashable, Counter] = defaultdict(Counter)
+    n = 0
+    for key, target in pairs:
+        counts[key][target] += 1
+        n += 1
+    if n == 0:
+        raise ValueError("no samples: the text must be longer than the window")
+    return sum(c.most_common(1)[0][1] for c in counts.values()) / n
+
+
+def ceiling(sequence: str, window: int) -> float:
+    """Best accuracy of any model that sees the last ``window`` characters of ``sequence``.
+
+    The samples are the text's sliding windows, as the window framings build them.
+
+    >>> ceiling("ABCABD", window=1)   # after "B": "C" once, "D" once
+    0.8
+    """
+    if window < 1:
+        raise ValueError(f"window={window} is not allowed: it must be 1 or more")
+    pairs = ((sequence[i : i + window], sequence[i + window]) for i in range(len(sequence) - window))
+    return best_share(pairs)
+
+
+def dataset_ceiling(ds: Dataset) -> float:
+    """Best accuracy of a stateless model on this framing's samples, from what it reads.
+
+    >>> from lstm_core.config import preset
+    >>> from lstm_core.framings import make_dataset
+    >>> dataset_ceiling(make_dataset(preset("naive")))
+    1.0
+    """
+    pairs = (
+        (ds.X[i].tobytes() + ds.mask[i].tobytes(), int(ds.target_ids[i])) for i in range(len(ds.target_ids))
+    )
+    return best_share(pairs)
