@@ -12,7 +12,7 @@ import streamlit as st
 from lstm_core import inference
 from lstm_core.config import FRAMINGS, MAX_WORK, PRESETS, preset
 from ui import charts, session, training
-from ui.routing import use_app_router
+from ui.routing import page_setup
 from ui.text import COMPARE
 
 MAX_RUNS = 30  # framings x seeds per comparison
@@ -20,7 +20,7 @@ FIRST_SEED = 7  # the tutorial's numpy.random.seed(7)
 MAX_TOTAL_WORK = 2 * MAX_WORK  # LSTM cell steps of the whole comparison, on a shared server
 SCALES = [0.1, 0.25, 0.5, 1.0]
 
-use_app_router()  # first: a direct link must still go through app.py
+page_setup("Compare")  # first: page config and the links to every page
 
 
 def plan(framings: list[str], seeds: int, scale: float) -> list:

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from ui import controls, results, session, training
-from ui.routing import use_app_router
+from ui.routing import page_setup
 
-use_app_router()  # first: a direct link must still go through app.py
+page_setup("Lab")  # first: page config and the links to every page
 
 
 def main() -> None:
@@ -15,32 +15,33 @@ def main() -> None:
         "The address bar always holds these settings: copy it to share this lab."
     )
     session.adopt_pending()  # a run kept from a training this user interrupted
-    shown = controls.load_lab_state()
+    shown, problem = controls.load_lab_state()
     training.warm_up(shown)
-    form_col, out_col = st.columns([1, 2], gap="medium")
-    with form_col:
-        controls.lab_form()
-        error = st.session_state.get(session.LAB_ERROR)
-        if error:
-            st.error(error, icon=":material/error:")
-    with out_col:
-        request = session.pop(session.LAB_REQUEST)
-        if request is not None:
-            training.train_live(request)
-        run = session.get_run()
-        if run is None:
+    progress_area = controls.lab_form()
+    if problem:
+        st.error(problem, icon=":material/error:")
+    request = session.pop(session.LAB_REQUEST)
+    if request is not None:
+        training.train_live(request, progress_area=progress_area)
+    run = session.get_run()
+    if run is None:
+        st.info(
+            "Press **Train** to train this configuration. Its results appear here.",
+            icon=":material/play_arrow:",
+        )
+    else:
+        changed = results.differences(run.config, shown)
+        if changed:
             st.info(
-                "Press **Train** to train this configuration. Its results appear here.",
-                icon=":material/play_arrow:",
+                f"These results are from the last training ({changed}); the form and the address "
+                "bar now hold other settings. Press **Train** to train them.",
+                icon=":material/history:",
             )
-        else:
-            if run.config != shown:
-                st.caption(
-                    ":material/history: Results of the last trained settings "
-                    f"(framing {run.config.framing}); the form shows newer ones."
-                )
-            results.show_results(run)
-        # Below the results once there are some, so the live chart and the results stay in view.
+        results.show_results(run)
+    # Below the results once there are some, so the live chart and the results stay in view.
+    if problem:
+        st.caption("The data view returns once the settings above are valid.")
+    else:
         results.data_view(shown, expanded=run is None)
 
 

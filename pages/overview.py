@@ -4,10 +4,10 @@ import streamlit as st
 
 from lstm_core.config import PRESETS
 from ui import controls
-from ui.routing import use_app_router
+from ui.routing import page_setup
 from ui.text import TASK
 
-use_app_router()  # first: a direct link must still go through app.py
+page_setup()  # first: page config and the links to every page
 
 
 def card(name: str) -> None:

@@ -13,7 +13,7 @@ import streamlit as st
 from lstm_core import inference
 from lstm_core.config import preset
 from ui import charts, session, training
-from ui.routing import use_app_router
+from ui.routing import page_setup
 from ui.text import WITHIN_BATCH, WITHIN_BATCH_VERDICT
 
 HELP_TEXT = (
@@ -21,7 +21,7 @@ HELP_TEXT = (
     "Windowed models read the last window of it as one sample."
 )
 
-use_app_router()  # first: a direct link must still go through app.py
+page_setup("State")  # first: page config and the links to every page
 
 
 def trace_section(run) -> None:

@@ -17,6 +17,7 @@ from lstm_core.config import PRESETS, LSTMConfig
 from lstm_core.framings import make_dataset
 
 from . import charts
+from .glyphs import visible
 from .text import TENSOR
 
 MAX_ROWS = 200  # rows of the tensor shown; the variable-length framing draws up to 5000 samples
@@ -45,10 +46,10 @@ def data_view(config: LSTMConfig, expanded: bool = False) -> None:
         if n > MAX_ROWS:
             st.caption(f"Showing the first {MAX_ROWS} of {n:,} samples.")
         letters_tab, numbers_tab = st.tabs(["Letters", "Numbers"])
-        grid = data.letter_grid()[:MAX_ROWS]
+        grid = [[visible(ch) for ch in row] for row in data.letter_grid()[:MAX_ROWS]]
         step_cols = [f"t{i + 1}" for i in range(len(grid[0]))]
         letters = pd.DataFrame(grid, columns=step_cols)
-        letters["→ next (target)"] = data.targets[:MAX_ROWS]
+        letters["→ next (target)"] = [visible(ch) for ch in data.targets[:MAX_ROWS]]
         letters_tab.dataframe(letters, height=260)
         flat = data.X[:MAX_ROWS].reshape(min(n, MAX_ROWS), t * f)
         num_cols = [f"t{i + 1}·f{j + 1}" for i in range(t) for j in range(f)]
@@ -67,6 +68,41 @@ def differing_fields(config: LSTMConfig) -> list[str]:
     return [k for k, v in config.to_dict().items() if v != getattr(base, k)]
 
 
+def differences(trained: LSTMConfig, shown: LSTMConfig) -> str:
+    """The settings where a trained run differs from the form, in words ("" if none).
+
+    >>> from lstm_core.config import preset
+    >>> differences(preset("naive"), preset("naive").replace(units=16))
+    'units 32, not 16'
+    """
+    if trained == shown:
+        return ""
+    names = [k for k, v in trained.to_dict().items() if v != getattr(shown, k)]
+    return "; ".join(f"{k} {_short(getattr(trained, k))}, not {_short(getattr(shown, k))}" for k in names)
+
+
+def _short(value) -> str:
+    text = str(value)
+    return text if len(text) <= 24 else text[:21] + "…"
+
+
+def tutorial_delta(acc: float, tutorial: float) -> dict:
+    """``st.metric`` delta arguments for accuracy against the tutorial, both in percent.
+
+    The difference is rounded as shown, so a tie reads "±0.00" with no arrow, never a red
+    "-0.00" with a down arrow:
+
+    >>> tutorial_delta(83.999, 84.0)["delta"]
+    '±0.00 vs tutorial'
+    >>> tutorial_delta(80.0, 84.0)["delta"]
+    '-4.00 vs tutorial'
+    """
+    diff = round(acc - tutorial, 2)
+    if diff == 0:
+        return {"delta": "±0.00 vs tutorial", "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": f"{diff:+.2f} vs tutorial", "delta_color": "normal", "delta_arrow": "auto"}
+
+
 def accuracy_metrics(run) -> float:
     """The Accuracy metric beside the tutorial's figure; returns accuracy in percent."""
     acc = 100 * inference.accuracy(run)
@@ -75,8 +111,7 @@ def accuracy_metrics(run) -> float:
     cols[0].metric(
         "Accuracy",
         f"{acc:.2f}%",
-        delta=f"{acc - tutorial:+.2f} vs tutorial",
-        delta_color="off" if abs(acc - tutorial) < 0.005 else "normal",
+        **tutorial_delta(acc, tutorial),
         help="Share of samples whose most likely next letter is right, with the trained "
         "state handling (like Keras's model.evaluate).",
     )
@@ -98,6 +133,16 @@ def accuracy_metrics(run) -> float:
     return acc
 
 
+def script_file_name(config: LSTMConfig) -> str:
+    """The Keras script's download name: the one its own usage comment says to run.
+
+    >>> from lstm_core.config import preset
+    >>> script_file_name(preset("timestep-window"))
+    'lstm_timestep_window.py'
+    """
+    return f"lstm_{config.framing.replace('-', '_')}.py"
+
+
 def downloads(run) -> None:
     """The four download buttons. The .keras file is built only when clicked (deferred)."""
     from lstm_core import export
@@ -113,7 +158,7 @@ def downloads(run) -> None:
          ":material/download:", "Loss and accuracy per epoch."),
         ("Predictions (CSV)", export.predictions_csv(run), f"{name}-predictions.csv", "text/csv",
          ":material/download:", "The prediction table below."),
-        ("Keras script (.py)", export.keras_script(run.config), f"{name}.py", "text/x-python",
+        ("Keras script (.py)", export.keras_script(run.config), script_file_name(run.config), "text/x-python",
          ":material/code:", "A runnable plain-Keras script (model.fit) with these settings."),
     ]
     row = st.container(horizontal=True, gap="small")  # wraps on narrow screens
@@ -134,11 +179,14 @@ def show_results(run) -> None:
     accuracy_metrics(run)
     downloads(run)
     table = inference.prediction_table(run)
+    for column in ("input", "expected", "predicted"):
+        table[column] = table[column].map(visible)
     st.markdown("**Predictions**")
     st.dataframe(
         table,
         hide_index=True,
         height=300,
+        width="stretch",
         column_config={
             "probability": st.column_config.ProgressColumn(
                 "probability", min_value=0.0, max_value=1.0, format="%.3f"
@@ -147,6 +195,7 @@ def show_results(run) -> None:
         },
     )
     st.markdown("**Accuracy per letter to predict**")
-    st.altair_chart(charts.per_letter_chart(inference.per_letter_accuracy(run)), width="stretch")
+    per_letter = inference.per_letter_accuracy(run)
+    st.altair_chart(charts.per_letter_chart(per_letter, run.config.vocab), width="stretch")
     st.markdown("**Training history**")
     st.altair_chart(charts.history_chart(run.history), width="stretch")
