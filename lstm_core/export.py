@@ -81,12 +81,13 @@ def _shape_key(config: LSTMConfig) -> tuple:
         len(config.vocab),
         config.stateful,
         masked,
+        config.per_step,
     )
 
 
 def _build_model(key: tuple):
     keras = _keras()
-    batch, t, f, units, vocab, stateful, masked = key
+    batch, t, f, units, vocab, stateful, masked, per_step = key
     if stateful:
         # Keras 3: a stateful layer needs the batch size fixed on the Input.
         inputs = keras.Input(batch_shape=(batch, t, f), name="letters")
@@ -96,7 +97,8 @@ def _build_model(key: tuple):
     if masked:
         # Time steps whose features all equal PAD_VALUE are skipped: h and c pass through.
         x = keras.layers.Masking(mask_value=PAD_VALUE, name="skip_padding")(x)
-    x = keras.layers.LSTM(units, stateful=stateful, name="lstm")(x)
+    # Per-step: h of every step goes to the Dense layer, which Keras applies step by step.
+    x = keras.layers.LSTM(units, stateful=stateful, return_sequences=per_step, name="lstm")(x)
     outputs = keras.layers.Dense(vocab, activation="softmax", name="next_letter")(x)
     return keras.Model(inputs, outputs, name="lstm_state_lab")
 
