@@ -15,6 +15,7 @@ import streamlit as st
 from lstm_core import inference
 from lstm_core.config import PRESETS, LSTMConfig
 from lstm_core.framings import make_dataset
+from lstm_core.results import TrainResult
 
 from . import charts
 from .glyphs import visible
@@ -103,7 +104,7 @@ def tutorial_delta(acc: float, tutorial: float) -> dict:
     return {"delta": f"{diff:+.2f} vs tutorial", "delta_color": "normal", "delta_arrow": "auto"}
 
 
-def accuracy_metrics(run) -> float:
+def accuracy_metrics(run: TrainResult) -> float:
     """The Accuracy metric beside the tutorial's figure; returns accuracy in percent."""
     acc = 100 * inference.accuracy(run)
     tutorial = PRESETS[run.config.framing].tutorial_accuracy
@@ -143,7 +144,7 @@ def script_file_name(config: LSTMConfig) -> str:
     return f"lstm_{config.framing.replace('-', '_')}.py"
 
 
-def downloads(run) -> None:
+def downloads(run: TrainResult) -> None:
     """The four download buttons. The .keras file is built only when clicked (deferred)."""
     from lstm_core import export
 
@@ -168,7 +169,7 @@ def downloads(run) -> None:
         )
 
 
-def show_results(run) -> None:
+def show_results(run: TrainResult) -> None:
     """Everything about a trained run, ready to read."""
     if run.stopped:
         st.warning(

@@ -20,12 +20,12 @@ import importlib
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 import streamlit as st
 
 from lstm_core.config import LSTMConfig, preset
 from lstm_core.gate import GATE
+from lstm_core.results import Progress, TrainResult
 
 from . import charts, session
 
@@ -79,7 +79,12 @@ def queue_notice(box) -> Callable[[int], None]:
     return on_wait
 
 
-def train_gated(config: LSTMConfig, on_progress=None, should_stop=None, queue_box=None):
+def train_gated(
+    config: LSTMConfig,
+    on_progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    queue_box=None,
+) -> TrainResult:
     """Wait for a training slot, then train. Errors propagate to the caller."""
     box = queue_box if queue_box is not None else st.empty()
     trainer = _trainer()
@@ -118,7 +123,7 @@ class TimeLeft:
         return round((p.elapsed - t0) / (p.epoch - e0) * (p.epochs - p.epoch), 3)
 
 
-def progress_text(p, seconds_left: float | None = None) -> str:
+def progress_text(p: Progress, seconds_left: float | None = None) -> str:
     """'epoch 120/300 · 2 s left' for a ``Progress`` (just 'epoch 120/300' without an estimate)."""
     text = f"epoch {p.epoch:,}/{p.epochs:,}"
     if seconds_left is not None and p.epoch < p.epochs:
@@ -141,7 +146,7 @@ def progress_with_stop(key: str, help: str, text: str = "starting: loading Tenso
     return bar, stop_box
 
 
-def train_live(config: LSTMConfig, key: str = "stop", progress_area=None) -> Any | None:
+def train_live(config: LSTMConfig, key: str = "stop", progress_area=None) -> TrainResult | None:
     """Train ``config`` with a live chart, a progress bar and a Stop button.
 
     The queue place, the progress bar and Stop go into ``progress_area`` when given (the Lab
@@ -162,7 +167,7 @@ def train_live(config: LSTMConfig, key: str = "stop", progress_area=None) -> Any
     last_chart = [float("-inf")]
     time_left = TimeLeft()
 
-    def on_progress(p) -> None:
+    def on_progress(p: Progress) -> None:
         if interrupt:
             return
         try:
@@ -198,7 +203,7 @@ def train_live(config: LSTMConfig, key: str = "stop", progress_area=None) -> Any
     return run
 
 
-def require_run(page: str) -> Any | None:
+def require_run(page: str) -> TrainResult | None:
     """The user's trained run; without one, explain and offer to train the stateful preset.
 
     Used by Generate and State, so both are usable on their own.

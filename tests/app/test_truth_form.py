@@ -27,7 +27,8 @@ def test_a_typed_sequence_survives_a_framing_change_and_untouched_fields_switch_
     button(at, "Train").click().run()
     assert_clean(at)
     config = at.session_state["run"].config
-    assert (config.framing, config.sequence, config.units, config.epochs) == ("stateful", "HELLO WORLD", 16, 5)
+    trained = (config.framing, config.sequence, config.units, config.epochs)
+    assert trained == ("stateful", "HELLO WORLD", 16, 5)
     assert at.text_input(key="lab_sequence").value == "HELLO WORLD"
 
 

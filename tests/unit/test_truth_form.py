@@ -24,7 +24,9 @@ def _layers(chart) -> list[dict]:
 
 def test_per_letter_axis_keeps_the_vocabulary_order_whatever_the_row_order():
     # Rows arrive in another order (as after a chart was redrawn for another framing).
-    table = pd.DataFrame({"letter": ["D", "B", "C", " "], "accuracy": [1.0, 0.5, 0.0, 1.0], "samples": [1] * 4})
+    table = pd.DataFrame(
+        {"letter": ["D", "B", "C", " "], "accuracy": [1.0, 0.5, 0.0, 1.0], "samples": [1] * 4}
+    )
     bars = _layers(charts.per_letter_chart(table, vocab=" BCD"))[0]
     assert bars["encoding"]["x"]["sort"] == ["␣", "B", "C", "D"]
 
@@ -78,7 +80,8 @@ def test_visible_draws_spaces_and_invisible_characters():
 def test_the_server_config_turns_the_file_watcher_off_and_uses_the_pages_folder_mode():
     code = (
         "from streamlit import config;"
-        "print(config.get_option('server.fileWatcherType'), config.get_option('client.showSidebarNavigation'))"
+        "print(config.get_option('server.fileWatcherType'),"
+        " config.get_option('client.showSidebarNavigation'))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["none", "False"], out.stdout
