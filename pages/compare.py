@@ -133,10 +133,11 @@ def main() -> None:
     st.title("Compare", anchor=False)
     st.markdown(COMPARE)
     with st.form("compare_form"):
-        c1, c2, c3 = st.columns([3, 1, 1])
-        framings = c1.multiselect(
+        # The framings get a row of their own: six chips fit on it at 1024 px, not in a column.
+        framings = st.multiselect(
             "Framings", FRAMINGS, default=["naive", "feature-window"], help="The tutorial presets to train."
         )
+        c2, c3 = st.columns(2)
         seeds = c2.number_input(
             "Seeds",
             value=5,

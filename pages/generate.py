@@ -43,11 +43,13 @@ def show(gen, title: str, note: str) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "step": st.column_config.NumberColumn("step", width="small"),
-            "fed": st.column_config.TextColumn("fed", width="small"),
-            "letter": st.column_config.TextColumn("letter", width="small"),
+            # Fixed widths (px) that fit side by side at 1024 px: autosized, the probability
+            # column ran past the table's frame.
+            "step": st.column_config.NumberColumn("step", width=48),
+            "fed": st.column_config.TextColumn("fed", width=72),
+            "letter": st.column_config.TextColumn("letter", width=56),
             "probability": st.column_config.ProgressColumn(
-                "probability", min_value=0.0, max_value=1.0, format="%.3f", width="medium"
+                "probability", min_value=0.0, max_value=1.0, format="%.3f", width=150
             ),
         },
     )

@@ -42,9 +42,9 @@ def selectbox(page: Page, label: str):
 
 
 def go_to(page: Page, name: str) -> None:
-    """Change page the way a person does, through the sidebar: the Streamlit session (and the
-    trained model in it) survives, unlike a reload."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+    """Change page the way a person does, through the page links at the top: the Streamlit
+    session (and the trained model in it) survives, unlike a reload."""
+    page.get_by_test_id("stPageLink").get_by_role("link", name=name, exact=True).click()
     wait_for_app_run(page)
 
 
@@ -131,9 +131,8 @@ def trained(browser, base_url):
 def test_overview_loads_without_an_exception(page: Page, base_url, screenshot_dir):
     open_app(page, base_url, "/")
     expect(page.get_by_test_id("stApp")).to_be_visible()
-    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
     for name in ("Overview", "Lab", "Generate", "State", "Compare"):
-        expect(page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True)).to_be_visible()
+        expect(page.get_by_test_id("stPageLink").get_by_role("link", name=name, exact=True)).to_be_visible()
     expect(page.get_by_role("heading").first).to_be_visible()
     no_exception(page)
     assert page.title() == "LSTM State Lab" or "LSTM State Lab" in page.title()
