@@ -14,6 +14,7 @@ from lstm_core import inference
 from lstm_core.config import preset
 from lstm_core.results import TrainResult
 from ui import charts, session, training
+from ui.glyphs import visible
 from ui.routing import page_setup
 from ui.text import WITHIN_BATCH, WITHIN_BATCH_VERDICT
 
@@ -48,9 +49,9 @@ def trace_section(run: TrainResult) -> None:
     st.altair_chart(charts.state_heatmap(trace.c, trace.labels, trace.reset_before, "c"), width="stretch")
     steps = pd.DataFrame(
         {
-            "fed": trace.labels,
+            "fed": [visible(lab) for lab in trace.labels],
             "reset to zero before": ["↺" if r else "" for r in trace.reset_before],
-            "predicts next": trace.predictions,
+            "predicts next": [visible(p) for p in trace.predictions],
         },
         index=[f"step {i + 1}" for i in range(len(trace.labels))],
     ).T

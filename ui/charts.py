@@ -110,7 +110,9 @@ def state_heatmap(values: np.ndarray, labels: list[str], resets: list[bool], nam
     Colours diverge around 0: blue negative, red positive, pale near zero.
     """
     steps, units = values.shape
-    cols = [f"{i + 1} {lab}{' ↺' if reset else ''}" for i, (lab, reset) in enumerate(zip(labels, resets))]
+    cols = [
+        f"{i + 1} {visible(lab)}{' ↺' if reset else ''}" for i, (lab, reset) in enumerate(zip(labels, resets))
+    ]
     frame = pd.DataFrame(
         {
             "step": np.repeat(cols, units),

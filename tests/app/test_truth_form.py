@@ -99,6 +99,10 @@ def test_generate_shows_spaces_and_says_what_a_window_model_read():
     assert "␣" in select.options, select.options
     steps = at.dataframe[0].value
     assert "" not in set(steps["fed"]) and " " not in set(steps["letter"])
+    at.switch_page("pages/state.py").run()  # the trace of "AB CD AB CD"[:12]: a space at step 3
+    assert_clean(at)
+    trace = at.dataframe[0].value
+    assert trace.loc["fed", "step 3"] == "␣", trace.loc["fed"].tolist()
 
 
 def test_generate_from_the_last_letter_says_why_the_model_guesses():
