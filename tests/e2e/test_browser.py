@@ -306,7 +306,9 @@ def test_stop_keeps_the_partial_model_and_the_lab_trains_again(page: Page, base_
     expect(page.get_by_test_id("stMetric").filter(has_text="Accuracy").first).to_be_visible()
     # Still usable: a short run trains to the end.
     number_input(page, "Epochs").fill("20")
-    click_and_wait_for(page, "Train", page.get_by_test_id("stMetric").filter(has_text="Accuracy"))
+    # The stopped run's results stay on screen until the new one replaces them: wait for that.
+    done = page.get_by_test_id("stMetric").filter(has_text="Epochs trained").get_by_test_id("stMetricValue")
+    click_and_wait_for(page, "Train", done.filter(has_text=re.compile(r"^20$")), timeout_ms=TRAIN_TIMEOUT_MS)
     assert epochs_trained(page) == 20
     expect(page.get_by_text(re.compile(r"Stopped after epoch"))).to_have_count(0)
     no_exception(page)

@@ -127,7 +127,7 @@ new MutationObserver(() => {
 """
 
 
-def test_a_deep_link_on_a_fresh_server_paints_the_right_page_first(browser, screenshot_dir):
+def test_a_deep_link_on_a_fresh_server_paints_the_right_page_first(browser):
     server = StreamlitServer(log_path=ARTIFACTS_DIR / "e2e-fresh-server.log").start()
     try:
         context = browser.new_context(viewport=LAPTOP)
@@ -135,7 +135,8 @@ def test_a_deep_link_on_a_fresh_server_paints_the_right_page_first(browser, scre
         page.add_init_script(FIRST_PAINT_RECORDER)
         page.goto(server.url + "/lab?framing=stateful&units=8", wait_until="domcontentloaded")
         expect(page.locator("[data-testid='stMain'] h1").first).to_be_visible(timeout=60_000)
-        page.screenshot(path=str(screenshot_dir / "first-paint-lab.png"))
+        ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS_DIR / "first-paint-lab.png"))
         wait_for_app_run(page)
         seen = page.evaluate("window.__firstPaint")
         assert seen["title"] == "Lab", seen
@@ -220,7 +221,11 @@ def test_nothing_is_cut_at_1024x768(trained: Page, name: str, screenshot_dir):
         pick_all_framings(page)
     settle(page)
     problems = page.evaluate(MEASURE)
+    # The README's picture: 1024 wide, taller so more of the page shows.
+    page.set_viewport_size({"width": PROJECTOR["width"], "height": 1300})
+    settle(page)
     page.screenshot(path=str(screenshot_dir / f"{name.lower()}-1024.png"))
+    page.set_viewport_size(PROJECTOR)
     assert problems == [], problems
 
 
