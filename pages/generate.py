@@ -8,12 +8,15 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import inference
+from lstm_core.config import MAX_GENERATE_STEPS
 from ui import training
 from ui.routing import use_app_router
 from ui.text import md_escape
 
 HELP_START = "The first letter fed to the model. Any character of its vocabulary."
-HELP_STEPS = "How many letters to generate, each fed back in to predict the next (1 to 500)."
+HELP_STEPS = (
+    f"How many letters to generate, each fed back in to predict the next (1 to {MAX_GENERATE_STEPS})."
+)
 HELP_TEMPERATURE = (
     "0 = greedy: always take the most likely letter. Above 0 the letter is drawn at random "
     "from the model's probabilities, flattened by the temperature: hotter is wilder."
