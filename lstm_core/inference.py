@@ -24,10 +24,16 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from .cell import Forward, Weights, forward
+from .cell import Forward, Weights, forward, softmax
 from .config import MAX_GENERATE_STEPS, MAX_TEMPERATURE, MAX_TRACE_CHARS, LSTMConfig
 from .framings import PAD_LETTER, Dataset, encode_sample, grid_row
 from .results import TrainResult
+
+
+def step_probs(weights: Weights, fw: Forward) -> np.ndarray:
+    """Next-letter probabilities after every time step, (b, t, v), from a forward pass."""
+    return softmax(fw.h_seq @ np.asarray(weights.dense_kernel, np.float64)
+                   + np.asarray(weights.dense_bias, np.float64))
 
 
 def _predict_dataset(weights: Weights, data: Dataset) -> np.ndarray:
@@ -35,7 +41,8 @@ def _predict_dataset(weights: Weights, data: Dataset) -> np.ndarray:
 
     Stateless: every sample starts from zero state. Stateful: samples go through in order,
     batch after batch, row i carrying its state to row i of the next batch, from a reset
-    state (the tutorial resets before evaluating).
+    state (the tutorial resets before evaluating). Per-step datasets: (n, t, v), a
+    prediction after every step.
     """
     c = data.config
     if not c.stateful:
@@ -46,23 +53,40 @@ def _predict_dataset(weights: Weights, data: Dataset) -> np.ndarray:
     for k in range(0, len(data.X), b):
         fw = forward(weights, data.X[k : k + b], data.mask[k : k + b], h, cstate)
         h, cstate = fw.h, fw.c
-        out.append(fw.probs)
+        out.append(step_probs(weights, fw) if data.per_step else fw.probs)
     return np.concatenate(out)
 
 
 def accuracy(run: TrainResult) -> float:
-    """Fraction of samples whose most likely next letter is right (0..1), like ``evaluate``."""
+    """Fraction of predictions whose most likely next letter is right (0..1), like ``evaluate``.
+
+    Per-step runs count every predicted step of every chunk.
+    """
     probs = _predict_dataset(run.weights, run.dataset)
-    return float(np.mean(probs.argmax(1) == run.dataset.target_ids))
+    return float(np.mean(probs.argmax(-1) == run.dataset.target_ids))
 
 
 def prediction_table(run: TrainResult) -> pd.DataFrame:
     """One row per sample: input, expected, predicted, probability, correct.
 
-    ``input`` shows the letters the sample feeds, with padding as ``·``.
+    ``input`` shows the letters the sample feeds, with padding as ``·``. Per-step runs
+    get one row per predicted step; ``input`` is the chunk so far, e.g. ``"FGH"``.
     """
     data: Dataset = run.dataset
     probs = _predict_dataset(run.weights, data)
+    if data.per_step:
+        n, t, v = probs.shape
+        probs = probs.reshape(n * t, v)
+        pred = probs.argmax(1)
+        return pd.DataFrame(
+            {
+                "input": [s[: j + 1] for s in data.inputs for j in range(t)],
+                "expected": [ch for s in data.targets for ch in s],
+                "predicted": [data.vocab[i] for i in pred],
+                "probability": probs[np.arange(len(pred)), pred].round(4),
+                "correct": pred == data.target_ids.reshape(-1),
+            }
+        )
     pred = probs.argmax(1)
     return pd.DataFrame(
         {

@@ -50,12 +50,12 @@ MAX_MODEL_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # refuse zip bombs before unpacking anything
 KERAS_MEMBERS = ("config.json", "model.weights.h5")  # what Keras itself needs in the archive
 # Our numpy LSTM (cell.py) computes exactly Keras's default LSTM and a softmax Dense.
+# (return_sequences is checked against the config: on for a per-step model, else off.)
 LSTM_SETTINGS = {
     "activation": "tanh",
     "recurrent_activation": "sigmoid",
     "use_bias": True,
     "go_backwards": False,
-    "return_sequences": False,
     "return_state": False,
 }
 DENSE_SETTINGS = {"activation": "softmax", "use_bias": True}
@@ -174,7 +174,8 @@ def weights_of(model, config: LSTMConfig) -> Weights:
     if len(lstms) != 1 or len(denses) != 1:
         raise invalid("it must hold exactly one LSTM layer and one Dense layer")
     lstm, dense = lstms[0], denses[0]
-    for layer, settings in ((lstm, LSTM_SETTINGS), (dense, DENSE_SETTINGS)):
+    lstm_settings = {**LSTM_SETTINGS, "return_sequences": config.per_step}
+    for layer, settings in ((lstm, lstm_settings), (dense, DENSE_SETTINGS)):
         layer_config = layer.get_config()
         for name, value in settings.items():
             if layer_config.get(name) != value:

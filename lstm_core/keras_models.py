@@ -48,8 +48,8 @@ def shape_key(config: LSTMConfig) -> tuple:
     """What decides a Keras model's shape: two configs with the same key share a model.
 
     >>> from lstm_core.config import preset
-    >>> shape_key(preset("stateful"))   # (batch, time steps, features, units, vocab, stateful, masked)
-    (1, 1, 1, 16, 26, True, False)
+    >>> shape_key(preset("stateful"))  # batch, time steps, features, units, vocab, stateful, masked, per step
+    (1, 1, 1, 16, 26, True, False, False)
     """
     masked = config.framing == "variable-length" and config.padding == "mask"
     return (
@@ -60,13 +60,14 @@ def shape_key(config: LSTMConfig) -> tuple:
         len(config.vocab),
         config.stateful,
         masked,
+        config.per_step,
     )
 
 
 def build_model(key: tuple):
     """A new (uncompiled) Keras model for a :func:`shape_key`: [Masking] -> LSTM -> Dense softmax."""
     keras = import_keras()
-    batch, t, f, units, vocab, stateful, masked = key
+    batch, t, f, units, vocab, stateful, masked, per_step = key
     if stateful:
         # Keras 3: a stateful layer needs the batch size fixed on the Input.
         inputs = keras.Input(batch_shape=(batch, t, f), name="letters")
@@ -76,7 +77,8 @@ def build_model(key: tuple):
     if masked:
         # Time steps whose features all equal PAD_VALUE are skipped: h and c pass through.
         x = keras.layers.Masking(mask_value=PAD_VALUE, name="skip_padding")(x)
-    x = keras.layers.LSTM(units, stateful=stateful, name="lstm")(x)
+    # Per-step: h of every step goes to the Dense layer, which Keras applies step by step.
+    x = keras.layers.LSTM(units, stateful=stateful, return_sequences=per_step, name="lstm")(x)
     outputs = keras.layers.Dense(vocab, activation="softmax", name="next_letter")(x)
     return keras.Model(inputs, outputs, name="lstm_state_lab")
 

@@ -34,9 +34,11 @@ ENCODING = "scaled"  # scaled: letter index / vocabulary size (the tutorial's); 
 PADDING = "zeros"  # variable-length only: zeros (the tutorial's, like 'A') or mask
 NUM_SAMPLES = 1000  # variable-length only: how many random runs to draw
 SEED = 7  # one seed for weights, sample order and drawn runs
+STEPS_PER_UPDATE = 1  # stateful only: time steps per weight update (truncated backpropagation through time)
 # ---- end of the configuration ------------------------------------------------------------
 
 PAD_VALUE = -1.0  # what a skipped (masked) time step holds; the Masking layer looks for it
+PER_STEP = STEPS_PER_UPDATE > 1  # a prediction after every time step, not only the last
 SHOW = 30  # predictions printed at the end
 
 
@@ -44,7 +46,13 @@ def make_data():
     """The samples and their next letters: inputs, targets, X (samples, time steps, features), y."""
     vocab = "".join(sorted(set(SEQUENCE)))  # the classes: sorted unique characters
     char_to_int = {ch: i for i, ch in enumerate(vocab)}
-    if FRAMING == "variable-length":
+    if PER_STEP:
+        # Chunks of STEPS_PER_UPDATE letters, each to be continued at every step: the target
+        # of a chunk is the same chunk shifted by one letter (leftover letters are not used).
+        starts = range(0, (len(SEQUENCE) - 1) // STEPS_PER_UPDATE * STEPS_PER_UPDATE, STEPS_PER_UPDATE)
+        inputs = [SEQUENCE[i : i + STEPS_PER_UPDATE] for i in starts]
+        targets = [SEQUENCE[i + 1 : i + STEPS_PER_UPDATE + 1] for i in starts]
+    elif FRAMING == "variable-length":
         # Random runs of 1..WINDOW letters and the letter after each (the tutorial's draw).
         rng = np.random.default_rng(SEED)
         inputs, targets = [], []
@@ -58,7 +66,7 @@ def make_data():
         inputs = [SEQUENCE[i : i + WINDOW] for i in range(len(SEQUENCE) - WINDOW)]
         targets = [SEQUENCE[i + WINDOW] for i in range(len(SEQUENCE) - WINDOW)]
 
-    steps = 1 if FRAMING == "feature-window" else WINDOW
+    steps = STEPS_PER_UPDATE if PER_STEP else (1 if FRAMING == "feature-window" else WINDOW)
     pad = PAD_VALUE if (FRAMING == "variable-length" and PADDING == "mask") else 0.0
 
     def letter_numbers(letters):
@@ -77,7 +85,8 @@ def make_data():
         x[steps - len(numbers) :] = numbers  # a short run is padded in front
         samples.append(x)
     X = np.stack(samples)  # (samples, time steps, features)
-    y = keras.utils.to_categorical([char_to_int[ch] for ch in targets], num_classes=len(vocab))
+    ids = [[char_to_int[ch] for ch in t] if PER_STEP else char_to_int[t] for t in targets]
+    y = keras.utils.to_categorical(ids, num_classes=len(vocab))  # per step: (samples, steps, vocab)
     return inputs, targets, X, y
 
 
@@ -91,7 +100,8 @@ def make_model(X, vocab_size):
     x = inp
     if FRAMING == "variable-length" and PADDING == "mask":
         x = keras.layers.Masking(mask_value=PAD_VALUE)(x)  # skip the padding steps
-    x = keras.layers.LSTM(UNITS, stateful=STATEFUL, name="lstm")(x)
+    # Per step, h of every time step goes to the Dense layer (Keras applies it step by step).
+    x = keras.layers.LSTM(UNITS, stateful=STATEFUL, return_sequences=PER_STEP, name="lstm")(x)
     out = keras.layers.Dense(vocab_size, activation="softmax")(x)
     model = keras.Model(inp, out)
     model.compile(
@@ -110,7 +120,7 @@ def main():
 
     inputs, targets, X, y = make_data()
     print("X:", X.shape, "= [samples, time steps, features]; y:", y.shape)
-    model = make_model(X, y.shape[1])
+    model = make_model(X, y.shape[-1])
     lstm = model.get_layer("lstm")
 
     if STATEFUL:
@@ -135,7 +145,8 @@ def main():
     probs = model.predict(X, batch_size=BATCH_SIZE, verbose=0)
     vocab = "".join(sorted(set(SEQUENCE)))
     for letters, target, p in list(zip(inputs, targets, probs))[:SHOW]:
-        print(f"{letters!r} -> {vocab[int(np.argmax(p))]}  (expected {target}, p={p.max():.2f})")
+        guess = "".join(vocab[i] for i in np.atleast_1d(np.argmax(p, axis=-1)))  # one letter per step
+        print(f"{letters!r} -> {guess}  (expected {target}, p={p.max(axis=-1).min():.2f})")
     if len(inputs) > SHOW:
         print(f"... and {len(inputs) - SHOW} more samples")
 

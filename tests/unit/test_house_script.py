@@ -29,6 +29,10 @@ CONFIGS = {
     ),
     "feature-window onehot, Greek": preset("feature-window").replace(sequence="αβγδαβγδε", encoding="onehot"),
     "timestep-window, 5 letters": preset("timestep-window").replace(sequence=ALPHABET[:12] * 2, window=5),
+    "stateful, 5 steps per update": preset("stateful").replace(steps_per_update=5),
+    "stateful, 4 steps per update, onehot, leftover": preset("stateful").replace(
+        sequence="ABCABDABCABDABCAB", steps_per_update=4, encoding="onehot"
+    ),
 }
 
 
@@ -74,3 +78,26 @@ def test_every_config_field_has_one_description():
     assert set(FIELD_DOCS) == {f.name for f in dataclasses.fields(LSTMConfig)}
     for name, doc in FIELD_DOCS.items():
         assert doc and "\n" not in doc, f"{name}: describe it with lstm_core.config._field(default, doc)"
+
+
+def test_a_per_step_script_trains_with_plain_keras(tmp_path):
+    """The chunked (steps_per_update) configuration runs too: return_sequences and 3-D targets."""
+    import os
+    import subprocess
+    import sys
+
+    config = CONFIGS["stateful, 5 steps per update"]
+    path = tmp_path / "per_step.py"
+    path.write_text(keras_script(config), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(path), "--epochs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "X: (5, 5, 1)" in done.stdout and "y: (5, 5, 26)" in done.stdout
+    assert "Model Accuracy: " in done.stdout
+    assert "'ABCDE' -> " in done.stdout and "(expected BCDEF" in done.stdout
