@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import inference
-from lstm_core.config import FIRST_SEED, FRAMINGS, MAX_SEEDS, PRESETS, check_sweep_cost, sweep
+from lstm_core.config import FIRST_SEED, FRAMINGS, MAX_SEEDS, PRESETS, LSTMConfig, check_sweep_cost, sweep
 from ui import charts, errors, session, training
 from ui.routing import use_app_router
 from ui.text import COMPARE
@@ -20,7 +20,7 @@ SCALES = [0.1, 0.25, 0.5, 1.0]
 use_app_router()  # first: a direct link must still go through app.py
 
 
-def plan(framings: list[str], seeds: int, scale: float) -> tuple[list, str | None]:
+def plan(framings: list[str], seeds: int, scale: float) -> tuple[list[LSTMConfig], str | None]:
     """The configs to train (each framing's preset with scaled epochs, seeds 7, 8, ..., as the
     CLI's ``reproduce --seeds N``, so figures agree), or a message why not."""
     if not framings:
@@ -33,7 +33,7 @@ def plan(framings: list[str], seeds: int, scale: float) -> tuple[list, str | Non
     return configs, None
 
 
-def run_all(configs: list) -> None:
+def run_all(configs: list[LSTMConfig]) -> None:
     """Train every config in turn; each finished run is stored at once, so a click that
     interrupts the page keeps everything finished so far."""
     rows, curves = [], []

@@ -9,6 +9,7 @@ import streamlit as st
 
 from lstm_core import inference
 from lstm_core.config import MAX_GENERATE_STEPS
+from lstm_core.inference import Generation
 from ui import training
 from ui.routing import use_app_router
 from ui.text import md_escape
@@ -25,7 +26,7 @@ HELP_TEMPERATURE = (
 use_app_router()  # first: a direct link must still go through app.py
 
 
-def steps_table(gen) -> pd.DataFrame:
+def steps_table(gen: Generation) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "step": range(1, len(gen.steps) + 1),
@@ -36,7 +37,7 @@ def steps_table(gen) -> pd.DataFrame:
     )
 
 
-def show(gen, title: str, note: str) -> None:
+def show(gen: Generation, title: str, note: str) -> None:
     st.subheader(title, anchor=False)
     st.code(gen.text, language=None)
     st.caption(note)
