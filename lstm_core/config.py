@@ -194,7 +194,8 @@ def _convert(name: str, type_name: Any, raw: Any) -> Any:
             return float(str(raw).strip())
         return str(raw)
     except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"{name}={raw!r} is not allowed: expected a {kind} value.") from None
+        wanted = {"bool": "true or false", "int": "a whole number", "float": "a number"}.get(kind, "text")
+        raise ValueError(f"{name}={raw!r} is not allowed: it must be {wanted}.") from None
 
 
 def _fail(name: str, value: Any, allowed: str) -> None:
