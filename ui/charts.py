@@ -11,6 +11,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from lstm_core.inference import StateSource
+
 from .glyphs import visible
 
 CATEGORIES = "tableau10"  # mid-tone hues, readable on light and dark backgrounds alike
@@ -144,8 +146,12 @@ def reset_strip(timeline: pd.DataFrame) -> alt.Chart:
     Read it left to right: a stateful LSTM hands row i's state to row i of the next batch,
     i.e. to the square on its right. Colour says where each sample's state starts.
     """
+    zero = timeline["source"] == StateSource.ZERO.value
     frame = timeline.assign(
-        start=np.where(timeline["starts_from"] == "zero state", "zero state", "carried state")
+        start=np.where(zero, "zero state", "carried state"),
+        starts_from=np.where(
+            zero, "zero state", "end state of sample " + timeline["from_sample"].astype(str)
+        ),
     )
     return (
         alt.Chart(frame)

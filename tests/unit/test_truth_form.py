@@ -58,7 +58,7 @@ def test_a_wrong_type_is_named_in_plain_words():
     try:
         LSTMConfig.from_dict({"units": "many"})
     except ValueError as exc:
-        assert "expected a whole number" in str(exc) and "a int" not in str(exc)
+        assert "a whole number" in str(exc) and "a int" not in str(exc)
     else:
         raise AssertionError("units='many' was accepted")
 
