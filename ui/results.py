@@ -134,16 +134,6 @@ def accuracy_metrics(run: TrainResult) -> float:
     return acc
 
 
-def script_file_name(config: LSTMConfig) -> str:
-    """The Keras script's download name: the one its own usage comment says to run.
-
-    >>> from lstm_core.config import preset
-    >>> script_file_name(preset("timestep-window"))
-    'lstm_timestep_window.py'
-    """
-    return f"lstm_{config.framing.replace('-', '_')}.py"
-
-
 def downloads(run: TrainResult) -> None:
     """The four download buttons. The .keras file is built only when clicked (deferred)."""
     from lstm_core import csvs, keras_file, script
@@ -159,7 +149,7 @@ def downloads(run: TrainResult) -> None:
          ":material/download:", "Loss and accuracy per epoch."),
         ("Predictions (CSV)", csvs.predictions_csv(run), f"{name}-predictions.csv", "text/csv",
          ":material/download:", "The prediction table below."),
-        ("Keras script (.py)", script.keras_script(run.config), script_file_name(run.config), "text/x-python",
+        ("Keras script (.py)", script.keras_script(run.config), f"{name}.py", "text/x-python",
          ":material/code:", "A runnable plain-Keras script (model.fit) with these settings."),
     ]
     row = st.container(horizontal=True, gap="small")  # wraps on narrow screens

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from lstm_core.config import LSTMConfig, preset
+from lstm_core.config import LSTMConfig
 from ui import charts, results, training
 from ui.glyphs import visible
 
@@ -61,14 +61,6 @@ def test_a_wrong_type_is_named_in_plain_words():
         assert "a whole number" in str(exc) and "a int" not in str(exc)
     else:
         raise AssertionError("units='many' was accepted")
-
-
-def test_the_script_download_has_the_name_its_usage_comment_runs():
-    from lstm_core import export
-
-    for name in ("naive", "timestep-window", "variable-length"):
-        config = preset(name)
-        assert f"python {results.script_file_name(config)}" in export.keras_script(config)
 
 
 def test_visible_draws_spaces_and_invisible_characters():
