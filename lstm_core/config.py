@@ -19,9 +19,12 @@ half-valid.
 from __future__ import annotations
 
 import dataclasses
+import decimal
 import os
 from dataclasses import dataclass
 from typing import Any
+
+from . import cost
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -141,22 +144,53 @@ def _convert(name: str, type_name: Any, raw: Any) -> Any:
                 return False
             raise ValueError
         if kind == "int":
-            if isinstance(raw, bool):
-                raise ValueError
-            if isinstance(raw, float):
-                if not raw.is_integer():
-                    raise ValueError
-                return int(raw)
-            return int(str(raw).strip())
+            return _whole_number(name, raw)
         if kind == "float":
             return float(str(raw).strip())
         return str(raw)
-    except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"{name}={raw!r} is not allowed: expected a {kind} value.") from None
+    except (TypeError, ValueError, OverflowError, ArithmeticError):
+        kind = "whole number" if kind == "int" else "number" if kind == "float" else kind
+        raise ValueError(f"{name}={_echo(raw)} is not allowed: expected a {kind}.") from None
+
+
+def _whole_number(name: str, raw: Any) -> int:
+    """An int from ``raw`` exactly, or a clear refusal: "1e3" is 1000, "1.5" is refused.
+
+    Number boxes in a browser send floats and accept "1e3"; reading it as 1 (or rounding 1.5)
+    would silently train something else than was typed::
+
+        >>> _whole_number("units", "1e3"), _whole_number("epochs", 30.0)
+        (1000, 30)
+        >>> _whole_number("units", "1.5")
+        Traceback (most recent call last):
+        ...
+        ValueError: units='1.5' is not allowed: it must be a whole number.
+    """
+    if isinstance(raw, bool):
+        raise ValueError
+    if isinstance(raw, int):
+        return raw
+    text = str(raw).strip()
+    if len(text) > 40:  # no whole number the limits allow is that long; Decimal would parse it
+        raise ValueError
+    number = decimal.Decimal(text)  # exact: "1e3", "30.0", "99999999999999999999999"
+    if not number.is_finite():
+        raise ValueError
+    if number != number.to_integral_value():
+        raise ValueError(f"{name}={_echo(raw)} is not allowed: it must be a whole number.")
+    if number.adjusted() >= 30:  # "1e999999999" would be a billion-digit int; no limit is near
+        raise ValueError(f"{name}={_echo(raw)} is not allowed: it is far too large.")
+    return int(number)
+
+
+def _echo(value: Any, limit: int = 40) -> str:
+    """``repr(value)``, shortened: a message quotes what was given, never 100 KB of it."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
 def _fail(name: str, value: Any, allowed: str) -> None:
-    raise ValueError(f"{name}={value!r} is not allowed: {allowed}.")
+    raise ValueError(f"{name}={_echo(value)} is not allowed: {allowed}.")
 
 
 def _check_int(name: str, value: Any, low: int, high: int) -> None:
@@ -229,6 +263,35 @@ def _validate(c: LSTMConfig) -> None:
             f"{MAX_WORK:,}. Lower epochs (at most {max(1, MAX_WORK // (n * c.time_steps)):,} here), "
             "the window, or the number of samples."
         )
+    _check_cost(c)
+
+
+def _check_cost(c: LSTMConfig) -> None:
+    """Refuse a run estimated to train longer than ``LSTM_LAB_MAX_SECONDS`` (see cost.py)."""
+    est = cost.estimate(c)
+    if est.seconds <= cost.MAX_SECONDS:
+        return
+    most = est.largest_epochs(c.epochs)
+    sizes = [f"the units ({c.units})"]
+    if c.window > 1:
+        sizes.append(f"the window ({c.window})")
+    if c.encoding == "onehot":
+        sizes.append(f"the number of different characters ({len(c.vocab)}, one-hot)")
+    if c.framing == "variable-length":
+        sizes.append(f"the samples ({c.num_samples:,})")
+    else:
+        sizes.append(f"the sequence ({len(c.sequence):,} characters)")
+    lower = ", ".join(sizes[:-1]) + " or " + sizes[-1]
+    advice = (
+        f"Lower epochs (at most {most:,} with these settings), or {lower}."
+        if most >= 1
+        else f"Even one epoch takes too long with these settings: lower {lower}."
+    )
+    raise ValueError(
+        f"epochs={c.epochs} is too much work for a shared server with these settings: training "
+        f"would take about {est.seconds:,.0f} s here, and the limit is {cost.MAX_SECONDS:,.0f} s. "
+        + advice
+    )
 
 
 def _short(text: str) -> str:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from lstm_core import inference
 from lstm_core.config import FRAMINGS, MAX_WORK, PRESETS, preset
-from ui import charts, session, training
+from ui import charts, safe, session, training
 from ui.routing import use_app_router
 from ui.text import COMPARE
 
@@ -154,12 +154,12 @@ def main() -> None:
         configs = plan(framings, int(seeds), scale)
         problem = check_plan(configs)
         if problem:
-            st.error(problem, icon=":material/error:")
+            st.error(safe.plain(problem), icon=":material/error:")
         else:
             try:
                 run_all(configs)
             except Exception as exc:  # the engine's message, never a traceback
-                st.error(f"The comparison failed: {exc}", icon=":material/error:")
+                st.error(safe.plain(f"The comparison failed: {exc}"), icon=":material/error:")
     result = st.session_state.get(session.COMPARISON)
     if not result or not result["rows"]:
         return

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import inference
-from ui import training
+from ui import safe, training
 from ui.routing import use_app_router
 from ui.text import md_escape
 
@@ -84,7 +84,7 @@ def main() -> None:
         cold = inference.generate(run, start, int(steps), warm=False, temperature=temperature, seed=draw)
         warm = inference.generate(run, start, int(steps), warm=True, temperature=temperature, seed=draw)
     except (ValueError, TypeError) as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(safe.plain(exc), icon=":material/error:")
         return
     left, right = st.columns(2, gap="large")
     with left:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import controls, results, session, training
+from ui import controls, results, safe, session, training
 from ui.routing import use_app_router
 
 use_app_router()  # first: a direct link must still go through app.py
@@ -22,7 +22,7 @@ def main() -> None:
         controls.lab_form()
         error = st.session_state.get(session.LAB_ERROR)
         if error:
-            st.error(error, icon=":material/error:")
+            st.error(safe.plain(error), icon=":material/error:")
     with out_col:
         request = session.pop(session.LAB_REQUEST)
         if request is not None:

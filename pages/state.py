@@ -12,7 +12,7 @@ import streamlit as st
 
 from lstm_core import inference
 from lstm_core.config import preset
-from ui import charts, session, training
+from ui import charts, safe, session, training
 from ui.routing import use_app_router
 from ui.text import WITHIN_BATCH, WITHIN_BATCH_VERDICT
 
@@ -37,7 +37,7 @@ def trace_section(run) -> None:
     try:
         trace = inference.state_trace(run, text)
     except ValueError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(safe.plain(exc), icon=":material/error:")
         return
     st.caption(
         "Each column is one time step (the letter fed), each row one unit. ↺ marks a step that "
@@ -119,7 +119,7 @@ def experiment_section() -> None:
         try:
             st.session_state[session.EXPERIMENT] = run_experiment()
         except Exception as exc:  # the engine's message, never a traceback
-            st.error(f"The experiment failed: {exc}", icon=":material/error:")
+            st.error(safe.plain(f"The experiment failed: {exc}"), icon=":material/error:")
     outcomes = st.session_state.get(session.EXPERIMENT)
     if not outcomes:
         st.caption("Three trainings of 5000 epochs each; a few seconds in all.")

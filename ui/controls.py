@@ -21,7 +21,7 @@ import streamlit as st
 
 from lstm_core.config import ENCODINGS, FRAMINGS, PADDINGS, LSTMConfig, get_default_config, preset
 
-from . import session
+from . import safe, session
 from .text import HELP
 
 FIELDS = [f.name for f in dataclasses.fields(LSTMConfig)]  # also the URL parameter names
@@ -101,7 +101,7 @@ def load_lab_state() -> LSTMConfig:
         fill_form(config, overwrite=False)
     sync_url(config)
     for warning in st.session_state.get(URL_WARNINGS, []):
-        st.warning(warning, icon=":material/link_off:")
+        st.warning(safe.plain(warning), icon=":material/link_off:")
     return config
 
 

@@ -16,7 +16,7 @@ from lstm_core import inference
 from lstm_core.config import PRESETS, LSTMConfig
 from lstm_core.framings import make_dataset
 
-from . import charts
+from . import charts, safe
 from .text import TENSOR
 
 MAX_ROWS = 200  # rows of the tensor shown; the variable-length framing draws up to 5000 samples
@@ -32,7 +32,7 @@ def data_view(config: LSTMConfig, expanded: bool = False) -> None:
         try:
             data = make_dataset(config)
         except ValueError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(safe.plain(exc), icon=":material/error:")
             return
         n, t, f = data.X.shape
         axes = data.axes

@@ -100,12 +100,5 @@ COMPARE = (
 )
 
 
-def md_escape(text: str) -> str:
-    """Escape Markdown in user text, so "*hi*" or "[x](y)" is shown as typed, not formatted.
-
-    (HTML is never rendered: no page uses ``unsafe_allow_html``.)
-    """
-    return "".join("\\" + ch if ch in MARKDOWN_CHARS else ch for ch in text)
-
-
-MARKDOWN_CHARS = set("\\`*_{}[]()#+-.!|<>~$:=")
+# Escaping user text lives in one place, ui/safe.py; kept importable from here too.
+from .safe import MARKDOWN_CHARS, md_escape  # noqa: E402, F401

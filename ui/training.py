@@ -24,10 +24,11 @@ from typing import Any
 
 import streamlit as st
 
+from lstm_core import cost, memory
 from lstm_core.config import LSTMConfig, preset
 from lstm_core.gate import GATE
 
-from . import charts, session
+from . import charts, safe, session
 
 CHART_SECONDS = 0.5  # redraw the live chart at most this often
 _warm_lock = threading.Lock()
@@ -41,6 +42,11 @@ def warm_up(config: LSTMConfig | None = None) -> None:
     learner reads the form means the first chart point appears sooner. Python's import lock
     makes a later real import simply wait for this one; the trainer caches compiled shapes
     process-wide, so each shape is compiled once for all users.
+
+    Nobody asked for this work, so it is cheap or it is skipped: only small shapes
+    (``lstm_core.cost.cheap_to_compile``), only while the server is within its memory budget,
+    and only in a free training slot that nobody is waiting for (``GATE.try_slot``). A link
+    to a large shape compiles when Train is pressed, inside the gate and the time limit.
     """
     global _warm_started
     with _warm_lock:
@@ -48,13 +54,21 @@ def warm_up(config: LSTMConfig | None = None) -> None:
         _warm_started = True
     if first:
         threading.Thread(target=importlib.import_module, args=("lstm_core.trainer",), daemon=True).start()
-    if config is not None:
+    if config is not None and warm_up_allowed(config):
         threading.Thread(target=_prepare_quietly, args=(config,), daemon=True).start()
+
+
+def warm_up_allowed(config: LSTMConfig) -> bool:
+    """Whether opening a page may compile ``config``'s shape in the background."""
+    return cost.cheap_to_compile(config) and not memory.over_budget()
 
 
 def _prepare_quietly(config: LSTMConfig) -> None:
     try:
-        _trainer().prepare(config)
+        trainer = _trainer()
+        with GATE.try_slot() as got:
+            if got and not memory.over_budget():
+                trainer.prepare(config)
     except Exception:  # noqa: BLE001 - only a head start: Train compiles (and reports) anyway
         pass
 
@@ -85,6 +99,10 @@ def train_gated(config: LSTMConfig, on_progress=None, should_stop=None, queue_bo
     trainer = _trainer()
     with GATE.slot(on_wait=queue_notice(box)):
         box.empty()
+        # TODO(trainer): once lstm_core.trainer exposes a public way to free compiled shapes
+        # (its LRU bound, LSTM_LAB_MAX_COMPILED), shrink that cache here before refusing.
+        if memory.over_budget():
+            raise MemoryError(memory.refusal())
         return trainer.train(config, on_progress=on_progress, should_stop=should_stop)
 
 
@@ -147,7 +165,7 @@ def train_live(config: LSTMConfig, key: str = "stop") -> Any | None:
         box["training"] = False
         bar.empty()
         stop_box.empty()
-        st.error(f"Training failed: {exc}", icon=":material/error:")
+        st.error(safe.plain(f"Training failed: {exc}"), icon=":material/error:")
         return None
     finally:
         box["training"] = False
