@@ -133,6 +133,8 @@ class LSTMConfig:
 
 def _convert(name: str, type_name: Any, raw: Any) -> Any:
     kind = str(type_name)
+    if kind == "int":
+        return _whole_number(name, raw)
     try:
         if kind == "bool":
             if isinstance(raw, bool):
@@ -143,13 +145,11 @@ def _convert(name: str, type_name: Any, raw: Any) -> Any:
             if text in ("0", "false", "no", "off"):
                 return False
             raise ValueError
-        if kind == "int":
-            return _whole_number(name, raw)
         if kind == "float":
             return float(str(raw).strip())
         return str(raw)
     except (TypeError, ValueError, OverflowError, ArithmeticError):
-        kind = "whole number" if kind == "int" else "number" if kind == "float" else kind
+        kind = "number" if kind == "float" else kind
         raise ValueError(f"{name}={_echo(raw)} is not allowed: expected a {kind}.") from None
 
 
@@ -166,16 +166,17 @@ def _whole_number(name: str, raw: Any) -> int:
         ...
         ValueError: units='1.5' is not allowed: it must be a whole number.
     """
-    if isinstance(raw, bool):
-        raise ValueError
-    if isinstance(raw, int):
+    if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
     text = str(raw).strip()
-    if len(text) > 40:  # no whole number the limits allow is that long; Decimal would parse it
-        raise ValueError
-    number = decimal.Decimal(text)  # exact: "1e3", "30.0", "99999999999999999999999"
-    if not number.is_finite():
-        raise ValueError
+    try:
+        if isinstance(raw, bool) or len(text) > 40:  # no allowed whole number is that long
+            raise ValueError
+        number = decimal.Decimal(text)  # exact: "1e3", "30.0", "99999999999999999999999"
+        if not number.is_finite():
+            raise ValueError
+    except (ValueError, ArithmeticError):
+        raise ValueError(f"{name}={_echo(raw)} is not allowed: expected a whole number.") from None
     if number != number.to_integral_value():
         raise ValueError(f"{name}={_echo(raw)} is not allowed: it must be a whole number.")
     if number.adjusted() >= 30:  # "1e999999999" would be a billion-digit int; no limit is near
@@ -256,6 +257,7 @@ def _validate(c: LSTMConfig) -> None:
         )
     if c.batch_size > n:
         _fail("batch_size", c.batch_size, f"it must be at most the number of samples ({n})")
+    _check_cost(c)  # first: it names what each step costs, not only how many there are
     if c.work > MAX_WORK:
         raise ValueError(
             f"epochs={c.epochs} is too much work for a shared server: {c.epochs:,} epochs x "
@@ -263,7 +265,6 @@ def _validate(c: LSTMConfig) -> None:
             f"{MAX_WORK:,}. Lower epochs (at most {max(1, MAX_WORK // (n * c.time_steps)):,} here), "
             "the window, or the number of samples."
         )
-    _check_cost(c)
 
 
 def _check_cost(c: LSTMConfig) -> None:

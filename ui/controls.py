@@ -27,6 +27,7 @@ from .text import HELP
 FIELDS = [f.name for f in dataclasses.fields(LSTMConfig)]  # also the URL parameter names
 KEY = {name: f"lab_{name}" for name in FIELDS}  # widget keys of the Lab form
 URL_WARNINGS = "lab_url_warnings"
+INT = "%g"  # whole-number fields are float boxes (see _widget_value): 30.0 shows as "30"
 FORCE_URL = "lab_force_url"  # set by Overview: apply the URL even if it was seen before
 
 
@@ -72,7 +73,10 @@ def url_params(config: LSTMConfig) -> dict[str, str]:
 # -- the shown config and the form's widget state ---------------------------------------
 def _widget_value(config: LSTMConfig, name: str) -> Any:
     value = getattr(config, name)
-    return float(value) if name == "learning_rate" else value
+    # Every number box holds a float, whole-number fields too: a browser's int box reads
+    # "1e3" as 1 and drops 99999999999999999999999; a float box sends 1000.0 and 1e23, and
+    # LSTMConfig.from_dict takes a whole float exactly and refuses 1.5 with a sentence.
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def fill_form(config: LSTMConfig, overwrite: bool) -> None:
@@ -120,7 +124,7 @@ def merge_form(values: Mapping[str, Any], shown: LSTMConfig) -> LSTMConfig:
     base = shown.to_dict()
     if values["framing"] != shown.framing and values["framing"] in FRAMINGS:
         base = preset(values["framing"]).to_dict()
-    return LSTMConfig(**{**base, **edited})
+    return LSTMConfig.from_dict({**base, **edited})
 
 
 def _on_train() -> None:
@@ -151,10 +155,10 @@ def lab_form() -> None:
         st.selectbox("Framing preset", FRAMINGS, key=KEY["framing"], help=HELP["framing"])
         st.text_input("Training sequence", key=KEY["sequence"], help=HELP["sequence"])
         left, right = st.columns(2)
-        left.number_input("Window / max length", step=1, key=KEY["window"], help=HELP["window"])
-        right.number_input("Units", step=1, key=KEY["units"], help=HELP["units"])
-        left.number_input("Batch size", step=1, key=KEY["batch_size"], help=HELP["batch_size"])
-        right.number_input("Epochs", step=50, key=KEY["epochs"], help=HELP["epochs"])
+        left.number_input("Window / max length", step=1.0, format=INT, key=KEY["window"], help=HELP["window"])
+        right.number_input("Units", step=1.0, format=INT, key=KEY["units"], help=HELP["units"])
+        left.number_input("Batch size", step=1.0, format=INT, key=KEY["batch_size"], help=HELP["batch_size"])
+        right.number_input("Epochs", step=50.0, format=INT, key=KEY["epochs"], help=HELP["epochs"])
         left.number_input(
             "Learning rate",
             step=0.0005,
@@ -162,11 +166,15 @@ def lab_form() -> None:
             key=KEY["learning_rate"],
             help=HELP["learning_rate"],
         )
-        right.number_input("Seed", step=1, key=KEY["seed"], help=HELP["seed"])
+        right.number_input("Seed", step=1.0, format=INT, key=KEY["seed"], help=HELP["seed"])
         left.selectbox("Input encoding", ENCODINGS, key=KEY["encoding"], help=HELP["encoding"])
         right.selectbox("Padding", PADDINGS, key=KEY["padding"], help=HELP["padding"])
         st.number_input(
-            "Samples (variable-length)", step=100, key=KEY["num_samples"], help=HELP["num_samples"]
+            "Samples (variable-length)",
+            step=100.0,
+            format=INT,
+            key=KEY["num_samples"],
+            help=HELP["num_samples"],
         )
         st.checkbox("Shuffle each epoch", key=KEY["shuffle"], help=HELP["shuffle"])
         st.checkbox("Stateful", key=KEY["stateful"], help=HELP["stateful"])

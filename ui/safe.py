@@ -6,7 +6,7 @@ visitor's browser) or a clickable link into the page, inside a message that look
 Every message that may contain user text goes through :func:`plain` first::
 
     >>> print(plain("units='![x](http://h/a.png)' is not allowed"))
-    units\\=\\'\\!\\[x\\]\\(http\\://h/a\\.png\\)\\' is not allowed
+    units='!\\[x\\](http\\://h/a.png)' is not allowed
     >>> len(plain("x" * 100_000)) <= MAX_MESSAGE_CHARS
     True
 
@@ -16,22 +16,34 @@ the whole message as well, so no path can print a 100 KB value.
 
 from __future__ import annotations
 
+import re
+
 MAX_MESSAGE_CHARS = 400  # a message is one or two sentences; an echoed value never needs more
-# Every ASCII character with a meaning in CommonMark, GitHub's extensions or Streamlit's own
-# Markdown (":material/x:" icons, ":red[...]" colours, "$...$" LaTeX). CommonMark lets any
-# ASCII punctuation be escaped with a backslash, so escaping too many is harmless.
-MARKDOWN_CHARS = frozenset("\\`*_{}[]()#+-.!|<>~$:=&\"'")
+
+# What can turn text into markup in Streamlit's Markdown (CommonMark, GitHub's extensions,
+# Streamlit's ":material/icon:" and ":red[...]" directives, "$...$" LaTeX):
+ALWAYS = r"\\`*~$<>\[\]&@|#"  # escaped wherever they are ("[" alone stops links and images)
+_MARKUP = re.compile(
+    rf"[{ALWAYS}]"  # links, images, code, emphasis, HTML, entities, e-mail autolinks, LaTeX
+    r"|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"  # emphasis; "learning_rate" stays as it is
+    r"|:(?=\S)"  # "http://..." autolinks and ":smile:" shortcodes; "units: ..." stays
+    r"|(?<=www)\.",  # "www.example.com" autolinks
+    re.IGNORECASE,
+)
+# Kept for callers that list them (and for tests): every character md_escape may escape.
+MARKDOWN_CHARS = frozenset("\\`*~$<>[]&@|#_:.")
 
 
 def md_escape(text: str) -> str:
     """Escape Markdown in user text, so "*hi*" or "[x](y)" is shown as typed, not formatted.
 
-    >>> print(md_escape("*hi* [x](y)"))
-    \\*hi\\* \\[x\\]\\(y\\)
+    >>> print(md_escape("*hi* [x](y) ![i](http://h/a.png) www.x.com learning_rate: 0.5"))
+    \\*hi\\* \\[x\\](y) !\\[i\\](http\\://h/a.png) www\\.x.com learning_rate: 0.5
 
-    (HTML is never rendered: no page uses ``unsafe_allow_html``.)
+    Only what can start markup is escaped, so an ordinary sentence reads (and is searched)
+    as written. (HTML is never rendered: no page uses ``unsafe_allow_html``.)
     """
-    return "".join("\\" + ch if ch in MARKDOWN_CHARS else ch for ch in str(text))
+    return _MARKUP.sub(lambda m: "\\" + m.group(0), str(text))
 
 
 def shorten(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
