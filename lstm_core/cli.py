@@ -236,7 +236,7 @@ def cmd_train(args: argparse.Namespace, out) -> int:
     from .inference import accuracy, prediction_table
 
     config = _config_from(args)
-    if args.save:
+    if args.save is not None:
         _check_writable(args.save)
     engine = _engine()
     run = engine.train(config)
@@ -334,6 +334,8 @@ def _read_file(path: str) -> bytes:
 
 
 def _check_writable(path: str) -> None:
+    if not path.strip():
+        raise ValueError("save='' is not allowed: give a file name, e.g. --save model.keras.")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ValueError(f"save={path!r} is not allowed: folder {folder!r} does not exist.")
