@@ -82,17 +82,27 @@ class Estimate:
         return max(0, int(room / per_epoch)) if per_epoch > 0 else epochs
 
 
-def macs_per_update(batch: int, time_steps: int, features: int, units: int, vocab: int) -> int:
-    """Multiply-adds of one forward pass over a batch: the LSTM's 4 gates, then the Dense."""
-    return batch * (time_steps * 4 * units * (features + units) + units * vocab)
+def macs_per_update(
+    batch: int, time_steps: int, features: int, units: int, vocab: int, dense_steps: int = 1
+) -> int:
+    """Multiply-adds of one forward pass over a batch: the LSTM's 4 gates, then the Dense
+    (once, or at every one of ``dense_steps`` time steps when every step predicts)."""
+    return batch * (time_steps * 4 * units * (features + units) + dense_steps * units * vocab)
 
 
 def estimate_shape(
-    samples: int, time_steps: int, features: int, units: int, vocab: int, batch: int, epochs: int
+    samples: int,
+    time_steps: int,
+    features: int,
+    units: int,
+    vocab: int,
+    batch: int,
+    epochs: int,
+    dense_steps: int = 1,
 ) -> Estimate:
     """The estimate from the numbers that set a run's cost (see the module docstring)."""
     updates = epochs * math.ceil(samples / batch)
-    macs = macs_per_update(batch, time_steps, features, units, vocab)
+    macs = macs_per_update(batch, time_steps, features, units, vocab, dense_steps)
     per_update = SAFETY * (UPDATE_OVERHEAD_S + macs * MAC_S)
     compile_s = SAFETY * (COMPILE_BASE_S + COMPILE_PER_STEP_S * time_steps)
     return Estimate(updates, macs, compile_s, per_update)
@@ -108,6 +118,7 @@ def estimate(config) -> Estimate:
         len(config.vocab),
         config.batch_size,
         config.epochs,
+        config.time_steps if getattr(config, "per_step", False) else 1,
     )
 
 
