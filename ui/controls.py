@@ -48,6 +48,11 @@ def config_from_url(params: Mapping[str, str]) -> tuple[LSTMConfig, list[str]]:
             config = preset(str(params["framing"]))
         except ValueError as exc:
             warnings.append(f"URL parameter framing: {exc} Using {config.framing!r}.")
+    given = {name: params[name] for name in FIELDS[1:] if name in params}
+    try:  # all together first: units=128&epochs=1 is fine, though 128 units x 500 epochs is not
+        return LSTMConfig.from_dict({**config.to_dict(), **given}), warnings
+    except ValueError:
+        pass
     for name in FIELDS[1:]:
         if name not in params:
             continue
