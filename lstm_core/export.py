@@ -24,7 +24,6 @@ TensorFlow is even loaded. This module never imports streamlit.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import tempfile
@@ -39,13 +38,13 @@ from .cell import Weights
 from .config import LSTMConfig
 from .framings import PAD_VALUE, make_dataset
 from .inference import prediction_table
+from .keras_preflight import MAX_MODEL_BYTES, Archive, check_archive, parse_json
 from .results import TrainResult
 
 CONFIG_MEMBER = "lstm_lab_config.json"  # our extra file inside the .keras zip
 FORMAT_NAME = "lstm-state-lab"
 FORMAT_VERSION = 1
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a tutorial-sized model is ~100 KB; 256 units x 64 letters ~3 MB
-MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # refuse zip bombs before unpacking anything
+MAX_UPLOAD_BYTES = MAX_MODEL_BYTES  # 20 MiB (keras_preflight checks it, with the unpacked size)
 KERAS_MEMBERS = ("config.json", "model.weights.h5")  # what Keras itself needs in the archive
 
 
@@ -174,40 +173,19 @@ def _invalid(why: str) -> ValueError:
     return ValueError(f"This file is not a model saved by LSTM State Lab: {why}.")
 
 
-def _read_meta(data: bytes) -> dict:
-    """Check the archive without Keras: size, zip, members, our config JSON."""
-    if not isinstance(data, (bytes, bytearray)):
-        raise _invalid("expected the bytes of a .keras file")
-    if len(data) == 0:
-        raise _invalid("the file is empty")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ValueError(
-            f"This file is {len(data) / 1e6:.1f} MB: the limit for a model is "
-            f"{MAX_UPLOAD_BYTES / 1e6:.0f} MB."
-        )
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise _invalid("it is not a .keras (zip) archive") from None
-    with archive:
-        infos = archive.infolist()
-        if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-            raise _invalid("it unpacks to more than 60 MB")
-        names = {i.filename for i in infos}
-        missing = [m for m in (CONFIG_MEMBER, *KERAS_MEMBERS) if m not in names]
-        if missing:
-            raise _invalid("it lacks " + ", ".join(missing))
-        try:
-            meta = json.loads(archive.read(CONFIG_MEMBER).decode("utf-8"))
-        except (ValueError, UnicodeDecodeError, zipfile.BadZipFile, OSError):
-            raise _invalid(f"its {CONFIG_MEMBER} is not valid JSON") from None
+def _read_meta(data: bytes) -> tuple[dict, Archive]:
+    """Check the archive without Keras (``keras_preflight``), then our config JSON in it."""
+    found = check_archive(data)
+    if CONFIG_MEMBER not in found.members:
+        raise _invalid(f"it lacks {CONFIG_MEMBER}")
+    meta = parse_json(found.members[CONFIG_MEMBER], CONFIG_MEMBER)
     if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
         raise _invalid(f"its {CONFIG_MEMBER} is not ours")
     if meta.get("version") != FORMAT_VERSION:
-        raise _invalid(f"format version {meta.get('version')!r} is not {FORMAT_VERSION}")
+        raise _invalid(f"format version {str(meta.get('version'))[:20]} is not {FORMAT_VERSION}")
     if not isinstance(meta.get("config"), dict):
         raise _invalid("it holds no training configuration")
-    return meta
+    return meta, found
 
 
 def load_keras_bytes(data: bytes) -> TrainResult:
@@ -218,19 +196,23 @@ def load_keras_bytes(data: bytes) -> TrainResult:
     ``safe_mode=True`` (no lambdas, no pickles). The history is not stored: it comes
     back empty. Anything wrong raises ``ValueError`` with a readable message.
     """
-    meta = _read_meta(data)
+    meta, found = _read_meta(data)
     try:
         config = LSTMConfig.from_dict(meta["config"])
     except ValueError as err:
         raise _invalid(f"its configuration is invalid ({err})") from None
     except TypeError:
         raise _invalid("its configuration is malformed") from None
+    if (found.sizes["units"], found.sizes["vocab"]) != (config.units, len(config.vocab)):
+        raise _invalid("its model's sizes do not match its configuration")
 
     keras = _keras()
     with tempfile.TemporaryDirectory(prefix="lstm_lab_") as tmp:
         path = os.path.join(tmp, "upload.keras")
         with open(path, "wb") as fh:
-            fh.write(data)
+            # Only Keras's own members: an archive with more makes Keras unpack all of it to
+            # a temporary folder of its own, left behind when unpacking fails.
+            fh.write(found.keras_zip())
         try:
             with _models_lock:  # one Keras build at a time in this process
                 model = keras.saving.load_model(path, safe_mode=True, compile=False)

@@ -194,3 +194,70 @@ def test_missing_weights_are_named():
     with zipfile.ZipFile(buffer, "w") as zf:
         zf.writestr("config.json", json.dumps(GOOD))
     refused(buffer.getvalue(), "lacks model.weights.h5")
+
+
+# -- through the loader and the CLI ------------------------------------------------------------
+def ours(config: dict, lab_config: dict | None = None) -> bytes:
+    """An archive with our extra member, as export.keras_bytes writes it."""
+    from lstm_core import export
+    from lstm_core.config import preset
+
+    meta = {"format": export.FORMAT_NAME, "version": export.FORMAT_VERSION,
+            "config": lab_config or preset("stateful").replace(units=16).to_dict()}
+    return archive(config, extra={export.CONFIG_MEMBER: json.dumps(meta)})
+
+
+def test_a_lab_file_claiming_8000_units_is_refused_before_keras(monkeypatch, tmp_path):
+    import sys
+
+    from lstm_core import export
+
+    lstm = {**LSTM, "config": {**LSTM["config"], "units": 8000}}
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    keras_loaded = "keras" in sys.modules
+    with pytest.raises(ValueError, match="units=8000"):
+        export.load_keras_bytes(ours(model(INPUT, lstm, DENSE)))
+    assert ("keras" in sys.modules) == keras_loaded  # refused before Keras was even imported
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_keras_cannot_read_leaves_no_temporary_files(monkeypatch, tmp_path):
+    from lstm_core import export
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    with pytest.raises(ValueError, match="Keras could not load it"):
+        export.load_keras_bytes(ours(GOOD))  # passes the preflight; its weights are garbage
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_round_trip_leaves_no_temporary_files(monkeypatch, tmp_path):
+    from lstm_core import export
+    from lstm_core.config import preset
+    from lstm_core.trainer import train
+
+    run = train(preset("stateful").replace(epochs=2))
+    data = export.keras_bytes(run)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    back = export.load_keras_bytes(data)
+    assert back.config == run.config
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "name, data, words",
+    [
+        ("deep.keras", archive("[" * 200_000 + "]" * 200_000), "nests deeper"),
+        ("encrypted.keras", patch_headers(archive(), 6, 8, 0x1, combine=lambda o, n: o | n), "encrypted"),
+        ("method99.keras", patch_headers(archive(), 8, 10, 99), "compression method 99"),
+        ("norm.keras", archive(model(INPUT, LSTM, layer("LayerNormalization"), DENSE)), "LayerNormalization"),
+    ],
+)
+def test_the_cli_refuses_a_hostile_file_with_exit_2_and_one_line(tmp_path, capsys, name, data, words):
+    from lstm_core import cli
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    code = cli.main(["generate", "--load", str(path), "--start", "A"], out=io.StringIO())
+    err = capsys.readouterr().err.strip()
+    assert code == 2, err
+    assert len(err.splitlines()) == 1 and words in err, err
