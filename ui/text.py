@@ -4,6 +4,7 @@ Help texts (``HELP``) are keyed by the ``LSTMConfig`` field they explain, so the
 the URL warnings and the tests all speak about the same names.
 """
 
+from lstm_core import cost
 from lstm_core.config import MAX_SEQUENCE_CHARS, MAX_WORK
 
 HELP = {
@@ -32,7 +33,9 @@ HELP = {
     ),
     "epochs": (
         "An epoch is one pass over every sample. The tutorial uses 300 to 5000. "
-        f"Epochs x samples x time steps must stay under {MAX_WORK:,} on this shared server."
+        f"Epochs x samples x time steps must stay under {MAX_WORK:,}, and the whole run under "
+        f"about {cost.MAX_SECONDS:.0f} s of training on this shared server (more units, features "
+        "or time steps make each step cost more)."
     ),
     "learning_rate": (
         "The step size of the Adam optimizer: how far the weights move after each batch. "
