@@ -3,11 +3,12 @@
 The run-cost limit (``LSTM_LAB_MAX_SECONDS``) is only as honest as its coefficients. This
 trains a handful of shapes with the real trainer, each in this one process, and measures
 
-- the compile of each new shape (``trainer.prepare``), against its unrolled time steps;
+- the compile of each new shape (``trainer.prepare``), against its unrolled time steps
+  weighted by their size (``cost.compile_steps``);
 - the seconds per weight update of a training after the compile, against the multiply-adds
   of one update (``cost.macs_per_update``).
 
-It fits ``seconds = overhead + macs x MAC_S`` and ``compile = base + per_step x steps`` by
+It fits ``seconds = overhead + macs x MAC_S`` and ``compile = base + per_step x compile_steps`` by
 least squares, prints them beside the values in ``lstm_core/cost.py``, and for every shape
 the measured time against the estimate the limit uses (which includes ``cost.SAFETY``). A
 ratio "measured / limit estimate" above 1 means the limit would accept a run that takes
@@ -97,7 +98,7 @@ def measure(label: str, fields: dict, target_s: float) -> dict:
 def fit(rows: list[dict]) -> dict:
     macs = np.array([r["macs_per_update"] for r in rows], float)
     per = np.array([r["us_per_update"] for r in rows], float) * 1e-6
-    steps = np.array([r["time_steps"] for r in rows], float)
+    steps = np.array([cost.compile_steps(r["time_steps"], r["units"]) for r in rows], float)
     comp = np.array([r["compile_s"] for r in rows], float)
     # Relative least squares (divide each row by its value): small shapes count as much as big.
     a = np.c_[np.ones_like(macs), macs] / per[:, None]

@@ -8,7 +8,8 @@ number. The estimate here counts the arithmetic a run implies and adds its compi
     per update: batch x time steps x 4 gates x units x (features + units)   (the LSTM)
               + batch x units x vocabulary                                   (the Dense)
     seconds   = compile + updates x (UPDATE_OVERHEAD_S + multiply-adds x MAC_S)
-    compile   = COMPILE_BASE_S + COMPILE_PER_STEP_S x time steps  (the time loop is unrolled)
+    compile   = COMPILE_BASE_S + COMPILE_PER_STEP_S x time steps x max(1, units / 64)
+                (the time loop is unrolled, and XLA's work per step grows with the matrices)
 
 The coefficients were measured on this 2-core machine by ``benchmarks/calibrate_cost.py``
 (which prints fresh ones) and then made more pessimistic (``SAFETY``), so a run that is
@@ -57,7 +58,8 @@ WARM_UP_MAX_MACS = 200_000
 UPDATE_OVERHEAD_S = 5.0e-6  # per update: loop, gather, Adam on 5 small tensors
 MAC_S = 1.0e-9  # per multiply-add of the forward pass (backward and Adam included)
 COMPILE_BASE_S = 2.0  # XLA compile of the smallest shape
-COMPILE_PER_STEP_S = 0.4  # each unrolled time step adds to the compiled program
+COMPILE_PER_STEP_S = 0.25  # each unrolled time step (of up to 64 units) adds to the program
+COMPILE_UNITS = 64  # above this many units, a step's compile grows in proportion
 SAFETY = 2.0
 
 
@@ -90,6 +92,11 @@ def macs_per_update(
     return batch * (time_steps * 4 * units * (features + units) + dense_steps * units * vocab)
 
 
+def compile_steps(time_steps: int, units: int) -> float:
+    """What the compile time grows with: unrolled steps, weighted by their size."""
+    return time_steps * max(1.0, units / COMPILE_UNITS)
+
+
 def estimate_shape(
     samples: int,
     time_steps: int,
@@ -104,7 +111,7 @@ def estimate_shape(
     updates = epochs * math.ceil(samples / batch)
     macs = macs_per_update(batch, time_steps, features, units, vocab, dense_steps)
     per_update = SAFETY * (UPDATE_OVERHEAD_S + macs * MAC_S)
-    compile_s = SAFETY * (COMPILE_BASE_S + COMPILE_PER_STEP_S * time_steps)
+    compile_s = SAFETY * (COMPILE_BASE_S + COMPILE_PER_STEP_S * compile_steps(time_steps, units))
     return Estimate(updates, macs, compile_s, per_update)
 
 
