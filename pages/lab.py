@@ -16,6 +16,7 @@ def main() -> None:
     )
     session.adopt_pending()  # a run kept from a training this user interrupted
     shown = controls.load_lab_state()
+    retrain = training.lost_training_notice()  # the server restarted while this page trained
     training.warm_up(shown)
     form_col, out_col = st.columns([1, 2], gap="medium")
     with form_col:
@@ -24,7 +25,7 @@ def main() -> None:
         if error:
             st.error(safe.plain(error), icon=":material/error:")
     with out_col:
-        request = session.pop(session.LAB_REQUEST)
+        request = session.pop(session.LAB_REQUEST) or (shown if retrain else None)
         if request is not None:
             training.train_live(request)
         run = session.get_run()

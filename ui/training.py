@@ -31,6 +31,12 @@ from lstm_core.results import Progress, TrainResult
 from . import charts, safe, session
 
 CHART_SECONDS = 0.5  # redraw the live chart at most this often
+# While a page trains, its address carries "training=1" (removed when the run ends). Streamlit
+# keeps sessions in the server's memory only: if the server restarts mid-training, the browser
+# reconnects to a new session that knows nothing of it, but the address still says so.
+TRAINING_MARK = "training"
+STARTED_HERE = "trainings_started_here"  # session key: this session has started a training
+LOST = "lost_training"  # session key: the address said a training was lost; not yet retrained
 _warm_lock = threading.Lock()
 _warm_started = False
 
@@ -162,6 +168,9 @@ def train_live(config: LSTMConfig, key: str = "stop") -> TrainResult | None:
             interrupt.append(signal)
 
     box["training"] = True  # see session.adopt_pending: a new run waits for the handover
+    st.session_state[STARTED_HERE] = True
+    st.session_state[LOST] = False
+    st.query_params[TRAINING_MARK] = "1"
     try:
         run = train_gated(config, on_progress, lambda: bool(interrupt), queue_box)
         if run.epochs_done > 0:
@@ -176,11 +185,44 @@ def train_live(config: LSTMConfig, key: str = "stop") -> TrainResult | None:
         box["training"] = False
     if interrupt:
         raise interrupt[0]  # now let Streamlit rerun as the user asked
+    st.query_params.pop(TRAINING_MARK, None)
     session.adopt_pending()
     bar.empty()
     stop_box.empty()
     chart_box.empty()
     return run
+
+
+def lost_training_notice() -> bool:
+    """If the address says this page was training but this session never started one, say so.
+
+    That happens when the server restarted mid-training (the browser reconnects to a fresh
+    session) or a link was copied mid-training. Returns True when the user asks to train
+    again (the caller trains the shown settings).
+    """
+    if st.query_params.get(TRAINING_MARK) is not None and not session.mailbox().get("training"):
+        st.query_params.pop(TRAINING_MARK, None)
+        if not st.session_state.get(STARTED_HERE):  # (else: this session's own interrupted run)
+            st.session_state[LOST] = True
+    if not st.session_state.get(LOST):
+        return False
+    holder = st.empty()
+    box = holder.container()
+    box.warning(
+        "This page was training when it lost its server (the server restarted, or this link was "
+        "copied mid-training): that training is not on this server any more and its model is "
+        "lost. The settings below are the ones it was training.",
+        icon=":material/restart_alt:",
+    )
+    again = box.button(
+        "Train these settings again",
+        icon=":material/replay:",
+        help="Start the training that was lost, with the settings shown in the form.",
+    )
+    if again:
+        st.session_state[LOST] = False
+        holder.empty()  # the training starts below; the notice has done its job
+    return again
 
 
 def require_run(page: str) -> TrainResult | None:

@@ -133,3 +133,23 @@ def test_over_the_memory_budget_train_says_why_and_keeps_the_model(monkeypatch):
     errors = [e.value for e in at.error]
     assert any("short of memory" in e and "MiB" in e for e in errors), errors
     assert at.session_state["run"] is before
+
+
+def test_a_page_that_was_training_when_the_server_restarted_says_so_and_retrains():
+    # A fresh session (as after a restart) opened on an address that still carries the mark.
+    at = open_page("pages/lab.py", **TINY, training="1")
+    assert_clean(at)
+    assert any("lost its server" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert "training" not in at.query_params
+    button(at, "Train these settings again").click().run()
+    assert_clean(at)
+    run = at.session_state["run"]
+    assert run.config.epochs == int(TINY["epochs"]) and run.epochs_done == run.config.epochs
+    assert not any("lost its server" in w.value for w in at.warning)
+    assert "training" not in at.query_params  # removed again when the run ended
+
+
+def test_a_finished_training_leaves_no_mark_in_the_address():
+    at = train_in_lab(**TINY)
+    assert "training" not in at.query_params
+    assert not any("lost its server" in w.value for w in at.warning)
