@@ -36,6 +36,7 @@ CHART_SECONDS = 0.5  # redraw the live chart at most this often
 # reconnects to a new session that knows nothing of it, but the address still says so.
 TRAINING_MARK = "training"
 STARTED_HERE = "trainings_started_here"  # session key: this session has started a training
+WARM_UP_RESERVE = 8  # compiles of the trainer's budget that background warm-ups never use
 LOST = "lost_training"  # session key: the address said a training was lost; not yet retrained
 _warm_lock = threading.Lock()
 _warm_started = False
@@ -72,6 +73,12 @@ def warm_up_allowed(config: LSTMConfig) -> bool:
 def _prepare_quietly(config: LSTMConfig) -> None:
     try:
         trainer = _trainer()
+        # The trainer's compile budget (LSTM_LAB_MAX_COMPILED) counts every program built in
+        # the process's life: keep its last few for people who press Train.
+        info = getattr(trainer, "compiled_cache_info", None)
+        left = info().get("left") if info is not None else None
+        if left is not None and left <= WARM_UP_RESERVE:
+            return
         with GATE.try_slot() as got:
             if got and not memory.over_budget():
                 trainer.prepare(config)
