@@ -24,27 +24,19 @@ accepted finishes within ``MAX_SECONDS`` even with the other core busy. Example:
     >>> est.largest_epochs(10_000) >= 500
     True
 
-This module is plain arithmetic: no TensorFlow, no numpy.
+This module is plain arithmetic: no TensorFlow, no numpy. (It duck-types the config, so
+``config.py`` can call it while validating.)
 """
 
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 
-
-def _env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name, "")
-    try:
-        value = float(raw) if raw.strip() else default
-    except ValueError:
-        value = default
-    return value if value > 0 and math.isfinite(value) else default
-
+from . import settings
 
 # The bound on one accepted run, in seconds of training on this server (compile included).
-MAX_SECONDS = _env_float("LSTM_LAB_MAX_SECONDS", 60.0)
+MAX_SECONDS = float(settings.read("LSTM_LAB_MAX_SECONDS"))
 # Background compiles (opening a link, nobody clicked) only for small shapes: a head start for
 # the tutorial's (at most 5 time steps, ~38,000 multiply-adds per update), never seconds of
 # CPU or hundreds of MB for a stranger's link. Larger shapes compile when Train is pressed,

@@ -19,19 +19,14 @@ No TensorFlow, no Streamlit.
 
 from __future__ import annotations
 
-import os
+from . import settings
 
-DEFAULT_MB = 1500.0
+DEFAULT_MB = float(settings.SETTINGS["LSTM_LAB_MEMORY_MB"].default)
 
 
 def budget_mb() -> float:
-    """``LSTM_LAB_MEMORY_MB`` (MiB), or 1500 if unset or not a positive number."""
-    raw = os.environ.get("LSTM_LAB_MEMORY_MB", "")
-    try:
-        value = float(raw) if raw.strip() else DEFAULT_MB
-    except ValueError:
-        return DEFAULT_MB
-    return value if value > 0 else DEFAULT_MB
+    """``LSTM_LAB_MEMORY_MB`` (MiB), read at each call; 1500 if unset or badly set."""
+    return float(settings.read("LSTM_LAB_MEMORY_MB"))
 
 
 def rss_mb() -> float | None:

@@ -25,6 +25,8 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+# A badly set LSTM_LAB_* variable stops here with one line saying which and why.
+"$VENV/bin/python" -m lstm_core settings >/dev/null
 ADDRESS=(--server.address "${LSTM_LAB_ADDRESS:-127.0.0.1}")
 for arg in "$@"; do
     case "$arg" in --server.address|--server.address=*) ADDRESS=() ;; esac  # the caller chose

@@ -102,8 +102,8 @@ def test_whole_numbers_are_read_exactly(raw, expected):
         ("epochs", "99999999999999999999999", "from 1 to 20,000"),
         ("epochs", 1e23, "from 1 to 20,000"),
         ("epochs", "1e999999999", "far too large"),
-        ("epochs", "nan", "expected a whole number"),
-        ("units", "many", "units='many' is not allowed: expected a whole number."),
+        ("epochs", "nan", "it must be a whole number"),
+        ("units", "many", "units='many' is not allowed: it must be a whole number."),
     ],
 )
 def test_non_whole_and_huge_numbers_get_one_clear_sentence(field, raw, says):
