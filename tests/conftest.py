@@ -7,12 +7,17 @@ Every test gets a marker from the folder it lives in (unit, app, e2e), so
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 # Quieter TensorFlow logs in test output (set before anything imports TensorFlow).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# The run store (lstm_core/store.py) writes a SQLite file: tests and the servers they start
+# use a throwaway one, never the user's data folder.
+if not os.environ.get("LSTM_LAB_DB"):
+    os.environ["LSTM_LAB_DB"] = str(Path(tempfile.mkdtemp(prefix="lstm-lab-tests-")) / "runs.sqlite3")
 
 TESTS = Path(__file__).resolve().parent
 _LAYERS = ("unit", "app", "e2e")

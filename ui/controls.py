@@ -111,7 +111,7 @@ def sync_url(config: LSTMConfig) -> None:
     st.session_state[session.URL_SEEN] = params
     given = {k: v for k, v in st.query_params.to_dict().items() if k in KEY}
     if given != params:
-        st.query_params.from_dict(params)
+        st.query_params.from_dict({**params, **session.url_extras()})  # keeps ?run=<id>
 
 
 def merge_form(values: Mapping[str, Any], shown: LSTMConfig) -> LSTMConfig:

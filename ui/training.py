@@ -27,7 +27,7 @@ import streamlit as st
 from lstm_core.config import LSTMConfig, preset
 from lstm_core.gate import GATE
 
-from . import charts, session
+from . import charts, session, share
 
 CHART_SECONDS = 0.5  # redraw the live chart at most this often
 _warm_lock = threading.Lock()
@@ -161,19 +161,27 @@ def train_live(config: LSTMConfig, key: str = "stop") -> Any | None:
 
 
 def require_run(page: str) -> Any | None:
-    """The user's trained run; without one, explain and offer to train the stateful preset.
+    """The run a page works on: this session's, a ``?run=`` link's, or the shipped preset.
 
-    Used by Generate and State, so both are usable on their own.
+    Used by Generate and State (and any later page), so each is usable on its own at
+    once: until the user trains a model, they show the tutorial's stateful preset,
+    trained ahead of time, with a button to train it live instead.
     """
-    run = session.get_run()
-    if run is not None:
+    run = session.current_run(fallback=preset("stateful"))
+    share.model_source(run)
+    if run is not None and not session.is_shipped(run):
         return run
     st.info(
-        f"The {page} page works on a model you trained. Train one in the Lab, or train the "
-        "tutorial's stateful preset right here (a few seconds).",
+        f"The {page} page works on a trained model. Until you train one in the Lab, it shows the "
+        "tutorial's stateful preset, trained ahead of time (seed 7, 300 epochs). You can also "
+        "train that preset right here and watch it learn (a few seconds).",
         icon=":material/info:",
     )
-    st.page_link("pages/lab.py", label="Open the Lab", icon=":material/science:")
-    if st.button("Train the stateful preset", icon=":material/play_arrow:", type="primary"):
+    left, right = st.columns(2, vertical_alignment="center")
+    with left:
+        st.page_link("pages/lab.py", label="Open the Lab", icon=":material/science:")
+    with right:
+        clicked = st.button("Train the stateful preset", icon=":material/play_arrow:", type="primary")
+    if clicked:
         return train_live(preset("stateful"), key="stop_preset")
-    return None
+    return run

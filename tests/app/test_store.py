@@ -1,0 +1,79 @@
+"""The run store in the pages: ?run= links, reload safety, the shipped preset, bad links."""
+
+from __future__ import annotations
+
+from apptest_support import TINY, assert_clean, button, metric, open_page, predictions, train_in_lab
+
+from lstm_core import store
+
+
+def _codes(at) -> list[str]:
+    return [c.value for c in at.code]
+
+
+def test_a_trained_run_is_stored_and_its_id_is_in_the_url():
+    at = train_in_lab(**TINY)
+    run_id = at.query_params["run"][0] if isinstance(at.query_params["run"], list) else at.query_params["run"]
+    assert store.is_valid_id(run_id)
+    assert at.session_state["run_id"] == run_id
+    assert at.query_params["framing"] in ("stateful", ["stateful"])  # the Lab's own settings kept
+    saved = store.get_store().load(run_id)
+    assert saved.config.epochs == 20 and saved.epochs_done == 20
+    # The copy-link action shows a link that names the run.
+    assert any(code.endswith(f"?run={run_id}") for code in _codes(at))
+
+
+def test_reload_and_another_session_show_the_same_results():
+    first = train_in_lab(**TINY)
+    run_id = first.session_state["run_id"]
+    accuracy = metric(first, "Accuracy").value
+    table = predictions(first)
+    # F5: a new session with the same URL. Another browser: a new session with the link.
+    for query in ({**TINY, "run": run_id}, {"run": run_id}):
+        again = open_page("pages/lab.py", **query)
+        assert_clean(again)
+        assert metric(again, "Accuracy").value == accuracy
+        assert predictions(again).equals(table)
+        assert again.session_state["run_id"] == run_id
+        assert again.selectbox(key="lab_framing").value == "stateful"
+        assert again.number_input(key="lab_epochs").value == 20  # the form shows the linked run
+
+
+def test_generate_and_state_open_a_linked_run():
+    first = train_in_lab(framing="stateful", epochs="20", units="8")
+    run_id = first.session_state["run_id"]
+    first.switch_page("pages/generate.py").run()
+    expected = _codes(first)[-2:]  # cold and warm texts
+    other = open_page("pages/generate.py", run=run_id)
+    assert_clean(other)
+    assert _codes(other)[-2:] == expected
+    assert any("8 units" in c.value for c in other.caption)
+    state = open_page("pages/state.py", run=run_id)
+    assert_clean(state)
+    assert any("8 units" in c.value for c in state.caption)
+
+
+def test_an_unknown_run_id_says_so_and_shows_the_preset():
+    for run_id in ("A" * 24, "not a valid id at all", "x"):
+        at = open_page("pages/generate.py", run=run_id)
+        assert_clean(at)
+        assert any("does not have" in w.value for w in at.warning), [w.value for w in at.warning]
+        assert "run" not in at.query_params
+        cold, warm = _codes(at)[-2:]
+        assert cold.startswith("KB") and warm.startswith("KL")
+    lab = open_page("pages/lab.py", run="B" * 24)
+    assert_clean(lab)
+    assert any("does not have" in w.value for w in lab.warning)
+
+
+def test_generate_shows_the_shipped_preset_at_once_without_training():
+    at = open_page("pages/generate.py")
+    assert_clean(at)
+    cold, warm = _codes(at)[-2:]
+    assert cold == "KBCDEFGHIJK" and warm == "KLMNOPQRSTU"
+    assert any("trained ahead of time" in i.value for i in at.info)
+    assert "run" not in at.query_params  # a shipped preset needs no link
+    # Training it live replaces it with the user's own stored run.
+    button(at, "Train the stateful preset").click().run()
+    assert_clean(at)
+    assert store.is_valid_id(at.session_state["run_id"])
