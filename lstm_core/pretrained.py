@@ -25,9 +25,9 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Any
 
 from .config import FRAMINGS, PRESETS, LSTMConfig
+from .results import TrainResult
 from .store import Record, from_record, to_record
 
 FOLDER = Path(__file__).resolve().parent / "pretrained"
@@ -40,7 +40,7 @@ def paths(name: str) -> tuple[Path, Path]:
 
 
 @functools.lru_cache(maxsize=len(FRAMINGS))
-def preset_run(name: str) -> Any | None:
+def preset_run(name: str) -> TrainResult | None:
     """The shipped trained run of preset ``name`` (a ``TrainResult``), or None if missing.
 
     Cached: the run is shared read-only by every session of the process (it is never
@@ -65,7 +65,7 @@ def preset_run(name: str) -> Any | None:
     return run
 
 
-def run_for(config: LSTMConfig) -> Any | None:
+def run_for(config: LSTMConfig) -> TrainResult | None:
     """The shipped run trained with exactly ``config`` (a tutorial preset), else None."""
     for name, p in PRESETS.items():
         if p.config == config:
@@ -73,7 +73,7 @@ def run_for(config: LSTMConfig) -> Any | None:
     return None
 
 
-def write(name: str, run: Any, accuracy: float) -> None:
+def write(name: str, run: TrainResult, accuracy: float) -> None:
     """Save ``run`` as preset ``name``'s shipped files (used by scripts/make_presets.py)."""
     rec = to_record(run)
     import io

@@ -25,7 +25,7 @@ tell its users that runs will not outlive the server. Example::
     >>> import tempfile, os
     >>> from lstm_core.cell import init_weights
     >>> from lstm_core.config import preset
-    >>> EpochLog, TrainResult = _result_types()
+    >>> from lstm_core.results import TrainResult
     >>> from lstm_core.framings import make_dataset
     >>> cfg = preset("stateful")
     >>> store = RunStore(os.path.join(tempfile.mkdtemp(), "runs.sqlite3"))
@@ -63,6 +63,7 @@ import numpy as np
 from .cell import Weights
 from .config import LSTMConfig
 from .framings import make_dataset
+from .results import EpochLog, TrainResult
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ def _read_npz(blob: bytes, names: tuple[str, ...]) -> dict[str, np.ndarray]:
         return {n: z[n] for n in names}
 
 
-def to_record(run: Any, meta: dict[str, Any] | None = None, run_id: str | None = None) -> Record:
+def to_record(run: TrainResult, meta: dict[str, Any] | None = None, run_id: str | None = None) -> Record:
     """Turn a ``TrainResult`` into a :class:`Record` (weights as float32 ``.npz``)."""
     weights = _npz({n: np.asarray(w, np.float32) for n, w in zip(WEIGHT_NAMES, run.weights)})
     hist = run.history
@@ -185,9 +186,8 @@ def to_record(run: Any, meta: dict[str, Any] | None = None, run_id: str | None =
     )
 
 
-def from_record(rec: Record) -> Any:
+def from_record(rec: Record) -> TrainResult:
     """Rebuild a ``TrainResult`` from a :class:`Record`; ``ValueError`` if anything is off."""
-    EpochLog, TrainResult = _result_types()
 
     try:
         config = LSTMConfig.from_dict(json.loads(rec.config))
@@ -211,13 +211,6 @@ def from_record(rec: Record) -> Any:
         config, make_dataset(config), weights, history=history, stopped=bool(rec.stopped),
         seconds=float(rec.seconds),
     )
-
-
-def _result_types():
-    # TODO(house merge): import from the TensorFlow-free results module once it lands.
-    from .trainer import EpochLog, TrainResult
-
-    return EpochLog, TrainResult
 
 
 # ---------------------------------------------------------------------------------------
@@ -301,7 +294,7 @@ class RunStore:
         log.warning("run store: %s", self.problem)
 
     # -- save / load ---------------------------------------------------------------------
-    def save(self, run: Any, meta: dict[str, Any] | None = None) -> str:
+    def save(self, run: TrainResult, meta: dict[str, Any] | None = None) -> str:
         """Keep ``run`` (a ``TrainResult``) and return its new id. Never raises for storage trouble."""
         rec = to_record(run, meta)
         if self.on_disk:
@@ -313,7 +306,7 @@ class RunStore:
         self._remember(rec)
         return rec.id
 
-    def load(self, run_id: Any) -> Any | None:
+    def load(self, run_id: Any) -> TrainResult | None:
         """The run with this id, or None when there is none (unknown, evicted, or malformed)."""
         rec = self.record(run_id)
         if rec is None:

@@ -28,6 +28,7 @@ import streamlit as st
 
 from lstm_core import pretrained, store
 from lstm_core.config import LSTMConfig
+from lstm_core.results import TrainResult
 
 log = logging.getLogger(__name__)
 
@@ -79,14 +80,14 @@ def adopt_pending() -> None:
         box.pop("run", None)  # only now: an interrupted set_run leaves it to adopt next time
 
 
-def get_run() -> Any | None:
-    """The user's trained run (a ``lstm_core.trainer.TrainResult``) or None."""
+def get_run() -> TrainResult | None:
+    """The user's trained run or None."""
     adopt_pending()
     open_run_link()
     return st.session_state.get(RUN)
 
 
-def current_run(fallback: LSTMConfig | None = None) -> Any | None:
+def current_run(fallback: LSTMConfig | None = None) -> TrainResult | None:
     """The run every page works on (Generate, State, Cell, Memory, the Lab's results).
 
     In order: a run this session trained or opened; the run a ``?run=<id>`` link names;
@@ -101,12 +102,12 @@ def current_run(fallback: LSTMConfig | None = None) -> Any | None:
     return run
 
 
-def is_shipped(run: Any) -> bool:
+def is_shipped(run: TrainResult | None) -> bool:
     """Whether ``run`` is one of the presets shipped already trained (never stored)."""
     return run is not None and pretrained.run_for(run.config) is run
 
 
-def set_run(run: Any, meta: dict | None = None) -> None:
+def set_run(run: TrainResult, meta: dict | None = None) -> None:
     """Make ``run`` the current model (every page reads it from here) and keep it in the store.
 
     The save comes first and touches no Streamlit state, so an interrupted script run

@@ -77,3 +77,30 @@ def test_generate_shows_the_shipped_preset_at_once_without_training():
     button(at, "Train the stateful preset").click().run()
     assert_clean(at)
     assert store.is_valid_id(at.session_state["run_id"])
+
+
+NO_TENSORFLOW = """
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({app!r}, default_timeout=60)
+at.run()
+for page in ("pages/generate.py", "pages/state.py"):
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+codes = [c.value for c in at.code]
+at.switch_page("pages/generate.py").run()
+print([c.value for c in at.code][-2:], "tensorflow" in sys.modules, "keras" in sys.modules)
+"""
+
+
+def test_generate_and_state_work_on_the_preset_without_importing_tensorflow():
+    import subprocess
+    import sys
+
+    from apptest_support import APP
+
+    out = subprocess.run(
+        [sys.executable, "-c", NO_TENSORFLOW.format(app=APP)], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "['KBCDEFGHIJK', 'KLMNOPQRSTU'] False False"

@@ -232,3 +232,17 @@ def test_eight_processes_saving_at_once_lose_nothing(db: Path) -> None:
     loaded = [store.load(i) for i in ids]
     assert all(r is not None for r in loaded)
     assert {r.config.seed for r in loaded} == set(range(8))
+
+
+def test_loading_a_run_does_not_import_tensorflow(db: Path) -> None:
+    run_id = RunStore(db).save(fake_run())
+    code = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        "from lstm_core.store import RunStore\n"
+        "from lstm_core.inference import generate\n"
+        f"run = RunStore({str(db)!r}).load({run_id!r})\n"
+        "print(len(generate(run, 'K', steps=3).text), 'tensorflow' in sys.modules, 'keras' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["4", "False", "False"]
