@@ -232,29 +232,22 @@ def infer(
             "give the text the model was trained on."
         )
     t = shape.time_steps or 1
+    guess = guesses(shape, encoding, framing)
     if encoding is None:
         guessed.append("encoding")
-        encoding = "onehot" if f % v == 0 and f >= v and v > 1 and f != 1 else "scaled"
+        encoding = guess["encoding"]
     per_letter = v if encoding == "onehot" else 1
     if f % per_letter != 0:
         raise ValueError(
             f"encoding={encoding!r} does not fit: the model reads {f} features per time step, "
             f"not a multiple of {per_letter}."
         )
-    letters_per_step = f // per_letter
     if framing is None:
         guessed.append("framing")
-        if shape.stateful:
-            framing = "stateful"
-        elif letters_per_step > 1:
-            framing = "feature-window"
-        elif t > 1:
-            framing = "timestep-window"
-        else:
-            framing = "naive"
+        framing = guess["framing"]
     if window is None:
         guessed.append("window")
-        window = letters_per_step if framing == "feature-window" else t
+        window = guess["window"]
     batch = shape.batch_size if shape.stateful and shape.batch_size else 1
     config = LSTMConfig(
         framing=framing,
@@ -278,6 +271,33 @@ def infer(
             f"features per time step, but the model reads {f}."
         )
     return Inferred(config, shape, tuple(guessed))
+
+
+def guesses(shape: ModelShape, encoding: str | None = None, framing: str | None = None) -> dict:
+    """The best guesses for what the file does not say (not validated), e.g. for a form.
+
+    >>> guesses(ModelShape(1, 26, 16, 26, False, None))
+    {'sequence': 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'encoding': 'onehot', 'framing': 'naive', 'window': 1}
+    """
+    v, f, t = shape.vocab_size, shape.features, shape.time_steps or 1
+    if encoding is None:
+        encoding = "onehot" if v > 1 and f >= v and f % v == 0 else "scaled"
+    letters_per_step = max(1, f // (v if encoding == "onehot" else 1))
+    if framing is None:
+        if shape.stateful:
+            framing = "stateful"
+        elif letters_per_step > 1:
+            framing = "feature-window"
+        elif t > 1:
+            framing = "timestep-window"
+        else:
+            framing = "naive"
+    return {
+        "sequence": ALPHABET if v == len(ALPHABET) else "",
+        "encoding": encoding,
+        "framing": framing,
+        "window": letters_per_step if framing == "feature-window" else t,
+    }
 
 
 def to_run(inferred: Inferred, weights: Weights) -> TrainResult:

@@ -27,7 +27,7 @@ from lstm_core.config import LSTMConfig, preset
 from lstm_core.gate import GATE
 from lstm_core.results import Progress, TrainResult
 
-from . import charts, session, share
+from . import charts, session, share, upload
 
 CHART_SECONDS = 0.5  # redraw the live chart at most this often
 _warm_lock = threading.Lock()
@@ -174,6 +174,9 @@ def require_run(page: str) -> TrainResult | None:
     """
     run = session.current_run(fallback=preset("stateful"))
     share.model_source(run)
+    uploaded = upload.upload_box()
+    if uploaded is not None:
+        return uploaded
     if run is not None and not session.is_shipped(run):
         return run
     st.info(

@@ -104,3 +104,67 @@ def test_generate_and_state_work_on_the_preset_without_importing_tensorflow():
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "['KBCDEFGHIJK', 'KLMNOPQRSTU'] False False"
+
+
+def _plain_keras_bytes(layers_fn) -> bytes:
+    """A model built and saved by stock Keras 3 (model.save), as a user would bring it."""
+    import tempfile
+    from pathlib import Path
+
+    from lstm_core.export import _keras
+
+    keras = _keras()
+    model = layers_fn(keras)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "mine.keras"
+        model.save(path)
+        return path.read_bytes()
+
+
+def _tutorial_stateful(keras):
+    from lstm_core import pretrained
+
+    model = keras.Sequential(
+        [keras.Input(batch_shape=(1, 1, 1)), keras.layers.LSTM(16, stateful=True),
+         keras.layers.Dense(26, activation="softmax")]
+    )
+    model.set_weights(list(pretrained.preset_run("stateful").weights))
+    return model
+
+
+def test_an_uploaded_plain_keras_model_generates_the_alphabet_and_gets_a_link():
+    data = _plain_keras_bytes(_tutorial_stateful)
+    at = open_page("pages/generate.py")
+    at.file_uploader(key="upload_keras").set_value(("stateful.keras", data, "application/octet-stream")).run()
+    assert_clean(at)
+    assert any("16 units, 26 outputs, stateful" in m.value for m in at.markdown)
+    form_text = [t for t in at.text_input if t.label == "Training text"][0]
+    assert form_text.value == "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # guessed from 26 outputs
+    button(at, "Use this model").click().run()
+    assert_clean(at)
+    assert any("Using your model" in s.value for s in at.success)
+    assert store.is_valid_id(at.session_state["run_id"])
+    at.selectbox(key="gen_start_ABCDEFGHIJKLMNOPQRSTUVWXYZ").set_value("A")
+    at.number_input(key="gen_steps").set_value(25)
+    button(at, "Generate").click().run()
+    assert _codes(at)[-2] == "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    # Its link opens it in another session.
+    other = open_page("pages/generate.py", run=at.session_state["run_id"])
+    assert not any("trained ahead of time" in i.value for i in other.info)
+    assert _codes(other)[-2].startswith("KB")
+
+
+def test_an_uploaded_gru_model_is_refused_in_one_sentence():
+    data = _plain_keras_bytes(
+        lambda keras: keras.Sequential(
+            [keras.Input(shape=(1, 1)), keras.layers.GRU(4), keras.layers.Dense(26, activation="softmax")]
+        )
+    )
+    at = open_page("pages/state.py")
+    at.file_uploader(key="upload_keras").set_value(("gru.keras", data, "application/octet-stream")).run()
+    assert_clean(at)
+    assert any("GRU" in e.value and "Accepted" in e.value for e in at.error)
+    junk = ("junk.keras", b"not a zip", "application/octet-stream")
+    at.file_uploader(key="upload_keras").set_value(junk).run()
+    assert_clean(at)
+    assert any("not a .keras (zip) archive" in e.value for e in at.error)
