@@ -168,3 +168,13 @@ def test_an_uploaded_gru_model_is_refused_in_one_sentence():
     at.file_uploader(key="upload_keras").set_value(junk).run()
     assert_clean(at)
     assert any("not a .keras (zip) archive" in e.value for e in at.error)
+
+
+def test_overview_shows_each_framings_real_predictions_without_training():
+    at = open_page("pages/overview.py")
+    assert_clean(at)
+    tables = [d.value for d in at.dataframe if "predicted" in d.value.columns]
+    assert len(tables) == 6
+    stateful = [t for t in tables if len(t) == 25 and t["correct"].all()]
+    assert stateful, "the stateful (or whole-batch) preset should be 100% right"
+    assert any("Trained ahead of time" in c.value for c in at.caption)
