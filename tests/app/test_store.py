@@ -178,3 +178,15 @@ def test_overview_shows_each_framings_real_predictions_without_training():
     stateful = [t for t in tables if len(t) == 25 and t["correct"].all()]
     assert stateful, "the stateful (or whole-batch) preset should be 100% right"
     assert any("Trained ahead of time" in c.value for c in at.caption)
+
+
+def test_a_broken_database_says_runs_will_not_be_kept_and_the_app_goes_on(tmp_path, monkeypatch):
+    bad = tmp_path / "runs.sqlite3"
+    bad.write_bytes(b"garbage, not SQLite" * 50)
+    monkeypatch.setattr(store, "_store", store.RunStore(bad))
+    at = train_in_lab(**TINY)
+    assert any("will not be kept" in w.value for w in at.warning), [w.value for w in at.warning]
+    run_id = at.session_state["run_id"]
+    again = open_page("pages/lab.py", run=run_id)  # same server process: kept in memory
+    assert_clean(again)
+    assert metric(again, "Accuracy").value == metric(at, "Accuracy").value
