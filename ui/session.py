@@ -30,6 +30,8 @@ from lstm_core import pretrained, store
 from lstm_core.config import LSTMConfig
 from lstm_core.results import TrainResult
 
+from . import classroom
+
 log = logging.getLogger(__name__)
 
 RUN = "run"
@@ -128,7 +130,7 @@ def run_id() -> str | None:
 def url_extras() -> dict[str, str]:
     """Query parameters that must survive a page rewriting its own (the Lab's settings)."""
     rid = run_id()
-    return {RUN_PARAM: rid} if rid else {}
+    return {**classroom.url_params(), **({RUN_PARAM: rid} if rid else {})}
 
 
 def keep_run_in_url() -> None:

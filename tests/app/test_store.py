@@ -190,3 +190,32 @@ def test_a_broken_database_says_runs_will_not_be_kept_and_the_app_goes_on(tmp_pa
     again = open_page("pages/lab.py", run=run_id)  # same server process: kept in memory
     assert_clean(again)
     assert metric(again, "Accuracy").value == metric(at, "Accuracy").value
+
+
+def test_a_classroom_link_fixes_and_hides_settings_until_the_student_shows_all():
+    at = open_page("pages/lab.py", framing="stateful", epochs="20", units="8", hide="units,epochs")
+    assert_clean(at)
+    labels = {n.label for n in at.number_input}
+    assert "Units" not in labels and "Epochs" not in labels and "Batch size" in labels
+    assert any("fixes some settings: epochs, units" in i.value for i in at.info)
+    button(at, "Train").click().run()
+    assert_clean(at)
+    run_id = at.session_state["run_id"]
+    assert store.get_store().load(run_id).config.units == 8  # the link's value, though hidden
+    assert at.query_params["hide"] in ("units,epochs", ["units,epochs"])  # kept beside ?run=
+    button(at, "Show all settings").click().run()
+    assert_clean(at)
+    assert {"Units", "Epochs"} <= {n.label for n in at.number_input}
+    assert at.number_input(key="lab_units").value == 8
+
+
+def test_a_named_lesson_shows_only_its_settings_and_bad_names_are_reported():
+    at = open_page("pages/lab.py", framing="stateful", lesson="state")
+    assert_clean(at)
+    assert {n.label for n in at.number_input} == {"Batch size"}
+    assert {c.label for c in at.checkbox} == {"Shuffle each epoch", "Stateful"}
+    bad = open_page("pages/lab.py", hide="units,colour", lesson="nope")
+    assert_clean(bad)
+    warnings = " ".join(w.value for w in bad.warning)
+    assert "'colour' is not a setting" in warnings and "'nope' is not a lesson" in warnings
+    assert "Units" not in {n.label for n in bad.number_input}
