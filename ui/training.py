@@ -174,22 +174,19 @@ def require_run(page: str) -> TrainResult | None:
     """
     run = session.current_run(fallback=preset("stateful"))
     share.model_source(run)
+    if run is None or session.is_shipped(run):
+        st.info(
+            f"The {page} page works on a trained model. Until you train one in the Lab, it shows the "
+            "tutorial's stateful preset, trained ahead of time (seed 7, 300 epochs). You can also "
+            "train that preset right here and watch it learn (a few seconds).",
+            icon=":material/info:",
+        )
+        left, right = st.columns(2, vertical_alignment="center")
+        with left:
+            st.page_link("pages/lab.py", label="Open the Lab", icon=":material/science:")
+        with right:
+            clicked = st.button("Train the stateful preset", icon=":material/play_arrow:", type="primary")
+        if clicked:
+            return train_live(preset("stateful"), key="stop_preset")
     uploaded = upload.upload_box()
-    if uploaded is not None:
-        return uploaded
-    if run is not None and not session.is_shipped(run):
-        return run
-    st.info(
-        f"The {page} page works on a trained model. Until you train one in the Lab, it shows the "
-        "tutorial's stateful preset, trained ahead of time (seed 7, 300 epochs). You can also "
-        "train that preset right here and watch it learn (a few seconds).",
-        icon=":material/info:",
-    )
-    left, right = st.columns(2, vertical_alignment="center")
-    with left:
-        st.page_link("pages/lab.py", label="Open the Lab", icon=":material/science:")
-    with right:
-        clicked = st.button("Train the stateful preset", icon=":material/play_arrow:", type="primary")
-    if clicked:
-        return train_live(preset("stateful"), key="stop_preset")
-    return run
+    return uploaded if uploaded is not None else run
