@@ -24,7 +24,7 @@ Only what our numpy LSTM computes is accepted: one ``LSTM`` (default activations
 aside). Anything else gets one sentence naming what was found. The archive's
 ``config.json`` is checked as plain JSON *before* Keras builds anything; Keras then loads
 it with ``safe_mode=True``. Files saved by LSTM State Lab itself go through
-``export.load_keras_bytes`` (:func:`load_any` picks).
+``keras_file.load_keras_bytes`` (:func:`load_any` picks).
 
 Example (inference only; loading needs Keras)::
 
@@ -161,15 +161,15 @@ def preflight(data: bytes) -> dict:
 def read_model(data: bytes) -> tuple[ModelShape, Weights]:
     """Load a plain Keras 3 file (after :func:`preflight`) and return its shape and weights."""
     preflight(data)
-    from .export import _keras, _models_lock  # TensorFlow: only for a file that passed
+    from .keras_models import MODELS_LOCK, import_keras  # TensorFlow: only for a file that passed
 
-    keras = _keras()
+    keras = import_keras()
     with tempfile.TemporaryDirectory(prefix="lstm_lab_") as tmp:
         path = os.path.join(tmp, "upload.keras")
         with open(path, "wb") as fh:
             fh.write(data)
         try:
-            with _models_lock:  # one Keras build at a time in this process
+            with MODELS_LOCK:  # one Keras build at a time in this process
                 model = keras.saving.load_model(path, safe_mode=True, compile=False)
         except Exception as err:  # Keras raises many kinds; none may reach the user raw
             first = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
@@ -307,7 +307,7 @@ def to_run(inferred: Inferred, weights: Weights) -> TrainResult:
 
 def is_ours(data: bytes) -> bool:
     """Whether ``data`` is a ``.keras`` file saved by LSTM State Lab (it carries our config)."""
-    from .export import CONFIG_MEMBER
+    from .keras_file import CONFIG_MEMBER
 
     try:
         with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
@@ -322,7 +322,7 @@ def load_any(data: bytes, **corrections) -> TrainResult:
     ``corrections`` (sequence, framing, encoding, window) apply to plain files only.
     """
     if is_ours(data):
-        from .export import load_keras_bytes
+        from .keras_file import load_keras_bytes
 
         return load_keras_bytes(data)
     shape, weights = read_model(data)

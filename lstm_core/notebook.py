@@ -1,12 +1,13 @@
 """The same configuration as a Jupyter notebook: the plain-Keras script, cut into explained steps.
 
-The notebook is built *from the script* (``export.keras_script``), not written twice, so the
-two cannot drift: its code cells are the script's own statements in order, grouped where the
-script leaves a blank line, with a markdown cell before each step saying what it does and
-why (the framing, the tensor's shape, state resets, the tutorial's accuracy). Two changes
-make it a notebook: the command-line parsing is left out (change ``EPOCHS`` in the
-configuration cell instead), and the body of ``main()`` runs at the top level, cell by
-cell, so every variable (``X``, ``model``, ``probs``…) can be looked at between steps.
+The notebook is built *from the script* (``script.keras_script``, i.e. ``script_template.py``
+with the learner's settings), not written twice, so the two cannot drift: its code cells are
+the script's own statements in order, grouped where the script leaves a blank line, with a
+markdown cell before each step saying what it does and why (the framing, the tensor's
+shape, state resets, the tutorial's accuracy). Two changes make it a notebook: the
+command-line parsing is left out (change ``EPOCHS`` in the configuration cell instead),
+and the body of ``main()`` runs at the top level, cell by cell, so every variable (``X``,
+``model``, ``probs``…) can be looked at between steps.
 
     >>> from lstm_core.config import preset
     >>> nb = notebook(preset("stateful"))
@@ -26,8 +27,8 @@ import nbformat
 from nbformat import v4
 
 from .config import PRESETS, LSTMConfig
-from .export import keras_script
 from .framings import make_dataset
+from .script import keras_script
 
 # The steps a learner should read about, in the order they first appear in the script. Each is
 # (how to recognise its first code cell, the markdown to put before it).
@@ -107,6 +108,7 @@ def _statements(script: str) -> list[str]:
 
     def take(nodes: list[ast.stmt], start_line: int, dedent: bool) -> None:
         prev_end = start_line
+        new_cell = dedent  # main()'s body starts a cell of its own
         for node in nodes:
             first = node.lineno - 1
             if getattr(node, "decorator_list", None):
@@ -120,6 +122,7 @@ def _statements(script: str) -> list[str]:
             if dedent:
                 text = textwrap.dedent(text)
             if _is_argument_parsing(node):
+                new_cell = True  # what followed the parsing does not belong to the cell before
                 continue
             if isinstance(node, ast.FunctionDef) and node.name == "main":
                 take(node.body, node.body[0].lineno - 1, dedent=True)
@@ -128,7 +131,8 @@ def _statements(script: str) -> list[str]:
                 continue
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and first == 0:
                 continue  # the module docstring: the notebook's first cell says it better
-            chunks.append((gap, text))
+            chunks.append((max(gap, 1) if new_cell else gap, text))
+            new_cell = False
 
     take(tree.body, 0, dedent=False)
     # Group: a blank line in the script starts a new cell.
@@ -173,8 +177,8 @@ def notebook(config: LSTMConfig) -> nbformat.NotebookNode:
                 heading = f"## {len(used)}. "  # numbered in the order the script has them
                 cells.append(v4.new_markdown_cell(heading + texts[step][3:]))
                 break
-        if step == "config" and uses_local_epochs and "FRAMING =" in chunk:
-            chunk += "\n\nepochs = EPOCHS  # the script takes --epochs N; here, change EPOCHS above"
+        if step == "seed" and uses_local_epochs:
+            chunk = "epochs = EPOCHS  # the script takes --epochs N; here, change EPOCHS above\n" + chunk
         cells.append(v4.new_code_cell(chunk))
     nb = v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

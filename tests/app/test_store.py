@@ -111,7 +111,7 @@ def _plain_keras_bytes(layers_fn) -> bytes:
     import tempfile
     from pathlib import Path
 
-    from lstm_core.export import _keras
+    from lstm_core.keras_models import import_keras as _keras
 
     keras = _keras()
     model = layers_fn(keras)

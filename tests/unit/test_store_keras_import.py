@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _keras():
-    from lstm_core.export import _keras
+    from lstm_core.keras_models import import_keras as _keras
 
     return _keras()
 
