@@ -60,6 +60,7 @@ from typing import Any
 
 import numpy as np
 
+from . import settings
 from .cell import Weights
 from .config import LSTMConfig
 from .framings import make_dataset
@@ -70,9 +71,6 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1  # PRAGMA user_version of a database this code wrote
 ID_BYTES = 18  # secrets.token_urlsafe(18): 24 characters, 144 random bits
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")  # anything else is not even looked up
-DEFAULT_MAX_RUNS = 5_000
-DEFAULT_MAX_DAYS = 30.0
-DEFAULT_MAX_MB = 500.0
 BUSY_SECONDS = 10.0  # how long a writer waits for another writer's lock before giving up
 WEIGHT_NAMES = Weights._fields  # kernel, recurrent_kernel, bias, dense_kernel, dense_bias
 
@@ -103,18 +101,6 @@ def default_path() -> Path:
         return Path(given).expanduser()
     base = os.environ.get("XDG_DATA_HOME", "").strip() or os.path.join(Path.home(), ".local", "share")
     return Path(base) / "lstm-state-lab" / "runs.sqlite3"
-
-
-def _env_number(name: str, default: float, low: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        log.warning("%s=%r is not a number; using %s", name, raw, default)
-        return default
-    return max(low, value)
 
 
 def new_id() -> str:
@@ -233,12 +219,10 @@ class RunStore:
         busy_seconds: float = BUSY_SECONDS,
     ) -> None:
         self.path = Path(path) if path is not None else default_path()
-        self.max_runs = int(max_runs if max_runs is not None
-                            else _env_number("LSTM_LAB_MAX_RUNS", DEFAULT_MAX_RUNS, 1))
-        self.max_days = float(max_days if max_days is not None
-                              else _env_number("LSTM_LAB_MAX_RUN_DAYS", DEFAULT_MAX_DAYS, 0.001))
-        self.max_bytes = int(1e6 * (max_mb if max_mb is not None
-                                    else _env_number("LSTM_LAB_DB_MAX_MB", DEFAULT_MAX_MB, 1)))
+        # Unset or bad environment values give the defaults (settings.py reports bad ones).
+        self.max_runs = int(max_runs if max_runs is not None else settings.read("LSTM_LAB_MAX_RUNS"))
+        self.max_days = float(max_days if max_days is not None else settings.read("LSTM_LAB_MAX_RUN_DAYS"))
+        self.max_bytes = int(1e6 * (max_mb if max_mb is not None else settings.read("LSTM_LAB_DB_MAX_MB")))
         self.busy_seconds = busy_seconds
         self.problem: str | None = None
         self._memory: OrderedDict[str, Record] = OrderedDict()  # the fallback, oldest first
