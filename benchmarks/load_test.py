@@ -14,7 +14,9 @@ session), and in every session at the same time:
 2. clicks Train and waits for the Accuracy metric (time to result);
 3. goes to Generate through the sidebar (same session), generates from its first letter, and checks
    that the start-letter choices are exactly its own vocabulary and that every generated letter is
-   from it (a session that saw another's model would show other letters).
+   from it (a session that saw another's model would show other letters);
+4. reloads the page (a new Streamlit session) and checks that the ``?run=`` link brought back its
+   own model (its own vocabulary), from the server's run database.
 
 It samples the server's resident memory (VmRSS of the server and its children, /proc) every 0.2 s
 and prints the peak, each session's time to result, and with ``--retrains`` the RSS growth over
@@ -41,6 +43,7 @@ import argparse
 import asyncio
 import string
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -255,6 +258,15 @@ async def run_session(browser, base_url: str, index: int, epochs: int, timeout_m
             expected = (vocab * (len(generated) // 3 + 2))[: len(generated)]
             if generated != expected:
                 raise AssertionError(f"generated {generated!r}, expected {expected!r} from a 100% model")
+        # Reload (F5: a new Streamlit session): the ?run= link must bring back this session's model.
+        if "run=" not in page.url:
+            raise AssertionError(f"the Generate page's URL names no stored run: {page.url}")
+        await page.reload(wait_until="domcontentloaded", timeout=timeout_ms)
+        await wait_for_app_run(page, timeout_ms)
+        await assert_no_exception(page)
+        options = await select_options(page, "Start letter")
+        if sorted(options) != sorted(vocab):
+            raise AssertionError(f"after a reload the start letters are {options}, not {vocab!r}")
         result.ok = True
     except Exception as exc:
         result.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
@@ -384,6 +396,8 @@ async def main_async(args: argparse.Namespace) -> int:
     from playwright.async_api import async_playwright
 
     server = StreamlitServer(log_path=ROOT / "test-artifacts" / "load-streamlit.log")
+    # A throwaway run database: every session's run is stored there, and the reload reads it back.
+    server.env["LSTM_LAB_DB"] = str(Path(tempfile.mkdtemp(prefix="load-test-")) / "runs.sqlite3")
     if args.max_trainings:
         server.env["LSTM_LAB_MAX_TRAININGS"] = str(args.max_trainings)
     started = time.monotonic()

@@ -87,7 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     gen = sub.add_parser("generate", help="train (or load) a model and generate letters")
     _add_config_args(gen, framing_required=False)
-    gen.add_argument("--load", metavar="PATH", help="use a .keras file saved by train --save")
+    gen.add_argument(
+        "--load", metavar="PATH",
+        help="use a .keras file: saved by train --save, or a plain Keras 3 LSTM + Dense(softmax) model",
+    )
     gen.add_argument("--start", required=True, help="the letter to start from")
     gen.add_argument("--steps", type=int, default=10, help="letters to generate (default 10)")
     gen.add_argument(
@@ -278,17 +281,23 @@ def cmd_generate(args: argparse.Namespace, out) -> int:
     from .inference import accuracy, check_generation, generate
 
     if args.load:
-        given = [f"--{k.replace('_', '-')}" for k in _CONFIG_ARGS if getattr(args, k) is not None]
+        data = _read_file(args.load)
+        from . import keras_import  # TensorFlow only loads once the file passes its checks
+
+        # A plain Keras file does not say its text, encoding or window: those may be given.
+        corrections = ("sequence", "encoding", "window") if not keras_import.is_ours(data) else ()
+        given = [f"--{k.replace('_', '-')}" for k in _CONFIG_ARGS
+                 if k not in corrections and getattr(args, k) is not None]
         if given:
             raise UsageError(
                 f"generate: {', '.join(given)} cannot be combined with --load "
                 "(the loaded model brings its own settings)"
             )
-        data = _read_file(args.load)
-        from .keras_file import load_keras_bytes  # TensorFlow loads only once the file looks like ours
-
         with _native_stderr_silenced():
-            run = load_keras_bytes(data)
+            run = keras_import.load_any(
+                data, sequence=args.sequence, encoding=args.encoding, window=args.window,
+                framing=args.framing,
+            )
         if args.framing is not None and args.framing != run.config.framing:
             raise ValueError(
                 f"framing={args.framing!r} does not match the loaded model's framing {run.config.framing!r}."

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lstm_core.config import PRESETS
-from ui import controls
+from ui import controls, presets
 from ui.routing import use_app_router
 from ui.text import TASK
 
@@ -23,6 +23,7 @@ def card(name: str) -> None:
         st.markdown(f"**Feeds:** {p.feeds}.")
         st.metric("Tutorial accuracy", f"{p.tutorial_accuracy:.2f}%")
         st.markdown(p.lesson)
+        presets.preset_predictions(name)  # the shipped trained model's real predictions
         if st.button("Open in the Lab", key=f"open_{name}", icon=":material/science:"):
             st.session_state[controls.FORCE_URL] = True
             st.switch_page("pages/lab.py", query_params={"framing": name})

@@ -21,7 +21,7 @@ import streamlit as st
 
 from lstm_core.config import ENCODINGS, FRAMINGS, PADDINGS, LSTMConfig, get_default_config, preset
 
-from . import safe, session
+from . import classroom, safe, session
 from .text import HELP
 
 FIELDS = [f.name for f in dataclasses.fields(LSTMConfig)]  # also the URL parameter names
@@ -120,7 +120,7 @@ def sync_url(config: LSTMConfig) -> None:
     st.session_state[session.URL_SEEN] = params
     given = {k: v for k, v in st.query_params.to_dict().items() if k in KEY}
     if given != params:
-        st.query_params.from_dict(params)
+        st.query_params.from_dict({**params, **session.url_extras()})  # keeps ?run=<id>
 
 
 def merge_form(values: Mapping[str, Any], shown: LSTMConfig) -> LSTMConfig:
@@ -135,7 +135,8 @@ def merge_form(values: Mapping[str, Any], shown: LSTMConfig) -> LSTMConfig:
 def _on_train() -> None:
     """Form-submit callback: runs before the script, so it may still rewrite the widgets."""
     shown = st.session_state.get(session.LAB_CONFIG) or get_default_config()
-    values = {name: st.session_state.get(KEY[name]) for name in FIELDS}
+    # A field a classroom link hides has no widget: it keeps the shown (linked) value.
+    values = {name: st.session_state.get(KEY[name], getattr(shown, name)) for name in FIELDS}
     try:
         config = merge_form(values, shown)
     except (ValueError, TypeError) as exc:
@@ -156,33 +157,51 @@ def lab_form() -> None:
     No min/max on the number inputs on purpose: an out-of-range value reaches the config,
     whose message says what is allowed and why (a silently clamped field teaches nothing).
     """
+    hidden = classroom.notice()  # a classroom link may fix and hide some fields (ui/classroom.py)
     with st.form("lab_form", border=True):
-        st.selectbox("Framing preset", FRAMINGS, key=KEY["framing"], help=HELP["framing"])
-        st.text_input("Training sequence", key=KEY["sequence"], help=HELP["sequence"])
+        if "framing" not in hidden:
+            st.selectbox("Framing preset", FRAMINGS, key=KEY["framing"], help=HELP["framing"])
+        if "sequence" not in hidden:
+            st.text_input("Training sequence", key=KEY["sequence"], help=HELP["sequence"])
         left, right = st.columns(2)
-        left.number_input("Window / max length", step=1.0, format=INT, key=KEY["window"], help=HELP["window"])
-        right.number_input("Units", step=1.0, format=INT, key=KEY["units"], help=HELP["units"])
-        left.number_input("Batch size", step=1.0, format=INT, key=KEY["batch_size"], help=HELP["batch_size"])
-        right.number_input("Epochs", step=50.0, format=INT, key=KEY["epochs"], help=HELP["epochs"])
-        left.number_input(
-            "Learning rate",
-            step=0.0005,
-            format="%.5f",
-            key=KEY["learning_rate"],
-            help=HELP["learning_rate"],
-        )
-        right.number_input("Seed", step=1.0, format=INT, key=KEY["seed"], help=HELP["seed"])
-        left.selectbox("Input encoding", ENCODINGS, key=KEY["encoding"], help=HELP["encoding"])
-        right.selectbox("Padding", PADDINGS, key=KEY["padding"], help=HELP["padding"])
-        st.number_input(
-            "Samples (variable-length)",
-            step=100.0,
-            format=INT,
-            key=KEY["num_samples"],
-            help=HELP["num_samples"],
-        )
-        st.checkbox("Shuffle each epoch", key=KEY["shuffle"], help=HELP["shuffle"])
-        st.checkbox("Stateful", key=KEY["stateful"], help=HELP["stateful"])
+        if "window" not in hidden:
+            left.number_input(
+                "Window / max length", step=1.0, format=INT, key=KEY["window"], help=HELP["window"]
+            )
+        if "units" not in hidden:
+            right.number_input("Units", step=1.0, format=INT, key=KEY["units"], help=HELP["units"])
+        if "batch_size" not in hidden:
+            left.number_input(
+                "Batch size", step=1.0, format=INT, key=KEY["batch_size"], help=HELP["batch_size"]
+            )
+        if "epochs" not in hidden:
+            right.number_input("Epochs", step=50.0, format=INT, key=KEY["epochs"], help=HELP["epochs"])
+        if "learning_rate" not in hidden:
+            left.number_input(
+                "Learning rate",
+                step=0.0005,
+                format="%.5f",
+                key=KEY["learning_rate"],
+                help=HELP["learning_rate"],
+            )
+        if "seed" not in hidden:
+            right.number_input("Seed", step=1.0, format=INT, key=KEY["seed"], help=HELP["seed"])
+        if "encoding" not in hidden:
+            left.selectbox("Input encoding", ENCODINGS, key=KEY["encoding"], help=HELP["encoding"])
+        if "padding" not in hidden:
+            right.selectbox("Padding", PADDINGS, key=KEY["padding"], help=HELP["padding"])
+        if "num_samples" not in hidden:
+            st.number_input(
+                "Samples (variable-length)",
+                step=100.0,
+                format=INT,
+                key=KEY["num_samples"],
+                help=HELP["num_samples"],
+            )
+        if "shuffle" not in hidden:
+            st.checkbox("Shuffle each epoch", key=KEY["shuffle"], help=HELP["shuffle"])
+        if "stateful" not in hidden:
+            st.checkbox("Stateful", key=KEY["stateful"], help=HELP["stateful"])
         st.form_submit_button(
             "Train", type="primary", icon=":material/play_arrow:", on_click=_on_train, width="stretch"
         )

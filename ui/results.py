@@ -116,12 +116,21 @@ def downloads(run: TrainResult) -> None:
          ":material/download:", "The prediction table below."),
         ("Keras script (.py)", script.keras_script(run.config), f"{name}.py", "text/x-python",
          ":material/code:", "A runnable plain-Keras script (model.fit) with these settings."),
+        ("Notebook (.ipynb)", lambda: _notebook_bytes(run.config), f"{name}.ipynb",
+         "application/x-ipynb+json", ":material/menu_book:",
+         "The same script as a Jupyter notebook, each step explained in a text cell."),
     ]
     row = st.container(horizontal=True, gap="small")  # wraps on narrow screens
     for label, data, file_name, mime, icon, help_text in buttons:
         row.download_button(
             label, data=data, file_name=file_name, mime=mime, on_click="ignore", icon=icon, help=help_text
         )
+
+
+def _notebook_bytes(config: LSTMConfig) -> bytes:
+    from lstm_core.notebook import notebook_bytes  # nbformat: loaded only when clicked
+
+    return notebook_bytes(config)
 
 
 def show_results(run: TrainResult) -> None:

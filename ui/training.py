@@ -29,7 +29,7 @@ from lstm_core.config import LSTMConfig, preset
 from lstm_core.gate import GATE
 from lstm_core.results import Progress, TrainResult
 
-from . import charts, errors, session
+from . import charts, errors, session, share, upload
 
 log = logging.getLogger(__name__)
 CHART_SECONDS = 0.5  # redraw the live chart at most this often
@@ -249,19 +249,27 @@ def lost_training_notice() -> bool:
 
 
 def require_run(page: str) -> TrainResult | None:
-    """The user's trained run; without one, explain and offer to train the stateful preset.
+    """The run a page works on: this session's, a ``?run=`` link's, or the shipped preset.
 
-    Used by Generate and State, so both are usable on their own.
+    Used by Generate and State (and any later page), so each is usable on its own at
+    once: until the user trains a model, they show the tutorial's stateful preset,
+    trained ahead of time, with a button to train it live instead.
     """
-    run = session.get_run()
-    if run is not None:
-        return run
-    st.info(
-        f"The {page} page works on a model you trained. Train one in the Lab, or train the "
-        "tutorial's stateful preset right here (a few seconds).",
-        icon=":material/info:",
-    )
-    st.page_link("pages/lab.py", label="Open the Lab", icon=":material/science:")
-    if st.button("Train the stateful preset", icon=":material/play_arrow:", type="primary"):
-        return train_live(preset("stateful"), key="stop_preset")
-    return None
+    run = session.current_run(fallback=preset("stateful"))
+    share.model_source(run)
+    if run is None or session.is_shipped(run):
+        st.info(
+            f"The {page} page works on a trained model. Until you train one in the Lab, it shows the "
+            "tutorial's stateful preset, trained ahead of time (seed 7, 300 epochs). You can also "
+            "train that preset right here and watch it learn (a few seconds).",
+            icon=":material/info:",
+        )
+        left, right = st.columns(2, vertical_alignment="center")
+        with left:
+            st.page_link("pages/lab.py", label="Open the Lab", icon=":material/science:")
+        with right:
+            clicked = st.button("Train the stateful preset", icon=":material/play_arrow:", type="primary")
+        if clicked:
+            return train_live(preset("stateful"), key="stop_preset")
+    uploaded = upload.upload_box()
+    return uploaded if uploaded is not None else run
