@@ -1,4 +1,4 @@
-"""The command line: ``python -m lstm_core reproduce | train | generate``.
+"""The command line: ``python -m lstm_core reproduce | train | generate | trace``.
 
 Examples::
 
@@ -7,6 +7,7 @@ Examples::
     python -m lstm_core train --framing timestep-window --units 16 --save abc.keras
     python -m lstm_core generate --framing stateful --start K --steps 5        # KBCDEF
     python -m lstm_core generate --load abc.keras --start K --steps 5 --warm
+    python -m lstm_core trace --framing stateful --text ABCDEFGHIJK --json   # every gate, every step
 
 Bad arguments or invalid values end with exit code 2 and one readable line on stderr,
 never a traceback (set LSTM_LAB_DEBUG=1 to see one anyway). TensorFlow is imported only
@@ -54,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m lstm_core",
         description="LSTM State Lab engine: reproduce the tutorial, train one run, generate text.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{reproduce,train,generate}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{reproduce,train,generate,trace}")
 
     rep = sub.add_parser("reproduce", help="train framings at the tutorial's settings, compare accuracy")
     rep.add_argument(
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         help="0 picks the most likely letter (default); higher samples more freely",
     )
+    _add_trace_parser(sub)
     return parser
 
 
@@ -279,14 +281,38 @@ def cmd_train(args: argparse.Namespace, out) -> int:
 
 
 def cmd_generate(args: argparse.Namespace, out) -> int:
-    from .cell import init_weights
     from .inference import accuracy, generate
+
+    def check(run) -> None:  # start/steps/temperature, checked before any slow step
+        generate(run, args.start, steps=args.steps, temperature=args.temperature)
+
+    run, source = _loaded_or_trained(args, "generate", check)
+    seed = args.seed if args.seed is not None else 0
+    gen = generate(run, args.start, steps=args.steps, warm=args.warm, temperature=args.temperature, seed=seed)
+    print(f"{source}, accuracy {_pct(accuracy(run)):.2f}%", file=out)
+    mode = f"warm (fed {gen.warmup!r} first)" if args.warm else "cold (fresh state)"
+    pick = "greedy" if args.temperature <= 0 else f"temperature {args.temperature:g}"
+    print(f"{mode}, {pick}:", file=out)
+    for step in gen.steps:
+        print(f"  {step.fed} -> {step.letter}  p={step.probability:.3f}", file=out)
+    print(gen.text, file=out)
+    return 0
+
+
+def _loaded_or_trained(args: argparse.Namespace, command: str, check) -> tuple[Any, str]:
+    """The run a command works on: ``--load PATH``, or trained from the config flags.
+
+    ``check(run)`` validates the command's own arguments; without ``--load`` it first runs on
+    untrained weights, so mistakes answer at once instead of after TensorFlow and training.
+    Returns (run, a sentence saying where the run came from).
+    """
+    from .cell import init_weights
 
     if args.load:
         given = [f"--{k.replace('_', '-')}" for k in _CONFIG_ARGS if getattr(args, k) is not None]
         if given:
             raise UsageError(
-                f"generate: {', '.join(given)} cannot be combined with --load "
+                f"{command}: {', '.join(given)} cannot be combined with --load "
                 "(the loaded model brings its own settings)"
             )
         data = _read_file(args.load)
@@ -298,30 +324,60 @@ def cmd_generate(args: argparse.Namespace, out) -> int:
             raise ValueError(
                 f"framing={args.framing!r} does not match the loaded model's framing {run.config.framing!r}."
             )
-        source = f"loaded {args.load} ({run.config.framing})"
+        check(run)
+        return run, f"loaded {args.load} ({run.config.framing})"
+    if args.framing is None:
+        raise UsageError(f"{command}: give --framing NAME (or --load PATH)")
+    config = _config_from(args)
+    check(types.SimpleNamespace(config=config, weights=init_weights(config)))
+    run = _engine().train(config)
+    return run, f"trained {config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s"
+
+
+# ---------------------------------------------------------------------------------------
+# trace: every gate of every unit at every step of a text
+# ---------------------------------------------------------------------------------------
+def _add_trace_parser(sub) -> None:
+    tr = sub.add_parser("trace", help="feed a text to a model and print every gate at every step")
+    _add_config_args(tr, framing_required=False)
+    tr.add_argument("--load", metavar="PATH", help="use a .keras file saved by train --save")
+    tr.add_argument(
+        "--text", required=True, help="the text to feed, e.g. ABCDEFGHIJK (at most 200 characters)"
+    )
+    tr.add_argument(
+        "--warm", action="store_true", help="read the training text up to the first letter first (warm state)"
+    )
+    tr.add_argument(
+        "--json",
+        action="store_true",
+        help='one JSON object whose "steps" list has, per time step: fed, x, h_prev, c_prev, '
+        "i, f, g, o (after activation), c, h and probs",
+    )
+
+
+def cmd_trace(args: argparse.Namespace, out) -> int:
+    from .trace import check_text, gate_trace
+
+    run, source = _loaded_or_trained(args, "trace", lambda r: check_text(r.config, args.text))
+    trace = gate_trace(run, args.text, warm=args.warm)
+    if args.json:
+        print(json.dumps(trace.as_dict()), file=out)
+        return 0
+    if not args.warm:
+        mode = "cold (fresh state)"
+    elif trace.warmup:
+        mode = f"warm (fed {trace.warmup!r} first)"
     else:
-        if args.framing is None:
-            raise UsageError("generate: give --framing NAME (or --load PATH)")
-        config = _config_from(args)
-        # Check start/steps/temperature with untrained weights first: mistakes answer at once.
-        generate(
-            types.SimpleNamespace(config=config, weights=init_weights(config)),
-            args.start,
-            steps=args.steps,
-            temperature=args.temperature,
+        mode = f"warm (nothing comes before {args.text[0]!r} in the training text)"
+    print(f"{source}; {trace.units} units; {mode}", file=out)
+    print("step  fed    next  p      mean i  mean f  mean g  mean o  |c|max", file=out)
+    for k in range(trace.steps):
+        letter, p = trace.prediction(k)
+        means = "  ".join(f"{getattr(trace, g)[k].mean():6.3f}" for g in ("i", "f", "g", "o"))
+        print(
+            f"{k + 1:>4}  {trace.fed[k]:<5}  {letter:<4}  {p:5.3f}  {means}  {abs(trace.c[k]).max():6.3f}",
+            file=out,
         )
-        engine = _engine()
-        run = engine.train(config)
-        source = f"trained {config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s"
-    seed = args.seed if args.seed is not None else 0
-    gen = generate(run, args.start, steps=args.steps, warm=args.warm, temperature=args.temperature, seed=seed)
-    print(f"{source}, accuracy {_pct(accuracy(run)):.2f}%", file=out)
-    mode = f"warm (fed {gen.warmup!r} first)" if args.warm else "cold (fresh state)"
-    pick = "greedy" if args.temperature <= 0 else f"temperature {args.temperature:g}"
-    print(f"{mode}, {pick}:", file=out)
-    for step in gen.steps:
-        print(f"  {step.fed} -> {step.letter}  p={step.probability:.3f}", file=out)
-    print(gen.text, file=out)
     return 0
 
 
@@ -343,7 +399,7 @@ def _check_writable(path: str) -> None:
         raise ValueError(f"save={path!r} is not allowed: folder {folder!r} is not writable.")
 
 
-COMMANDS = {"reproduce": cmd_reproduce, "train": cmd_train, "generate": cmd_generate}
+COMMANDS = {"reproduce": cmd_reproduce, "train": cmd_train, "generate": cmd_generate, "trace": cmd_trace}
 
 
 def main(argv: Sequence[str] | None = None, out: Any = None) -> int:
