@@ -238,6 +238,29 @@ def gate_trace(run, text: str, warm: bool = False) -> GateTrace:
     )
 
 
+def contributions(run, trace: GateTrace, k: int, unit: int) -> dict[str, tuple[float, float, float]]:
+    """Where each gate's pre-activation comes from, at step ``k`` for one unit.
+
+    ``{gate: (from_x, from_h, bias)}`` with ``from_x = x_t @ kernel[:, col]``,
+    ``from_h = h_prev @ recurrent_kernel[:, col]`` and ``bias[col]`` for the gate's column
+    of that unit; the three add up to ``trace.pre(gate)[k, unit]``.
+    """
+    if not 0 <= k < trace.steps or not 0 <= unit < trace.units:
+        raise ValueError(
+            f"step {k}, unit {unit} is not allowed: the trace has {trace.steps} steps, {trace.units} units."
+        )
+    w = as_float64(run.weights)
+    out = {}
+    for n, gate in enumerate(GATES):
+        col = n * trace.units + unit
+        out[gate] = (
+            float(trace.x[k] @ w.kernel[:, col]),
+            float(trace.h_prev[k] @ w.recurrent_kernel[:, col]),
+            float(w.bias[col]),
+        )
+    return out
+
+
 def most_active_unit(trace: GateTrace) -> int:
     """The unit whose hidden state is largest on average over the trace (mean |h|)."""
     return int(np.abs(trace.h).mean(axis=0).argmax())
