@@ -23,7 +23,6 @@ import os
 import statistics
 import sys
 import time
-import types
 from collections.abc import Sequence
 from typing import Any
 
@@ -157,13 +156,13 @@ def _native_stderr_silenced():
         os.close(saved)
 
 
-def _engine() -> types.SimpleNamespace:
+def _load_tensorflow() -> None:
+    """Import the trainer and Keras now, quietly; later ``from . import trainer`` is free."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     with _native_stderr_silenced():
-        from . import export, trainer
+        from . import export, trainer  # noqa: F401  (imported for their side effect: TF loaded)
 
         export._keras()
-    return types.SimpleNamespace(train=trainer.train, export=export)
 
 
 # ---------------------------------------------------------------------------------------
@@ -184,13 +183,15 @@ def cmd_reproduce(args: argparse.Namespace, out) -> int:
     for name in names:  # validate everything before the first slow step
         base = preset(name) if args.epochs is None else preset(name).replace(epochs=args.epochs)
         configs[name] = [base.replace(seed=s) for s in seeds]
-    engine = _engine()
+    _load_tensorflow()
+    from .trainer import train
+
     wall = time.perf_counter()
     rows = []
     for name in names:
         accs, secs, note = [], [], ""
         for cfg in configs[name]:
-            run = engine.train(cfg)
+            run = train(cfg)
             acc = _pct(accuracy(run))
             accs.append(acc)
             secs.append(run.seconds)
@@ -240,13 +241,16 @@ def cmd_train(args: argparse.Namespace, out) -> int:
     config = _config_from(args)
     if args.save:
         _check_writable(args.save)
-    engine = _engine()
-    run = engine.train(config)
+    _load_tensorflow()
+    from .export import keras_bytes
+    from .trainer import train
+
+    run = train(config)
     acc = _pct(accuracy(run))
     table = prediction_table(run)
     if args.save:
         with open(args.save, "wb") as fh:
-            fh.write(engine.export.keras_bytes(run))
+            fh.write(keras_bytes(run))
     if args.json:
         predictions = [
             {
@@ -281,12 +285,36 @@ def cmd_train(args: argparse.Namespace, out) -> int:
 
 
 def cmd_generate(args: argparse.Namespace, out) -> int:
-    from .inference import accuracy, generate
+    from .inference import accuracy, check_generation, generate
 
-    def check(run) -> None:  # start/steps/temperature, checked before any slow step
-        generate(run, args.start, steps=args.steps, temperature=args.temperature)
+    if args.load:
+        given = [f"--{k.replace('_', '-')}" for k in _CONFIG_ARGS if getattr(args, k) is not None]
+        if given:
+            raise UsageError(
+                f"generate: {', '.join(given)} cannot be combined with --load "
+                "(the loaded model brings its own settings)"
+            )
+        data = _read_file(args.load)
+        from . import export  # TensorFlow only loads once the file looks like ours
 
-    run, source = _loaded_or_trained(args, "generate", check)
+        with _native_stderr_silenced():
+            run = export.load_keras_bytes(data)
+        if args.framing is not None and args.framing != run.config.framing:
+            raise ValueError(
+                f"framing={args.framing!r} does not match the loaded model's framing {run.config.framing!r}."
+            )
+        source = f"loaded {args.load} ({run.config.framing})"
+    else:
+        if args.framing is None:
+            raise UsageError("generate: give --framing NAME (or --load PATH)")
+        config = _config_from(args)
+        # Check start/steps/temperature before training: mistakes answer at once.
+        check_generation(config, args.start, args.steps, args.temperature)
+        _load_tensorflow()
+        from .trainer import train
+
+        run = train(config)
+        source = f"trained {config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s"
     seed = args.seed if args.seed is not None else 0
     gen = generate(run, args.start, steps=args.steps, warm=args.warm, temperature=args.temperature, seed=seed)
     print(f"{source}, accuracy {_pct(accuracy(run)):.2f}%", file=out)
@@ -302,12 +330,10 @@ def cmd_generate(args: argparse.Namespace, out) -> int:
 def _loaded_or_trained(args: argparse.Namespace, command: str, check) -> tuple[Any, str]:
     """The run a command works on: ``--load PATH``, or trained from the config flags.
 
-    ``check(run)`` validates the command's own arguments; without ``--load`` it first runs on
-    untrained weights, so mistakes answer at once instead of after TensorFlow and training.
+    ``check(config)`` validates the command's own arguments; without ``--load`` it runs before
+    anything slow, so mistakes answer at once instead of after TensorFlow and training.
     Returns (run, a sentence saying where the run came from).
     """
-    from .cell import init_weights
-
     if args.load:
         given = [f"--{k.replace('_', '-')}" for k in _CONFIG_ARGS if getattr(args, k) is not None]
         if given:
@@ -324,13 +350,16 @@ def _loaded_or_trained(args: argparse.Namespace, command: str, check) -> tuple[A
             raise ValueError(
                 f"framing={args.framing!r} does not match the loaded model's framing {run.config.framing!r}."
             )
-        check(run)
+        check(run.config)
         return run, f"loaded {args.load} ({run.config.framing})"
     if args.framing is None:
         raise UsageError(f"{command}: give --framing NAME (or --load PATH)")
     config = _config_from(args)
-    check(types.SimpleNamespace(config=config, weights=init_weights(config)))
-    run = _engine().train(config)
+    check(config)
+    _load_tensorflow()
+    from .trainer import train
+
+    run = train(config)
     return run, f"trained {config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s"
 
 
@@ -358,7 +387,7 @@ def _add_trace_parser(sub) -> None:
 def cmd_trace(args: argparse.Namespace, out) -> int:
     from .trace import check_text, gate_trace
 
-    run, source = _loaded_or_trained(args, "trace", lambda r: check_text(r.config, args.text))
+    run, source = _loaded_or_trained(args, "trace", lambda config: check_text(config, args.text))
     trace = gate_trace(run, args.text, warm=args.warm)
     if args.json:
         print(json.dumps(trace.as_dict()), file=out)
