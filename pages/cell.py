@@ -190,7 +190,8 @@ def equations(run, trace: cell_trace.GateTrace, k: int) -> None:
         rf"{_n(i)} \cdot {_p(g)} = {_n(c)}"
     )
     lines.append(rf"h_t &= o \cdot \tanh(c_t) = {_n(o)} \cdot \tanh({_n(c)}) = {_n(h)}")
-    st.latex(r"\begin{aligned}" + r" \\[2pt] ".join(lines) + r"\end{aligned}")
+    # The trailing space keeps KaTeX's box from overflowing its container by a pixel or two.
+    st.latex(r"\begin{aligned}" + r" \\[2pt] ".join(lines) + r"\end{aligned}\hspace{6pt}")
     st.caption(
         f"Unit {unit} at step {k + 1}, rounded to 3 decimals (the last digit of a hand check may "
         "differ). Under each term: x_t W is what the input adds, h_{t-1} U what the previous h "
