@@ -128,10 +128,11 @@ def stepper(run, trace: cell_trace.GateTrace, registered: tuple[bool, float], li
         "Top: the four gates of every unit at this step (the same colours at every step). Bottom: "
         "the cell state before and after the step, and the new hidden state h."
     )
-    chart = cell_charts.gates_chart(trace.i[k], trace.f[k], trace.g[k], trace.o[k])
-    st.altair_chart(chart, width="stretch", height=cell_charts.height(chart))
-    chart = cell_charts.states_chart(trace.c_prev[k], trace.c[k], trace.h[k], limit)
-    st.altair_chart(chart, width="stretch", height=cell_charts.height(chart))
+    for data, spec in (
+        cell_charts.gates_chart(trace.i[k], trace.f[k], trace.g[k], trace.o[k]),
+        cell_charts.states_chart(trace.c_prev[k], trace.c[k], trace.h[k], limit),
+    ):
+        st.vega_lite_chart(data, spec, width="stretch", height=cell_charts.height(spec))
     equations(run, trace, k)
 
 
@@ -208,7 +209,7 @@ def keeps_section(trace: cell_trace.GateTrace, stateful: bool) -> None:
         + ("" if stateful else " This model starts every sample from a zero state (↺) anyway.")
     )
     chart = cell_charts.over_steps_chart(trace.f, trace.fed, "f", [0.0, 1.0])
-    st.altair_chart(chart, width="stretch", height=cell_charts.height(chart))
+    st.altair_chart(chart, width="stretch", height=cell_charts.height(chart, rotated_labels=True))
 
 
 def _default_selection(trace: cell_trace.GateTrace) -> list[int]:
@@ -256,7 +257,7 @@ def finder_section(trace: cell_trace.GateTrace) -> int | None:
     values = trace.h if signal == "h" else trace.c
     top = [int(u) for u in table["unit"].head(3)]
     chart = cell_charts.unit_line_chart(values, trace.fed, selected, top)
-    st.altair_chart(chart, width="stretch", height=cell_charts.height(chart))
+    st.altair_chart(chart, width="stretch", height=cell_charts.height(chart, rotated_labels=True))
     return top[0]
 
 
