@@ -254,3 +254,15 @@ def test_cli_trace_bad_input_is_one_line_and_exit_2(args):
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("error: ")
     assert done.stdout == ""
+
+
+def test_a_chunk_trained_stateful_model_is_traced_letter_by_letter_like_the_state_page():
+    """steps_per_update > 1 trains on chunks, but reading text is still one letter at a time with
+    the state carried: the trace's h and c are the State page's, and its writing is generate's."""
+    run = train(preset("stateful").replace(steps_per_update=5, epochs=5))
+    trace = gate_trace(run, "ABCDEFGHIJ")
+    state = inference.state_trace(run, "ABCDEFGHIJ")
+    np.testing.assert_allclose(trace.h, state.h, atol=1e-9)
+    np.testing.assert_allclose(trace.c, state.c, atol=1e-9)
+    assert trace.reset_before.tolist() == [True] + [False] * 9
+    assert continue_text(run, "ABCDEFGHIJK", 4).letters == inference.generate(run, "K", 4, warm=True).text[1:]
