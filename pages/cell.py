@@ -230,7 +230,7 @@ def finder_section(trace: cell_trace.GateTrace) -> int | None:
         list(range(trace.steps)),
         default=_default_selection(trace),
         format_func=lambda k: labels[k],
-        key=f"cell_find_{trace.text}_{trace.warm}",
+        key=f"cell_find_{trace.framing}_{trace.steps}_{trace.units}_{trace.text}_{trace.warm}",
         help=HELP_FIND,
     )
     signal = c2.radio("Signal", ["h", "c"], horizontal=True, key="cell_signal", help=HELP_SIGNAL)
@@ -330,9 +330,12 @@ def main() -> None:
         "Step through a trained LSTM one letter at a time. At each step every unit opens its gates: "
         "c = f·c_prev + i·g keeps some memory and writes some new; h = o·tanh(c) shows part of it."
     )
+    had_run = session.get_run() is not None
     run = training.require_run("Cell")
     if run is None:
         return
+    if not had_run:
+        st.rerun()  # trained just now, below the offer to train: draw the page afresh without it
     config = run.config
     st.caption(
         f"Model: `{config.framing}` · {config.units} units · "

@@ -64,7 +64,10 @@ def test_page_renders_every_preset_with_all_its_parts(runs, name):
     assert {"◀", "▶", "Play"} <= {b.label for b in at.button}
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 8  # unit finder: top 8 units
     assert len(at.code) == 2  # surgery: untouched and operated text
-    for widget in [*at.text_input, *at.slider, *at.selectbox, *at.multiselect, *at.toggle, *at.radio]:
+    widgets = [*at.text_input, *at.slider, *at.selectbox, *at.multiselect, *at.toggle, *at.radio]
+    widgets += [*at.number_input, *at.checkbox, *at.button]
+    assert len(widgets) >= 14
+    for widget in widgets:
         assert widget.help, f"{widget.label!r} has no help text"
 
 
