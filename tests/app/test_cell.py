@@ -154,3 +154,15 @@ def test_warm_start_reads_the_training_text_first(runs):
     assert "predicts **B**" in step_line(at)  # cold K -> B, the tutorial's point
     at.toggle(key="cell_warm").set_value(True).run()
     assert "predicts **L**" in step_line(at)  # warm: A..J read first
+
+
+def test_without_a_model_the_page_offers_the_stateful_preset_and_then_shows_it():
+    from apptest_support import open_page
+
+    at = open_page(PAGE)
+    assert_clean(at)
+    assert any("Lab" in i.value for i in at.info)
+    button(at, "Train the stateful preset").click().run()
+    assert_clean(at)
+    assert step_line(at).startswith("Step 1 of 16: fed **A**")
+    assert not [b for b in at.button if b.label == "Train the stateful preset"]  # drawn afresh
