@@ -33,13 +33,13 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from .cell import Weights, init_weights
 from .config import LSTMConfig
 from .framings import Dataset, make_dataset
+from .results import EpochLog, Progress, TrainResult
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import tensorflow as tf  # noqa: E402  (after the log level, which TF reads at import)
@@ -53,52 +53,6 @@ except RuntimeError:  # already initialised by someone else: keep their setting
 CHUNK_EPOCHS_MAX = 256  # epochs one compiled call can run (the width of the order tensor)
 TARGET_CHUNK_SECONDS = 0.25  # report progress about 4 times a second
 BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # keras.optimizers.Adam defaults
-
-
-@dataclass
-class EpochLog:
-    """One line of training history, as ``fit`` would log it."""
-
-    epoch: int  # 1-based
-    loss: float
-    accuracy: float  # 0..1, on the batches as they were trained
-    elapsed: float  # seconds since training started (compile included)
-
-
-@dataclass
-class Progress:
-    """What the trainer tells its callback after each chunk of epochs."""
-
-    epoch: int  # epochs done so far
-    epochs: int  # epochs asked for
-    loss: float
-    accuracy: float
-    elapsed: float
-    history: list[EpochLog]  # everything so far, for redrawing a chart
-
-    @property
-    def fraction(self) -> float:
-        return self.epoch / self.epochs
-
-    @property
-    def seconds_left(self) -> float:
-        return self.elapsed / max(self.epoch, 1) * (self.epochs - self.epoch)
-
-
-@dataclass
-class TrainResult:
-    """A trained (or partly trained, if stopped) model with its data and history."""
-
-    config: LSTMConfig
-    dataset: Dataset
-    weights: Weights
-    history: list[EpochLog] = field(default_factory=list)
-    stopped: bool = False  # True if a stop request ended training early
-    seconds: float = 0.0  # wall time of the training call
-
-    @property
-    def epochs_done(self) -> int:
-        return self.history[-1].epoch if self.history else 0
 
 
 # ---------------------------------------------------------------------------------------

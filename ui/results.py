@@ -15,6 +15,7 @@ import streamlit as st
 from lstm_core import inference
 from lstm_core.config import PRESETS, LSTMConfig
 from lstm_core.framings import make_dataset
+from lstm_core.results import TrainResult
 
 from . import charts
 from .text import TENSOR
@@ -67,7 +68,7 @@ def differing_fields(config: LSTMConfig) -> list[str]:
     return [k for k, v in config.to_dict().items() if v != getattr(base, k)]
 
 
-def accuracy_metrics(run) -> float:
+def accuracy_metrics(run: TrainResult) -> float:
     """The Accuracy metric beside the tutorial's figure; returns accuracy in percent."""
     acc = 100 * inference.accuracy(run)
     tutorial = PRESETS[run.config.framing].tutorial_accuracy
@@ -98,7 +99,7 @@ def accuracy_metrics(run) -> float:
     return acc
 
 
-def downloads(run) -> None:
+def downloads(run: TrainResult) -> None:
     """The four download buttons. The .keras file is built only when clicked (deferred)."""
     from lstm_core import export
 
@@ -123,7 +124,7 @@ def downloads(run) -> None:
         )
 
 
-def show_results(run) -> None:
+def show_results(run: TrainResult) -> None:
     """Everything about a trained run, ready to read."""
     if run.stopped:
         st.warning(
