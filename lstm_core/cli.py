@@ -25,6 +25,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from . import cli_memory
 from .config import FRAMINGS, PRESETS, preset
 
 FIRST_SEED = 7  # the tutorial's numpy.random.seed(7); further seeds are 8, 9, ...
@@ -53,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m lstm_core",
         description="LSTM State Lab engine: reproduce the tutorial, train one run, generate text.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{reproduce,train,generate}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="{reproduce,train,generate,influence,ceiling}"
+    )
 
     rep = sub.add_parser("reproduce", help="train framings at the tutorial's settings, compare accuracy")
     rep.add_argument(
@@ -82,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         help="0 picks the most likely letter (default); higher samples more freely",
     )
+    cli_memory.add_commands(sub, _add_config_args)
     return parser
 
 
@@ -111,6 +115,7 @@ def _add_config_args(p: argparse.ArgumentParser, framing_required: bool) -> None
         help="carry state from batch to batch",
     )
     p.add_argument("--seed", type=int, help="seed for weights, sample order and sampling")
+    p.add_argument("--steps-per-update", type=int, help="stateful only: time steps per sample and update")
 
 
 _CONFIG_ARGS = (
@@ -126,6 +131,7 @@ _CONFIG_ARGS = (
     "shuffle",
     "stateful",
     "seed",
+    "steps_per_update",
 )
 
 
@@ -343,7 +349,7 @@ def _check_writable(path: str) -> None:
         raise ValueError(f"save={path!r} is not allowed: folder {folder!r} is not writable.")
 
 
-COMMANDS = {"reproduce": cmd_reproduce, "train": cmd_train, "generate": cmd_generate}
+COMMANDS = {"reproduce": cmd_reproduce, "train": cmd_train, "generate": cmd_generate, **cli_memory.COMMANDS}
 
 
 def main(argv: Sequence[str] | None = None, out: Any = None) -> int:

@@ -252,7 +252,7 @@ def load_keras_bytes(data: bytes) -> TrainResult:
                 "recurrent_activation": "sigmoid",
                 "use_bias": True,
                 "go_backwards": False,
-                "return_sequences": False,
+                "return_sequences": config.per_step,  # per-step runs predict after every step
                 "return_state": False,
             },
         ),

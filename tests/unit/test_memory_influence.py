@@ -12,7 +12,7 @@ from lstm_core.cell import Weights, init_weights
 from lstm_core.config import LSTMConfig
 from lstm_core.framings import encode_sample, make_dataset
 from lstm_core.influence import feed_plan, influence, letter_codes, log_probability
-from lstm_core.trainer import TrainResult
+from lstm_core.results import TrainResult
 
 RECALL = tasks.delayed_recall(4, runs=6)  # XabcYZabcWXabcY... 30 letters
 
