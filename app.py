@@ -11,5 +11,6 @@ st.navigation(
         st.Page("pages/generate.py", title="Generate", icon=":material/auto_awesome:", url_path="generate"),
         st.Page("pages/state.py", title="State", icon=":material/grid_on:", url_path="state"),
         st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+        st.Page("pages/memory.py", title="Memory", icon=":material/history:", url_path="memory"),
     ]
 ).run()

@@ -244,3 +244,46 @@ def letter_codes(run, text: str) -> np.ndarray:
     """How each letter of ``text`` is fed, (positions, per-letter features)."""
     index = vocab_index(run.config.vocab)
     return _letter_codes(run.config)[[index[ch] for ch in text]]
+
+
+LANES = ("forward: state came through", "backward: gradient reaches", "loss: letters predicted")
+
+
+def update_reach(config: LSTMConfig, sample: int, width: int = 30) -> list[dict]:
+    """What one weight update sees, for sample ``sample`` (0-based, unshuffled order).
+
+    One row per (lane, text position) for the first ``width`` letters: ``forward`` marks
+    letters the state entering the sample has already read (carried from earlier samples,
+    stateful only), ``backward`` the letters whose inputs the update's gradient flows
+    through (the sample's own time steps, never an earlier sample's), ``loss`` the letters
+    the update is scored on::
+
+        >>> from lstm_core.config import preset
+        >>> rows = update_reach(preset("stateful"), 3, width=6)
+        >>> ["".join(r["letter"] for r in rows if r["lane"] == lane and r["on"]) for lane in LANES]
+        ['ABC', 'D', 'E']
+    """
+    n = config.num_examples
+    if isinstance(sample, bool) or not isinstance(sample, int) or not 0 <= sample < n:
+        raise ValueError(f"sample={sample!r} is not allowed: it must be from 0 to {n - 1}.")
+    text = config.sequence
+    if config.framing == "variable-length":
+        raise ValueError("variable-length samples are drawn at random: pick another framing to picture.")
+
+    def reads(q: int) -> range:
+        if config.per_step:
+            return range(q * config.steps_per_update, (q + 1) * config.steps_per_update)
+        return range(q, q + config.window)
+
+    own = set(reads(sample))
+    carried = set()
+    if config.stateful:
+        for q in range(sample % config.batch_size, sample, config.batch_size):
+            carried |= set(reads(q))
+    carried -= own
+    scored = {p + 1 for p in own} if config.per_step else {max(own) + 1}
+    rows = []
+    for lane, marked in zip(LANES, (carried, own, scored)):
+        for p in range(min(width, len(text))):
+            rows.append({"lane": lane, "position": p, "letter": text[p], "on": p in marked})
+    return rows

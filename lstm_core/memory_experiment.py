@@ -44,7 +44,11 @@ def experiment_configs(k: int = 4, seeds: Iterable[int] = (7, 8, 9)) -> list[tup
     """(arm, seed, config) for every arm and seed, on ``delayed_recall(k)``."""
     text = tasks.delayed_recall(k, RUNS)
     common = {
-        "sequence": text, "units": UNITS, "epochs": EPOCHS, "learning_rate": LEARNING_RATE, "batch_size": 1
+        "sequence": text,
+        "units": UNITS,
+        "epochs": EPOCHS,
+        "learning_rate": LEARNING_RATE,
+        "batch_size": 1,
     }
     stateful = {**common, "framing": "stateful", "window": 1, "shuffle": False, "stateful": True}
     arms = {
@@ -73,6 +77,7 @@ class Outcome:
     recall_ceiling: float  # the same, for the recalled letters only
     history: list  # EpochLog per epoch
     seconds: float
+    run: object = None  # the trained run itself, for the forward view
 
 
 def _ceilings(config: LSTMConfig, arm: str) -> tuple[float, float]:
@@ -91,8 +96,18 @@ def score(arm: str, seed: int, run) -> Outcome:
     positions = predicted_positions(config)
     recalled = np.array([config.sequence[p] in answers for p in positions])
     top, top_recall = _ceilings(config, arm)
-    return Outcome(arm, seed, config, float(correct.mean()), float(correct[recalled].mean()),
-                   top, top_recall, list(run.history), run.seconds)
+    return Outcome(
+        arm,
+        seed,
+        config,
+        float(correct.mean()),
+        float(correct[recalled].mean()),
+        top,
+        top_recall,
+        list(run.history),
+        run.seconds,
+        run,
+    )
 
 
 def run_experiment(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import controls, results, session, training
+from ui import controls, memory, results, session, training
 from ui.routing import use_app_router
 
 use_app_router()  # first: a direct link must still go through app.py
@@ -23,6 +23,8 @@ def main() -> None:
         error = st.session_state.get(session.LAB_ERROR)
         if error:
             st.error(error, icon=":material/error:")
+        with st.expander("Built-in texts, including tasks that need memory"):  # issue 12
+            memory.task_picker(in_lab=True)
     with out_col:
         request = session.pop(session.LAB_REQUEST)
         if request is not None:

@@ -170,6 +170,12 @@ def lab_form() -> None:
         )
         st.checkbox("Shuffle each epoch", key=KEY["shuffle"], help=HELP["shuffle"])
         st.checkbox("Stateful", key=KEY["stateful"], help=HELP["stateful"])
+        st.number_input(  # issue 12: truncated-BPTT length
+            "Time steps per update (stateful)",
+            step=1,
+            key=KEY["steps_per_update"],
+            help=HELP["steps_per_update"],
+        )
         st.form_submit_button(
             "Train", type="primary", icon=":material/play_arrow:", on_click=_on_train, width="stretch"
         )
