@@ -212,6 +212,9 @@ def influence(run, text: str, step: int | None = None) -> Influence:
             names.append("" if k < 0 else config.vocab[k])
     changed, _ = _run(run.weights, _inputs(plan, np.stack(variants)))
     delta = np.abs(changed[:, target] - probs[0, target])
+    # Letters the plan never reads change nothing, exactly (batched sums may differ in the last bit).
+    unread = ~np.isin(np.array(owners), plan)
+    delta[unread] = 0.0
 
     dx = _grad_inputs(run.weights, tape, probs, target)  # (s, slots * per)
     per = letters.shape[1]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import inference, tasks
-from .ceiling import ceiling
+from .ceiling import best_share, ceiling
 from .config import LSTMConfig
 
 ARMS = {
@@ -37,12 +37,19 @@ ARMS = {
 UNITS = 16
 EPOCHS = 400
 LEARNING_RATE = 0.01  # ten times Keras's default: the three arms settle within 400 epochs
-RUNS = 10  # runs of the task in the text: 5 of each cue
+RUNS = 20  # runs of the task in the text: 10 of each cue
+TEXT_SEED = 0  # the shuffled cue order of the "random" text (the same for every model seed)
 
 
-def experiment_configs(k: int = 4, seeds: Iterable[int] = (7, 8, 9)) -> list[tuple[str, int, LSTMConfig]]:
-    """(arm, seed, config) for every arm and seed, on ``delayed_recall(k)``."""
-    text = tasks.delayed_recall(k, RUNS)
+def experiment_text(k: int, order: str = "alternating") -> str:
+    return tasks.delayed_recall(k, RUNS, order=order, seed=TEXT_SEED)
+
+
+def experiment_configs(
+    k: int = 4, seeds: Iterable[int] = (7, 8, 9), order: str = "alternating"
+) -> list[tuple[str, int, LSTMConfig]]:
+    """(arm, seed, config) for every arm and seed, on ``delayed_recall(k, order=order)``."""
+    text = experiment_text(k, order)
     common = {
         "sequence": text,
         "units": UNITS,
@@ -78,24 +85,32 @@ class Outcome:
     history: list  # EpochLog per epoch
     seconds: float
     run: object = None  # the trained run itself, for the forward view
+    cue_beyond: float = 0.0  # occlusion of the cue at a recall, when the cue lies outside the update
+    max_beyond: float = 0.0  # largest occlusion from any letter outside the update's own sample
 
 
-def _ceilings(config: LSTMConfig, arm: str) -> tuple[float, float]:
-    """What theory allows each arm: (all predictions, recalled letters)."""
-    if arm == "a":  # what one step of backpropagation can learn: the current letter only
-        text = config.sequence
-        return ceiling(text, 1), 0.5
-    return 1.0, 1.0
+def _ceilings(config: LSTMConfig, arm: str, k: int) -> tuple[float, float]:
+    """What theory allows each arm: (all predictions, recalled letters).
+
+    (a) learns from one step of backpropagation: what the current letter tells (window 1).
+    (b) and (c) see k + 1 letters: the cue is always among them.
+    """
+    text = config.sequence
+    window = 1 if arm == "a" else k + 1
+    answers = {answer for _, answer in tasks.RECALL_CUES}
+    recalls = [(text[i - window : i], text[i]) for i in range(window, len(text)) if text[i] in answers]
+    return ceiling(text, window), best_share(recalls)
 
 
-def score(arm: str, seed: int, run) -> Outcome:
+def score(arm: str, seed: int, run, k: int) -> Outcome:
     """Accuracy overall and on the recalled letters for one trained run."""
     config = run.config
     correct = inference.prediction_table(run)["correct"].to_numpy()
     answers = {answer for _, answer in tasks.RECALL_CUES}
     positions = predicted_positions(config)
     recalled = np.array([config.sequence[p] in answers for p in positions])
-    top, top_recall = _ceilings(config, arm)
+    top, top_recall = _ceilings(config, arm, k)
+    cue, most = influence_beyond_update(run, k)
     return Outcome(
         arm,
         seed,
@@ -107,7 +122,34 @@ def score(arm: str, seed: int, run) -> Outcome:
         list(run.history),
         run.seconds,
         run,
+        cue,
+        most,
     )
+
+
+def recall_step(k: int) -> int:
+    """Letters read before the first recall of the text's second half (cue + fillers included)."""
+    return (RUNS // 2) * (k + 1) + k
+
+
+def influence_beyond_update(run, k: int) -> tuple[float, float]:
+    """(cue, largest) occlusion at that recall from letters *outside* the update's own sample.
+
+    Those letters reach the prediction only through carried state; no gradient of an update
+    ever flowed through them. A window model reads none of them, so both are exactly 0 there.
+    """
+    from .influence import influence
+
+    step = recall_step(k)
+    result = influence(run, run.config.sequence[:step], step)
+    config = run.config
+    if config.per_step:
+        own = (step - 1) % config.steps_per_update + 1  # letters of this chunk read so far
+    else:
+        own = config.window
+    outside = [r.occlusion for r in result.rows if r.back >= own]
+    cue = result.rows[k - 1]
+    return (cue.occlusion if cue.back >= own else 0.0), max(outside, default=0.0)
 
 
 def run_experiment(
@@ -115,6 +157,7 @@ def run_experiment(
     seeds: Iterable[int] = (7, 8, 9),
     train_fn: Callable[[LSTMConfig], object] | None = None,
     on_start: Callable[[int, int, str, int], None] | None = None,
+    order: str = "alternating",
 ) -> list[Outcome]:
     """Train every arm for every seed and score it. ``on_start(i, total, arm, seed)`` before each.
 
@@ -122,10 +165,10 @@ def run_experiment(
     """
     if train_fn is None:
         from .trainer import train as train_fn
-    plan = experiment_configs(k, seeds)
+    plan = experiment_configs(k, seeds, order)
     outcomes = []
     for i, (arm, seed, config) in enumerate(plan):
         if on_start is not None:
             on_start(i, len(plan), arm, seed)
-        outcomes.append(score(arm, seed, train_fn(config)))
+        outcomes.append(score(arm, seed, train_fn(config), k))
     return outcomes

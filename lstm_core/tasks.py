@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from .ceiling import ceiling
 from .config import ALPHABET
 
@@ -38,12 +40,25 @@ COUNTING_PATTERN = "aaaabbbccd"
 TASKS = ("alphabet", "delayed-recall", "counting")
 
 
-def delayed_recall(k: int = 4, runs: int = 10) -> str:
-    """``runs`` alternating runs of cue, ``k - 1`` filler letters and the answer.
+ORDERS = ("alternating", "random")
 
-    The answer is ``k`` steps after its cue. Example: ``delayed_recall(2, runs=4)`` is
-    ``"XaYZaWXaYZaW"``.
+
+def delayed_recall(k: int = 4, runs: int = 10, order: str = "alternating", seed: int = 0) -> str:
+    """``runs`` runs of cue, ``k - 1`` filler letters and the answer, ``k`` steps after its cue.
+
+    ``order="alternating"``: X-runs and Z-runs take turns, so every letter but the recalled
+    one is predictable and a model with enough memory reaches 100%; but the state can also
+    learn the turn-taking itself, so the cue is not the only way to the answer.
+    ``order="random"``: the same runs in a shuffled (seeded) order, so only the cue tells the
+    answer, and the cue itself cannot be predicted (the ceiling stays below 100%)::
+
+        >>> delayed_recall(2, runs=4)
+        'XaYZaWXaYZaW'
+        >>> delayed_recall(2, runs=6, order="random", seed=1)
+        'XaYXaYXaYZaWZaWZaW'
     """
+    if order not in ORDERS:
+        raise ValueError(f"order={order!r} is not allowed: choose one of {', '.join(ORDERS)}.")
     if isinstance(k, bool) or not isinstance(k, int) or not MIN_DELAY <= k <= MAX_DELAY:
         raise ValueError(
             f"k={k!r} is not allowed: the delay must be a whole number from {MIN_DELAY} to {MAX_DELAY}."
@@ -51,7 +66,13 @@ def delayed_recall(k: int = 4, runs: int = 10) -> str:
     if isinstance(runs, bool) or not isinstance(runs, int) or not 2 <= runs <= 200:
         raise ValueError(f"runs={runs!r} is not allowed: it must be a whole number from 2 to 200.")
     filler = FILLER[: k - 1]
-    return "".join(cue + filler + answer for cue, answer in (RECALL_CUES[r % 2] for r in range(runs)))
+    if order == "random":
+        # As many X-runs as Z-runs (one more when odd), in a seeded random order: without
+        # memory the recalled letter is a coin flip, exactly.
+        picks = np.random.default_rng(seed).permutation(np.arange(runs) % 2)
+    else:
+        picks = np.arange(runs) % 2
+    return "".join(RECALL_CUES[p][0] + filler + RECALL_CUES[p][1] for p in picks)
 
 
 def counting(repeats: int = 6) -> str:

@@ -279,9 +279,11 @@ def outcome_frame(outcomes) -> pd.DataFrame:
                 "arm": f"({o.arm}) {exp.ARMS[o.arm]}",
                 "seed": o.seed,
                 "recalled letters": o.recall_accuracy,
-                "all letters": o.accuracy,
                 "theory, recalled": o.recall_ceiling,
-                "theory, all": o.ceiling,
+                "all letters": o.accuracy,
+                "window ceiling, all": o.ceiling,
+                "cue via carried state": o.cue_beyond,
+                "most via carried state": o.max_beyond,
                 "final loss": o.history[-1].loss if o.history else float("nan"),
                 "seconds": o.seconds,
             }
@@ -318,67 +320,82 @@ def verdict(outcomes, k: int) -> list[tuple[str, str]]:
     """(kind, sentence) pairs: kind is 'ok' when theory held, 'surprise' when it did not."""
     by_arm: dict[str, list] = {}
     for o in outcomes:
-        by_arm.setdefault(o.arm, []).append(o.recall_accuracy)
+        by_arm.setdefault(o.arm, []).append(o)
     out = []
     for arm in ("b", "c"):
-        accs = by_arm.get(arm, [])
-        hit = sum(a == 1.0 for a in accs)
-        kind = "ok" if hit == len(accs) else "surprise"
-        out.append(
-            (
-                kind,
-                f"({arm}) {exp.ARMS[arm]}: {hit} of {len(accs)} seeds recall every letter "
-                f"(theory: all can, since the cue is inside the sample).",
-            )
+        runs = by_arm.get(arm, [])
+        hit = sum(o.recall_accuracy == 1.0 for o in runs)
+        sentence = (
+            f"({arm}) {exp.ARMS[arm]}: {hit} of {len(runs)} seeds recall every letter "
+            "(theory: all can, since the cue is inside the sample)."
         )
-    accs = by_arm.get("a", [])
-    above = sum(a > 0.5 for a in accs)
-    if above == 0:
+        if hit < len(runs):
+            stuck = ", ".join(
+                f"seed {o.seed} (final loss {o.history[-1].loss:.2f})"
+                for o in runs
+                if o.recall_accuracy < 1.0
+            )
+            sentence += (
+                f" Not yet there after {exp.EPOCHS} epochs: {stuck}; training stalled, the framing allows it."
+            )
+        out.append(("ok" if hit == len(runs) else "surprise", sentence))
+    runs = by_arm.get("a", [])
+    chance = max((o.recall_ceiling for o in runs), default=0.5)
+    above = [o for o in runs if o.recall_accuracy > chance]
+    if not above:
         out.append(
             (
                 "ok",
-                f"(a) {exp.ARMS['a']}: no seed does better than chance on the recalled letters, "
+                f"(a) {exp.ARMS['a']}: no seed recalls better than chance ({100 * chance:.0f}%), "
                 "as truncated backpropagation predicts.",
             )
         )
     else:
+        best = max(o.recall_accuracy for o in above)
         out.append(
             (
                 "surprise",
-                f"(a) {exp.ARMS['a']}: {above} of {len(accs)} seeds recall better than chance "
-                f"(best {100 * max(accs):.0f}%), although no gradient ever reached the cue "
-                f"{k} steps back. Theory said 50% at most.",
+                f"(a) {exp.ARMS['a']}: {len(above)} of {len(runs)} seeds recall better than chance "
+                f"(best {100 * best:.0f}%), although no weight update's gradient ever reached the cue "
+                f"{k} steps back. Theory said {100 * chance:.0f}% at most: theory and result disagree.",
             )
         )
     return out
 
 
 WHY_A = (
-    "**Why (a) can beat its theory.** One step of backpropagation cannot teach the network to "
-    "*store* the cue: no update's gradient reaches the step that read it. But it can teach the "
-    "network to *read* whatever the carried state already holds, because that state is an input "
-    "of the update (a fixed one). Reading X and reading Z leave different traces in h and c — "
-    "different inputs always do — and with the forget gate starting open (bias 1) the traces "
-    "survive the filler letters. The forward view shows it: for run (a), occluding the cue "
-    "changes the recalled letter's probability although training never looked that far back. "
-    "Truncation limits what training can *write* into the state on purpose, not what the state "
-    "carries by accident; the longer the delay, the fainter the accident (try k = 12)."
+    "**Why (a) beats its theory.** One step of backpropagation cannot teach the network to "
+    "*store* the cue: no update's gradient reaches the step that read it. But the carried state "
+    "is an input of every update (a fixed one), and the gradient does teach the network to *read* "
+    "whatever that state already holds. Reading X and reading Z leave different traces in h and c "
+    "(different inputs always do), and with the forget gate starting open (bias 1) the traces "
+    "survive the filler letters. The columns *via carried state* measure it on the trained "
+    "models: occlusion (the forward view's measure) of letters outside the update's own sample "
+    "at one recall. For (a) they are well above zero, so the prediction depends on letters no "
+    "gradient ever reached; for the window model (c) they are exactly zero. With the *alternating* "
+    "text the state can also learn the X/Z turn-taking itself (the cue then hardly matters); the "
+    "*random* order leaves only the cue. Truncation limits what training can deliberately write "
+    "into the state, not what the state carries by accident."
+)
+ORDER_HELP = (
+    "alternating: X-runs and Z-runs take turns, so every other letter is predictable and 100% is "
+    "reachable. random: the same runs shuffled, so only the cue tells the answer."
 )
 
 
 def experiment_section() -> None:
     st.subheader("The experiment: truncated backpropagation on delayed recall", anchor=False)
     st.markdown(
-        "Three ways to train on delayed recall, several seeds each, the same 16 units and 400 epochs "
-        "(learning rate 0.01): **(a)** stateful, 1 time step per update — the state can carry the cue, "
-        "but each update's gradient sees one step; **(b)** stateful, k+1 time steps per update — the "
-        "gradient reaches the cue inside the chunk; **(c)** timestep-window with window k+1 — every "
-        "sample holds its cue. Theory: (a) stays at chance on the recalled letters (50%), (b) and (c) "
-        "reach 100%. Gray ticks mark what theory allows."
+        "Three ways to train on delayed recall, several seeds each, the same 16 units and "
+        f"{exp.EPOCHS} epochs (learning rate {exp.LEARNING_RATE}): **(a)** stateful, 1 time step per "
+        "update — the state can carry the cue, but each update's gradient sees one step; **(b)** "
+        "stateful, k+1 time steps per update — the gradient reaches the cue inside the chunk; **(c)** "
+        "timestep-window with window k+1 — every sample holds its cue. Theory: (a) stays at chance on "
+        "the recalled letters (50%), (b) and (c) reach 100%. Gray ticks mark what theory allows."
     )
-    left, right = st.columns(2)
+    cols = st.columns(3)
     k = int(
-        left.number_input(
+        cols[0].number_input(
             "Delay k",
             min_value=tasks.MIN_DELAY,
             max_value=tasks.MAX_DELAY,
@@ -389,7 +406,7 @@ def experiment_section() -> None:
         )
     )
     seeds = int(
-        right.number_input(
+        cols[1].number_input(
             "Seeds per arm",
             min_value=1,
             max_value=5,
@@ -399,6 +416,7 @@ def experiment_section() -> None:
             help="Seeds 7, 8, 9, …: each arm trains once per seed.",
         )
     )
+    order = cols[2].selectbox("Cue order", tasks.ORDERS, key="memory_exp_order", help=ORDER_HELP)
     if st.button("Run the experiment", icon=":material/experiment:", key="memory_run_experiment"):
         bar = st.progress(0.0, text="starting: loading TensorFlow…")
         queue = st.empty()
@@ -412,32 +430,37 @@ def experiment_section() -> None:
             )
 
         try:
-            outcomes = exp.run_experiment(k, seeds=range(7, 7 + seeds), train_fn=train_one, on_start=on_start)
+            outcomes = exp.run_experiment(
+                k, seeds=range(7, 7 + seeds), train_fn=train_one, on_start=on_start, order=order
+            )
         except Exception as exc:  # the engine's message, never a traceback
             st.error(f"The experiment failed: {exc}", icon=":material/error:")
             outcomes = None
         bar.empty()
         if outcomes:
             st.session_state[EXPERIMENT] = outcomes
-            st.session_state["memory_exp_done_k"] = k
+            st.session_state["memory_exp_done"] = (k, order)
             st.rerun()  # the forward view, drawn above, can now offer the experiment's runs
     outcomes = st.session_state.get(EXPERIMENT)
     if not outcomes:
-        st.caption("Nine trainings of 400 epochs; a few seconds each on a quiet machine.")
+        st.caption(f"{3 * seeds} trainings of {exp.EPOCHS} epochs; about a second each on a quiet machine.")
         return
-    done_k = st.session_state.get("memory_exp_done_k", 4)
+    done_k, done_order = st.session_state.get("memory_exp_done", (4, "alternating"))
     frame = outcome_frame(outcomes)
     st.altair_chart(outcome_chart(frame), width="stretch")
-    text = tasks.delayed_recall(done_k, exp.RUNS)
-    context_free = tasks.ceiling_table(text, [1])[0].share
-    st.caption(f"Delay k = {done_k}; context-free ceiling over all letters: {100 * context_free:.1f}%.")
-    shown = frame.assign(
-        **{
-            c: frame[c].map("{:.0%}".format)
-            for c in ("recalled letters", "all letters", "theory, recalled", "theory, all")
-        }
+    st.code(exp.experiment_text(done_k, done_order), language=None, wrap_lines=True)
+    st.caption(
+        f"Delay k = {done_k}, {done_order} order. *Window ceiling, all*: the best any model seeing "
+        "1 letter (a) or k+1 letters (b, c) can do on every letter; a stateful model may pass it by "
+        "memorising the whole text. *Via carried state*: occlusion at one recall by letters outside "
+        "the update's own sample."
     )
-    st.dataframe(shown.round({"final loss": 4, "seconds": 1}), hide_index=True)
+    pct = ("recalled letters", "theory, recalled", "all letters", "window ceiling, all")
+    shown = frame.assign(**{c: frame[c].map("{:.0%}".format) for c in pct})
+    st.dataframe(
+        shown.round({"cue via carried state": 3, "most via carried state": 3, "final loss": 4, "seconds": 1}),
+        hide_index=True,
+    )
     surprise = False
     for kind, sentence in verdict(outcomes, done_k):
         if kind == "ok":
@@ -445,5 +468,5 @@ def experiment_section() -> None:
         else:
             surprise = True
             st.warning(sentence, icon=":material/help:")
-    if surprise:
+    if surprise and any(o.arm == "a" and o.recall_accuracy > o.recall_ceiling for o in outcomes):
         st.markdown(WHY_A)

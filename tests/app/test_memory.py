@@ -37,7 +37,7 @@ def test_experiment_trains_three_arms_and_feeds_the_forward_view():
     assert len(verdicts) == 3 and all(v.startswith("(") for v in verdicts)
     # Theory and result disagree for (a) in our measurements: then the page says why.
     if any(v.startswith("(a)") for v in (w.value for w in at.warning)):
-        assert any("Why (a) can beat its theory" in m.value for m in at.markdown)
+        assert any("Why (a) beats its theory" in m.value for m in at.markdown)
     # The forward view now compares two of the experiment's runs on the recall text.
     chosen = at.multiselect(key="memory_runs").value
     assert [name[:14] for name in chosen] == ["experiment (a)", "experiment (c)"]
