@@ -60,7 +60,8 @@ def main() -> None:
                     mine = [o for r_order, r_k, o in rows if (r_order, r_k, o.arm) == (order, k, arm)]
                     recall = ", ".join(f"{100 * o.recall_accuracy:.0f}%" for o in mine)
                     print(
-                        f"| {order} | {k} | ({arm}) {exp.ARMS[arm]} | {recall} | {100 * mine[0].recall_ceiling:.0f}% "
+                        f"| {order} | {k} | ({arm}) {exp.ARMS[arm]} | {recall} "
+                        f"| {100 * mine[0].recall_ceiling:.0f}% "
                         f"| {100 * statistics.median(o.accuracy for o in mine):.1f}% "
                         f"| {statistics.median(o.cue_beyond for o in mine):.3f} / "
                         f"{statistics.median(o.max_beyond for o in mine):.3f} "
