@@ -45,10 +45,10 @@ def cmd_influence(args: argparse.Namespace, out) -> int:
                 "(the loaded model brings its own settings)"
             )
         data = cli._read_file(args.load)
-        from . import export
+        from .keras_file import load_keras_bytes  # TensorFlow loads only once the file looks like ours
 
         with cli._native_stderr_silenced():
-            run = export.load_keras_bytes(data)
+            run = load_keras_bytes(data)
         step = len(args.text) if args.step is None else args.step
         check_request(run.config, args.text, step)
         source = f"loaded {args.load} ({run.config.framing})"

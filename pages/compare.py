@@ -10,46 +10,30 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import inference
-from lstm_core.config import FRAMINGS, MAX_WORK, PRESETS, preset
-from ui import charts, session, training
+from lstm_core.config import FIRST_SEED, FRAMINGS, MAX_SEEDS, PRESETS, LSTMConfig, check_sweep_cost, sweep
+from ui import charts, errors, session, training
 from ui.routing import use_app_router
 from ui.text import COMPARE
 
-MAX_RUNS = 30  # framings x seeds per comparison
-FIRST_SEED = 7  # the tutorial's numpy.random.seed(7)
-MAX_TOTAL_WORK = 2 * MAX_WORK  # LSTM cell steps of the whole comparison, on a shared server
 SCALES = [0.1, 0.25, 0.5, 1.0]
 
 use_app_router()  # first: a direct link must still go through app.py
 
 
-def plan(framings: list[str], seeds: int, scale: float) -> list:
-    """The configs to train: each framing's preset with scaled epochs, seeds 7, 8, ... (7 is the
-    tutorial's seed; the CLI's ``reproduce --seeds N`` uses the same ones, so figures agree)."""
-    configs = []
-    for name in framings:
-        base = preset(name)
-        epochs = max(1, round(base.epochs * scale))
-        configs += [base.replace(epochs=epochs, seed=s) for s in range(FIRST_SEED, FIRST_SEED + seeds)]
-    return configs
+def plan(framings: list[str], seeds: int, scale: float) -> tuple[list[LSTMConfig], str | None]:
+    """The configs to train (each framing's preset with scaled epochs, seeds 7, 8, ..., as the
+    CLI's ``reproduce --seeds N``, so figures agree), or a message why not."""
+    if not framings:
+        return [], "Pick at least one framing."
+    try:
+        configs = sweep(framings, seeds, epochs_scale=scale)
+        check_sweep_cost(configs)
+    except ValueError as exc:
+        return [], str(exc)
+    return configs, None
 
 
-def check_plan(configs: list) -> str | None:
-    """A message if the comparison is too big for a shared server, else None."""
-    if not configs:
-        return "Pick at least one framing."
-    if len(configs) > MAX_RUNS:
-        return f"{len(configs)} runs is too many: at most {MAX_RUNS}. Use fewer framings or seeds."
-    work = sum(c.work for c in configs)
-    if work > MAX_TOTAL_WORK:
-        return (
-            f"This comparison is {work:,} LSTM steps, the limit is {MAX_TOTAL_WORK:,}. "
-            "Lower the seeds or the epochs scale (variable-length is the expensive one)."
-        )
-    return None
-
-
-def run_all(configs: list) -> None:
+def run_all(configs: list[LSTMConfig]) -> None:
     """Train every config in turn; each finished run is stored at once, so a click that
     interrupts the page keeps everything finished so far."""
     rows, curves = [], []
@@ -58,13 +42,8 @@ def run_all(configs: list) -> None:
     bar, stop_box = training.progress_with_stop(
         "compare_stop", "Stop now; the runs finished so far are kept."
     )
-    for k, config in enumerate(configs):
-        label = f"run {k + 1}/{len(configs)} · {config.framing} seed {config.seed}"
-
-        def on_progress(p, k=k, label=label):
-            bar.progress((k + p.fraction) / len(configs), text=f"{label} · {training.progress_text(p)}")
-
-        run = training.train_gated(config, on_progress=on_progress, queue_box=queue)
+    labels = [f"run {k + 1}/{len(configs)} · {c.framing} seed {c.seed}" for k, c in enumerate(configs)]
+    for config, run in training.train_in_turn(configs, labels, bar, queue):
         rows.append(
             {
                 "framing": config.framing,
@@ -142,24 +121,24 @@ def main() -> None:
             value=5,
             step=1,
             min_value=1,
-            max_value=MAX_RUNS,
-            help="Runs per framing, with seeds 7, 8, 9, … (7 is the tutorial's seed; each seed gives "
-            "different first weights and sample order).",
+            max_value=MAX_SEEDS,
+            help=f"Runs per framing, with seeds {FIRST_SEED}, {FIRST_SEED + 1}, {FIRST_SEED + 2}, … "
+            f"({FIRST_SEED} is the tutorial's seed; each seed gives different first weights and sample "
+            "order).",
         )
         scale = c3.select_slider(
             "Epochs scale", SCALES, value=1.0, help="Fraction of each preset's epochs, for a quicker look."
         )
         clicked = st.form_submit_button("Compare", type="primary", icon=":material/compare_arrows:")
     if clicked:
-        configs = plan(framings, int(seeds), scale)
-        problem = check_plan(configs)
+        configs, problem = plan(framings, int(seeds), scale)
         if problem:
             st.error(problem, icon=":material/error:")
         else:
             try:
                 run_all(configs)
-            except Exception as exc:  # the engine's message, never a traceback
-                st.error(f"The comparison failed: {exc}", icon=":material/error:")
+            except Exception as exc:  # one sentence for the user; a bug's traceback goes to the log
+                errors.show_error(exc, "The comparison")
     result = st.session_state.get(session.COMPARISON)
     if not result or not result["rows"]:
         return
