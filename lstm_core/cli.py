@@ -28,7 +28,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from . import settings
+from . import cli_memory, settings
 from .config import (
     FIELD_DOCS,
     FIRST_SEED,
@@ -67,7 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="LSTM State Lab engine: reproduce the tutorial, train one run, generate text.",
     )
     sub = parser.add_subparsers(
-        dest="command", required=True, metavar="{reproduce,train,generate,trace,settings}"
+        dest="command",
+        required=True,
+        metavar="{reproduce,train,generate,trace,settings,influence,ceiling}",
     )
 
     rep = sub.add_parser("reproduce", help="train framings at the tutorial's settings, compare accuracy")
@@ -107,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_trace_parser(sub)
     sub.add_parser("settings", help="show the LSTM_LAB_* environment settings; exit 2 if one is bad")
+    cli_memory.add_commands(sub, _add_config_args)
     return parser
 
 
@@ -449,6 +452,7 @@ COMMANDS = {
     "generate": cmd_generate,
     "trace": cmd_trace,
     "settings": cmd_settings,
+    **cli_memory.COMMANDS,
 }
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import controls, results, safe, session, share, training
+from ui import controls, memory, results, safe, session, share, training
 from ui.routing import use_app_router
 
 use_app_router()  # first: a direct link must still go through app.py
@@ -24,6 +24,8 @@ def main() -> None:
         error = st.session_state.get(session.LAB_ERROR)
         if error:
             st.error(safe.plain(error), icon=":material/error:")
+        with st.expander("Built-in texts, including tasks that need memory"):  # issue 12
+            memory.task_picker(in_lab=True)
     with out_col:
         request = session.pop(session.LAB_REQUEST) or (shown if retrain else None)
         if request is not None:

@@ -202,6 +202,14 @@ def lab_form() -> None:
             st.checkbox("Shuffle each epoch", key=KEY["shuffle"], help=HELP["shuffle"])
         if "stateful" not in hidden:
             st.checkbox("Stateful", key=KEY["stateful"], help=HELP["stateful"])
+        if "steps_per_update" not in hidden:
+            st.number_input(  # issue 12: truncated-BPTT length
+                "Time steps per update (stateful)",
+                step=1.0,
+                format=INT,
+                key=KEY["steps_per_update"],
+                help=HELP["steps_per_update"],
+            )
         st.form_submit_button(
             "Train", type="primary", icon=":material/play_arrow:", on_click=_on_train, width="stretch"
         )

@@ -40,7 +40,8 @@ def data_view(config: LSTMConfig, expanded: bool = False) -> None:
         st.markdown(TENSOR)
         st.markdown(
             f"**X has shape [{n}, {t}, {f}]**: {axes['samples']} × {axes['time_steps']} × "
-            f"{axes['features']}.  \n**y has shape [{n}, {len(data.vocab)}]**: for each sample, "
+            f"{axes['features']}.  \n**y has shape [{', '.join(map(str, data.y.shape))}]**: for each "
+            f"{'time step of each sample' if data.per_step else 'sample'}, "
             f"a one-hot vector over the {_plural(len(data.vocab), 'character')} of the vocabulary."
         )
         if n > MAX_ROWS:
@@ -54,7 +55,9 @@ def data_view(config: LSTMConfig, expanded: bool = False) -> None:
         flat = data.X[:MAX_ROWS].reshape(min(n, MAX_ROWS), t * f)
         num_cols = [f"t{i + 1}·f{j + 1}" for i in range(t) for j in range(f)]
         numbers = pd.DataFrame(np.round(flat, 4), columns=num_cols)
-        numbers["target id"] = data.target_ids[:MAX_ROWS]
+        ids = data.target_ids[:MAX_ROWS]
+        # Per-step runs (issue 12) have a target at every time step: show them side by side.
+        numbers["target id"] = [" ".join(map(str, r)) for r in ids] if data.per_step else ids
         numbers_tab.dataframe(numbers, height=260)
         numbers_tab.caption(
             "Column t2·f1 is time step 2, feature 1. The target id is the index "

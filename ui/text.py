@@ -60,6 +60,11 @@ HELP = {
         "which looks exactly like 'A' (the tutorial). mask: a marker the LSTM skips."
     ),
     "num_samples": ("Variable-length only: how many random runs of 1 to window letters to draw as samples."),
+    "steps_per_update": (
+        "Stateful framing only: how many letters one sample holds, i.e. how far back each weight "
+        "update's gradient reaches (truncated backpropagation through time). Above 1 the text is "
+        "cut into chunks, state carries chunk to chunk, and the next letter is predicted at every step."
+    ),
     "seed": (
         "The random seed for the first weights, the sample order and the drawn runs. "
         "The same seed gives the same result every time."
