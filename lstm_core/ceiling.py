@@ -71,3 +71,27 @@ def dataset_ceiling(ds: Dataset) -> float:
         (ds.X[i].tobytes() + ds.mask[i].tobytes(), int(ds.target_ids[i])) for i in range(len(ds.target_ids))
     )
     return best_share(pairs)
+
+
+def stateful_ceiling(ds: Dataset) -> float:
+    """Best accuracy of a *stateful* model on this framing's samples, from all it has read.
+
+    A stateful model reads the samples in order from one reset, and row ``i`` of each batch
+    continues row ``i`` of the batch before (see ``inference``). Its answer may depend on
+    everything its row has read so far, so two samples are only indistinguishable when
+    their whole row histories are equal. On a text where one letter is not enough, memory
+    beats the stateless ceiling::
+
+        >>> from lstm_core.config import preset
+        >>> from lstm_core.framings import make_dataset
+        >>> ds = make_dataset(preset("stateful").replace(sequence="aaaabbbccd" * 6))
+        >>> round(dataset_ceiling(ds), 4), stateful_ceiling(ds)
+        (0.6949, 1.0)
+    """
+    b = ds.config.batch_size
+    ids: dict[tuple[int, bytes], int] = {}  # (history id of the row so far, this sample) -> id
+    history: list[int] = []
+    for i in range(len(ds.target_ids)):
+        before = history[i - b] if i >= b else -1
+        history.append(ids.setdefault((before, ds.X[i].tobytes() + ds.mask[i].tobytes()), len(ids)))
+    return best_share(zip(history, (int(t) for t in ds.target_ids)))

@@ -1,19 +1,38 @@
-"""Overview: what the tutorial asks, and the six ways it feeds the LSTM."""
+"""Overview: what the tutorial asks, the six ways it feeds the LSTM, and what each one shows.
+
+Every claim carries a link into the Lab with the settings that show it (``ui.text.LESSONS``),
+so a learner checks it with one click instead of taking it on trust.
+"""
 
 import streamlit as st
 
 from lstm_core.config import PRESETS
 from ui import controls
 from ui.routing import use_app_router
-from ui.text import TASK
+from ui.text import DEMO_SEEDS, LESSONS, MEMORY, MEMORY_TITLE, TASK, Demo
 
 use_app_router()  # first: a direct link must still go through app.py
+
+
+def demo_links(demos: tuple[Demo, ...]) -> None:
+    """One link per claim; its label says what the linked settings reached here."""
+    seeds = f"seeds {DEMO_SEEDS[0]}–{DEMO_SEEDS[-1]}"
+    for demo in demos:
+        st.page_link(
+            "pages/lab.py",
+            label=demo.label,
+            query_params=demo.params,
+            icon=":material/science:",
+            help=f"Opens the Lab with {demo.url.removeprefix('/lab?')} (seed 7; press Train). "
+            f"Measured here over {seeds}: {demo.result}.",
+        )
 
 
 def card(name: str) -> None:
     """One framing: its shape, what it feeds, the tutorial's accuracy, its lesson, a way in."""
     p = PRESETS[name]
     c = p.config
+    lesson = LESSONS[name]
     with st.container(border=True, height="stretch"):
         st.markdown(f"**{p.title}**")
         st.caption(
@@ -21,9 +40,13 @@ def card(name: str) -> None:
             f"{c.units} units · {c.epochs:,} epochs · batch {c.batch_size}"
         )
         st.markdown(f"**Feeds:** {p.feeds}.")
-        st.metric("Tutorial accuracy", f"{p.tutorial_accuracy:.2f}%")
-        st.markdown(p.lesson)
-        if st.button("Open in the Lab", key=f"open_{name}", icon=":material/science:"):
+        st.metric(
+            "Tutorial accuracy", f"{p.tutorial_accuracy:.2f}%", help="The figure the tutorial reported."
+        )
+        st.markdown(lesson.text)
+        st.markdown("**Check it in the Lab:**")
+        demo_links(lesson.demos)
+        if st.button("Open in the Lab", key=f"open_{name}", icon=":material/open_in_new:"):
             st.session_state[controls.FORCE_URL] = True
             st.switch_page("pages/lab.py", query_params={"framing": name})
 
@@ -41,6 +64,9 @@ def main() -> None:
         for col, name in zip(st.columns(3), row):
             with col:
                 card(name)
+    st.subheader(MEMORY_TITLE, anchor=False)
+    st.markdown(MEMORY.text)
+    demo_links(MEMORY.demos)
 
 
 main()
