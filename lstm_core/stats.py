@@ -15,8 +15,8 @@ than 0.1 (:func:`smallest_p_value`), so they can never answer "is it real?" firm
 
 It is exact for accuracies (no normal approximation, right for five seeds) and needs no assumption
 about the shape of the spread. Accuracies take few distinct values (k of 25 samples), so
-the splits are counted by their sums rather than listed one by one: 20 seeds a side
-(1.4e11 splits) take about a second::
+the splits are counted by their sums rather than listed one by one: 20 seeds a side of
+real accuracies (1.4e11 splits) take about a second::
 
     >>> naive = [80, 84, 80, 84, 80]                 # k of 25 letters right
     >>> window = [86.96, 86.96, 86.96, 82.61, 82.61] # k of 23

@@ -159,3 +159,37 @@ def overlaid_loss_chart(curves: pd.DataFrame, height: int = 320) -> alt.Chart:
         )
         .properties(height=height)
     )
+
+
+def seed_points_chart(runs: pd.DataFrame, tutorial: dict[str, float]) -> alt.Chart:
+    """Every run as one point (columns framing, seed, accuracy), one row per framing, and the
+    tutorial's single-run figure as a grey tick, so a spread is seen, not summarised away.
+
+    Runs with the same accuracy sit side by side (offset by seed) instead of on top of each
+    other. Drawn as SVG: each point is then an element with its own label (screen readers,
+    and the browser test that counts them).
+    """
+    order = list(dict.fromkeys(runs["framing"]))
+    y = alt.Y("framing:N", sort=order, title=None)
+    points = (
+        alt.Chart(runs)
+        .mark_circle(size=70, opacity=0.85)
+        .encode(
+            x=alt.X("accuracy:Q", title="accuracy (%) — one point per seed", scale=alt.Scale(zero=False)),
+            y=y,
+            yOffset=alt.YOffset("seed:N", legend=None),
+            color=alt.Color("framing:N", scale=alt.Scale(scheme=CATEGORIES), legend=None),
+            tooltip=["framing:N", "seed:O", alt.Tooltip("accuracy:Q", format=".2f")],
+        )
+    )
+    marks = pd.DataFrame({"framing": order, "tutorial": [tutorial[f] for f in order]})
+    ticks = (
+        alt.Chart(marks)
+        .mark_tick(thickness=3, color="gray")
+        .encode(x="tutorial:Q", y=y, tooltip=["framing:N", alt.Tooltip("tutorial:Q", title="tutorial (%)")])
+    )
+    return (
+        alt.layer(ticks, points)
+        .properties(height=alt.Step(min(160, max(40, 8 * runs.groupby("framing").size().max()))))
+        .properties(usermeta={"embedOptions": {"renderer": "svg"}})
+    )

@@ -120,7 +120,8 @@ CEILING_HELP = (
 COMPARE = (
     "The tutorial's naive framing reports 84.00% and the feature-window framing 86.96%, and it "
     'asks whether that difference "may or may not be real". One run per framing cannot tell. '
-    "Train each framing with several seeds and compare the spread."
+    "Train each framing with several seeds: every seed is one point, and an exact permutation "
+    "test says how often seed luck alone would open a gap that large."
 )
 
 
