@@ -1,7 +1,7 @@
 """Overview: what the tutorial asks, the six ways it feeds the LSTM, and what each one shows.
 
-Every claim carries a link into the Lab with the settings that show it (``ui.text.LESSONS``),
-so a learner checks it with one click instead of taking it on trust.
+Every claim carries a button that opens the Lab with the settings that show it
+(``ui.text.LESSONS``), so a learner checks it with one click instead of taking it on trust.
 """
 
 import streamlit as st
@@ -14,18 +14,22 @@ from ui.text import DEMO_SEEDS, LESSONS, MEMORY, MEMORY_TITLE, TASK, Demo
 use_app_router()  # first: a direct link must still go through app.py
 
 
-def demo_links(demos: tuple[Demo, ...]) -> None:
-    """One link per claim; its label says what the linked settings reached here."""
+def demo_links(demos: tuple[Demo, ...], key: str) -> None:
+    """One button per claim, opening the Lab with its settings; the label says what those
+    settings reached here. (Buttons, not ``st.page_link``: a page link's label never wraps,
+    so in a narrow card it would be cut before its figure.)"""
     seeds = f"seeds {DEMO_SEEDS[0]}–{DEMO_SEEDS[-1]}"
-    for demo in demos:
-        st.page_link(
-            "pages/lab.py",
-            label=demo.label,
-            query_params=demo.params,
+    for i, demo in enumerate(demos):
+        if st.button(
+            demo.label,
+            key=f"demo_{key}_{i}",
             icon=":material/science:",
-            help=f"Opens the Lab with {demo.url.removeprefix('/lab?')} (seed 7; press Train). "
-            f"Measured here over {seeds}: {demo.result}.",
-        )
+            help=f"Opens {demo.url} (seed 7; press Train there). Measured here over {seeds}: "
+            f"{demo.result}.",
+            width="stretch",
+        ):
+            st.session_state[controls.FORCE_URL] = True
+            st.switch_page("pages/lab.py", query_params=demo.params)
 
 
 def card(name: str) -> None:
@@ -45,7 +49,7 @@ def card(name: str) -> None:
         )
         st.markdown(lesson.text)
         st.markdown("**Check it in the Lab:**")
-        demo_links(lesson.demos)
+        demo_links(lesson.demos, name)
         if st.button("Open in the Lab", key=f"open_{name}", icon=":material/open_in_new:"):
             st.session_state[controls.FORCE_URL] = True
             st.switch_page("pages/lab.py", query_params={"framing": name})
@@ -66,7 +70,7 @@ def main() -> None:
                 card(name)
     st.subheader(MEMORY_TITLE, anchor=False)
     st.markdown(MEMORY.text)
-    demo_links(MEMORY.demos)
+    demo_links(MEMORY.demos, "memory")
 
 
 main()

@@ -177,7 +177,7 @@ def seed_points_chart(runs: pd.DataFrame, tutorial: dict[str, float]) -> alt.Cha
         .encode(
             x=alt.X("accuracy:Q", title="accuracy (%) — one point per seed", scale=alt.Scale(zero=False)),
             y=y,
-            yOffset=alt.YOffset("seed:N", legend=None),
+            yOffset=alt.YOffset("seed:N"),
             color=alt.Color("framing:N", scale=alt.Scale(scheme=CATEGORIES), legend=None),
             tooltip=["framing:N", "seed:O", alt.Tooltip("accuracy:Q", format=".2f")],
         )

@@ -98,10 +98,10 @@ def yardstick(config: LSTMConfig, data) -> Yardstick:
 
 
 def _delta(acc: float, target: float, against: str) -> tuple[str, str]:
-    """(delta text, arrow): rounded first, so a tie reads "= tutorial", never "-0.00"."""
+    """(delta text, arrow): rounded first, so a tie reads "same as tutorial", never "-0.00"."""
     diff = round(acc, 2) - round(target, 2)
     if abs(diff) < 0.005:
-        return ("= tutorial" if against == "tutorial" else "at the ceiling"), "off"
+        return ("same as tutorial" if against == "tutorial" else "at the ceiling"), "off"
     return f"{diff:+.2f} vs {against}", "auto"
 
 

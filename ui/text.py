@@ -245,9 +245,11 @@ LESSONS: dict[str, Lesson] = {
     ),
     "variable-length": Lesson(
         "Random runs of 1 to 5 letters, padded in front with 0.0, which is also how 'A' is "
-        "encoded. A stateless model that answers any short run.",
+        "encoded. A stateless model that answers any short run. Padding the LSTM skips (mask) "
+        "scores in the same range here.",
         (
             _tutorial("variable-length", 96.9, 98.9),
+            _demo("masked padding", 96.8, 99.4, framing="variable-length", padding="mask"),
         ),
     ),
 }
