@@ -87,11 +87,21 @@ def stateful_ceiling(ds: Dataset) -> float:
         >>> ds = make_dataset(preset("stateful").replace(sequence="aaaabbbccd" * 6))
         >>> round(dataset_ceiling(ds), 4), stateful_ceiling(ds)
         (0.6949, 1.0)
+
+    Per-step datasets (``steps_per_update`` above 1) count every predicted step the same way.
     """
     b = ds.config.batch_size
-    ids: dict[tuple[int, bytes], int] = {}  # (history id of the row so far, this sample) -> id
-    history: list[int] = []
+    ids: dict[tuple[int, bytes], int] = {}  # (history id so far, what is read next) -> history id
+    row_end: list[int] = []  # history id after each sample
+    pairs = []
     for i in range(len(ds.target_ids)):
-        before = history[i - b] if i >= b else -1
-        history.append(ids.setdefault((before, ds.X[i].tobytes() + ds.mask[i].tobytes()), len(ids)))
-    return best_share(zip(history, (int(t) for t in ds.target_ids)))
+        history = row_end[i - b] if i >= b else -1
+        if ds.per_step:  # a target after every step (steps_per_update > 1): the chunk so far counts
+            for j, target in enumerate(ds.target_ids[i]):
+                history = ids.setdefault((history, ds.X[i, j].tobytes()), len(ids))
+                pairs.append((history, int(target)))
+        else:
+            history = ids.setdefault((history, ds.X[i].tobytes() + ds.mask[i].tobytes()), len(ids))
+            pairs.append((history, int(ds.target_ids[i])))
+        row_end.append(history)
+    return best_share(pairs)

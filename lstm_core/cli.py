@@ -22,7 +22,6 @@ import os
 import statistics
 import sys
 import time
-import types
 from collections.abc import Sequence
 from typing import Any
 
@@ -155,13 +154,13 @@ def _native_stderr_silenced():
         os.close(saved)
 
 
-def _engine() -> types.SimpleNamespace:
+def _load_tensorflow() -> None:
+    """Import the trainer and Keras now, quietly; later ``from . import trainer`` is free."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     with _native_stderr_silenced():
-        from . import export, trainer
+        from . import export, trainer  # noqa: F401  (imported for their side effect: TF loaded)
 
         export._keras()
-    return types.SimpleNamespace(train=trainer.train, export=export)
 
 
 # ---------------------------------------------------------------------------------------
@@ -182,13 +181,15 @@ def cmd_reproduce(args: argparse.Namespace, out) -> int:
     for name in names:  # validate everything before the first slow step
         base = preset(name) if args.epochs is None else preset(name).replace(epochs=args.epochs)
         configs[name] = [base.replace(seed=s) for s in seeds]
-    engine = _engine()
+    _load_tensorflow()
+    from .trainer import train
+
     wall = time.perf_counter()
     rows = []
     for name in names:
         accs, secs, note = [], [], ""
         for cfg in configs[name]:
-            run = engine.train(cfg)
+            run = train(cfg)
             acc = _pct(accuracy(run))
             accs.append(acc)
             secs.append(run.seconds)
@@ -238,13 +239,16 @@ def cmd_train(args: argparse.Namespace, out) -> int:
     config = _config_from(args)
     if args.save:
         _check_writable(args.save)
-    engine = _engine()
-    run = engine.train(config)
+    _load_tensorflow()
+    from .export import keras_bytes
+    from .trainer import train
+
+    run = train(config)
     acc = _pct(accuracy(run))
     table = prediction_table(run)
     if args.save:
         with open(args.save, "wb") as fh:
-            fh.write(engine.export.keras_bytes(run))
+            fh.write(keras_bytes(run))
     if args.json:
         predictions = [
             {
@@ -279,8 +283,7 @@ def cmd_train(args: argparse.Namespace, out) -> int:
 
 
 def cmd_generate(args: argparse.Namespace, out) -> int:
-    from .cell import init_weights
-    from .inference import accuracy, generate
+    from .inference import accuracy, check_generation, generate
 
     if args.load:
         given = [f"--{k.replace('_', '-')}" for k in _CONFIG_ARGS if getattr(args, k) is not None]
@@ -303,15 +306,12 @@ def cmd_generate(args: argparse.Namespace, out) -> int:
         if args.framing is None:
             raise UsageError("generate: give --framing NAME (or --load PATH)")
         config = _config_from(args)
-        # Check start/steps/temperature with untrained weights first: mistakes answer at once.
-        generate(
-            types.SimpleNamespace(config=config, weights=init_weights(config)),
-            args.start,
-            steps=args.steps,
-            temperature=args.temperature,
-        )
-        engine = _engine()
-        run = engine.train(config)
+        # Check start/steps/temperature before training: mistakes answer at once.
+        check_generation(config, args.start, args.steps, args.temperature)
+        _load_tensorflow()
+        from .trainer import train
+
+        run = train(config)
         source = f"trained {config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s"
     seed = args.seed if args.seed is not None else 0
     gen = generate(run, args.start, steps=args.steps, warm=args.warm, temperature=args.temperature, seed=seed)

@@ -76,6 +76,11 @@ class LSTMConfig:
     padding: str = "zeros"  # variable-length only: "zeros" (tutorial, same as "A") or "mask"
     num_samples: int = 1000  # variable-length only: how many random runs to draw
     seed: int = 7  # one seed for weights, sample order and drawn runs: same seed, same result
+    # Stateful framing only: time steps of text per sample, i.e. how far back one weight
+    # update's gradient reaches (truncated backpropagation through time). Above 1 the text
+    # is cut into chunks that carry state chunk to chunk, and the model predicts the next
+    # letter at every step of a chunk (as char-rnn trains).
+    steps_per_update: int = 1
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -87,8 +92,15 @@ class LSTMConfig:
         return "".join(sorted(set(self.sequence)))
 
     @property
+    def per_step(self) -> bool:
+        """True when the model predicts at every time step (stateful, steps_per_update > 1)."""
+        return self.steps_per_update > 1
+
+    @property
     def time_steps(self) -> int:
         """Time steps of one sample: 1 for feature-window (letters become features)."""
+        if self.per_step:
+            return self.steps_per_update
         return 1 if self.framing == "feature-window" else self.window
 
     @property
@@ -102,6 +114,8 @@ class LSTMConfig:
         """How many samples the framing produces (validated to be at least 1)."""
         if self.framing == "variable-length":
             return self.num_samples
+        if self.per_step:  # non-overlapping chunks; each needs the letter after its last step
+            return (len(self.sequence) - 1) // self.steps_per_update
         return len(self.sequence) - self.window
 
     @property
@@ -192,6 +206,23 @@ def _validate(c: LSTMConfig) -> None:
     _check_int("window", c.window, 1, MAX_WINDOW)
     _check_int("num_samples", c.num_samples, 1, MAX_SAMPLES)
     _check_int("seed", c.seed, 0, MAX_SEED)
+    _check_int("steps_per_update", c.steps_per_update, 1, MAX_WINDOW)
+    if c.steps_per_update > 1:
+        if c.framing != "stateful" or not c.stateful:
+            _fail(
+                "steps_per_update",
+                c.steps_per_update,
+                "more than 1 time step per update needs the stateful framing with stateful on "
+                "(the text is cut into chunks and state carries from chunk to chunk)",
+            )
+        if c.window != 1:
+            _fail("window", c.window, "with steps_per_update above 1 it must be 1 (chunks replace windows)")
+        if c.steps_per_update > len(c.sequence) - 1:
+            _fail(
+                "steps_per_update",
+                c.steps_per_update,
+                f"it must be at most {len(c.sequence) - 1}, so one chunk has a next letter to predict",
+            )
     if isinstance(c.learning_rate, bool) or not isinstance(c.learning_rate, (int, float)):
         _fail("learning_rate", c.learning_rate, "it must be a number between 0.00001 and 1")
     if not 1e-5 <= float(c.learning_rate) <= 1.0:

@@ -39,6 +39,7 @@ from .cell import Weights
 from .config import LSTMConfig
 from .framings import PAD_VALUE, make_dataset
 from .inference import prediction_table
+from .results import TrainResult
 
 CONFIG_MEMBER = "lstm_lab_config.json"  # our extra file inside the .keras zip
 FORMAT_NAME = "lstm-state-lab"
@@ -80,12 +81,13 @@ def _shape_key(config: LSTMConfig) -> tuple:
         len(config.vocab),
         config.stateful,
         masked,
+        config.per_step,
     )
 
 
 def _build_model(key: tuple):
     keras = _keras()
-    batch, t, f, units, vocab, stateful, masked = key
+    batch, t, f, units, vocab, stateful, masked, per_step = key
     if stateful:
         # Keras 3: a stateful layer needs the batch size fixed on the Input.
         inputs = keras.Input(batch_shape=(batch, t, f), name="letters")
@@ -95,7 +97,8 @@ def _build_model(key: tuple):
     if masked:
         # Time steps whose features all equal PAD_VALUE are skipped: h and c pass through.
         x = keras.layers.Masking(mask_value=PAD_VALUE, name="skip_padding")(x)
-    x = keras.layers.LSTM(units, stateful=stateful, name="lstm")(x)
+    # Per-step: h of every step goes to the Dense layer, which Keras applies step by step.
+    x = keras.layers.LSTM(units, stateful=stateful, return_sequences=per_step, name="lstm")(x)
     outputs = keras.layers.Dense(vocab, activation="softmax", name="next_letter")(x)
     return keras.Model(inputs, outputs, name="lstm_state_lab")
 
@@ -123,7 +126,7 @@ def stock_model(config: LSTMConfig, jit_compile: bool | str = "auto"):
     return model
 
 
-def keras_model(run):
+def keras_model(run: TrainResult):
     """A Keras 3 model computing exactly what ``run`` computes, with its weights.
 
     The model is shared (one per shape, see above): use it right away, and hold
@@ -149,7 +152,7 @@ def cached_models() -> int:
 # ---------------------------------------------------------------------------------------
 # .keras bytes, out and back in
 # ---------------------------------------------------------------------------------------
-def keras_bytes(run) -> bytes:
+def keras_bytes(run: TrainResult) -> bytes:
     """The run as a ``.keras`` file (Keras 3 zip archive) with our config inside."""
     meta = {
         "format": FORMAT_NAME,
@@ -207,7 +210,7 @@ def _read_meta(data: bytes) -> dict:
     return meta
 
 
-def load_keras_bytes(data: bytes):
+def load_keras_bytes(data: bytes) -> TrainResult:
     """Rebuild a run (``TrainResult``) from bytes made by :func:`keras_bytes`.
 
     Checks the size, the zip, our config (validated like any LSTMConfig) and that the
@@ -224,8 +227,6 @@ def load_keras_bytes(data: bytes):
         raise _invalid("its configuration is malformed") from None
 
     keras = _keras()
-    from .trainer import TrainResult  # imports TensorFlow, which keras has loaded already
-
     with tempfile.TemporaryDirectory(prefix="lstm_lab_") as tmp:
         path = os.path.join(tmp, "upload.keras")
         with open(path, "wb") as fh:
@@ -282,7 +283,7 @@ def load_keras_bytes(data: bytes):
 # ---------------------------------------------------------------------------------------
 # CSVs
 # ---------------------------------------------------------------------------------------
-def history_csv(run) -> str:
+def history_csv(run: TrainResult) -> str:
     """Training history, one row per epoch: ``epoch,loss,accuracy,elapsed``."""
     frame = pd.DataFrame(
         [(h.epoch, h.loss, h.accuracy, h.elapsed) for h in run.history],
@@ -291,7 +292,7 @@ def history_csv(run) -> str:
     return frame.to_csv(index=False)
 
 
-def predictions_csv(run) -> str:
+def predictions_csv(run: TrainResult) -> str:
     """The prediction table: ``input,expected,predicted,probability,correct``."""
     return prediction_table(run).to_csv(index=False)
 

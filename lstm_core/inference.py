@@ -23,9 +23,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .cell import Forward, Weights, forward
+from .cell import Forward, Weights, forward, softmax
 from .config import LSTMConfig
 from .framings import PAD_LETTER, Dataset, encode_sample, grid_row
+from .results import TrainResult
+
+
+def step_probs(weights: Weights, fw: Forward) -> np.ndarray:
+    """Next-letter probabilities after every time step, (b, t, v), from a forward pass."""
+    return softmax(fw.h_seq @ np.asarray(weights.dense_kernel, np.float64)
+                   + np.asarray(weights.dense_bias, np.float64))
 
 
 def _predict_dataset(weights: Weights, data: Dataset) -> np.ndarray:
@@ -33,7 +40,8 @@ def _predict_dataset(weights: Weights, data: Dataset) -> np.ndarray:
 
     Stateless: every sample starts from zero state. Stateful: samples go through in order,
     batch after batch, row i carrying its state to row i of the next batch, from a reset
-    state (the tutorial resets before evaluating).
+    state (the tutorial resets before evaluating). Per-step datasets: (n, t, v), a
+    prediction after every step.
     """
     c = data.config
     if not c.stateful:
@@ -44,23 +52,40 @@ def _predict_dataset(weights: Weights, data: Dataset) -> np.ndarray:
     for k in range(0, len(data.X), b):
         fw = forward(weights, data.X[k : k + b], data.mask[k : k + b], h, cstate)
         h, cstate = fw.h, fw.c
-        out.append(fw.probs)
+        out.append(step_probs(weights, fw) if data.per_step else fw.probs)
     return np.concatenate(out)
 
 
-def accuracy(run) -> float:
-    """Fraction of samples whose most likely next letter is right (0..1), like ``evaluate``."""
+def accuracy(run: TrainResult) -> float:
+    """Fraction of predictions whose most likely next letter is right (0..1), like ``evaluate``.
+
+    Per-step runs count every predicted step of every chunk.
+    """
     probs = _predict_dataset(run.weights, run.dataset)
-    return float(np.mean(probs.argmax(1) == run.dataset.target_ids))
+    return float(np.mean(probs.argmax(-1) == run.dataset.target_ids))
 
 
-def prediction_table(run) -> pd.DataFrame:
+def prediction_table(run: TrainResult) -> pd.DataFrame:
     """One row per sample: input, expected, predicted, probability, correct.
 
-    ``input`` shows the letters the sample feeds, with padding as ``·``.
+    ``input`` shows the letters the sample feeds, with padding as ``·``. Per-step runs
+    get one row per predicted step; ``input`` is the chunk so far, e.g. ``"FGH"``.
     """
     data: Dataset = run.dataset
     probs = _predict_dataset(run.weights, data)
+    if data.per_step:
+        n, t, v = probs.shape
+        probs = probs.reshape(n * t, v)
+        pred = probs.argmax(1)
+        return pd.DataFrame(
+            {
+                "input": [s[: j + 1] for s in data.inputs for j in range(t)],
+                "expected": [ch for s in data.targets for ch in s],
+                "predicted": [data.vocab[i] for i in pred],
+                "probability": probs[np.arange(len(pred)), pred].round(4),
+                "correct": pred == data.target_ids.reshape(-1),
+            }
+        )
     pred = probs.argmax(1)
     return pd.DataFrame(
         {
@@ -73,7 +98,7 @@ def prediction_table(run) -> pd.DataFrame:
     )
 
 
-def per_letter_accuracy(run) -> pd.DataFrame:
+def per_letter_accuracy(run: TrainResult) -> pd.DataFrame:
     """Accuracy grouped by the letter to be predicted: columns letter, accuracy, samples."""
     table = prediction_table(run)
     grouped = table.groupby("expected", sort=True)["correct"].agg(["mean", "size"]).reset_index()
@@ -110,6 +135,24 @@ def _check_letter(config: LSTMConfig, start: str) -> None:
         )
 
 
+def check_generation(config: LSTMConfig, start: str, steps: int, temperature: float) -> None:
+    """Raise ``ValueError`` (one sentence) if :func:`generate` would refuse these values.
+
+    Needs only the config, so a caller can check a request before training a model for it:
+
+    >>> from lstm_core.config import preset
+    >>> check_generation(preset("stateful"), "k", steps=5, temperature=0.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: start='k' is not allowed: it is not in the vocabulary 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.
+    """
+    _check_letter(config, start)
+    if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= 500:
+        raise ValueError(f"steps={steps!r} is not allowed: it must be a whole number from 1 to 500.")
+    if not 0 <= float(temperature) <= 5:
+        raise ValueError(f"temperature={temperature!r} is not allowed: use 0 (greedy) up to 5.")
+
+
 def _pick(probs: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
     if temperature <= 0:
         return int(probs.argmax())
@@ -119,7 +162,7 @@ def _pick(probs: np.ndarray, temperature: float, rng: np.random.Generator) -> in
 
 
 def generate(
-    run, start: str, steps: int = 10, warm: bool = False, temperature: float = 0.0, seed: int = 0
+    run: TrainResult, start: str, steps: int = 10, warm: bool = False, temperature: float = 0.0, seed: int = 0
 ) -> Generation:
     """Feed ``start``, pick the next letter, feed that back in, ``steps`` times.
 
@@ -133,11 +176,7 @@ def generate(
     Window framings slide: the window drops its oldest letter and takes the new one.
     """
     config: LSTMConfig = run.config
-    _check_letter(config, start)
-    if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= 500:
-        raise ValueError(f"steps={steps!r} is not allowed: it must be a whole number from 1 to 500.")
-    if not 0 <= float(temperature) <= 5:
-        raise ValueError(f"temperature={temperature!r} is not allowed: use 0 (greedy) up to 5.")
+    check_generation(config, start, steps, temperature)
     rng = np.random.default_rng(seed)
     prefix = config.sequence[: config.sequence.index(start)] if warm else ""
     w = config.window
@@ -164,7 +203,7 @@ def generate(
     return Generation(start, warm, prefix, out)
 
 
-def _forward_one(run, letters: str, h, c) -> Forward:
+def _forward_one(run: TrainResult, letters: str, h, c) -> Forward:
     x, m = encode_sample(run.config, letters)
     return forward(run.weights, x[None], m[None], h, c)
 
@@ -180,7 +219,7 @@ class StateTrace:
     predictions: list[str]  # the model's next-letter guess after each step ('' inside a window)
 
 
-def state_trace(run, text: str) -> StateTrace:
+def state_trace(run: TrainResult, text: str) -> StateTrace:
     """Feed ``text`` the way the framing feeds samples and record h and c at every step.
 
     One-step framings (naive, whole-batch, stateful, feature-window) read ``text`` one

@@ -12,6 +12,7 @@ import streamlit as st
 
 from lstm_core import inference
 from lstm_core.config import preset
+from lstm_core.results import TrainResult
 from ui import charts, session, training
 from ui.routing import use_app_router
 from ui.text import WITHIN_BATCH, WITHIN_BATCH_VERDICT
@@ -24,7 +25,7 @@ HELP_TEXT = (
 use_app_router()  # first: a direct link must still go through app.py
 
 
-def trace_section(run) -> None:
+def trace_section(run: TrainResult) -> None:
     config = run.config
     st.subheader("Hidden state h and cell state c", anchor=False)
     text = st.text_input(
@@ -56,7 +57,7 @@ def trace_section(run) -> None:
     st.dataframe(steps)
 
 
-def reset_section(run) -> None:
+def reset_section(run: TrainResult) -> None:
     config = run.config
     st.subheader("When is the state reset?", anchor=False)
     n, b = config.num_examples, config.batch_size

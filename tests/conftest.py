@@ -1,6 +1,7 @@
 """Test-wide settings shared by tests/unit, tests/app and tests/e2e.
 
-Every test gets a marker from the folder it lives in (unit, app, e2e), so
+Every test gets a marker from the folder it lives in (unit, app, e2e; the docstring examples
+of lstm_core/, run by --doctest-modules, count as unit), so
 ``pytest -m unit`` or ``pytest -m "not e2e"`` select a layer without each file saying so.
 """
 
@@ -15,14 +16,19 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 TESTS = Path(__file__).resolve().parent
+ENGINE = TESTS.parent / "lstm_core"
 _LAYERS = ("unit", "app", "e2e")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        try:
-            layer = Path(str(item.path)).resolve().relative_to(TESTS).parts[0]
-        except (ValueError, IndexError):
-            continue
+        path = Path(str(item.path)).resolve()
+        if path.is_relative_to(ENGINE):  # lstm_core's docstring examples are unit tests
+            layer = "unit"
+        else:
+            try:
+                layer = path.relative_to(TESTS).parts[0]
+            except (ValueError, IndexError):
+                continue
         if layer in _LAYERS and item.get_closest_marker(layer) is None:
             item.add_marker(getattr(pytest.mark, layer))

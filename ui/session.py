@@ -19,6 +19,8 @@ from typing import Any
 
 import streamlit as st
 
+from lstm_core.results import TrainResult
+
 RUN = "run"
 MAILBOX = "mailbox"
 LAB_CONFIG = "lab_config"  # the settings the Lab form shows (last loaded or trained)
@@ -64,13 +66,13 @@ def adopt_pending() -> None:
         box.pop("run", None)  # only now: an interrupted set_run leaves it to adopt next time
 
 
-def get_run() -> Any | None:
-    """The user's trained run (a ``lstm_core.trainer.TrainResult``) or None."""
+def get_run() -> TrainResult | None:
+    """The user's trained run or None."""
     adopt_pending()
     return st.session_state.get(RUN)
 
 
-def set_run(run: Any) -> None:
+def set_run(run: TrainResult) -> None:
     """Make ``run`` the current model (every page reads it from here)."""
     st.session_state[RUN] = run
     st.session_state[LAB_CONFIG] = run.config  # the Lab form then shows what was trained

@@ -20,12 +20,12 @@ import importlib
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 import streamlit as st
 
 from lstm_core.config import LSTMConfig, preset
 from lstm_core.gate import GATE
+from lstm_core.results import Progress, TrainResult
 
 from . import charts, session
 
@@ -79,7 +79,12 @@ def queue_notice(box) -> Callable[[int], None]:
     return on_wait
 
 
-def train_gated(config: LSTMConfig, on_progress=None, should_stop=None, queue_box=None):
+def train_gated(
+    config: LSTMConfig,
+    on_progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    queue_box=None,
+) -> TrainResult:
     """Wait for a training slot, then train. Errors propagate to the caller."""
     box = queue_box if queue_box is not None else st.empty()
     trainer = _trainer()
@@ -88,7 +93,7 @@ def train_gated(config: LSTMConfig, on_progress=None, should_stop=None, queue_bo
         return trainer.train(config, on_progress=on_progress, should_stop=should_stop)
 
 
-def progress_text(p) -> str:
+def progress_text(p: Progress) -> str:
     """'epoch 120/300 · 2s left' for a ``Progress`` from the trainer."""
     return f"epoch {p.epoch}/{p.epochs} · {p.seconds_left:.0f}s left"
 
@@ -108,7 +113,7 @@ def progress_with_stop(key: str, help: str, text: str = "starting: loading Tenso
     return bar, stop_box
 
 
-def train_live(config: LSTMConfig, key: str = "stop") -> Any | None:
+def train_live(config: LSTMConfig, key: str = "stop") -> TrainResult | None:
     """Train ``config`` with a live chart, a progress bar and a Stop button.
 
     The finished run becomes the session's current run (``session.RUN``); so does the
@@ -124,7 +129,7 @@ def train_live(config: LSTMConfig, key: str = "stop") -> Any | None:
     interrupt: list[BaseException] = []
     last_chart = [float("-inf")]
 
-    def on_progress(p) -> None:
+    def on_progress(p: Progress) -> None:
         if interrupt:
             return
         try:
@@ -160,7 +165,7 @@ def train_live(config: LSTMConfig, key: str = "stop") -> Any | None:
     return run
 
 
-def require_run(page: str) -> Any | None:
+def require_run(page: str) -> TrainResult | None:
     """The user's trained run; without one, explain and offer to train the stateful preset.
 
     Used by Generate and State, so both are usable on their own.

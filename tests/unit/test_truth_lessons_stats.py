@@ -105,3 +105,12 @@ def test_stateful_ceiling_counts_what_the_carried_state_has_read():
     wide = make_dataset(preset("stateful").replace(sequence=text, batch_size=59))
     assert stateful_ceiling(wide) == pytest.approx(dataset_ceiling(wide))
     assert stateful_ceiling(make_dataset(preset("stateful"))) == 1.0
+
+
+def test_stateful_ceiling_counts_every_step_of_a_per_step_model():
+    text = "aaaabbbccd" * 6
+    chunked = make_dataset(preset("stateful").replace(sequence=text, steps_per_update=5))
+    assert chunked.per_step
+    assert stateful_ceiling(chunked) == 1.0  # state carried chunk to chunk knows where it is
+    alphabet = make_dataset(preset("stateful").replace(steps_per_update=5))
+    assert stateful_ceiling(alphabet) == 1.0
