@@ -278,7 +278,7 @@ class Preset:
     config: LSTMConfig
     tutorial_accuracy: float  # percent, as printed by the tutorial
     feeds: str  # what one sample gives the network, in words
-    lesson: str  # what the framing teaches
+    # (What each framing teaches, with the links that show it, is UI text: ui/text.py LESSONS.)
 
 
 PRESETS: dict[str, Preset] = {
@@ -290,7 +290,6 @@ PRESETS: dict[str, Preset] = {
             LSTMConfig(framing="naive", window=1, units=32, epochs=500, batch_size=1),
             84.00,
             "one letter, one time step; state reset after every sample",
-            "No context: the LSTM is used like a plain feed-forward net, and some letters stay wrong.",
         ),
         Preset(
             "feature-window",
@@ -298,7 +297,6 @@ PRESETS: dict[str, Preset] = {
             LSTMConfig(framing="feature-window", window=3, units=32, epochs=500, batch_size=1),
             86.96,
             "three letters side by side as 3 features of a single time step",
-            "More context, but not as a sequence: the LSTM sees no time, and it barely helps.",
         ),
         Preset(
             "timestep-window",
@@ -306,7 +304,6 @@ PRESETS: dict[str, Preset] = {
             LSTMConfig(framing="timestep-window", window=3, units=32, epochs=500, batch_size=1),
             100.00,
             "three letters one after another: 3 time steps of 1 feature",
-            "Context as time steps is what an LSTM is built for: it learns every window.",
         ),
         Preset(
             "whole-batch",
@@ -316,8 +313,6 @@ PRESETS: dict[str, Preset] = {
             ),
             100.00,
             "one letter per sample, all 25 samples in one batch, in order",
-            "The tutorial credits state flowing inside the batch; Keras does not do that. "
-            "The 100% comes from 5000 epochs.",
         ),
         Preset(
             "stateful",
@@ -333,7 +328,6 @@ PRESETS: dict[str, Preset] = {
             ),
             100.00,
             "one letter per sample, in order, state carried to the next sample, reset each epoch",
-            "The network learns the whole alphabet as one sequence, so a cold start from K says B.",
         ),
         Preset(
             "variable-length",
@@ -343,7 +337,6 @@ PRESETS: dict[str, Preset] = {
             ),
             98.90,
             "a random run of 1 to 5 letters, zero-padded in front to 5 time steps",
-            "A stateless model that answers any short run; its padding looks exactly like 'A'.",
         ),
     )
 }

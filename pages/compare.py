@@ -189,7 +189,8 @@ def main() -> None:
             step=1,
             min_value=1,
             max_value=MAX_SEEDS,
-            help=f"Runs per framing, 1 to {MAX_SEEDS}, with seeds 7, 8, 9, … (7 is the tutorial's seed; "
+            help=f"Runs per framing, 1 to {MAX_SEEDS}, with seeds {FIRST_SEED}, {FIRST_SEED + 1}, … "
+            f"({FIRST_SEED} is the tutorial's seed; "
             "each seed gives different first weights and sample order). A test needs at least "
             f"{SEEDS_TO_ANSWER} a side to call a gap real; the shared server's budget may allow fewer "
             "for expensive framings.",

@@ -24,7 +24,7 @@ def demo_links(demos: tuple[Demo, ...], key: str) -> None:
             demo.label,
             key=f"demo_{key}_{i}",
             icon=":material/science:",
-            help=f"Opens {demo.url} (seed 7; press Train there). Measured here over {seeds}: "
+            help=f"Opens {demo.url} (seed {DEMO_SEEDS[0]}; press Train there). Measured here over {seeds}: "
             f"{demo.result}.",
             width="stretch",
         ):

@@ -63,8 +63,8 @@ HELP = {
     ),
     "encoding": (
         "How a letter becomes numbers (its features). scaled: one number, letter index / "
-        "vocabulary size, so 'A' is 0.0 (the tutorial). onehot: a vector with a 1 at the "
-        "letter's position."
+        "vocabulary size, so 'A' is 0.0 and neighbours differ by 1/26 (the tutorial). onehot: a "
+        "vector with a 1 at the letter's position, so any two letters are equally far apart."
     ),
     "padding": (
         "Variable-length only: what fills the time steps in front of a short run. zeros: 0.0, "
