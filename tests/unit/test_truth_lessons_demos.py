@@ -71,11 +71,14 @@ def test_the_linked_settings_reach_it_over_every_measured_seed(demo: Demo):
     assert min(accs) == pytest.approx(demo.low, abs=0.01) and max(accs) == pytest.approx(demo.high, abs=0.01)
 
 
-def test_naive_mistakes_are_neighbours_not_missing_context():
+@pytest.mark.parametrize(
+    "seed", [pytest.param(s, marks=[pytest.mark.slow] if s != DEMO_SEEDS[0] else []) for s in DEMO_SEEDS]
+)
+def test_naive_mistakes_are_neighbours_not_missing_context(seed: int):
     # The naive lesson: after 500 epochs the wrong answers are one or two letters off.
     from lstm_core.trainer import train
 
-    run = train(link_config(LESSONS["naive"].demos[0]))
+    run = train(link_config(LESSONS["naive"].demos[0]).replace(seed=seed))
     wrong = prediction_table(run).query("not correct")
     assert 1 <= len(wrong) <= 5
     for row in wrong.itertuples():
