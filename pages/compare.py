@@ -221,9 +221,12 @@ def main() -> None:
     words = verdict(rows)
     if words:
         st.info(words, icon=":material/balance:")
-    st.markdown("**Every seed** (the grey tick is the tutorial's single run)")
+    st.markdown("**Every seed** (the grey line is the tutorial's single run)")
     tutorial = {name: PRESETS[name].tutorial_accuracy for name in table["framing"]}
-    st.altair_chart(charts.seed_points_chart(pd.DataFrame(rows), tutorial), width="stretch")
+    runs = pd.DataFrame(rows)
+    st.altair_chart(
+        charts.seed_points_chart(runs, tutorial), width="stretch", height=charts.seed_points_height(runs)
+    )
     st.dataframe(
         table,
         hide_index=True,
