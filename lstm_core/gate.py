@@ -15,19 +15,16 @@ Streamlit does when the user clicks something), the waiter leaves the queue clea
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from . import settings
+
 
 def default_slots() -> int:
-    raw = os.environ.get("LSTM_LAB_MAX_TRAININGS", "2")
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 2
-    return max(1, value)
+    """``LSTM_LAB_MAX_TRAININGS`` (see settings.py): 2 unless the operator says otherwise."""
+    return settings.read("LSTM_LAB_MAX_TRAININGS")
 
 
 class TrainingGate:

@@ -12,13 +12,12 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import inference
-from lstm_core.config import FIRST_SEED, FRAMINGS, MAX_SEEDS, MAX_WORK, PRESETS, preset
+from lstm_core.config import FIRST_SEED, FRAMINGS, MAX_SEEDS, PRESETS, LSTMConfig, check_sweep_cost, sweep
 from lstm_core.stats import RANDOM_SPLITS, PermutationTest, permutation_test, smallest_p_value
-from ui import charts, session, training
+from ui import charts, errors, session, training
 from ui.routing import use_app_router
 from ui.text import COMPARE
 
-MAX_TOTAL_WORK = 2 * MAX_WORK  # LSTM cell steps of the whole comparison, on a shared server
 SCALES = [0.1, 0.25, 0.5, 1.0]
 TUTORIAL_PAIR = ("naive", "feature-window")  # the tutorial's own question
 SURE = 0.05  # a p-value at or below this is "unlikely to be seed luck"
@@ -29,42 +28,20 @@ SEEDS_TO_ANSWER = next(n for n in range(1, MAX_SEEDS + 1) if smallest_p_value(n,
 use_app_router()  # first: a direct link must still go through app.py
 
 
-def plan(framings: list[str], seeds: int, scale: float) -> list:
-    """The configs to train: each framing's preset with scaled epochs, seeds 7, 8, ... (7 is the
-    tutorial's seed; the CLI's ``reproduce --seeds N`` uses the same ones, so figures agree)."""
-    configs = []
-    for name in framings:
-        base = preset(name)
-        epochs = max(1, round(base.epochs * scale))
-        configs += [base.replace(epochs=epochs, seed=s) for s in range(FIRST_SEED, FIRST_SEED + seeds)]
-    return configs
-
-
-def seeds_that_fit(framings: list[str], scale: float) -> int:
-    """How many seeds of these framings the shared server's budget allows (at most MAX_SEEDS)."""
-    per_seed = sum(c.work for c in plan(framings, 1, scale))
-    return min(MAX_SEEDS, MAX_TOTAL_WORK // per_seed) if per_seed else MAX_SEEDS
-
-
-def check_plan(framings: list[str], seeds: int, scale: float) -> str | None:
-    """A message if the comparison is not allowed or too big for a shared server, else None."""
+def plan(framings: list[str], seeds: int, scale: float) -> tuple[list[LSTMConfig], str | None]:
+    """The configs to train (each framing's preset with scaled epochs, seeds 7, 8, ..., as the
+    CLI's ``reproduce --seeds N``, so figures agree), or a message why not."""
     if not framings:
-        return "Pick at least one framing."
-    if not 1 <= seeds <= MAX_SEEDS:
-        return f"seeds={seeds} is not allowed: it must be a whole number from 1 to {MAX_SEEDS}."
-    work = sum(c.work for c in plan(framings, seeds, scale))
-    if work > MAX_TOTAL_WORK:
-        fit = seeds_that_fit(framings, scale)
-        return (
-            f"This comparison is {work:,} LSTM steps, the limit is {MAX_TOTAL_WORK:,}: these framings "
-            f"at this epochs scale allow at most {fit} seed{'s' if fit != 1 else ''} "
-            f"(up to {MAX_SEEDS} for cheaper ones). Lower the seeds or the epochs scale, or drop "
-            "variable-length, the expensive one."
-        )
-    return None
+        return [], "Pick at least one framing."
+    try:
+        configs = sweep(framings, seeds, epochs_scale=scale)
+        check_sweep_cost(configs)
+    except ValueError as exc:
+        return [], str(exc)
+    return configs, None
 
 
-def run_all(configs: list) -> None:
+def run_all(configs: list[LSTMConfig]) -> None:
     """Train every config in turn; each finished run is stored at once, so a click that
     interrupts the page keeps everything finished so far. (The one place that trains: a
     trainer that runs many seeds at once can replace this loop.)"""
@@ -74,13 +51,8 @@ def run_all(configs: list) -> None:
     bar, stop_box = training.progress_with_stop(
         "compare_stop", "Stop now; the runs finished so far are kept."
     )
-    for k, config in enumerate(configs):
-        label = f"run {k + 1}/{len(configs)} · {config.framing} seed {config.seed}"
-
-        def on_progress(p, k=k, label=label):
-            bar.progress((k + p.fraction) / len(configs), text=f"{label} · {training.progress_text(p)}")
-
-        run = training.train_gated(config, on_progress=on_progress, queue_box=queue)
+    labels = [f"run {k + 1}/{len(configs)} · {c.framing} seed {c.seed}" for k, c in enumerate(configs)]
+    for config, run in training.train_in_turn(configs, labels, bar, queue):
         rows.append(
             {
                 "framing": config.framing,
@@ -200,14 +172,14 @@ def main() -> None:
         )
         clicked = st.form_submit_button("Compare", type="primary", icon=":material/compare_arrows:")
     if clicked:
-        problem = check_plan(framings, int(seeds), scale)
+        configs, problem = plan(framings, int(seeds), scale)
         if problem:
             st.error(problem, icon=":material/error:")
         else:
             try:
-                run_all(plan(framings, int(seeds), scale))
-            except Exception as exc:  # the engine's message, never a traceback
-                st.error(f"The comparison failed: {exc}", icon=":material/error:")
+                run_all(configs)
+            except Exception as exc:  # one sentence for the user; a bug's traceback goes to the log
+                errors.show_error(exc, "The comparison")
     result = st.session_state.get(session.COMPARISON)
     if not result or not result["rows"]:
         return

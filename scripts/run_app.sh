@@ -16,4 +16,6 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+# A badly set LSTM_LAB_* variable stops here with one line saying which and why.
+"$VENV/bin/python" -m lstm_core settings >/dev/null
 exec "$VENV/bin/python" -m streamlit run app.py "$@"

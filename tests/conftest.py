@@ -1,7 +1,7 @@
 """Test-wide settings shared by tests/unit, tests/app and tests/e2e.
 
 Every test gets a marker from the folder it lives in (unit, app, e2e; the docstring examples
-of lstm_core/, run by --doctest-modules, count as unit), so
+of lstm_core/ and ui/, run by --doctest-modules, count as unit), so
 ``pytest -m unit`` or ``pytest -m "not e2e"`` select a layer without each file saying so.
 """
 
@@ -16,14 +16,14 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 TESTS = Path(__file__).resolve().parent
-ENGINE = TESTS.parent / "lstm_core"
+DOCTESTED = (TESTS.parent / "lstm_core", TESTS.parent / "ui")  # their docstring examples run
 _LAYERS = ("unit", "app", "e2e")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         path = Path(str(item.path)).resolve()
-        if path.is_relative_to(ENGINE):  # lstm_core's docstring examples are unit tests
+        if any(path.is_relative_to(d) for d in DOCTESTED):  # docstring examples are unit tests
             layer = "unit"
         else:
             try:

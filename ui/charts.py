@@ -11,6 +11,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from lstm_core.inference import StateSource
+
 CATEGORIES = "tableau10"  # mid-tone hues, readable on light and dark backgrounds alike
 MAX_POINTS = 600  # a 5000-epoch history is thinned to this many points: the browser redraws 4x/s
 
@@ -124,8 +126,12 @@ def reset_strip(timeline: pd.DataFrame) -> alt.Chart:
     Read it left to right: a stateful LSTM hands row i's state to row i of the next batch,
     i.e. to the square on its right. Colour says where each sample's state starts.
     """
+    zero = timeline["source"] == StateSource.ZERO.value
     frame = timeline.assign(
-        start=np.where(timeline["starts_from"] == "zero state", "zero state", "carried state")
+        start=np.where(zero, "zero state", "carried state"),
+        starts_from=np.where(
+            zero, "zero state", "end state of sample " + timeline["from_sample"].astype(str)
+        ),
     )
     return (
         alt.Chart(frame)

@@ -164,20 +164,20 @@ def accuracy_metrics(run: TrainResult) -> float:
 
 def downloads(run: TrainResult) -> None:
     """The four download buttons. The .keras file is built only when clicked (deferred)."""
-    from lstm_core import export
+    from lstm_core import csvs, keras_file, script
 
     name = f"lstm-{run.config.framing}"
     # (label, data, file name, mime type, icon, help). A callable `data` is run by Streamlit
     # only on click: building a Keras model costs about a second and memory, which most
     # visitors never need.
     buttons = [
-        ("Model (.keras)", lambda: export.keras_bytes(run), f"{name}.keras", "application/octet-stream",
+        ("Model (.keras)", lambda: keras_file.keras_bytes(run), f"{name}.keras", "application/octet-stream",
          ":material/download:", "The trained model as a Keras 3 file: keras.models.load_model('…keras')."),
-        ("History (CSV)", export.history_csv(run), f"{name}-history.csv", "text/csv",
+        ("History (CSV)", csvs.history_csv(run), f"{name}-history.csv", "text/csv",
          ":material/download:", "Loss and accuracy per epoch."),
-        ("Predictions (CSV)", export.predictions_csv(run), f"{name}-predictions.csv", "text/csv",
+        ("Predictions (CSV)", csvs.predictions_csv(run), f"{name}-predictions.csv", "text/csv",
          ":material/download:", "The prediction table below."),
-        ("Keras script (.py)", export.keras_script(run.config), f"{name}.py", "text/x-python",
+        ("Keras script (.py)", script.keras_script(run.config), f"{name}.py", "text/x-python",
          ":material/code:", "A runnable plain-Keras script (model.fit) with these settings."),
     ]
     row = st.container(horizontal=True, gap="small")  # wraps on narrow screens

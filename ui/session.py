@@ -1,10 +1,13 @@
 """Where each user's work lives: ``st.session_state``, one per browser session.
 
 Trained models are per user, so they never go in ``st.cache_resource`` (shared by every
-session of the process). Every key the app uses is named here, once::
+session of the process). The keys under which the app keeps a user's work are named here,
+once (a widget's own key stays beside its widget)::
 
     RUN         the current TrainResult (the Lab's, or one trained on Generate/State)
     MAILBOX     a plain dict kept in session state, for writes that must not be interrupted
+    LAB_*       the Lab's shown config, its form error and a queued Train request
+    EXPERIMENT, COMPARISON   the State page's experiment and the Compare page's runs
 
 Why a mailbox: reading or writing ``st.session_state`` is itself a point where Streamlit
 may raise its rerun/stop signal (after a click). A training callback that is being

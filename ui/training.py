@@ -17,9 +17,10 @@ The engine knows nothing about Streamlit (``lstm_core.trainer.train`` calls a pl
 from __future__ import annotations
 
 import importlib
+import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import streamlit as st
 
@@ -27,8 +28,9 @@ from lstm_core.config import LSTMConfig, preset
 from lstm_core.gate import GATE
 from lstm_core.results import Progress, TrainResult
 
-from . import charts, session
+from . import charts, errors, session
 
+log = logging.getLogger(__name__)
 CHART_SECONDS = 0.5  # redraw the live chart at most this often
 _warm_lock = threading.Lock()
 _warm_started = False
@@ -55,8 +57,8 @@ def warm_up(config: LSTMConfig | None = None) -> None:
 def _prepare_quietly(config: LSTMConfig) -> None:
     try:
         _trainer().prepare(config)
-    except Exception:  # noqa: BLE001 - only a head start: Train compiles (and reports) anyway
-        pass
+    except Exception:  # only a head start: Train compiles (and reports) anyway
+        log.warning("background compile of %s failed", config.framing, exc_info=True)
 
 
 def _trainer():
@@ -91,6 +93,20 @@ def train_gated(
     with GATE.slot(on_wait=queue_notice(box)):
         box.empty()
         return trainer.train(config, on_progress=on_progress, should_stop=should_stop)
+
+
+def train_in_turn(
+    configs: list[LSTMConfig], labels: list[str], bar, queue_box
+) -> Iterator[tuple[LSTMConfig, TrainResult]]:
+    """Train ``configs`` one after another, each through the gate, yielding each finished run
+    at once (so the caller can keep it before the next starts). ``bar`` (an ``st.progress``
+    placeholder) shows the whole series, each run's text prefixed with its label."""
+    for k, (config, label) in enumerate(zip(configs, labels)):
+
+        def on_progress(p: Progress, k: int = k, label: str = label) -> None:
+            bar.progress((k + p.fraction) / len(configs), text=f"{label} · {progress_text(p)}")
+
+        yield config, train_gated(config, on_progress=on_progress, queue_box=queue_box)
 
 
 def progress_text(p: Progress) -> str:
@@ -140,7 +156,7 @@ def train_live(config: LSTMConfig, key: str = "stop") -> TrainResult | None:
             if now - last_chart[0] >= CHART_SECONDS or p.epoch == p.epochs:
                 last_chart[0] = now
                 chart_box.altair_chart(charts.history_chart(p.history), width="stretch")
-        except BaseException as signal:  # noqa: BLE001 - Streamlit's rerun/stop signal
+        except BaseException as signal:  # Streamlit's rerun/stop signal (not an Exception)
             interrupt.append(signal)
 
     box["training"] = True  # see session.adopt_pending: a new run waits for the handover
@@ -148,11 +164,11 @@ def train_live(config: LSTMConfig, key: str = "stop") -> TrainResult | None:
         run = train_gated(config, on_progress, lambda: bool(interrupt), queue_box)
         if run.epochs_done > 0:
             box["run"] = run  # handed over before "training" goes False (adopted below or next run)
-    except Exception as exc:  # the engine's message, never a traceback
+    except Exception as exc:  # one sentence for the user; a bug's traceback goes to the log
         box["training"] = False
         bar.empty()
         stop_box.empty()
-        st.error(f"Training failed: {exc}", icon=":material/error:")
+        errors.show_error(exc, "Training")
         return None
     finally:
         box["training"] = False
