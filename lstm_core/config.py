@@ -62,7 +62,8 @@ MAX_TRACE_CHARS = 200  # characters one state trace feeds
 # Seed sweeps (CLI ``reproduce --seeds N``, the Compare page): seeds 7, 8, 9, ...
 FIRST_SEED = 7  # the tutorial's numpy.random.seed(7)
 MAX_SEEDS = 30  # seeds per framing in one sweep
-MAX_SWEEP_RUNS = 30  # framings x seeds in one sweep on the shared server (Compare)
+MAX_SWEEP_RUNS = 40  # framings x seeds in one sweep (Compare): two framings x 20 seeds settle a
+# one-letter gap (exact permutation test, lstm_core.stats)
 MAX_SWEEP_WORK = 2 * MAX_WORK  # LSTM cell steps of a whole sweep on the shared server (Compare)
 
 
@@ -475,22 +476,32 @@ def sweep(
 
 
 def check_sweep_cost(configs: list[LSTMConfig]) -> None:
-    """Raise ``ValueError`` if a sweep is too big for the shared server (the app's Compare).
+    """Raise ``ValueError`` if a sweep is too big for the shared server (the app's Compare),
+    saying how many seeds of these framings fit.
 
     >>> check_sweep_cost(sweep(["variable-length"], 10))
     Traceback (most recent call last):
     ...
-    ValueError: This comparison is 25,000,000 LSTM steps, the limit is 6,000,000. Lower the seeds or \
-the epochs scale (variable-length is the expensive one).
+    ValueError: This comparison is 25,000,000 LSTM steps, the limit is 6,000,000: these framings at \
+these epochs allow at most 2 seeds. Lower the seeds or the epochs scale (variable-length is the \
+expensive one).
     """
+    framings = list(dict.fromkeys(c.framing for c in configs))
+    per_seed = {}  # one seed's work per framing (every seed of a framing costs the same)
+    for c in configs:
+        per_seed.setdefault(c.framing, c.work)
+    fit = min(MAX_SEEDS, MAX_SWEEP_RUNS // max(1, len(framings)),
+              MAX_SWEEP_WORK // max(1, sum(per_seed.values())))
+    allowed = f"these framings at these epochs allow at most {fit} seed{'' if fit == 1 else 's'}"
     if len(configs) > MAX_SWEEP_RUNS:
         raise ValueError(
-            f"{len(configs)} runs is too many: at most {MAX_SWEEP_RUNS}. Use fewer framings or seeds."
+            f"{len(configs)} runs is too many: at most {MAX_SWEEP_RUNS}, so {allowed}. "
+            "Use fewer framings or seeds."
         )
     work = sum(c.work for c in configs)
     if work > MAX_SWEEP_WORK:
         raise ValueError(
-            f"This comparison is {work:,} LSTM steps, the limit is {MAX_SWEEP_WORK:,}. "
+            f"This comparison is {work:,} LSTM steps, the limit is {MAX_SWEEP_WORK:,}: {allowed}. "
             "Lower the seeds or the epochs scale (variable-length is the expensive one)."
         )
 
