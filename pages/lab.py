@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import controls, results, session, training
+from ui import controls, memory, results, safe, session, share, training
 from ui.routing import page_setup
 
 page_setup("Lab")  # first: page config and the links to every page
@@ -14,16 +14,20 @@ def main() -> None:
         "Pick a framing, look at the data it makes, train, and read what the network learned. "
         "The address bar always holds these settings: copy it to share this lab."
     )
-    session.adopt_pending()  # a run kept from a training this user interrupted
+    session.get_run()  # adopt a run kept from an interrupted training, or open a ?run= link
     shown, problem = controls.load_lab_state()
+    retrain = training.lost_training_notice()  # the server restarted while this page trained
     training.warm_up(shown)
-    progress_area = controls.lab_form()
+    progress_area = controls.lab_form()  # Train's progress and Stop appear beside the button
     if problem:
-        st.error(problem, icon=":material/error:")
-    request = session.pop(session.LAB_REQUEST)
+        st.error(safe.plain(problem), icon=":material/error:")
+    with st.expander("Built-in texts, including tasks that need memory"):  # issue 12
+        memory.task_picker(in_lab=True)
+    request = session.pop(session.LAB_REQUEST) or (shown if retrain else None)
     if request is not None:
         training.train_live(request, progress_area=progress_area)
     run = session.get_run()
+    share.model_source(run)  # ?run= link problems, and "Copy link to this trained model"
     if run is None:
         st.info(
             "Press **Train** to train this configuration. Its results appear here.",
@@ -33,8 +37,8 @@ def main() -> None:
         changed = results.differences(run.config, shown)
         if changed:
             st.info(
-                f"These results are from the last training ({changed}); the form and the address "
-                "bar now hold other settings. Press **Train** to train them.",
+                f"These results are from the last training ({safe.plain(changed)}); the form and "
+                "the address bar now hold other settings. Press **Train** to train them.",
                 icon=":material/history:",
             )
         results.show_results(run)

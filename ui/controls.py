@@ -29,12 +29,13 @@ import streamlit as st
 
 from lstm_core.config import ENCODINGS, FRAMINGS, PADDINGS, LSTMConfig, get_default_config, preset
 
-from . import session
+from . import classroom, safe, session
 from .text import HELP
 
 FIELDS = [f.name for f in dataclasses.fields(LSTMConfig)]  # also the URL parameter names
 KEY = {name: f"lab_{name}" for name in FIELDS}  # widget keys of the Lab form
 URL_WARNINGS = "lab_url_warnings"
+INT = "%g"  # whole-number fields are float boxes (see widget_value): 30.0 shows as "30"
 FORCE_URL = "lab_force_url"  # set by Overview: apply the URL even if it was seen before
 SHOWN_FRAMING = "lab_shown_framing"  # the framing the form showed before the last change
 
@@ -56,6 +57,11 @@ def config_from_url(params: Mapping[str, str]) -> tuple[LSTMConfig, list[str]]:
             config = preset(str(params["framing"]))
         except ValueError as exc:
             warnings.append(f"URL parameter framing: {exc} Using {config.framing!r}.")
+    given = {name: params[name] for name in FIELDS[1:] if name in params}
+    try:  # all together first: units=128&epochs=1 is fine, though 128 units x 500 epochs is not
+        return LSTMConfig.from_dict({**config.to_dict(), **given}), warnings
+    except ValueError:
+        pass
     for name in FIELDS[1:]:
         if name not in params:
             continue
@@ -84,9 +90,14 @@ def url_params(config: LSTMConfig) -> dict[str, str]:
 
 # -- the preset rule ----------------------------------------------------------------------
 def widget_value(config: LSTMConfig, name: str) -> Any:
-    """A config field as its widget holds it (the learning-rate box holds floats)."""
+    """A config field as its widget holds it: every number box holds a float.
+
+    Whole-number fields too: a browser's int box reads "1e3" as 1 and drops
+    99999999999999999999999; a float box sends 1000.0 and 1e23, and
+    ``LSTMConfig.from_dict`` takes a whole float exactly and refuses 1.5 with a sentence.
+    """
     value = getattr(config, name)
-    return float(value) if name == "learning_rate" else value
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def follow_preset(values: Mapping[str, Any], old: str) -> dict[str, Any]:
@@ -99,7 +110,7 @@ def follow_preset(values: Mapping[str, Any], old: str) -> dict[str, Any]:
     >>> form.update(framing="timestep-window", sequence="aaaabbbccd" * 6)
     >>> new = follow_preset(form, old="naive")
     >>> new["window"], new["units"], new["sequence"][:10]
-    (3, 32, 'aaaabbbccd')
+    (3.0, 32.0, 'aaaabbbccd')
     """
     new = dict(values)
     if values["framing"] not in FRAMINGS or old not in FRAMINGS or old == values["framing"]:
@@ -113,16 +124,17 @@ def follow_preset(values: Mapping[str, Any], old: str) -> dict[str, Any]:
 
 def form_config(values: Mapping[str, Any]) -> LSTMConfig:
     """The config the form's values describe; ``ValueError`` with the reason if none."""
-    try:
-        return LSTMConfig(**{name: values.get(name) for name in FIELDS})
-    except TypeError as exc:  # e.g. an emptied number box (None): say which one
-        missing = [n for n in FIELDS if values.get(n) is None]
-        raise ValueError(f"{', '.join(missing) or 'a field'} is empty: type a value.") from exc
+    missing = [name for name in FIELDS if values.get(name) is None]
+    if missing:  # an emptied number box: from_dict would quietly use the default
+        raise ValueError(f"{', '.join(missing)} is empty: type a value.")
+    return LSTMConfig.from_dict({name: values[name] for name in FIELDS})
 
 
 # -- session state of the form --------------------------------------------------------------
 def _form_values() -> dict[str, Any]:
-    return {name: st.session_state.get(KEY[name]) for name in FIELDS}
+    # A field a classroom link hides has no widget: it keeps the shown (linked) value.
+    shown = st.session_state.get(session.LAB_CONFIG) or get_default_config()
+    return {name: st.session_state.get(KEY[name], widget_value(shown, name)) for name in FIELDS}
 
 
 def fill_form(config: LSTMConfig, overwrite: bool) -> None:
@@ -180,7 +192,7 @@ def load_lab_state() -> tuple[LSTMConfig, str | None]:
         st.session_state[session.LAB_CONFIG] = config
     sync_url(config)
     for warning in st.session_state.get(URL_WARNINGS, []):
-        st.warning(warning, icon=":material/link_off:")
+        st.warning(safe.plain(warning), icon=":material/link_off:")
     return config, problem
 
 
@@ -190,7 +202,7 @@ def sync_url(config: LSTMConfig) -> None:
     st.session_state[session.URL_SEEN] = params
     given = {k: v for k, v in st.query_params.to_dict().items() if k in KEY}
     if given != params:
-        st.query_params.from_dict(params)
+        st.query_params.from_dict({**params, **session.url_extras()})  # keeps ?run=<id>
 
 
 # -- the form ----------------------------------------------------------------------------
@@ -202,28 +214,48 @@ def lab_form():
     whose message says what is allowed and why (a silently clamped field teaches nothing).
     Four fields to a row: at 1024 px wide each label and value fits on its line.
     """
+    hidden = classroom.notice()  # a classroom link may fix and hide some fields (ui/classroom.py)
+
+    def show(name: str) -> bool:
+        return name not in hidden
+
     with st.container(border=True, key="lab_settings"):
         top = st.columns([1, 3])
-        top[0].selectbox(
-            "Framing preset", FRAMINGS, key=KEY["framing"], help=HELP["framing"], on_change=_on_framing_change
-        )
-        top[1].text_input("Training sequence", key=KEY["sequence"], help=HELP["sequence"])
-        row = st.columns(4)
-        row[0].number_input("Window / max length", step=1, key=KEY["window"], help=HELP["window"])
-        row[1].number_input("Units", step=1, key=KEY["units"], help=HELP["units"])
-        row[2].number_input("Batch size", step=1, key=KEY["batch_size"], help=HELP["batch_size"])
-        row[3].number_input("Epochs", step=50, key=KEY["epochs"], help=HELP["epochs"])
-        row = st.columns(4)
-        row[0].number_input(
-            "Learning rate", step=0.0005, format="%.5f", key=KEY["learning_rate"], help=HELP["learning_rate"]
-        )
-        row[1].number_input("Seed", step=1, key=KEY["seed"], help=HELP["seed"])
-        row[2].selectbox("Input encoding", ENCODINGS, key=KEY["encoding"], help=HELP["encoding"])
-        row[3].selectbox("Padding", PADDINGS, key=KEY["padding"], help=HELP["padding"])
-        row = st.columns(4, vertical_alignment="center")
-        row[0].number_input("Samples", step=100, key=KEY["num_samples"], help=HELP["num_samples"])
-        row[1].checkbox("Shuffle each epoch", key=KEY["shuffle"], help=HELP["shuffle"])
-        row[2].checkbox("Stateful", key=KEY["stateful"], help=HELP["stateful"])
+        if show("framing"):
+            top[0].selectbox(
+                "Framing preset", FRAMINGS, key=KEY["framing"], help=HELP["framing"],
+                on_change=_on_framing_change,
+            )
+        if show("sequence"):
+            top[1].text_input("Training sequence", key=KEY["sequence"], help=HELP["sequence"])
+        numbers = [  # (field, label, step of the +/- buttons)
+            ("window", "Window / max length", 1.0),
+            ("units", "Units", 1.0),
+            ("batch_size", "Batch size", 1.0),
+            ("epochs", "Epochs", 50.0),
+            ("seed", "Seed", 1.0),
+            ("num_samples", "Samples", 100.0),
+            ("steps_per_update", "Time steps per update", 1.0),
+        ]
+        boxes = [n for n in numbers if show(n[0])]
+        choices = [("encoding", "Input encoding", ENCODINGS), ("padding", "Padding", PADDINGS)]
+        cells = iter(st.columns(4) + st.columns(4) + st.columns(4, vertical_alignment="center"))
+        for name, label, step in boxes[:4]:
+            next(cells).number_input(label, step=step, format=INT, key=KEY[name], help=HELP[name])
+        if show("learning_rate"):
+            next(cells).number_input(
+                "Learning rate", step=0.0005, format="%.5f", key=KEY["learning_rate"],
+                help=HELP["learning_rate"],
+            )
+        for name, label, step in boxes[4:]:
+            next(cells).number_input(label, step=step, format=INT, key=KEY[name], help=HELP[name])
+        for name, label, options in choices:
+            if show(name):
+                next(cells).selectbox(label, options, key=KEY[name], help=HELP[name])
+        if show("shuffle"):
+            next(cells).checkbox("Shuffle each epoch", key=KEY["shuffle"], help=HELP["shuffle"])
+        if show("stateful"):
+            next(cells).checkbox("Stateful", key=KEY["stateful"], help=HELP["stateful"])
         action = st.columns([1, 4], vertical_alignment="center")
         action[0].button(
             "Train", type="primary", icon=":material/play_arrow:", on_click=_on_train, key="lab_train",

@@ -43,7 +43,9 @@ PAGES = (
     Page("pages/lab.py", "Lab", ":material/science:"),
     Page("pages/generate.py", "Generate", ":material/auto_awesome:"),
     Page("pages/state.py", "State", ":material/grid_on:"),
+    Page("pages/cell.py", "Cell", ":material/memory:"),
     Page("pages/compare.py", "Compare", ":material/compare_arrows:"),
+    Page("pages/memory.py", "Memory", ":material/history:"),
 )
 HIDDEN = {"pages/overview.py"}  # shown at "/" by app.py; /overview is only an alias
 

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from lstm_core.config import LSTMConfig
-from ui import charts, results, training
+from ui import charts, training
 from ui.glyphs import visible
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,12 +46,6 @@ def test_no_time_left_until_the_pace_excludes_the_compile():
     assert training.progress_text(first, left(first)) == "epoch 25/300"
     later = SimpleNamespace(epoch=125, epochs=300, elapsed=7.0)  # then 100 epochs per second
     assert training.progress_text(later, left(later)) == "epoch 125/300 · 2 s left"
-
-
-def test_a_tie_with_the_tutorial_reads_plus_minus_zero_without_an_arrow():
-    tie = results.tutorial_delta(83.9999, 84.0)
-    assert tie == {"delta": "±0.00 vs tutorial", "delta_color": "off", "delta_arrow": "off"}
-    assert results.tutorial_delta(88.0, 84.0)["delta"] == "+4.00 vs tutorial"
 
 
 def test_a_wrong_type_is_named_in_plain_words():
