@@ -186,13 +186,15 @@ def test_train_again_mid_training_with_a_changed_field_keeps_url_form_and_run_to
     epochs.press("Tab")
     expect(page).to_have_url(re.compile(r"units=16.*epochs=20|epochs=20.*units=16"), timeout=60_000)
     wait_for_app_run(page)
-    train(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    # The stopped run's results stay on screen (faded) until the new run replaces them.
+    value = page.get_by_test_id("stMetric").filter(has_text="Epochs trained").get_by_test_id("stMetricValue")
+    expect(value.first).to_have_text("20", timeout=TRAIN_TIMEOUT_MS)
+    wait_for_app_run(page, timeout_ms=TRAIN_TIMEOUT_MS)
     no_exception(page)
     assert "units=16" in page.url and "epochs=20" in page.url and "framing=variable-length" in page.url
     expect(units).to_have_value("16")
     expect(page.get_by_text(re.compile("These results are from the last training"))).to_have_count(0)
-    value = page.get_by_test_id("stMetric").filter(has_text="Epochs trained").get_by_test_id("stMetricValue")
-    expect(value.first).to_have_text("20")
 
 
 # -- every page at 1024x768, and on a phone -------------------------------------------------
