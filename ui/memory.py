@@ -80,7 +80,8 @@ def task_picker(in_lab: bool = True) -> str:
     st.caption(TASK_ABOUT[name])
     st.code(text, language=None, wrap_lines=True)
     needed = tasks.memory_needed(text)
-    st.dataframe(ceiling_frame(text, max(needed or 1, 4) + 1), hide_index=True)
+    # A static table (not a dataframe widget): a few rows, nothing to sort or scroll.
+    st.table(ceiling_frame(text, max(needed or 1, 4) + 1).set_index("window (letters seen)"))
     if in_lab:
         st.button(
             "Use this text in the form",
