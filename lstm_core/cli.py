@@ -28,7 +28,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from . import settings
+from . import cli_memory, settings
 from .config import (
     FIELD_DOCS,
     FIRST_SEED,
@@ -67,7 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="LSTM State Lab engine: reproduce the tutorial, train one run, generate text.",
     )
     sub = parser.add_subparsers(
-        dest="command", required=True, metavar="{reproduce,train,generate,trace,settings}"
+        dest="command",
+        required=True,
+        metavar="{reproduce,train,generate,trace,settings,influence,ceiling}",
     )
 
     rep = sub.add_parser("reproduce", help="train framings at the tutorial's settings, compare accuracy")
@@ -90,7 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     gen = sub.add_parser("generate", help="train (or load) a model and generate letters")
     _add_config_args(gen, framing_required=False)
-    gen.add_argument("--load", metavar="PATH", help="use a .keras file saved by train --save")
+    gen.add_argument(
+        "--load", metavar="PATH",
+        help="use a .keras file: saved by train --save, or a plain Keras 3 LSTM + Dense(softmax) model",
+    )
     gen.add_argument("--start", required=True, help="the letter to start from")
     gen.add_argument("--steps", type=int, default=10, help="letters to generate (default 10)")
     gen.add_argument(
@@ -104,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_trace_parser(sub)
     sub.add_parser("settings", help="show the LSTM_LAB_* environment settings; exit 2 if one is bad")
+    cli_memory.add_commands(sub, _add_config_args)
     return parser
 
 
@@ -233,7 +239,7 @@ def cmd_train(args: argparse.Namespace, out) -> int:
     from .inference import accuracy, prediction_table
 
     config = _config_from(args)
-    if args.save:
+    if args.save is not None:
         _check_writable(args.save)
     _load_tensorflow()
     from .keras_file import keras_bytes
@@ -282,17 +288,23 @@ def cmd_generate(args: argparse.Namespace, out) -> int:
     from .inference import accuracy, check_generation, generate
 
     if args.load:
-        given = [f"--{k.replace('_', '-')}" for k in _CONFIG_ARGS if getattr(args, k) is not None]
+        data = _read_file(args.load)
+        from . import keras_import  # TensorFlow only loads once the file passes its checks
+
+        # A plain Keras file does not say its text, encoding or window: those may be given.
+        corrections = ("sequence", "encoding", "window") if not keras_import.is_ours(data) else ()
+        given = [f"--{k.replace('_', '-')}" for k in _CONFIG_ARGS
+                 if k not in corrections and getattr(args, k) is not None]
         if given:
             raise UsageError(
                 f"generate: {', '.join(given)} cannot be combined with --load "
                 "(the loaded model brings its own settings)"
             )
-        data = _read_file(args.load)
-        from .keras_file import load_keras_bytes  # TensorFlow loads only once the file looks like ours
-
         with _native_stderr_silenced():
-            run = load_keras_bytes(data)
+            run = keras_import.load_any(
+                data, sequence=args.sequence, encoding=args.encoding, window=args.window,
+                framing=args.framing,
+            )
         if args.framing is not None and args.framing != run.config.framing:
             raise ValueError(
                 f"framing={args.framing!r} does not match the loaded model's framing {run.config.framing!r}."
@@ -413,6 +425,8 @@ def _read_file(path: str) -> bytes:
 
 
 def _check_writable(path: str) -> None:
+    if not path.strip():
+        raise ValueError("save='' is not allowed: give a file name, e.g. --save model.keras.")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ValueError(f"save={path!r} is not allowed: folder {folder!r} does not exist.")
@@ -438,6 +452,7 @@ COMMANDS = {
     "generate": cmd_generate,
     "trace": cmd_trace,
     "settings": cmd_settings,
+    **cli_memory.COMMANDS,
 }
 
 
