@@ -330,12 +330,9 @@ def main() -> None:
         "Step through a trained LSTM one letter at a time. At each step every unit opens its gates: "
         "c = f·c_prev + i·g keeps some memory and writes some new; h = o·tanh(c) shows part of it."
     )
-    had_run = session.get_run() is not None
-    run = training.require_run("Cell")
+    run = training.require_run("Cell")  # the session's run, a ?run= link's, or the shipped preset
     if run is None:
         return
-    if not had_run:
-        st.rerun()  # trained just now, below the offer to train: draw the page afresh without it
     config = run.config
     st.caption(
         f"Model: `{config.framing}` · {config.units} units · "
