@@ -8,12 +8,17 @@ of lstm_core/ and ui/, run by --doctest-modules, count as unit), so
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 # Quieter TensorFlow logs in test output (set before anything imports TensorFlow).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# The run store (lstm_core/store.py) writes a SQLite file: tests and the servers they start
+# use a throwaway one, never the user's data folder.
+if not os.environ.get("LSTM_LAB_DB"):
+    os.environ["LSTM_LAB_DB"] = str(Path(tempfile.mkdtemp(prefix="lstm-lab-tests-")) / "runs.sqlite3")
 
 TESTS = Path(__file__).resolve().parent
 DOCTESTED = (TESTS.parent / "lstm_core", TESTS.parent / "ui")  # their docstring examples run
