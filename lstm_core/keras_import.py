@@ -51,6 +51,7 @@ import numpy as np
 from .cell import Weights
 from .config import ALPHABET, LSTMConfig
 from .framings import make_dataset
+from .keras_preflight import Archive, check_archive
 from .results import TrainResult
 
 MAX_BYTES = 20 * 1024 * 1024  # the same limits as our own .keras files (export.py)
@@ -143,6 +144,26 @@ def preflight(data: bytes) -> dict:
 
     Raises ``ValueError`` naming what was found, e.g. a GRU, two LSTMs, a Lambda layer.
     """
+    return _checked(data).keras_config
+
+
+def _checked(data: bytes) -> Archive:
+    """``keras_preflight.check_archive`` (sizes, nesting, encryption, compression, the exact
+    layer list), worded as this module's sentences; the ones below name what was found."""
+    try:
+        return check_archive(data)
+    except ValueError as err:
+        problem = str(err)
+    try:
+        _own_checks(data)  # a more specific sentence, when the file can be read that far
+    except ValueError:
+        raise
+    except Exception:  # noqa: BLE001 - deep JSON, an encrypted member...: the preflight's sentence
+        pass
+    raise _refuse(problem.removeprefix("This file cannot be loaded as a model: ").rstrip(".")) from None
+
+
+def _own_checks(data: bytes) -> dict:
     config = _archive_config(data)
     classes = layer_classes(config)
     others = [c for c in classes if c not in ("InputLayer", "LSTM", "Dense")]
@@ -160,14 +181,14 @@ def preflight(data: bytes) -> dict:
 # ---------------------------------------------------------------------------------------
 def read_model(data: bytes) -> tuple[ModelShape, Weights]:
     """Load a plain Keras 3 file (after :func:`preflight`) and return its shape and weights."""
-    preflight(data)
+    found = _checked(data)
     from .keras_models import MODELS_LOCK, import_keras  # TensorFlow: only for a file that passed
 
     keras = import_keras()
     with tempfile.TemporaryDirectory(prefix="lstm_lab_") as tmp:
         path = os.path.join(tmp, "upload.keras")
         with open(path, "wb") as fh:
-            fh.write(data)
+            fh.write(found.keras_zip())  # Keras's own members only: nothing unpacked to /tmp
         try:
             with MODELS_LOCK:  # one Keras build at a time in this process
                 model = keras.saving.load_model(path, safe_mode=True, compile=False)

@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 
 from lstm_core import trace as cell_trace
-from ui import cell_charts, session, training
+from ui import cell_charts, safe, session, training
 from ui.routing import use_app_router
 from ui.text import md_escape
 
@@ -239,7 +239,7 @@ def finder_section(trace: cell_trace.GateTrace) -> int | None:
     try:
         table = cell_trace.rank_units(trace, selected, signal)
     except ValueError as exc:
-        st.info(str(exc), icon=":material/info:")
+        st.info(safe.plain(exc), icon=":material/info:")
         return None
     st.caption(
         "Selectivity: the unit's mean at the chosen steps minus its mean elsewhere, in units of its "
@@ -310,7 +310,7 @@ def surgery_section(run, trace: cell_trace.GateTrace, text: str, warm: bool, sug
         untouched = cell_trace.continue_text(run, text, int(steps), warm)
         operated = cell_trace.continue_text(run, text, int(steps), warm, **surgery)
     except ValueError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(safe.plain(exc), icon=":material/error:")
         return
     left, right = st.columns(2, gap="large")
     with left:
@@ -352,7 +352,7 @@ def main() -> None:
     try:
         trace = cell_trace.gate_trace(run, text, warm=warm)
     except ValueError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(safe.plain(exc), icon=":material/error:")
         return
     limit = float(max(np.abs(trace.c).max(), np.abs(trace.c_prev).max()))
     playing, pace = _timer()
