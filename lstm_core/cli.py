@@ -1,4 +1,4 @@
-"""The command line: ``python -m lstm_core reproduce | train | generate | settings``.
+"""The command line: ``python -m lstm_core reproduce | train | generate | trace | settings``.
 
 Examples::
 
@@ -7,6 +7,7 @@ Examples::
     python -m lstm_core train --framing timestep-window --units 16 --save abc.keras
     python -m lstm_core generate --framing stateful --start K --steps 5        # KBCDEF
     python -m lstm_core generate --load abc.keras --start K --steps 5 --warm
+    python -m lstm_core trace --framing stateful --text ABCDEFGHIJK --json   # every gate, every step
     python -m lstm_core settings                        # the LSTM_LAB_* settings in force
 
 Bad arguments or invalid values end with exit code 2 and one readable line on stderr,
@@ -27,7 +28,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from . import settings
+from . import cli_memory, settings
 from .config import (
     FIELD_DOCS,
     FIRST_SEED,
@@ -65,7 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m lstm_core",
         description="LSTM State Lab engine: reproduce the tutorial, train one run, generate text.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{reproduce,train,generate,settings}")
+    sub = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar="{reproduce,train,generate,trace,settings,influence,ceiling}",
+    )
 
     rep = sub.add_parser("reproduce", help="train framings at the tutorial's settings, compare accuracy")
     rep.add_argument(
@@ -102,7 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         help="0 picks the most likely letter (default); higher samples more freely",
     )
+    _add_trace_parser(sub)
     sub.add_parser("settings", help="show the LSTM_LAB_* environment settings; exit 2 if one is bad")
+    cli_memory.add_commands(sub, _add_config_args)
     return parser
 
 
@@ -232,7 +239,7 @@ def cmd_train(args: argparse.Namespace, out) -> int:
     from .inference import accuracy, prediction_table
 
     config = _config_from(args)
-    if args.save:
+    if args.save is not None:
         _check_writable(args.save)
     _load_tensorflow()
     from .keras_file import keras_bytes
@@ -326,6 +333,89 @@ def cmd_generate(args: argparse.Namespace, out) -> int:
     return 0
 
 
+def _loaded_or_trained(args: argparse.Namespace, command: str, check) -> tuple[Any, str]:
+    """The run a command works on: ``--load PATH``, or trained from the config flags.
+
+    ``check(config)`` validates the command's own arguments; without ``--load`` it runs before
+    anything slow, so mistakes answer at once instead of after TensorFlow and training.
+    Returns (run, a sentence saying where the run came from).
+    """
+    if args.load:
+        given = [f"--{k.replace('_', '-')}" for k in _CONFIG_ARGS if getattr(args, k) is not None]
+        if given:
+            raise UsageError(
+                f"{command}: {', '.join(given)} cannot be combined with --load "
+                "(the loaded model brings its own settings)"
+            )
+        data = _read_file(args.load)
+        from . import export  # TensorFlow only loads once the file looks like ours
+
+        with _native_stderr_silenced():
+            run = export.load_keras_bytes(data)
+        if args.framing is not None and args.framing != run.config.framing:
+            raise ValueError(
+                f"framing={args.framing!r} does not match the loaded model's framing {run.config.framing!r}."
+            )
+        check(run.config)
+        return run, f"loaded {args.load} ({run.config.framing})"
+    if args.framing is None:
+        raise UsageError(f"{command}: give --framing NAME (or --load PATH)")
+    config = _config_from(args)
+    check(config)
+    _load_tensorflow()
+    from .trainer import train
+
+    run = train(config)
+    return run, f"trained {config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s"
+
+
+# ---------------------------------------------------------------------------------------
+# trace: every gate of every unit at every step of a text
+# ---------------------------------------------------------------------------------------
+def _add_trace_parser(sub) -> None:
+    tr = sub.add_parser("trace", help="feed a text to a model and print every gate at every step")
+    _add_config_args(tr, framing_required=False)
+    tr.add_argument("--load", metavar="PATH", help="use a .keras file saved by train --save")
+    tr.add_argument(
+        "--text", required=True, help="the text to feed, e.g. ABCDEFGHIJK (at most 200 characters)"
+    )
+    tr.add_argument(
+        "--warm", action="store_true", help="read the training text up to the first letter first (warm state)"
+    )
+    tr.add_argument(
+        "--json",
+        action="store_true",
+        help='one JSON object whose "steps" list has, per time step: fed, x, h_prev, c_prev, '
+        "i, f, g, o (after activation), c, h and probs",
+    )
+
+
+def cmd_trace(args: argparse.Namespace, out) -> int:
+    from .trace import check_text, gate_trace
+
+    run, source = _loaded_or_trained(args, "trace", lambda config: check_text(config, args.text))
+    trace = gate_trace(run, args.text, warm=args.warm)
+    if args.json:
+        print(json.dumps(trace.as_dict()), file=out)
+        return 0
+    if not args.warm:
+        mode = "cold (fresh state)"
+    elif trace.warmup:
+        mode = f"warm (fed {trace.warmup!r} first)"
+    else:
+        mode = f"warm (nothing comes before {args.text[0]!r} in the training text)"
+    print(f"{source}; {trace.units} units; {mode}", file=out)
+    print("step  fed    next  p      mean i  mean f  mean g  mean o  |c|max", file=out)
+    for k in range(trace.steps):
+        letter, p = trace.prediction(k)
+        means = "  ".join(f"{getattr(trace, g)[k].mean():6.3f}" for g in ("i", "f", "g", "o"))
+        print(
+            f"{k + 1:>4}  {trace.fed[k]:<5}  {letter:<4}  {p:5.3f}  {means}  {abs(trace.c[k]).max():6.3f}",
+            file=out,
+        )
+    return 0
+
+
 def _read_file(path: str) -> bytes:
     try:
         with open(path, "rb") as fh:
@@ -335,6 +425,8 @@ def _read_file(path: str) -> bytes:
 
 
 def _check_writable(path: str) -> None:
+    if not path.strip():
+        raise ValueError("save='' is not allowed: give a file name, e.g. --save model.keras.")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ValueError(f"save={path!r} is not allowed: folder {folder!r} does not exist.")
@@ -358,7 +450,9 @@ COMMANDS = {
     "reproduce": cmd_reproduce,
     "train": cmd_train,
     "generate": cmd_generate,
+    "trace": cmd_trace,
     "settings": cmd_settings,
+    **cli_memory.COMMANDS,
 }
 
 

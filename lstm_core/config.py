@@ -22,10 +22,11 @@ the CLI's ``reproduce --seeds`` and the Compare page use the same seeds and caps
 from __future__ import annotations
 
 import dataclasses
+import decimal
 from dataclasses import dataclass
 from typing import Any
 
-from . import settings
+from . import cost, settings
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -61,7 +62,8 @@ MAX_TRACE_CHARS = 200  # characters one state trace feeds
 # Seed sweeps (CLI ``reproduce --seeds N``, the Compare page): seeds 7, 8, 9, ...
 FIRST_SEED = 7  # the tutorial's numpy.random.seed(7)
 MAX_SEEDS = 30  # seeds per framing in one sweep
-MAX_SWEEP_RUNS = 30  # framings x seeds in one sweep on the shared server (Compare)
+MAX_SWEEP_RUNS = 40  # framings x seeds in one sweep (Compare): two framings x 20 seeds settle a
+# one-letter gap (exact permutation test, lstm_core.stats)
 MAX_SWEEP_WORK = 2 * MAX_WORK  # LSTM cell steps of a whole sweep on the shared server (Compare)
 
 
@@ -172,6 +174,8 @@ FIELD_DOCS: dict[str, str] = {f.name: f.metadata.get("doc", "") for f in datacla
 
 def _convert(name: str, type_name: Any, raw: Any) -> Any:
     kind = str(type_name)
+    if kind == "int":
+        return _whole_number(name, raw)
     try:
         if kind == "bool":
             if isinstance(raw, bool):
@@ -182,24 +186,53 @@ def _convert(name: str, type_name: Any, raw: Any) -> Any:
             if text in ("0", "false", "no", "off"):
                 return False
             raise ValueError
-        if kind == "int":
-            if isinstance(raw, bool):
-                raise ValueError
-            if isinstance(raw, float):
-                if not raw.is_integer():
-                    raise ValueError
-                return int(raw)
-            return int(str(raw).strip())
         if kind == "float":
             return float(str(raw).strip())
         return str(raw)
-    except (TypeError, ValueError, OverflowError):
-        wanted = {"bool": "true or false", "int": "a whole number", "float": "a number"}.get(kind, "text")
-        raise ValueError(f"{name}={raw!r} is not allowed: it must be {wanted}.") from None
+    except (TypeError, ValueError, OverflowError, ArithmeticError):
+        wanted = {"bool": "true or false", "float": "a number"}.get(kind, "text")
+        raise ValueError(f"{name}={_echo(raw)} is not allowed: it must be {wanted}.") from None
+
+
+def _whole_number(name: str, raw: Any) -> int:
+    """An int from ``raw`` exactly, or a clear refusal: "1e3" is 1000, "1.5" is refused.
+
+    Number boxes in a browser send floats and accept "1e3"; reading it as 1 (or rounding 1.5)
+    would silently train something else than was typed::
+
+        >>> _whole_number("units", "1e3"), _whole_number("epochs", 30.0)
+        (1000, 30)
+        >>> _whole_number("units", "1.5")
+        Traceback (most recent call last):
+        ...
+        ValueError: units='1.5' is not allowed: it must be a whole number.
+    """
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    text = str(raw).strip()
+    try:
+        if isinstance(raw, bool) or len(text) > 40:  # no allowed whole number is that long
+            raise ValueError
+        number = decimal.Decimal(text)  # exact: "1e3", "30.0", "99999999999999999999999"
+        if not number.is_finite():
+            raise ValueError
+    except (ValueError, ArithmeticError):
+        raise ValueError(f"{name}={_echo(raw)} is not allowed: it must be a whole number.") from None
+    if number != number.to_integral_value():
+        raise ValueError(f"{name}={_echo(raw)} is not allowed: it must be a whole number.")
+    if number.adjusted() >= 30:  # "1e999999999" would be a billion-digit int; no limit is near
+        raise ValueError(f"{name}={_echo(raw)} is not allowed: it is far too large.")
+    return int(number)
+
+
+def _echo(value: Any, limit: int = 40) -> str:
+    """``repr(value)``, shortened: a message quotes what was given, never 100 KB of it."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
 def _fail(name: str, value: Any, allowed: str) -> None:
-    raise ValueError(f"{name}={value!r} is not allowed: {allowed}.")
+    raise ValueError(f"{name}={_echo(value)} is not allowed: {allowed}.")
 
 
 def _check_int(name: str, value: Any, low: int, high: int) -> None:
@@ -280,6 +313,7 @@ def _validate(c: LSTMConfig) -> None:
         )
     if c.batch_size > n:
         _fail("batch_size", c.batch_size, f"it must be at most the number of samples ({n})")
+    _check_cost(c)  # first: it names what each step costs, not only how many there are
     if c.work > MAX_WORK:
         raise ValueError(
             f"epochs={c.epochs} is too much work for a shared server: {c.epochs:,} epochs x "
@@ -287,6 +321,34 @@ def _validate(c: LSTMConfig) -> None:
             f"{MAX_WORK:,}. Lower epochs (at most {max(1, MAX_WORK // (n * c.time_steps)):,} here), "
             "the window, or the number of samples."
         )
+
+
+def _check_cost(c: LSTMConfig) -> None:
+    """Refuse a run estimated to train longer than ``LSTM_LAB_MAX_SECONDS`` (see cost.py)."""
+    est = cost.estimate(c)
+    if est.seconds <= cost.MAX_SECONDS:
+        return
+    most = est.largest_epochs(c.epochs)
+    sizes = [f"the units ({c.units})"]
+    if c.window > 1:
+        sizes.append(f"the window ({c.window})")
+    if c.encoding == "onehot":
+        sizes.append(f"the number of different characters ({len(c.vocab)}, one-hot)")
+    if c.framing == "variable-length":
+        sizes.append(f"the samples ({c.num_samples:,})")
+    else:
+        sizes.append(f"the sequence ({len(c.sequence):,} characters)")
+    lower = ", ".join(sizes[:-1]) + " or " + sizes[-1]
+    advice = (
+        f"Lower epochs (at most {most:,} with these settings), or {lower}."
+        if most >= 1
+        else f"Even one epoch takes too long with these settings: lower {lower}."
+    )
+    raise ValueError(
+        f"epochs={c.epochs} is too much work for a shared server with these settings: training "
+        f"would take about {est.seconds:,.0f} s here, and the limit is {cost.MAX_SECONDS:,.0f} s. "
+        + advice
+    )
 
 
 def _short(text: str) -> str:
@@ -414,22 +476,32 @@ def sweep(
 
 
 def check_sweep_cost(configs: list[LSTMConfig]) -> None:
-    """Raise ``ValueError`` if a sweep is too big for the shared server (the app's Compare).
+    """Raise ``ValueError`` if a sweep is too big for the shared server (the app's Compare),
+    saying how many seeds of these framings fit.
 
     >>> check_sweep_cost(sweep(["variable-length"], 10))
     Traceback (most recent call last):
     ...
-    ValueError: This comparison is 25,000,000 LSTM steps, the limit is 6,000,000. Lower the seeds or \
-the epochs scale (variable-length is the expensive one).
+    ValueError: This comparison is 25,000,000 LSTM steps, the limit is 6,000,000: these framings at \
+these epochs allow at most 2 seeds. Lower the seeds or the epochs scale (variable-length is the \
+expensive one).
     """
+    framings = list(dict.fromkeys(c.framing for c in configs))
+    per_seed = {}  # one seed's work per framing (every seed of a framing costs the same)
+    for c in configs:
+        per_seed.setdefault(c.framing, c.work)
+    fit = min(MAX_SEEDS, MAX_SWEEP_RUNS // max(1, len(framings)),
+              MAX_SWEEP_WORK // max(1, sum(per_seed.values())))
+    allowed = f"these framings at these epochs allow at most {fit} seed{'' if fit == 1 else 's'}"
     if len(configs) > MAX_SWEEP_RUNS:
         raise ValueError(
-            f"{len(configs)} runs is too many: at most {MAX_SWEEP_RUNS}. Use fewer framings or seeds."
+            f"{len(configs)} runs is too many: at most {MAX_SWEEP_RUNS}, so {allowed}. "
+            "Use fewer framings or seeds."
         )
     work = sum(c.work for c in configs)
     if work > MAX_SWEEP_WORK:
         raise ValueError(
-            f"This comparison is {work:,} LSTM steps, the limit is {MAX_SWEEP_WORK:,}. "
+            f"This comparison is {work:,} LSTM steps, the limit is {MAX_SWEEP_WORK:,}: {allowed}. "
             "Lower the seeds or the epochs scale (variable-length is the expensive one)."
         )
 

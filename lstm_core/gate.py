@@ -77,6 +77,29 @@ class TrainingGate:
                 self._running -= 1
                 self._cond.notify_all()
 
+    @contextmanager
+    def try_slot(self) -> Iterator[bool]:
+        """Take a free slot only if one is free now and nobody waits; yields whether it did.
+
+        For work nobody asked for (a background compile when a link opens): it never queues
+        ahead of a person who pressed Train, and never makes them wait::
+
+            >>> with TrainingGate(slots=1).try_slot() as got:
+            ...     print("compiling" if got else "skipped")
+            compiling
+        """
+        with self._cond:
+            got = not self._queue and self._running < self.slots
+            if got:
+                self._running += 1
+        try:
+            yield got
+        finally:
+            if got:
+                with self._cond:
+                    self._running -= 1
+                    self._cond.notify_all()
+
 
 # One gate for the whole process: every session of the app shares the same CPUs.
 GATE = TrainingGate()

@@ -183,18 +183,8 @@ def generate(
     config: LSTMConfig = run.config
     check_generation(config, start, steps, temperature)
     rng = np.random.default_rng(seed)
-    prefix = config.sequence[: config.sequence.index(start)] if warm else ""
+    prefix, h, c = warm_start(run, start) if warm else ("", None, None)
     w = config.window
-    h = c = None
-    if config.stateful and prefix:
-        # Warm the state exactly as training fed it. Training sample p (the window ending
-        # just before letter p + w) starts from the end state of sample p - batch_size, so
-        # the state that reaches the sample ending at `start` came through samples
-        # p - b, p - 2b, ... (every sample when batch_size is 1).
-        p = len(prefix) + 1 - w  # index of the training sample whose window ends at `start`
-        for q in range(p % config.batch_size, p, config.batch_size):
-            fw = _forward_one(run, config.sequence[q : q + w], h, c)
-            h, c = fw.h, fw.c
     text = prefix + start
     out = []
     for _ in range(steps):
@@ -206,6 +196,30 @@ def generate(
         out.append(GeneratedStep(fed, config.vocab[k], float(fw.probs[0, k])))
         text += config.vocab[k]
     return Generation(start, warm, prefix, out)
+
+
+def warm_start(run: TrainResult, start: str) -> tuple[str, np.ndarray | None, np.ndarray | None]:
+    """What "warm" means for ``start``: (prefix, h, c) to read it with.
+
+    ``prefix`` is the training sequence up to ``start``'s first appearance (the window's
+    context). For a stateful model, h and c are the state that reached ``start`` in training
+    (None otherwise, or when nothing comes before ``start``).
+    """
+    config: LSTMConfig = run.config
+    _check_letter(config, start)
+    prefix = config.sequence[: config.sequence.index(start)]
+    w = config.window
+    h = c = None
+    if config.stateful and prefix:
+        # Warm the state exactly as training fed it. Training sample p (the window ending
+        # just before letter p + w) starts from the end state of sample p - batch_size, so
+        # the state that reaches the sample ending at `start` came through samples
+        # p - b, p - 2b, ... (every sample when batch_size is 1).
+        p = len(prefix) + 1 - w  # index of the training sample whose window ends at `start`
+        for q in range(p % config.batch_size, p, config.batch_size):
+            fw = _forward_one(run, config.sequence[q : q + w], h, c)
+            h, c = fw.h, fw.c
+    return prefix, h, c
 
 
 def _forward_one(run: TrainResult, letters: str, h, c) -> Forward:

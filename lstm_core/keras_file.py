@@ -11,21 +11,23 @@ when the file comes back. Keras ignores that member when it loads the archive::
     >>> data = keras_bytes(run)          # a .keras file, ready to download  # doctest: +SKIP
     >>> load_keras_bytes(data).config == run.config                  # doctest: +SKIP
     True
-    >>> load_keras_bytes(b"hello")
-    Traceback (most recent call last):
-    ...
-    ValueError: This file is not a model saved by LSTM State Lab: it is not a .keras (zip) archive.
+    >>> try:
+    ...     load_keras_bytes(b"hello")
+    ... except ValueError as err:
+    ...     print(err)
+    This file cannot be loaded as a model: it is not a .keras (zip) archive.
 
 Loading goes in steps, each its own function, so a new check or a new kind of file slots
-in between: :func:`read_meta` (the archive, without Keras or TensorFlow: garbage is
-refused before TensorFlow is even imported), :func:`config_of` (our configuration),
-:func:`load_model` (Keras with ``safe_mode=True``: no lambdas, no pickles) and
-:func:`weights_of` (the layers are exactly the LSTM + Dense that ``cell.py`` computes).
+in between: :func:`read_meta` (the archive and the model it describes, checked by
+``keras_preflight`` without Keras or TensorFlow: garbage, a model too large or of other
+layers is refused before TensorFlow is even imported), :func:`config_of` (our
+configuration), :func:`load_model` (Keras with ``safe_mode=True``: no lambdas, no pickles,
+from a clean archive of Keras's own members) and :func:`weights_of` (the layers are exactly
+the LSTM + Dense that ``cell.py`` computes).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
@@ -39,15 +41,21 @@ from .cell import Weights
 from .config import LSTMConfig
 from .framings import make_dataset
 from .keras_models import MODELS_LOCK, import_keras, keras_model
+from .keras_preflight import (  # noqa: F401  (the two limits are re-exported)
+    MAX_MODEL_BYTES,
+    MAX_UNPACKED_BYTES,
+    Archive,
+    check_archive,
+    parse_json,
+)
 from .results import TrainResult
 
 log = logging.getLogger(__name__)
 CONFIG_MEMBER = "lstm_lab_config.json"  # our extra file inside the .keras zip
 FORMAT_NAME = "lstm-state-lab"
 FORMAT_VERSION = 1
-# A tutorial-sized model is ~100 KB; the largest allowed (256 units x 64 letters) ~3 MB.
-MAX_MODEL_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # refuse zip bombs before unpacking anything
+# MAX_MODEL_BYTES (20 MiB) and MAX_UNPACKED_BYTES (60 MiB) live in keras_preflight (imported
+# above, and re-exported here for the CLI and export.py).
 KERAS_MEMBERS = ("config.json", "model.weights.h5")  # what Keras itself needs in the archive
 # Our numpy LSTM (cell.py) computes exactly Keras's default LSTM and a softmax Dense.
 # (return_sequences is checked against the config: on for a per-step model, else off.)
@@ -91,9 +99,12 @@ def load_keras_bytes(data: bytes) -> TrainResult:
     The history is not stored: it comes back empty. Anything wrong raises ``ValueError``
     with one readable sentence.
     """
-    meta = read_meta(data)
+    found = check_archive(data)
+    meta = _meta_of(found)
     config = config_of(meta)
-    model = load_model(data)
+    if (found.sizes["units"], found.sizes["vocab"]) != (config.units, len(config.vocab)):
+        raise invalid("its model's sizes do not match its configuration")
+    model = _load_checked(found)
     weights = weights_of(model, config)
     del model  # a one-off: the run keeps plain numpy weights, not the Keras model
     return TrainResult(config, make_dataset(config), weights, history=[])
@@ -105,36 +116,18 @@ def invalid(why: str) -> ValueError:
 
 
 def read_meta(data: bytes) -> dict[str, Any]:
-    """Check the archive without Keras: size, zip, members, our config JSON; return that JSON."""
-    if not isinstance(data, (bytes, bytearray)):
-        raise invalid("expected the bytes of a .keras file")
-    if len(data) == 0:
-        raise invalid("the file is empty")
-    if len(data) > MAX_MODEL_BYTES:
-        raise ValueError(
-            f"This file is {len(data) / 1e6:.1f} MB: the limit for a model is "
-            f"{MAX_MODEL_BYTES / 1e6:.0f} MB."
-        )
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise invalid("it is not a .keras (zip) archive") from None
-    with archive:
-        infos = archive.infolist()
-        if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-            raise invalid(f"it unpacks to more than {MAX_UNPACKED_BYTES / 1e6:.0f} MB")
-        names = {i.filename for i in infos}
-        missing = [m for m in (CONFIG_MEMBER, *KERAS_MEMBERS) if m not in names]
-        if missing:
-            raise invalid("it lacks " + ", ".join(missing))
-        try:
-            meta = json.loads(archive.read(CONFIG_MEMBER).decode("utf-8"))
-        except (ValueError, UnicodeDecodeError, zipfile.BadZipFile, OSError):
-            raise invalid(f"its {CONFIG_MEMBER} is not valid JSON") from None
+    """Check the archive without Keras (``keras_preflight.check_archive``), return our config JSON."""
+    return _meta_of(check_archive(data))
+
+
+def _meta_of(found: Archive) -> dict[str, Any]:
+    if CONFIG_MEMBER not in found.members:
+        raise invalid(f"it lacks {CONFIG_MEMBER}")
+    meta = parse_json(found.members[CONFIG_MEMBER], CONFIG_MEMBER)
     if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
         raise invalid(f"its {CONFIG_MEMBER} is not ours")
     if meta.get("version") != FORMAT_VERSION:
-        raise invalid(f"format version {meta.get('version')!r} is not {FORMAT_VERSION}")
+        raise invalid(f"format version {str(meta.get('version'))[:20]} is not {FORMAT_VERSION}")
     if not isinstance(meta.get("config"), dict):
         raise invalid("it holds no training configuration")
     return meta
@@ -151,12 +144,21 @@ def config_of(meta: dict[str, Any]) -> LSTMConfig:
 
 
 def load_model(data: bytes):
-    """Load the archive with Keras's ``safe_mode=True`` (call :func:`read_meta` first)."""
+    """Load a ``.keras`` file with Keras's ``safe_mode=True``, after ``keras_preflight`` passed it.
+
+    For any upload, ours or plain Keras: Keras builds nothing the preflight has not checked.
+    """
+    return _load_checked(check_archive(data))
+
+
+def _load_checked(found: Archive):
     keras = import_keras()
     with tempfile.TemporaryDirectory(prefix="lstm_lab_") as tmp:
         path = os.path.join(tmp, "upload.keras")
         with open(path, "wb") as fh:
-            fh.write(data)
+            # Only Keras's own members: given more, Keras unpacks the whole archive to a
+            # temporary folder of its own (left behind when unpacking fails).
+            fh.write(found.keras_zip())
         try:
             with MODELS_LOCK:  # one Keras build at a time in this process
                 return keras.saving.load_model(path, safe_mode=True, compile=False)

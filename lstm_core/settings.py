@@ -51,6 +51,14 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "LSTM_LAB_MAX_TRAININGS", 2, 1, 64, "trainings that run at once in one process; the others queue"
         ),
+        Setting(
+            "LSTM_LAB_MAX_SECONDS", 60, 1, 86_400,
+            "estimated seconds of training one run may take on this server, compile included",
+        ),
+        Setting(
+            "LSTM_LAB_MEMORY_MB", 1_500, 1, 1_000_000,
+            "MiB of resident memory the server may use before it starts no new work",
+        ),
         Setting("LSTM_LAB_DEBUG", 0, 0, 1, "1: the CLI shows the traceback of an unexpected error"),
         # The run store (store.py); its file is LSTM_LAB_DB, a path, read there.
         Setting(

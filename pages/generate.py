@@ -10,7 +10,7 @@ import streamlit as st
 from lstm_core import inference
 from lstm_core.config import MAX_GENERATE_STEPS
 from lstm_core.inference import Generation
-from ui import training
+from ui import safe, training
 from ui.routing import use_app_router
 from ui.text import md_escape
 
@@ -88,7 +88,7 @@ def main() -> None:
         cold = inference.generate(run, start, int(steps), warm=False, temperature=temperature, seed=draw)
         warm = inference.generate(run, start, int(steps), warm=True, temperature=temperature, seed=draw)
     except (ValueError, TypeError) as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(safe.plain(exc), icon=":material/error:")
         return
     left, right = st.columns(2, gap="large")
     with left:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import controls, results, session, share, training
+from ui import controls, memory, results, safe, session, share, training
 from ui.routing import use_app_router
 
 use_app_router()  # first: a direct link must still go through app.py
@@ -16,15 +16,18 @@ def main() -> None:
     )
     session.get_run()  # adopt a run kept from an interrupted training, or open a ?run= link
     shown = controls.load_lab_state()
+    retrain = training.lost_training_notice()  # the server restarted while this page trained
     training.warm_up(shown)
     form_col, out_col = st.columns([1, 2], gap="medium")
     with form_col:
         controls.lab_form()
         error = st.session_state.get(session.LAB_ERROR)
         if error:
-            st.error(error, icon=":material/error:")
+            st.error(safe.plain(error), icon=":material/error:")
+        with st.expander("Built-in texts, including tasks that need memory"):  # issue 12
+            memory.task_picker(in_lab=True)
     with out_col:
-        request = session.pop(session.LAB_REQUEST)
+        request = session.pop(session.LAB_REQUEST) or (shown if retrain else None)
         if request is not None:
             training.train_live(request)
         run = session.get_run()

@@ -13,7 +13,7 @@ import streamlit as st
 from lstm_core import inference
 from lstm_core.config import MAX_TRACE_CHARS, preset
 from lstm_core.results import TrainResult
-from ui import charts, errors, session, training
+from ui import charts, errors, safe, session, training
 from ui.routing import use_app_router
 from ui.text import WITHIN_BATCH, WITHIN_BATCH_VERDICT
 
@@ -38,7 +38,7 @@ def trace_section(run: TrainResult) -> None:
     try:
         trace = inference.state_trace(run, text)
     except ValueError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(safe.plain(exc), icon=":material/error:")
         return
     st.caption(
         "Each column is one time step (the letter fed), each row one unit. ↺ marks a step that "

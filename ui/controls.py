@@ -21,12 +21,13 @@ import streamlit as st
 
 from lstm_core.config import ENCODINGS, FRAMINGS, PADDINGS, LSTMConfig, get_default_config, preset
 
-from . import classroom, session
+from . import classroom, safe, session
 from .text import HELP
 
 FIELDS = [f.name for f in dataclasses.fields(LSTMConfig)]  # also the URL parameter names
 KEY = {name: f"lab_{name}" for name in FIELDS}  # widget keys of the Lab form
 URL_WARNINGS = "lab_url_warnings"
+INT = "%g"  # whole-number fields are float boxes (see _widget_value): 30.0 shows as "30"
 FORCE_URL = "lab_force_url"  # set by Overview: apply the URL even if it was seen before
 
 
@@ -47,6 +48,11 @@ def config_from_url(params: Mapping[str, str]) -> tuple[LSTMConfig, list[str]]:
             config = preset(str(params["framing"]))
         except ValueError as exc:
             warnings.append(f"URL parameter framing: {exc} Using {config.framing!r}.")
+    given = {name: params[name] for name in FIELDS[1:] if name in params}
+    try:  # all together first: units=128&epochs=1 is fine, though 128 units x 500 epochs is not
+        return LSTMConfig.from_dict({**config.to_dict(), **given}), warnings
+    except ValueError:
+        pass
     for name in FIELDS[1:]:
         if name not in params:
             continue
@@ -72,7 +78,10 @@ def url_params(config: LSTMConfig) -> dict[str, str]:
 # -- the shown config and the form's widget state ---------------------------------------
 def _widget_value(config: LSTMConfig, name: str) -> Any:
     value = getattr(config, name)
-    return float(value) if name == "learning_rate" else value
+    # Every number box holds a float, whole-number fields too: a browser's int box reads
+    # "1e3" as 1 and drops 99999999999999999999999; a float box sends 1000.0 and 1e23, and
+    # LSTMConfig.from_dict takes a whole float exactly and refuses 1.5 with a sentence.
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def fill_form(config: LSTMConfig, overwrite: bool) -> None:
@@ -101,7 +110,7 @@ def load_lab_state() -> LSTMConfig:
         fill_form(config, overwrite=False)
     sync_url(config)
     for warning in st.session_state.get(URL_WARNINGS, []):
-        st.warning(warning, icon=":material/link_off:")
+        st.warning(safe.plain(warning), icon=":material/link_off:")
     return config
 
 
@@ -120,7 +129,7 @@ def merge_form(values: Mapping[str, Any], shown: LSTMConfig) -> LSTMConfig:
     base = shown.to_dict()
     if values["framing"] != shown.framing and values["framing"] in FRAMINGS:
         base = preset(values["framing"]).to_dict()
-    return LSTMConfig(**{**base, **edited})
+    return LSTMConfig.from_dict({**base, **edited})
 
 
 def _on_train() -> None:
@@ -156,13 +165,17 @@ def lab_form() -> None:
             st.text_input("Training sequence", key=KEY["sequence"], help=HELP["sequence"])
         left, right = st.columns(2)
         if "window" not in hidden:
-            left.number_input("Window / max length", step=1, key=KEY["window"], help=HELP["window"])
+            left.number_input(
+                "Window / max length", step=1.0, format=INT, key=KEY["window"], help=HELP["window"]
+            )
         if "units" not in hidden:
-            right.number_input("Units", step=1, key=KEY["units"], help=HELP["units"])
+            right.number_input("Units", step=1.0, format=INT, key=KEY["units"], help=HELP["units"])
         if "batch_size" not in hidden:
-            left.number_input("Batch size", step=1, key=KEY["batch_size"], help=HELP["batch_size"])
+            left.number_input(
+                "Batch size", step=1.0, format=INT, key=KEY["batch_size"], help=HELP["batch_size"]
+            )
         if "epochs" not in hidden:
-            right.number_input("Epochs", step=50, key=KEY["epochs"], help=HELP["epochs"])
+            right.number_input("Epochs", step=50.0, format=INT, key=KEY["epochs"], help=HELP["epochs"])
         if "learning_rate" not in hidden:
             left.number_input(
                 "Learning rate",
@@ -172,19 +185,31 @@ def lab_form() -> None:
                 help=HELP["learning_rate"],
             )
         if "seed" not in hidden:
-            right.number_input("Seed", step=1, key=KEY["seed"], help=HELP["seed"])
+            right.number_input("Seed", step=1.0, format=INT, key=KEY["seed"], help=HELP["seed"])
         if "encoding" not in hidden:
             left.selectbox("Input encoding", ENCODINGS, key=KEY["encoding"], help=HELP["encoding"])
         if "padding" not in hidden:
             right.selectbox("Padding", PADDINGS, key=KEY["padding"], help=HELP["padding"])
         if "num_samples" not in hidden:
             st.number_input(
-                "Samples (variable-length)", step=100, key=KEY["num_samples"], help=HELP["num_samples"]
+                "Samples (variable-length)",
+                step=100.0,
+                format=INT,
+                key=KEY["num_samples"],
+                help=HELP["num_samples"],
             )
         if "shuffle" not in hidden:
             st.checkbox("Shuffle each epoch", key=KEY["shuffle"], help=HELP["shuffle"])
         if "stateful" not in hidden:
             st.checkbox("Stateful", key=KEY["stateful"], help=HELP["stateful"])
+        if "steps_per_update" not in hidden:
+            st.number_input(  # issue 12: truncated-BPTT length
+                "Time steps per update (stateful)",
+                step=1.0,
+                format=INT,
+                key=KEY["steps_per_update"],
+                help=HELP["steps_per_update"],
+            )
         st.form_submit_button(
             "Train", type="primary", icon=":material/play_arrow:", on_click=_on_train, width="stretch"
         )

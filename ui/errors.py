@@ -26,6 +26,8 @@ import streamlit as st
 
 from lstm_core import settings
 
+from . import safe
+
 log = logging.getLogger(__name__)
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # Streamlit's own log looks alike
 _setup_lock = threading.Lock()
@@ -69,7 +71,8 @@ def show_error(exc: BaseException, doing: str) -> None:
         log.info("%s refused: %s", doing, exc)
     else:
         log.error("%s failed", doing, exc_info=exc)
-    st.error(message(exc, doing), icon=":material/error:")
+    # A refusal may quote what the user typed or linked: shown escaped and shortened (ui/safe.py).
+    st.error(safe.plain(message(exc, doing)), icon=":material/error:")
 
 
 setup_logging()

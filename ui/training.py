@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 
 import streamlit as st
 
+from lstm_core import cost, memory
 from lstm_core.config import LSTMConfig, preset
 from lstm_core.gate import GATE
 from lstm_core.results import Progress, TrainResult
@@ -32,6 +33,13 @@ from . import charts, errors, session, share, upload
 
 log = logging.getLogger(__name__)
 CHART_SECONDS = 0.5  # redraw the live chart at most this often
+# While a page trains, its address carries "training=1" (removed when the run ends). Streamlit
+# keeps sessions in the server's memory only: if the server restarts mid-training, the browser
+# reconnects to a new session that knows nothing of it, but the address still says so.
+TRAINING_MARK = "training"
+STARTED_HERE = "trainings_started_here"  # session key: this session has started a training
+WARM_UP_RESERVE = 8  # compiles of the trainer's budget that background warm-ups never use
+LOST = "lost_training"  # session key: the address said a training was lost; not yet retrained
 _warm_lock = threading.Lock()
 _warm_started = False
 
@@ -43,6 +51,11 @@ def warm_up(config: LSTMConfig | None = None) -> None:
     learner reads the form means the first chart point appears sooner. Python's import lock
     makes a later real import simply wait for this one; the trainer caches compiled shapes
     process-wide, so each shape is compiled once for all users.
+
+    Nobody asked for this work, so it is cheap or it is skipped: only small shapes
+    (``lstm_core.cost.cheap_to_compile``), only while the server is within its memory budget,
+    and only in a free training slot that nobody is waiting for (``GATE.try_slot``). A link
+    to a large shape compiles when Train is pressed, inside the gate and the time limit.
     """
     global _warm_started
     with _warm_lock:
@@ -50,13 +63,27 @@ def warm_up(config: LSTMConfig | None = None) -> None:
         _warm_started = True
     if first:
         threading.Thread(target=importlib.import_module, args=("lstm_core.trainer",), daemon=True).start()
-    if config is not None:
+    if config is not None and warm_up_allowed(config):
         threading.Thread(target=_prepare_quietly, args=(config,), daemon=True).start()
+
+
+def warm_up_allowed(config: LSTMConfig) -> bool:
+    """Whether opening a page may compile ``config``'s shape in the background."""
+    return cost.cheap_to_compile(config) and not memory.over_budget()
 
 
 def _prepare_quietly(config: LSTMConfig) -> None:
     try:
-        _trainer().prepare(config)
+        trainer = _trainer()
+        # The trainer's compile budget (LSTM_LAB_MAX_COMPILED) counts every program built in
+        # the process's life: keep its last few for people who press Train.
+        info = getattr(trainer, "compiled_cache_info", None)
+        left = info().get("left") if info is not None else None
+        if left is not None and left <= WARM_UP_RESERVE:
+            return
+        with GATE.try_slot() as got:
+            if got and not memory.over_budget():
+                trainer.prepare(config)
     except Exception:  # only a head start: Train compiles (and reports) anyway
         log.warning("background compile of %s failed", config.framing, exc_info=True)
 
@@ -92,6 +119,10 @@ def train_gated(
     trainer = _trainer()
     with GATE.slot(on_wait=queue_notice(box)):
         box.empty()
+        # TODO(trainer): once lstm_core.trainer exposes a public way to free compiled shapes
+        # (its LRU bound, LSTM_LAB_MAX_COMPILED), shrink that cache here before refusing.
+        if memory.over_budget():
+            raise ValueError(memory.refusal())  # a refusal worded for a person, not a crash
         return trainer.train(config, on_progress=on_progress, should_stop=should_stop)
 
 
@@ -160,6 +191,9 @@ def train_live(config: LSTMConfig, key: str = "stop") -> TrainResult | None:
             interrupt.append(signal)
 
     box["training"] = True  # see session.adopt_pending: a new run waits for the handover
+    st.session_state[STARTED_HERE] = True
+    st.session_state[LOST] = False
+    st.query_params[TRAINING_MARK] = "1"
     try:
         run = train_gated(config, on_progress, lambda: bool(interrupt), queue_box)
         if run.epochs_done > 0:
@@ -174,11 +208,44 @@ def train_live(config: LSTMConfig, key: str = "stop") -> TrainResult | None:
         box["training"] = False
     if interrupt:
         raise interrupt[0]  # now let Streamlit rerun as the user asked
+    st.query_params.pop(TRAINING_MARK, None)
     session.adopt_pending()
     bar.empty()
     stop_box.empty()
     chart_box.empty()
     return run
+
+
+def lost_training_notice() -> bool:
+    """If the address says this page was training but this session never started one, say so.
+
+    That happens when the server restarted mid-training (the browser reconnects to a fresh
+    session) or a link was copied mid-training. Returns True when the user asks to train
+    again (the caller trains the shown settings).
+    """
+    if st.query_params.get(TRAINING_MARK) is not None and not session.mailbox().get("training"):
+        st.query_params.pop(TRAINING_MARK, None)
+        if not st.session_state.get(STARTED_HERE):  # (else: this session's own interrupted run)
+            st.session_state[LOST] = True
+    if not st.session_state.get(LOST):
+        return False
+    holder = st.empty()
+    box = holder.container()
+    box.warning(
+        "This page was training when it lost its server (the server restarted, or this link was "
+        "copied mid-training): that training is not on this server any more and its model is "
+        "lost. The settings below are the ones it was training.",
+        icon=":material/restart_alt:",
+    )
+    again = box.button(
+        "Train these settings again",
+        icon=":material/replay:",
+        help="Start the training that was lost, with the settings shown in the form.",
+    )
+    if again:
+        st.session_state[LOST] = False
+        holder.empty()  # the training starts below; the notice has done its job
+    return again
 
 
 def require_run(page: str) -> TrainResult | None:
