@@ -80,6 +80,30 @@ class TrainingGate:
                 self._running -= 1
                 self._cond.notify_all()
 
+    @contextmanager
+    def extra_slot(self) -> Iterator[bool]:
+        """Take a slot only if one is free and nobody is waiting; yields whether it did.
+
+        For spare parallel work (a second core for the same request): it never makes
+        anyone wait, so it never jumps the queue.
+
+        >>> gate = TrainingGate(slots=2)
+        >>> with gate.slot(), gate.extra_slot() as got:
+        ...     got, gate.running
+        (True, 2)
+        """
+        with self._cond:
+            got = not self._queue and self._running < self.slots
+            if got:
+                self._running += 1
+        try:
+            yield got
+        finally:
+            if got:
+                with self._cond:
+                    self._running -= 1
+                    self._cond.notify_all()
+
 
 # One gate for the whole process: every session of the app shares the same CPUs.
 GATE = TrainingGate()

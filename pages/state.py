@@ -89,28 +89,28 @@ ARMS = (
 
 
 def run_experiment() -> list[dict]:
-    """Train the whole-batch preset three ways: same seed, same 16 units, same 5000 epochs."""
-    outcomes = []
+    """Train the whole-batch preset three ways at once: same seed, same 16 units, same 5000 epochs."""
     bar = st.progress(0.0, text="starting…")
     queue = st.empty()
-    for i, (label, changes) in enumerate(ARMS):
-        config = preset("whole-batch").replace(**changes)
+    configs = [preset("whole-batch").replace(**changes) for _, changes in ARMS]
+    fractions = [0.0] * len(configs)
 
-        def on_progress(p, i=i, label=label):
-            bar.progress((i + p.fraction) / len(ARMS), text=f"{label}: {training.progress_text(p)}")
+    def on_progress(i, p):
+        fractions[i] = p.fraction
+        bar.progress(sum(fractions) / len(configs), text=f"{ARMS[i][0]}: {training.progress_text(p)}")
 
-        run = training.train_gated(config, on_progress=on_progress, queue_box=queue)
-        outcomes.append(
-            {
-                "label": label,
-                "accuracy": 100 * inference.accuracy(run),
-                "history": run.history,
-                "seconds": run.seconds,
-                "batch_size": config.batch_size,
-            }
-        )
+    runs = training.train_many_gated(configs, on_progress=on_progress, queue_box=queue)
     bar.empty()
-    return outcomes
+    return [
+        {
+            "label": label,
+            "accuracy": 100 * inference.accuracy(run),
+            "history": run.history,
+            "seconds": run.seconds,
+            "batch_size": config.batch_size,
+        }
+        for (label, _), config, run in zip(ARMS, configs, runs)
+    ]
 
 
 def experiment_section() -> None:

@@ -14,6 +14,8 @@ import pytest
 
 # Quieter TensorFlow logs in test output (set before anything imports TensorFlow).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# The suite compiles far more model shapes in one process than a server's budget allows.
+os.environ.setdefault("LSTM_LAB_MAX_COMPILED", "0")
 
 TESTS = Path(__file__).resolve().parent
 ENGINE = TESTS.parent / "lstm_core"

@@ -93,6 +93,21 @@ def train_gated(
         return trainer.train(config, on_progress=on_progress, should_stop=should_stop)
 
 
+def train_many_gated(
+    configs: list[LSTMConfig],
+    on_progress: Callable[[int, Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    queue_box=None,
+) -> list[TrainResult]:
+    """Wait for a training slot, then train every config at once (``trainer.train_many``):
+    seeds side by side, a second core only if the gate has a slot nobody waits for."""
+    box = queue_box if queue_box is not None else st.empty()
+    trainer = _trainer()
+    with GATE.slot(on_wait=queue_notice(box)):
+        box.empty()
+        return trainer.train_many(configs, on_progress=on_progress, should_stop=should_stop, gate=GATE)
+
+
 def progress_text(p: Progress) -> str:
     """'epoch 120/300 · 2s left' for a ``Progress`` from the trainer."""
     return f"epoch {p.epoch}/{p.epochs} · {p.seconds_left:.0f}s left"
