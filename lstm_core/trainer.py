@@ -192,11 +192,13 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
             hit_sum = tf.where(fresh, zeros_s, hit_sum)
             h0, c0 = (tf.where(fresh, zeros_state, h), tf.where(fresh, zeros_state, c)) if stateful else (
                 zeros_state, zeros_state)
-            idx = order_by_batch[:, e, k]  # (S, b): each model's own samples
+            # gather, not [:, e, k]: XLA would take a sliced index for a compile-time
+            # constant and recompile the whole function for every k0.
+            idx = tf.gather(tf.gather(order_by_batch, e, axis=1), k, axis=1)  # (S, b): own samples
             x, y, m = (tf.gather(a, idx, batch_dims=1) for a in (X, Y, M))
             with tf.GradientTape() as tape:
                 tape.watch(params)
-                loss, hits, rows, h1, c1 = batch_loss(params, x, y, m, row_weight[k], h0, c0)
+                loss, hits, rows, h1, c1 = batch_loss(params, x, y, m, tf.gather(row_weight, k), h0, c0)
                 # The models share nothing, so the gradient of the sum is each one's own.
                 total_loss = tf.reduce_sum(loss)
             grads = tape.gradient(total_loss, params)
