@@ -145,13 +145,13 @@ def test_a_callback_that_raises_stops_the_workers_and_propagates():
     assert threading.active_count() == before  # every worker ended
 
 
-# A long epoch: 1,984 samples of 16 one-hot steps through 256 units (several seconds per
-# epoch on this machine). Stop must not wait for the epoch to end.
+# A long epoch: 1,992 samples of 8 one-hot steps through 128 units (~2 s per epoch on a
+# quiet core of this machine, far more under load). Stop must not wait for the epoch to end.
 LONG_EPOCH = LSTMConfig(
     framing="timestep-window",
     sequence=("".join(chr(48 + (i * 7) % 64) for i in range(2000))),
-    window=16,
-    units=256,
+    window=8,
+    units=128,
     epochs=3,
     encoding="onehot",
 )
