@@ -15,19 +15,16 @@ Streamlit does when the user clicks something), the waiter leaves the queue clea
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from . import settings
+
 
 def default_slots() -> int:
-    raw = os.environ.get("LSTM_LAB_MAX_TRAININGS", "2")
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 2
-    return max(1, value)
+    """``LSTM_LAB_MAX_TRAININGS`` (see settings.py): 2 unless the operator says otherwise."""
+    return settings.read("LSTM_LAB_MAX_TRAININGS")
 
 
 class TrainingGate:
@@ -81,16 +78,15 @@ class TrainingGate:
                 self._cond.notify_all()
 
     @contextmanager
-    def extra_slot(self) -> Iterator[bool]:
-        """Take a slot only if one is free and nobody is waiting; yields whether it did.
+    def try_slot(self) -> Iterator[bool]:
+        """Take a free slot only if one is free now and nobody waits; yields whether it did.
 
-        For spare parallel work (a second core for the same request): it never makes
-        anyone wait, so it never jumps the queue.
+        For work nobody asked for (a background compile when a link opens): it never queues
+        ahead of a person who pressed Train, and never makes them wait::
 
-        >>> gate = TrainingGate(slots=2)
-        >>> with gate.slot(), gate.extra_slot() as got:
-        ...     got, gate.running
-        (True, 2)
+            >>> with TrainingGate(slots=1).try_slot() as got:
+            ...     print("compiling" if got else "skipped")
+            compiling
         """
         with self._cond:
             got = not self._queue and self._running < self.slots

@@ -19,12 +19,13 @@ Example, after ``run = train(preset("stateful"))``::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
 
 from .cell import Forward, Weights, forward, softmax
-from .config import LSTMConfig
+from .config import MAX_GENERATE_STEPS, MAX_TEMPERATURE, MAX_TRACE_CHARS, LSTMConfig
 from .framings import PAD_LETTER, Dataset, encode_sample, grid_row
 from .results import TrainResult
 
@@ -147,10 +148,14 @@ def check_generation(config: LSTMConfig, start: str, steps: int, temperature: fl
     ValueError: start='k' is not allowed: it is not in the vocabulary 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.
     """
     _check_letter(config, start)
-    if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= 500:
-        raise ValueError(f"steps={steps!r} is not allowed: it must be a whole number from 1 to 500.")
-    if not 0 <= float(temperature) <= 5:
-        raise ValueError(f"temperature={temperature!r} is not allowed: use 0 (greedy) up to 5.")
+    if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= MAX_GENERATE_STEPS:
+        raise ValueError(
+            f"steps={steps!r} is not allowed: it must be a whole number from 1 to {MAX_GENERATE_STEPS}."
+        )
+    if not 0 <= float(temperature) <= MAX_TEMPERATURE:
+        raise ValueError(
+            f"temperature={temperature!r} is not allowed: use 0 (greedy) up to {MAX_TEMPERATURE:g}."
+        )
 
 
 def _pick(probs: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
@@ -178,18 +183,8 @@ def generate(
     config: LSTMConfig = run.config
     check_generation(config, start, steps, temperature)
     rng = np.random.default_rng(seed)
-    prefix = config.sequence[: config.sequence.index(start)] if warm else ""
+    prefix, h, c = warm_start(run, start) if warm else ("", None, None)
     w = config.window
-    h = c = None
-    if config.stateful and prefix:
-        # Warm the state exactly as training fed it. Training sample p (the window ending
-        # just before letter p + w) starts from the end state of sample p - batch_size, so
-        # the state that reaches the sample ending at `start` came through samples
-        # p - b, p - 2b, ... (every sample when batch_size is 1).
-        p = len(prefix) + 1 - w  # index of the training sample whose window ends at `start`
-        for q in range(p % config.batch_size, p, config.batch_size):
-            fw = _forward_one(run, config.sequence[q : q + w], h, c)
-            h, c = fw.h, fw.c
     text = prefix + start
     out = []
     for _ in range(steps):
@@ -201,6 +196,30 @@ def generate(
         out.append(GeneratedStep(fed, config.vocab[k], float(fw.probs[0, k])))
         text += config.vocab[k]
     return Generation(start, warm, prefix, out)
+
+
+def warm_start(run: TrainResult, start: str) -> tuple[str, np.ndarray | None, np.ndarray | None]:
+    """What "warm" means for ``start``: (prefix, h, c) to read it with.
+
+    ``prefix`` is the training sequence up to ``start``'s first appearance (the window's
+    context). For a stateful model, h and c are the state that reached ``start`` in training
+    (None otherwise, or when nothing comes before ``start``).
+    """
+    config: LSTMConfig = run.config
+    _check_letter(config, start)
+    prefix = config.sequence[: config.sequence.index(start)]
+    w = config.window
+    h = c = None
+    if config.stateful and prefix:
+        # Warm the state exactly as training fed it. Training sample p (the window ending
+        # just before letter p + w) starts from the end state of sample p - batch_size, so
+        # the state that reaches the sample ending at `start` came through samples
+        # p - b, p - 2b, ... (every sample when batch_size is 1).
+        p = len(prefix) + 1 - w  # index of the training sample whose window ends at `start`
+        for q in range(p % config.batch_size, p, config.batch_size):
+            fw = _forward_one(run, config.sequence[q : q + w], h, c)
+            h, c = fw.h, fw.c
+    return prefix, h, c
 
 
 def _forward_one(run: TrainResult, letters: str, h, c) -> Forward:
@@ -220,18 +239,20 @@ class StateTrace:
 
 
 def state_trace(run: TrainResult, text: str) -> StateTrace:
-    """Feed ``text`` the way the framing feeds samples and record h and c at every step.
+    """Feed ``text`` the way the model reads samples and record h and c at every step.
 
-    One-step framings (naive, whole-batch, stateful, feature-window) read ``text`` one
-    sample at a time; state carries over only if the model is stateful, so a stateless
-    trace shows a reset before every sample. Multi-step framings (timestep-window,
-    variable-length) read the last ``window`` letters as one sample, step by step.
+    A stateless model with several time steps per sample (timestep-window,
+    variable-length) reads only the last ``window`` letters of ``text``, as one sample, step
+    by step. Any other model (one time step per sample, or stateful) reads ``text`` sample
+    after sample, each the ``window`` letters starting one letter further on; state carries
+    from sample to sample only if the model is stateful, so a stateless trace shows a reset
+    before every sample.
     """
     config: LSTMConfig = run.config
     if not isinstance(text, str) or not text:
         raise ValueError("text='' is not allowed: give at least one letter to trace.")
-    if len(text) > 200:
-        raise ValueError(f"text of {len(text)} characters is not allowed: trace at most 200.")
+    if len(text) > MAX_TRACE_CHARS:
+        raise ValueError(f"text of {len(text)} characters is not allowed: trace at most {MAX_TRACE_CHARS}.")
     missing = sorted({ch for ch in text if ch not in config.vocab})
     if missing:
         raise ValueError(
@@ -263,22 +284,40 @@ def state_trace(run: TrainResult, text: str) -> StateTrace:
     return StateTrace(labels, np.array(hs), np.array(cs), resets, preds)
 
 
+class StateSource(StrEnum):
+    """Where a sample's state starts: zeros, or the end state of an earlier sample."""
+
+    ZERO = "zero"
+    CARRIED = "carried"
+
+
 def reset_timeline(config: LSTMConfig, samples: int | None = None) -> pd.DataFrame:
     """Where the state comes from for each sample of one (unshuffled) epoch.
 
-    Columns: sample, batch, row, starts_from ("zero state" or "sample j's end state").
+    Columns (all 1-based numbers): sample, batch, row, source (a :class:`StateSource`
+    value) and from_sample (the sample whose end state it starts from; 0 for zero state).
     Stateless: every sample starts from zero, whatever the batch size. Stateful: row i
     of batch k starts where row i of batch k-1 ended; only the first batch starts from
-    zero, because state is reset at each epoch end.
+    zero, because state is reset at each epoch end:
+
+    >>> from lstm_core.config import preset
+    >>> reset_timeline(preset("stateful").replace(batch_size=5), samples=7).iloc[4:].to_dict("list")
+    {'sample': [5, 6, 7], 'batch': [1, 2, 2], 'row': [5, 1, 2], 'source': ['zero', 'carried', 'carried'], \
+'from_sample': [0, 1, 2]}
     """
     n = config.num_examples if samples is None else min(samples, config.num_examples)
     b = config.batch_size
     rows = []
     for s in range(n):
         k, i = divmod(s, b)
-        if config.stateful and k > 0:
-            src = f"end state of sample {s - b + 1}"
-        else:
-            src = "zero state"
-        rows.append({"sample": s + 1, "batch": k + 1, "row": i + 1, "starts_from": src})
+        carried = config.stateful and k > 0
+        rows.append(
+            {
+                "sample": s + 1,
+                "batch": k + 1,
+                "row": i + 1,
+                "source": (StateSource.CARRIED if carried else StateSource.ZERO).value,
+                "from_sample": s - b + 1 if carried else 0,
+            }
+        )
     return pd.DataFrame(rows)

@@ -1,7 +1,8 @@
 """Train LSTMs the way ``model.fit`` would, many updates and many models per compiled call.
 
-``model.fit`` with batch size 1 makes one Python round trip per sample and spends ~67 ms
-per epoch on bookkeeping. Here a chunk of updates runs inside one XLA-compiled TensorFlow
+``model.fit`` with batch size 1 makes one Python round trip per sample: tens of
+milliseconds of bookkeeping per 25-sample epoch (the README's Speed section has the
+figures measured side by side). Here a chunk of updates runs inside one XLA-compiled TensorFlow
 function: the sample order of every epoch is drawn outside (numpy) and passed in, and the
 loop over batches, the forward and backward pass, and the Adam update all stay inside the
 compiled code. Semantics match ``fit``:
@@ -46,6 +47,7 @@ Example::
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import os
 import queue
@@ -57,6 +59,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import settings
 from .cell import Weights, init_weights
 from .config import LSTMConfig
 from .framings import Dataset, make_dataset
@@ -72,12 +75,12 @@ try:
 except RuntimeError:  # already initialised by someone else: keep their setting
     pass
 
+log = logging.getLogger(__name__)
 TARGET_CHUNK_SECONDS = 0.25  # one compiled call: progress ~4 times a second, Stop well within 1 s
 CHUNK_SAMPLES = 16_384  # width of the sample-order tensor per model (epochs x padded samples)
 BUCKETS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32)  # models per compiled call; at most 1/3 idle
 BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # keras.optimizers.Adam defaults
 ENV_MAX_COMPILED = "LSTM_LAB_MAX_COMPILED"
-DEFAULT_MAX_COMPILED = 64  # ~12 MB each (measured): ~0.8 GB of compiled code at most
 
 
 # ---------------------------------------------------------------------------------------
@@ -250,24 +253,13 @@ _compiles = 0  # programs built in this process's life
 
 
 def max_compiled() -> int:
-    """The compile budget from ``LSTM_LAB_MAX_COMPILED`` (0 = no limit; default 64).
+    """The compile budget, ``LSTM_LAB_MAX_COMPILED`` (0 = no limit; default 64; see settings).
 
     TensorFlow 2.21 never frees an XLA program (its compilation cache has no eviction:
     dropping our function frees ~2 of its ~12 MB), so the budget counts programs built in
     the life of the process, not programs currently held.
     """
-    raw = os.environ.get(ENV_MAX_COMPILED, "").strip()
-    if not raw:
-        return DEFAULT_MAX_COMPILED
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(
-            f"{ENV_MAX_COMPILED}={raw!r} is not allowed: it must be a whole number (0 for no limit)."
-        ) from None
-    if value < 0:
-        raise ValueError(f"{ENV_MAX_COMPILED}={raw!r} is not allowed: it must be 0 or more.")
-    return value
+    return settings.read(ENV_MAX_COMPILED)
 
 
 def _entry(shape: _Shape) -> _Compiled:
@@ -284,6 +276,7 @@ def _entry(shape: _Shape) -> _Compiled:
                 )
             entry = _compiled[shape] = _Compiled(_build_chunk_fn(shape))
             _compiles += 1
+            log.info("new training step for %s (%d compiled in this process)", shape, _compiles)
         _compiled.move_to_end(shape)
         return entry
 
@@ -507,7 +500,12 @@ def train(
         (lambda _, p: on_progress(p)) if on_progress is not None else (lambda *_: None),
         should_stop if should_stop is not None else (lambda: False),
     )
-    return stack.results[0]
+    result = stack.results[0]
+    log.info(
+        "trained %s: %d of %d epochs in %.2f s%s", config.framing, result.epochs_done, config.epochs,
+        result.seconds, " (stopped)" if result.stopped else "",
+    )
+    return result
 
 
 # ---------------------------------------------------------------------------------------
@@ -609,7 +607,7 @@ def train_many(
     errors: list[BaseException] = []
 
     def worker(first: bool) -> None:
-        slot = contextlib.nullcontext(True) if first or gate is None else gate.extra_slot()
+        slot = contextlib.nullcontext(True) if first or gate is None else gate.try_slot()
         try:
             with slot as got:
                 while got:

@@ -1,13 +1,14 @@
 """Test-wide settings shared by tests/unit, tests/app and tests/e2e.
 
 Every test gets a marker from the folder it lives in (unit, app, e2e; the docstring examples
-of lstm_core/, run by --doctest-modules, count as unit), so
+of lstm_core/ and ui/, run by --doctest-modules, count as unit), so
 ``pytest -m unit`` or ``pytest -m "not e2e"`` select a layer without each file saying so.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,16 +17,20 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # The suite compiles far more model shapes in one process than a server's budget allows.
 os.environ.setdefault("LSTM_LAB_MAX_COMPILED", "0")
+# The run store (lstm_core/store.py) writes a SQLite file: tests and the servers they start
+# use a throwaway one, never the user's data folder.
+if not os.environ.get("LSTM_LAB_DB"):
+    os.environ["LSTM_LAB_DB"] = str(Path(tempfile.mkdtemp(prefix="lstm-lab-tests-")) / "runs.sqlite3")
 
 TESTS = Path(__file__).resolve().parent
-ENGINE = TESTS.parent / "lstm_core"
+DOCTESTED = (TESTS.parent / "lstm_core", TESTS.parent / "ui")  # their docstring examples run
 _LAYERS = ("unit", "app", "e2e")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         path = Path(str(item.path)).resolve()
-        if path.is_relative_to(ENGINE):  # lstm_core's docstring examples are unit tests
+        if any(path.is_relative_to(d) for d in DOCTESTED):  # docstring examples are unit tests
             layer = "unit"
         else:
             try:

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from lstm_core import trainer
+from lstm_core import settings, trainer
 from lstm_core.cell import Weights
 from lstm_core.config import ALPHABET, LSTMConfig
 from lstm_core.gate import TrainingGate
@@ -174,7 +174,7 @@ def test_stop_is_answered_within_a_second_even_inside_a_long_epoch():
 
 def test_extra_cores_are_taken_only_from_free_slots_nobody_waits_for():
     gate = TrainingGate(slots=1)
-    with gate.slot(), gate.extra_slot() as got:
+    with gate.slot(), gate.try_slot() as got:
         assert not got  # the only slot is the caller's
     gate = TrainingGate(slots=2)
     with gate.slot():
@@ -194,6 +194,9 @@ def test_the_compile_budget_refuses_a_new_shape_in_one_sentence_and_keeps_known_
         train(known.replace(units=11))
     assert "\n" not in str(err.value)
     assert train(known.replace(seed=9)).epochs_done == known.epochs  # a known shape still trains
-    monkeypatch.setenv(trainer.ENV_MAX_COMPILED, "lots")
-    with pytest.raises(ValueError, match="LSTM_LAB_MAX_COMPILED='lots' is not allowed"):
-        trainer.compiled_cache_info()
+    monkeypatch.setenv(trainer.ENV_MAX_COMPILED, "0")
+    assert trainer.compiled_cache_info()["left"] is None  # 0: no limit
+    assert train(known.replace(units=11, epochs=1)).epochs_done == 1
+    monkeypatch.setenv(trainer.ENV_MAX_COMPILED, "lots")  # bad: the default, and a startup problem
+    assert trainer.compiled_cache_info()["limit"] == settings.SETTINGS[trainer.ENV_MAX_COMPILED].default
+    assert any("LSTM_LAB_MAX_COMPILED='lots' is not allowed" in p for p in settings.problems())
