@@ -123,7 +123,7 @@ def stepper(run, trace: cell_trace.GateTrace, registered: tuple[bool, float], li
     b4.selectbox("Pace", list(PACES), index=1, key=PACE, help=HELP_PACE, label_visibility="collapsed")
 
     k = current - 1
-    st.markdown(step_sentence(trace, k))
+    st.markdown(step_sentence(trace, k, run.config.encoding == "scaled"))
     st.caption(
         "Top: the four gates of every unit at this step (the same colours at every step). Bottom: "
         "the cell state before and after the step, and the new hidden state h."
@@ -136,10 +136,12 @@ def stepper(run, trace: cell_trace.GateTrace, registered: tuple[bool, float], li
     equations(run, trace, k)
 
 
-def step_sentence(trace: cell_trace.GateTrace, k: int) -> str:
+def step_sentence(trace: cell_trace.GateTrace, k: int, scaled: bool = True) -> str:
     """One line about step k: what was fed, from which state, and what the model predicts."""
     fed = trace.fed[k]
-    shown = "padding (0.0, which looks like the first letter)" if fed == "·" else f"**{md_escape(fed)}**"
+    # Scaled inputs feed letter index / vocabulary size, so a 0.0 pad reads like the first letter.
+    pad = "padding (0.0, which looks like the first letter)" if scaled else "padding (all zeros)"
+    shown = pad if fed == "·" else f"**{md_escape(fed)}**"
     parts = [f"Step {k + 1} of {trace.steps}: fed {shown}"]
     if trace.reset_before[k]:
         parts.append("starting from a zero state ↺")
@@ -330,12 +332,9 @@ def main() -> None:
         "Step through a trained LSTM one letter at a time. At each step every unit opens its gates: "
         "c = f·c_prev + i·g keeps some memory and writes some new; h = o·tanh(c) shows part of it."
     )
-    had_run = session.get_run() is not None
-    run = training.require_run("Cell")
+    run = training.require_run("Cell")  # the session's run, a ?run= link's, or the shipped preset
     if run is None:
         return
-    if not had_run:
-        st.rerun()  # trained just now, below the offer to train: draw the page afresh without it
     config = run.config
     st.caption(
         f"Model: `{config.framing}` · {config.units} units · "
