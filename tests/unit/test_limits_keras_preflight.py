@@ -278,5 +278,5 @@ def test_plain_keras_uploads_pass_through_the_preflight_too(data, words):
     with pytest.raises(ValueError) as err:
         keras_import.load_any(data)
     text = str(err.value)
-    assert words in text and text.startswith("This .keras file cannot be used:"), text
+    assert words in text and text.startswith("This file cannot be loaded as a model:"), text
     assert len(text.splitlines()) == 1

@@ -143,7 +143,7 @@ def test_other_models_are_refused_with_one_sentence_naming_what_was_found(keras)
         "LSTM, LSTM", "accepted",
     )
     relu = keras.layers.Dense(26, activation="relu")
-    _refused(plain([keras.Input(shape=(1, 1)), keras.layers.LSTM(4), relu]), "activation=relu", "softmax")
+    _refused(plain([keras.Input(shape=(1, 1)), keras.layers.LSTM(4), relu]), "activation='relu'", "softmax")
     _refused(
         plain([keras.Input(shape=(1, 1)), keras.layers.LSTM(4, return_sequences=False),
                keras.layers.Lambda(lambda x: x * 2), keras.layers.Dense(26, activation="softmax")]),
