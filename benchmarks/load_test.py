@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import string
 import sys
 import tempfile
@@ -174,7 +175,8 @@ async def go_to(page, name: str, timeout_ms: int) -> None:
     """Change page through the sidebar (the session survives) and wait until the new page's
     script has finished; under load the switch to "running" can lag the click."""
     await page.get_by_test_id("stPageLink").get_by_role("link", name=name, exact=True).click()
-    await page.wait_for_url(f"**/{name.lower()}", timeout=timeout_ms)
+    # The address may carry ?run=<id> (the run store's link to the session's model).
+    await page.wait_for_url(re.compile(rf"/{name.lower()}(\?.*)?$"), timeout=timeout_ms)
     await page.get_by_role("heading", name=name, exact=True).wait_for(state="visible", timeout=timeout_ms)
     await wait_for_app_run(page, timeout_ms)
     await page.wait_for_timeout(1000)

@@ -364,7 +364,7 @@ class Preset:
     config: LSTMConfig
     tutorial_accuracy: float  # percent, as printed by the tutorial
     feeds: str  # what one sample gives the network, in words
-    lesson: str  # what the framing teaches
+    lesson: str  # what it teaches, in one line (the notebook); with links: ui/text.py LESSONS
 
 
 PRESETS: dict[str, Preset] = {
@@ -376,7 +376,8 @@ PRESETS: dict[str, Preset] = {
             LSTMConfig(framing="naive", window=1, units=32, epochs=500, batch_size=1),
             84.00,
             "one letter, one time step; state reset after every sample",
-            "No context: the LSTM is used like a plain feed-forward net, and some letters stay wrong.",
+            "Each letter has one successor, so no memory is needed: fed as one number (index / 26), a "
+            "few neighbours are still mixed up after 500 epochs; one-hot input or 3,000 epochs reach 100%.",
         ),
         Preset(
             "feature-window",
@@ -384,7 +385,7 @@ PRESETS: dict[str, Preset] = {
             LSTMConfig(framing="feature-window", window=3, units=32, epochs=500, batch_size=1),
             86.96,
             "three letters side by side as 3 features of a single time step",
-            "More context, but not as a sequence: the LSTM sees no time, and it barely helps.",
+            "More to see, but not as a sequence; scored on 23 samples, not 25. One-hot input reaches 100%.",
         ),
         Preset(
             "timestep-window",
@@ -392,7 +393,7 @@ PRESETS: dict[str, Preset] = {
             LSTMConfig(framing="timestep-window", window=3, units=32, epochs=500, batch_size=1),
             100.00,
             "three letters one after another: 3 time steps of 1 feature",
-            "Context as time steps is what an LSTM is built for: it learns every window.",
+            "Letters as time steps: 100%, and sooner than naive (at 200 epochs 86.96–95.65%, naive 44–48%).",
         ),
         Preset(
             "whole-batch",
@@ -403,7 +404,7 @@ PRESETS: dict[str, Preset] = {
             100.00,
             "one letter per sample, all 25 samples in one batch, in order",
             "The tutorial credits state flowing inside the batch; Keras does not do that. "
-            "The 100% comes from 5000 epochs.",
+            "The 100% comes from 5000 epochs (500 give 24–32%).",
         ),
         Preset(
             "stateful",
@@ -419,7 +420,8 @@ PRESETS: dict[str, Preset] = {
             ),
             100.00,
             "one letter per sample, in order, state carried to the next sample, reset each epoch",
-            "The network learns the whole alphabet as one sequence, so a cold start from K says B.",
+            "State carried from letter to letter: 100% in 300 epochs with 16 units (44–64% without "
+            "carried state); a cold start from K says B.",
         ),
         Preset(
             "variable-length",

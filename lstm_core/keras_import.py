@@ -21,9 +21,10 @@ infers the rest (:class:`Inferred`), which the user may correct:
 
 Only what our numpy LSTM computes is accepted: one ``LSTM`` (default activations,
 ``return_sequences`` off) then one ``Dense`` with softmax, nothing else (an ``InputLayer``
-aside). Anything else gets one sentence naming what was found. The archive's
-``config.json`` is checked as plain JSON *before* Keras builds anything; Keras then loads
-it with ``safe_mode=True``. Files saved by LSTM State Lab itself go through
+aside). Anything else gets one sentence naming what was found. The archive and its
+``config.json`` are checked as plain bytes and JSON *before* Keras builds anything
+(``keras_preflight.check_archive``, shared with our own files); Keras then loads only the
+checked members, with ``safe_mode=True``. Files saved by LSTM State Lab itself go through
 ``keras_file.load_keras_bytes`` (:func:`load_any` picks).
 
 Example (inference only; loading needs Keras)::
@@ -40,7 +41,6 @@ Example (inference only; loading needs Keras)::
 from __future__ import annotations
 
 import io
-import json
 import os
 import tempfile
 import zipfile
@@ -51,10 +51,9 @@ import numpy as np
 from .cell import Weights
 from .config import ALPHABET, LSTMConfig
 from .framings import make_dataset
+from .keras_preflight import Archive, check_archive
 from .results import TrainResult
 
-MAX_BYTES = 20 * 1024 * 1024  # the same limits as our own .keras files (export.py)
-MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 ACCEPTED = "one LSTM layer then one Dense layer with softmax (an Input layer aside)"
 LSTM_SETTINGS = {  # what cell.py computes: anything else would give other numbers
     "activation": "tanh",
@@ -94,32 +93,6 @@ class Inferred:
 # ---------------------------------------------------------------------------------------
 # Before Keras: the archive and its config.json, as plain data
 # ---------------------------------------------------------------------------------------
-def _archive_config(data: bytes) -> dict:
-    if not isinstance(data, (bytes, bytearray)) or not data:
-        raise _refuse("the file is empty")
-    if len(data) > MAX_BYTES:
-        raise _refuse(f"it is {len(data) / 1e6:.1f} MB, over the {MAX_BYTES / 1e6:.0f} MB limit")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise _refuse("it is not a .keras (zip) archive, or it is truncated") from None
-    with archive:
-        infos = archive.infolist()
-        if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-            raise _refuse("it unpacks to more than 60 MB")
-        names = {i.filename for i in infos}
-        for member in ("config.json", "model.weights.h5"):
-            if member not in names:
-                raise _refuse(f"it lacks {member}")
-        try:
-            config = json.loads(archive.read("config.json").decode("utf-8"))
-        except (ValueError, UnicodeDecodeError, zipfile.BadZipFile, OSError, EOFError):
-            raise _refuse("its config.json is damaged or not JSON") from None
-    if not isinstance(config, dict):
-        raise _refuse("its config.json is not a model description")
-    return config
-
-
 def layer_classes(model_config: dict) -> list[str]:
     """The class names of a saved model's layers, in order, from its ``config.json``.
 
@@ -131,28 +104,22 @@ def layer_classes(model_config: dict) -> list[str]:
     layers = inner.get("layers") if isinstance(inner, dict) else None
     if not isinstance(layers, list):
         raise _refuse(f"it holds a {model_config.get('class_name', 'model')!r}, not a list of layers")
-    out = []
-    for layer in layers:
-        name = layer.get("class_name") if isinstance(layer, dict) else None
-        out.append(str(name))
-    return out
+    return [str(layer.get("class_name")) if isinstance(layer, dict) else "None" for layer in layers]
 
 
-def preflight(data: bytes) -> dict:
-    """Check the archive and its layers without Keras; return its ``config.json``.
+def preflight(data: bytes) -> Archive:
+    """Check the archive without Keras; return it (its members, its parsed ``config.json``).
 
-    Raises ``ValueError`` naming what was found, e.g. a GRU, two LSTMs, a Lambda layer.
+    First the app-wide checks of ``keras_preflight.check_archive`` (size, zip, unpacked size,
+    JSON depth, exactly [InputLayer,] [Masking,] LSTM, Dense, sizes within the limits); then
+    what a plain file must not have: a ``Masking`` layer (its padding value is not ours to
+    know). Raises ``ValueError`` naming what was found, e.g. a GRU, two LSTMs, a Lambda.
     """
-    config = _archive_config(data)
-    classes = layer_classes(config)
-    others = [c for c in classes if c not in ("InputLayer", "LSTM", "Dense")]
+    archive = check_archive(data)
+    others = [c for c in layer_classes(archive.keras_config) if c not in ("InputLayer", "LSTM", "Dense")]
     if others:
         raise _refuse(f"it has a {others[0]} layer")
-    if classes.count("LSTM") != 1 or classes.count("Dense") != 1:
-        raise _refuse(f"it has {classes.count('LSTM')} LSTM and {classes.count('Dense')} Dense layers")
-    if classes.index("LSTM") > classes.index("Dense"):
-        raise _refuse("its Dense layer comes before its LSTM layer")
-    return config
+    return archive
 
 
 # ---------------------------------------------------------------------------------------
@@ -160,14 +127,14 @@ def preflight(data: bytes) -> dict:
 # ---------------------------------------------------------------------------------------
 def read_model(data: bytes) -> tuple[ModelShape, Weights]:
     """Load a plain Keras 3 file (after :func:`preflight`) and return its shape and weights."""
-    preflight(data)
+    archive = preflight(data)
     from .keras_models import MODELS_LOCK, import_keras  # TensorFlow: only for a file that passed
 
     keras = import_keras()
     with tempfile.TemporaryDirectory(prefix="lstm_lab_") as tmp:
         path = os.path.join(tmp, "upload.keras")
         with open(path, "wb") as fh:
-            fh.write(data)
+            fh.write(archive.keras_zip())  # only the members Keras reads, as checked
         try:
             with MODELS_LOCK:  # one Keras build at a time in this process
                 model = keras.saving.load_model(path, safe_mode=True, compile=False)

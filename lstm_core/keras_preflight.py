@@ -217,6 +217,12 @@ def layer_names(keras_config: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _shown(value: Any) -> str:
+    """A value from the file, quoted and short: the file may hold anything."""
+    text = repr(value)
+    return text if len(text) <= 24 else text[:20] + "...'"
+
+
 def _whole(value: Any, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
@@ -242,14 +248,13 @@ def _check_model(keras_config: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
     }
     for key, value in expected.items():
         if lstm.get(key, value) != value:
-            raise refuse(f"its LSTM has {key}={str(lstm.get(key))[:20]}; only {value} is computed here")
+            raise refuse(f"its LSTM has {key}={_shown(lstm.get(key))}; only {value!r} is computed here")
     if not isinstance(lstm.get("stateful", False), bool) or not isinstance(
         lstm.get("return_sequences", False), bool
     ):
         raise refuse("its LSTM's stateful and return_sequences must be true or false")
     if dense.get("activation") != "softmax":
-        shown = str(dense.get("activation"))[:20]
-        raise refuse(f"its Dense layer has activation={shown}; softmax is expected")
+        raise refuse(f"its Dense layer has activation={_shown(dense.get('activation'))}; softmax is expected")
     shape = _input_shape(keras_config, layers, lstm)
     batch, steps, features = shape
     if batch is not None and not _whole(batch, 1, MAX_BATCH):

@@ -59,6 +59,11 @@ SETTINGS: dict[str, Setting] = {
             "LSTM_LAB_MEMORY_MB", 1_500, 1, 1_000_000,
             "MiB of resident memory the server may use before it starts no new work",
         ),
+        Setting(
+            "LSTM_LAB_MAX_COMPILED", 64, 0, 100_000,
+            "model shapes the trainer may compile in one process, 0 for no limit "
+            "(~12 MB each, never freed while it runs)",
+        ),
         Setting("LSTM_LAB_DEBUG", 0, 0, 1, "1: the CLI shows the traceback of an unexpected error"),
         # The run store (store.py); its file is LSTM_LAB_DB, a path, read there.
         Setting(

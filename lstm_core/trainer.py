@@ -1,11 +1,11 @@
-"""Train an LSTM the way ``model.fit`` would, but many epochs per compiled call.
+"""Train LSTMs the way ``model.fit`` would, many updates and many models per compiled call.
 
 ``model.fit`` with batch size 1 makes one Python round trip per sample: tens of
 milliseconds of bookkeeping per 25-sample epoch (the README's Speed section has the
-figures measured side by side). Here a whole chunk of epochs runs inside one XLA-compiled
-TensorFlow function: the sample order of every epoch is drawn outside (numpy) and passed
-in, and the loop over batches, the forward and backward pass, and the Adam update all
-stay inside the compiled code. Semantics match ``fit``:
+figures measured side by side). Here a chunk of updates runs inside one XLA-compiled TensorFlow
+function: the sample order of every epoch is drawn outside (numpy) and passed in, and the
+loop over batches, the forward and backward pass, and the Adam update all stay inside the
+compiled code. Semantics match ``fit``:
 
 - per-epoch reshuffle unless ``shuffle`` is off; the last batch may be smaller;
 - loss = categorical cross-entropy averaged over the batch; Adam with Keras's defaults;
@@ -13,6 +13,20 @@ stay inside the compiled code. Semantics match ``fit``:
   the state row i of the previous batch ended with, and state is reset at each epoch end;
 - the logged epoch loss/accuracy are averaged over the epoch's batches as they were
   trained, exactly as fit logs them.
+
+**Several models at once.** The compiled function trains S independent models of one
+shape side by side: every weight has a leading model axis (``kernel`` is (S, f, 4u)), the
+matmuls are batched, and each model has its own Adam moments, learning rate, data and
+sample order. Seeds therefore cost little more than one run: :func:`train_many` groups the
+configs it is given by shape, stacks each group (S from :data:`BUCKETS`, padded with idle
+models so a handful of compiled functions serve every group size), and runs independent
+stacks on both cores. A model trained in a stack ends with the weights it would have had
+trained alone (the tests check 1e-5).
+
+**Chunks bounded in time.** A call runs as many updates as fit in about
+:data:`TARGET_CHUNK_SECONDS` (a slice of an epoch if epochs are long), so progress comes
+about four times a second and a stop request is answered within a second whatever the
+epoch length.
 
 The step function is pure (weights in, weights out), so one compiled function per shape
 serves every run and every user: retraining the same shape recompiles nothing and
@@ -25,22 +39,31 @@ Example::
     ...             on_progress=lambda p: print(p.epoch, round(p.loss, 2)))  # doctest: +SKIP
     >>> run.history[-1].epoch, run.stopped                                    # doctest: +SKIP
     (20, False)
+    >>> runs = train_many([preset("naive").replace(seed=s) for s in (7, 8, 9)])  # doctest: +SKIP
+    >>> [r.config.seed for r in runs]                                            # doctest: +SKIP
+    [7, 8, 9]
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
+import queue
 import threading
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from . import settings
 from .cell import Weights, init_weights
 from .config import LSTMConfig
 from .framings import Dataset, make_dataset
+from .gate import TrainingGate
 from .results import EpochLog, Progress, TrainResult
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -53,25 +76,54 @@ except RuntimeError:  # already initialised by someone else: keep their setting
     pass
 
 log = logging.getLogger(__name__)
-CHUNK_EPOCHS_MAX = 256  # epochs one compiled call can run (the width of the order tensor)
-TARGET_CHUNK_SECONDS = 0.25  # report progress about 4 times a second
+TARGET_CHUNK_SECONDS = 0.25  # one compiled call: progress ~4 times a second, Stop well within 1 s
+CHUNK_SAMPLES = 16_384  # width of the sample-order tensor per model (epochs x padded samples)
+BUCKETS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32)  # models per compiled call; at most 1/3 idle
 BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # keras.optimizers.Adam defaults
+ENV_MAX_COMPILED = "LSTM_LAB_MAX_COMPILED"
 
 
 # ---------------------------------------------------------------------------------------
-# The compiled step: one per shape, shared by every run (it holds no weights of its own).
+# The compiled step: one per shape and stack size, shared by every run and every user.
 # ---------------------------------------------------------------------------------------
-_compiled: dict[tuple, Callable] = {}
-_compiled_lock = threading.Lock()
-_prepared: set = set()  # step functions already compiled by prepare()
+@dataclass(frozen=True)
+class _Shape:
+    """What a compiled function is specialised for (everything else is an argument)."""
+
+    n: int  # samples
+    t: int  # time steps
+    f: int  # features
+    v: int  # vocabulary (classes)
+    u: int  # units
+    b: int  # batch size
+    stateful: bool
+    per_step: bool  # a target after every time step (y is (n, t, v))
+    S: int  # models side by side
+
+    @property
+    def nb(self) -> int:  # batches (updates) per epoch
+        return math.ceil(self.n / self.b)
+
+    @property
+    def epochs_per_call(self) -> int:
+        """Epochs the order tensor holds: a call may span at most this many epochs."""
+        return int(min(4096, max(2, CHUNK_SAMPLES // (self.nb * self.b))))
 
 
-def _build_chunk_fn(
-    n: int, t: int, f: int, v: int, u: int, b: int, stateful: bool, per_step: bool = False
-) -> Callable:
-    nb = math.ceil(n / b)  # batches per epoch
+def _shape(config: LSTMConfig, S: int = 1) -> _Shape:
+    return _Shape(
+        config.num_examples, config.time_steps, config.features, len(config.vocab),
+        config.units, config.batch_size, config.stateful, config.per_step, S,
+    )
+
+
+def _build_chunk_fn(shape: _Shape) -> Callable:
+    n, t, f, v, u, b, stateful, per_step, S = (
+        shape.n, shape.t, shape.f, shape.v, shape.u, shape.b, shape.stateful, shape.per_step, shape.S
+    )
+    nb, E = shape.nb, shape.epochs_per_call
     n_pad = nb * b  # order tensor is padded so every batch has b rows
-    weight_shapes = [(f, 4 * u), (u, 4 * u), (4 * u,), (u, v), (v,)]
+    weight_shapes = [(S, f, 4 * u), (S, u, 4 * u), (S, 4 * u), (S, u, v), (S, v)]
     w_spec = [tf.TensorSpec(s, tf.float32) for s in weight_shapes]
     # Rows past n in the last batch are padding: weight 0, so the batch mean is over real rows.
     row_weight = tf.constant(
@@ -79,153 +131,350 @@ def _build_chunk_fn(
     )
 
     def batch_loss(params, x, y, m, rw, h, c):
-        K, R, B, DK, DB = params
+        K, R, B, DK, DB = params  # (S, f, 4u) (S, u, 4u) (S, 4u) (S, u, v) (S, v)
         hs = []
         for step in range(t):  # t is small: unrolled, so XLA sees straight-line code
-            z = tf.matmul(x[:, step], K) + tf.matmul(h, R) + B  # (b, 4u)
-            i, fg, g, o = tf.split(z, 4, axis=1)
+            z = tf.matmul(x[:, :, step], K) + tf.matmul(h, R) + B[:, None]  # (S, b, 4u)
+            i, fg, g, o = tf.split(z, 4, axis=2)
             c_new = tf.sigmoid(fg) * c + tf.sigmoid(i) * tf.tanh(g)
             h_new = tf.sigmoid(o) * tf.tanh(c_new)
-            keep = m[:, step : step + 1]  # 1.0 real step, 0.0 masked padding
+            keep = m[:, :, step : step + 1]  # 1.0 real step, 0.0 masked padding
             c = keep * c_new + (1.0 - keep) * c
             h = keep * h_new + (1.0 - keep) * h
             hs.append(h)
         if per_step:
-            # A prediction after every step, y (b, t, v); Keras averages the loss over all
+            # A prediction after every step, y (S, b, t, v); Keras averages the loss over all
             # b x t steps, which is the per-row mean over steps, then the batch mean below.
-            logits = tf.matmul(tf.stack(hs, axis=1), DK) + DB  # (b, t, v)
-            per_row = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits), 1)
-            hit = tf.reduce_mean(
-                tf.cast(tf.equal(tf.argmax(logits, 2), tf.argmax(y, 2)), tf.float32), 1
-            )
+            h_seq = tf.reshape(tf.stack(hs, axis=2), (S, b * t, u))
+            logits = tf.reshape(tf.matmul(h_seq, DK), (S, b, t, v)) + DB[:, None, None]
+            per_row = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits), 2)
+            hit = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 3), tf.argmax(y, 3)), tf.float32), 2)
         else:
-            logits = tf.matmul(h, DK) + DB  # (b, v)
-            per_row = tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits)
-            hit = tf.cast(tf.equal(tf.argmax(logits, 1), tf.argmax(y, 1)), tf.float32)
+            logits = tf.matmul(h, DK) + DB[:, None]  # (S, b, v)
+            per_row = tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits)  # (S, b)
+            hit = tf.cast(tf.equal(tf.argmax(logits, 2), tf.argmax(y, 2)), tf.float32)
         total = tf.reduce_sum(rw)
-        loss = tf.reduce_sum(per_row * rw) / total
-        return loss, tf.reduce_sum(hit * rw), total, h, c
+        loss = tf.reduce_sum(per_row * rw, axis=1) / total  # (S,): each model's batch mean
+        return loss, tf.reduce_sum(hit * rw, axis=1), total, h, c
+
+    def per_model(x, rank):  # (S,) -> (S, 1, ...) to broadcast against a weight of that rank
+        return tf.reshape(x, [S] + [1] * (rank - 1))
 
     @tf.function(
         jit_compile=True,
         reduce_retracing=False,
         input_signature=[
-            w_spec,
-            w_spec,
-            w_spec,
-            tf.TensorSpec((), tf.float32),  # Adam iterations so far
-            tf.TensorSpec((n, t, f), tf.float32),
-            tf.TensorSpec((n, t, v) if per_step else (n, v), tf.float32),
-            tf.TensorSpec((n, t), tf.float32),
-            tf.TensorSpec((CHUNK_EPOCHS_MAX, n_pad), tf.int32),  # sample order per epoch
-            tf.TensorSpec((), tf.int32),  # epochs to run in this call
-            tf.TensorSpec((), tf.float32),  # learning rate
+            w_spec,  # weights
+            w_spec,  # Adam first moments
+            w_spec,  # Adam second moments
+            tf.TensorSpec((S,), tf.float32),  # Adam iterations so far, per model
+            tf.TensorSpec((S, b, u), tf.float32),  # h carried from the previous call (mid-epoch)
+            tf.TensorSpec((S, b, u), tf.float32),  # c
+            tf.TensorSpec((S,), tf.float32),  # loss sum of the epoch in progress
+            tf.TensorSpec((S,), tf.float32),  # hit sum of the epoch in progress
+            tf.TensorSpec((S, n, t, f), tf.float32),
+            tf.TensorSpec((S, n, t, v) if per_step else (S, n, v), tf.float32),
+            tf.TensorSpec((S, n, t), tf.float32),
+            tf.TensorSpec((S, E, n_pad), tf.int32),  # sample order of the epochs this call spans
+            tf.TensorSpec((), tf.int32),  # k0: batch of the first epoch to start at
+            tf.TensorSpec((), tf.int32),  # updates to run in this call
+            tf.TensorSpec((S,), tf.int32),  # updates each model still may run (<= 0: idle)
+            tf.TensorSpec((S,), tf.float32),  # learning rate per model
         ],
     )
-    def run_chunk(params, ms, vs, iters, X, Y, M, order, n_epochs, lr):
-        zeros_state = tf.zeros((b, u), tf.float32)
-        order_by_batch = tf.reshape(order, (CHUNK_EPOCHS_MAX, nb, b))  # static slice sizes for XLA
+    def run_chunk(params, ms, vs, iters, h, c, loss_sum, hit_sum, X, Y, M, order, k0, count, left, lr):
+        zeros_state = tf.zeros((S, b, u), tf.float32)
+        zeros_s = tf.zeros((S,), tf.float32)
+        order_by_batch = tf.reshape(order, (S, E, nb, b))  # static slice sizes for XLA
 
-        def epoch_body(e, params, ms, vs, iters, losses, accs):
-            def batch_body(k, params, ms, vs, iters, h, c, loss_sum, hit_sum):
-                idx = order_by_batch[e, k]  # (b,)
-                x, y, m = tf.gather(X, idx), tf.gather(Y, idx), tf.gather(M, idx)
-                rw = row_weight[k]
-                h0, c0 = (h, c) if stateful else (zeros_state, zeros_state)
-                with tf.GradientTape() as tape:
-                    tape.watch(params)
-                    loss, hits, count, h1, c1 = batch_loss(params, x, y, m, rw, h0, c0)
-                grads = tape.gradient(loss, params)
-                step = iters + 1.0
-                alpha = lr * tf.sqrt(1.0 - BETA_2**step) / (1.0 - BETA_1**step)
-                new_p, new_m, new_v = [], [], []
-                for p, g, m1, v1 in zip(params, grads, ms, vs):
-                    m1 = m1 + (g - m1) * (1.0 - BETA_1)
-                    v1 = v1 + (g * g - v1) * (1.0 - BETA_2)
-                    new_p.append(p - alpha * m1 / (tf.sqrt(v1) + EPSILON))
-                    new_m.append(m1)
-                    new_v.append(v1)
-                # fit's epoch loss is the batch losses averaged with batch sizes as weights.
-                return (k + 1, new_p, new_m, new_v, step, tf.stop_gradient(h1),
-                        tf.stop_gradient(c1), loss_sum + loss * count, hit_sum + hits)
+        def body(j, params, ms, vs, iters, h, c, loss_sum, hit_sum, losses, accs):
+            pos = k0 + j
+            e, k = pos // nb, pos % nb  # epoch (within this call) and batch
+            fresh = tf.equal(k, 0)  # an epoch starts: state reset, epoch sums restart
+            loss_sum = tf.where(fresh, zeros_s, loss_sum)
+            hit_sum = tf.where(fresh, zeros_s, hit_sum)
+            h0, c0 = (tf.where(fresh, zeros_state, h), tf.where(fresh, zeros_state, c)) if stateful else (
+                zeros_state, zeros_state)
+            # gather, not [:, e, k]: XLA would take a sliced index for a compile-time
+            # constant and recompile the whole function for every k0.
+            idx = tf.gather(tf.gather(order_by_batch, e, axis=1), k, axis=1)  # (S, b): own samples
+            x, y, m = (tf.gather(a, idx, batch_dims=1) for a in (X, Y, M))
+            with tf.GradientTape() as tape:
+                tape.watch(params)
+                loss, hits, rows, h1, c1 = batch_loss(params, x, y, m, tf.gather(row_weight, k), h0, c0)
+                # The models share nothing, so the gradient of the sum is each one's own.
+                total_loss = tf.reduce_sum(loss)
+            grads = tape.gradient(total_loss, params)
+            active = j < left  # (S,): idle models (padding, or done) keep their weights
+            step = iters + 1.0
+            alpha = lr * tf.sqrt(1.0 - BETA_2**step) / (1.0 - BETA_1**step)  # (S,)
+            new_p, new_m, new_v = [], [], []
+            for p, g, m1, v1 in zip(params, grads, ms, vs):
+                rank = len(p.shape)
+                on = per_model(active, rank)
+                m2 = m1 + (g - m1) * (1.0 - BETA_1)
+                v2 = v1 + (g * g - v1) * (1.0 - BETA_2)
+                p2 = p - per_model(alpha, rank) * m2 / (tf.sqrt(v2) + EPSILON)
+                new_p.append(tf.where(on, p2, p))  # a select, so active models are bit-exact
+                new_m.append(tf.where(on, m2, m1))
+                new_v.append(tf.where(on, v2, v1))
+            # fit's epoch loss is the batch losses averaged with batch sizes as weights.
+            loss_sum = loss_sum + loss * rows
+            hit_sum = hit_sum + hits
+            losses = tf.tensor_scatter_nd_update(losses, [[e]], [loss_sum / n])
+            accs = tf.tensor_scatter_nd_update(accs, [[e]], [hit_sum / n])
+            return (j + 1, new_p, new_m, new_v, tf.where(active, step, iters),
+                    tf.stop_gradient(h1), tf.stop_gradient(c1), loss_sum, hit_sum, losses, accs)
 
-            _, params, ms, vs, iters, _, _, loss_sum, hit_sum = tf.while_loop(
-                lambda k, *_: k < nb,
-                batch_body,
-                (tf.constant(0), params, ms, vs, iters, zeros_state, zeros_state, 0.0, 0.0),
-            )
-            losses = losses.write(e, loss_sum / n)
-            accs = accs.write(e, hit_sum / n)
-            return e + 1, params, ms, vs, iters, losses, accs
-
-        losses = tf.TensorArray(tf.float32, size=CHUNK_EPOCHS_MAX)
-        accs = tf.TensorArray(tf.float32, size=CHUNK_EPOCHS_MAX)
-        _, params, ms, vs, iters, losses, accs = tf.while_loop(
-            lambda e, *_: e < n_epochs,
-            epoch_body,
-            (tf.constant(0), list(params), list(ms), list(vs), iters, losses, accs),
+        start = (tf.constant(0), list(params), list(ms), list(vs), iters, h, c, loss_sum, hit_sum,
+                 tf.zeros((E, S), tf.float32), tf.zeros((E, S), tf.float32))
+        _, params, ms, vs, iters, h, c, loss_sum, hit_sum, losses, accs = tf.while_loop(
+            lambda j, *_: j < count, body, start
         )
-        return params, ms, vs, iters, losses.stack(), accs.stack()
+        return params, ms, vs, iters, h, c, loss_sum, hit_sum, losses, accs
 
     return run_chunk
 
 
-def _chunk_fn(config: LSTMConfig) -> Callable:
-    key = (
-        config.num_examples,
-        config.time_steps,
-        config.features,
-        len(config.vocab),
-        config.units,
-        config.batch_size,
-        config.stateful,
-        config.per_step,
-    )
+class CompileLimitError(ValueError):
+    """A new model shape would exceed ``LSTM_LAB_MAX_COMPILED`` (the server's compile budget)."""
+
+
+@dataclass
+class _Compiled:
+    fn: Callable
+    ran: bool = False  # compiled by XLA (the first call compiles)
+    seconds_per_update: float | None = None  # measured on the last call, for sizing chunks
+
+
+_compiled: OrderedDict[_Shape, _Compiled] = OrderedDict()  # least recently used first
+_compiled_lock = threading.Lock()
+_compiles = 0  # programs built in this process's life
+
+
+def max_compiled() -> int:
+    """The compile budget, ``LSTM_LAB_MAX_COMPILED`` (0 = no limit; default 64; see settings).
+
+    TensorFlow 2.21 never frees an XLA program (its compilation cache has no eviction:
+    dropping our function frees ~2 of its ~12 MB), so the budget counts programs built in
+    the life of the process, not programs currently held.
+    """
+    return settings.read(ENV_MAX_COMPILED)
+
+
+def _entry(shape: _Shape) -> _Compiled:
+    global _compiles
     with _compiled_lock:
-        if key not in _compiled:
-            _compiled[key] = _build_chunk_fn(*key)
-            log.info("new training step for shape %s (%d shapes in this process)", key, len(_compiled))
-        return _compiled[key]
+        entry = _compiled.get(shape)
+        if entry is None:
+            limit = max_compiled()
+            if limit and _compiles >= limit:
+                raise CompileLimitError(
+                    f"This server has compiled its limit of {limit} model shapes "
+                    f"({ENV_MAX_COMPILED}), and compiled code is never freed: train with settings "
+                    "used before (e.g. a tutorial preset) or ask the operator to restart it."
+                )
+            entry = _compiled[shape] = _Compiled(_build_chunk_fn(shape))
+            _compiles += 1
+            log.info("new training step for %s (%d compiled in this process)", shape, _compiles)
+        _compiled.move_to_end(shape)
+        return entry
 
 
-def prepare(config: LSTMConfig) -> None:
+def _chunk_fn(config: LSTMConfig, models: int = 1) -> Callable:
+    """The compiled step for ``config``'s shape with ``models`` side by side."""
+    return _entry(_shape(config, models)).fn
+
+
+def compiled_shapes() -> int:
+    """How many step functions are compiled in this process (one per shape and stack size)."""
+    return len(_compiled)
+
+
+def compiled_cache_info() -> dict:
+    """The compiled-function cache, for a server's memory budget.
+
+    ``held``: programs in the cache; ``compiled``: programs built in this process (TensorFlow
+    keeps every one until the process ends, ~12 MB each on this machine); ``limit``: the
+    budget (``LSTM_LAB_MAX_COMPILED``, 0 = none); ``left``: new shapes still allowed.
+
+    >>> info = compiled_cache_info()
+    >>> sorted(info)
+    ['compiled', 'held', 'left', 'limit']
+    """
+    limit = max_compiled()
+    with _compiled_lock:
+        held, built = len(_compiled), _compiles
+    return {"held": held, "compiled": built, "limit": limit,
+            "left": max(0, limit - built) if limit else None}
+
+
+def prepare(config: LSTMConfig, models: int = 1) -> None:
     """Compile the training step for ``config``'s shape now, without training anything.
 
     The app calls this in the background while a learner reads the form, so the first
     Train of the shape on screen does not wait ~1.5 s for XLA. A shape already compiled
     costs nothing. Example: ``prepare(preset("stateful"))``.
     """
-    fn = _chunk_fn(config)
+    shape = _shape(config, models)
+    entry = _entry(shape)
     with _compiled_lock:
-        if fn in _prepared:
+        if entry.ran:
             return
-        _prepared.add(fn)
-    n, t, f, v = config.num_examples, config.time_steps, config.features, len(config.vocab)
-    weights = [tf.zeros(w.shape, tf.float32) for w in init_weights(config)]
-    fn(
-        weights, weights, weights, tf.constant(0.0),
-        tf.zeros((n, t, f)), tf.zeros((n, t, v) if config.per_step else (n, v)), tf.zeros((n, t)),
-        tf.constant(epoch_orders(config, np.random.default_rng(0), 0)),
-        tf.constant(0, tf.int32), tf.constant(0.001),
-    )  # zero epochs: XLA compiles the whole loop, the loop body never runs
+        entry.ran = True
+    S, n, t, f, b, u = shape.S, shape.n, shape.t, shape.f, shape.b, shape.u
+    weights = [tf.zeros((S, *w.shape), tf.float32) for w in init_weights(config)]
+    zeros_state, zeros_s = tf.zeros((S, b, u)), tf.zeros((S,))
+    y_shape = (S, n, t, shape.v) if shape.per_step else (S, n, shape.v)
+    entry.fn(
+        weights, weights, weights, zeros_s, zeros_state, zeros_state, zeros_s, zeros_s,
+        tf.zeros((S, n, t, f)), tf.zeros(y_shape), tf.zeros((S, n, t)),
+        tf.zeros((S, shape.epochs_per_call, shape.nb * b), tf.int32),
+        tf.constant(0), tf.constant(0), tf.zeros((S,), tf.int32), zeros_s,
+    )  # zero updates: XLA compiles the whole loop, the loop body never runs
 
 
-def compiled_shapes() -> int:
-    """How many step functions are compiled in this process (one per distinct shape)."""
-    return len(_compiled)
-
-
-def epoch_orders(config: LSTMConfig, rng: np.random.Generator, count: int) -> np.ndarray:
-    """Sample order for the next ``count`` epochs, padded to the compiled width.
+def epoch_order(config: LSTMConfig, rng: np.random.Generator) -> np.ndarray:
+    """Sample order of the next epoch, padded to whole batches (the padding is never read).
 
     ``fit`` reshuffles every epoch unless ``shuffle=False``, when it keeps dataset order.
+    Every epoch draws from ``rng`` in turn, so chunking never changes the orders.
+
+    >>> from lstm_core.config import preset
+    >>> epoch_order(preset("stateful"), np.random.default_rng(0))[:5]
+    array([0, 1, 2, 3, 4], dtype=int32)
     """
     n = config.num_examples
-    n_pad = math.ceil(n / config.batch_size) * config.batch_size
-    order = np.zeros((CHUNK_EPOCHS_MAX, n_pad), np.int32)
-    for e in range(count):
-        order[e, :n] = rng.permutation(n) if config.shuffle else np.arange(n)
+    order = np.zeros(math.ceil(n / config.batch_size) * config.batch_size, np.int32)
+    order[:n] = rng.permutation(n) if config.shuffle else np.arange(n)
     return order
+
+
+# ---------------------------------------------------------------------------------------
+# A stack: up to S models of one shape trained together, one chunk at a time.
+# ---------------------------------------------------------------------------------------
+class _Stack:
+    def __init__(self, items: list[tuple[int, LSTMConfig, Dataset | None, Weights | None]], S: int):
+        self.start = time.perf_counter()
+        self.index = [i for i, *_ in items]  # position of each real model in the caller's list
+        self.configs = [cfg for _, cfg, _, _ in items]
+        real = len(items)
+        self.shape = _shape(self.configs[0], S)
+        self.entry = _entry(self.shape)
+        data = [d if d is not None else make_dataset(cfg) for _, cfg, d, _ in items]
+        weights = [w if w is not None else init_weights(cfg) for _, cfg, _, w in items]
+        # Idle models fill the stack up to its bucket: copies of the first, never updated.
+        padded = list(range(real)) + [0] * (S - real)
+        self.params = [tf.constant(np.stack([weights[p][j] for p in padded]), tf.float32) for j in range(5)]
+        self.ms = [tf.zeros_like(p) for p in self.params]
+        self.vs = [tf.zeros_like(p) for p in self.params]
+        self.iters = tf.zeros((S,), tf.float32)
+        b, u = self.shape.b, self.shape.u
+        self.h = tf.zeros((S, b, u), tf.float32)
+        self.c = tf.zeros((S, b, u), tf.float32)
+        self.loss_sum = tf.zeros((S,), tf.float32)
+        self.hit_sum = tf.zeros((S,), tf.float32)
+        self.X = tf.constant(np.stack([data[p].X for p in padded]))
+        self.Y = tf.constant(np.stack([data[p].y for p in padded]))
+        self.M = tf.constant(np.stack([data[p].mask.astype(np.float32) for p in padded]))
+        self.lr = tf.constant([float(self.configs[p].learning_rate) for p in padded], tf.float32)
+        nb = self.shape.nb
+        self.total = np.array([cfg.epochs * nb for cfg in self.configs] + [0] * (S - real))
+        # Sample order uses its own stream so weights and order stay independent of each other.
+        self.rngs = [np.random.default_rng([cfg.seed, 1]) for cfg in self.configs]
+        self.drawn = [(-1, None)] * real  # (epoch, order) last drawn per model
+        self.results = [TrainResult(cfg, d, w) for cfg, d, w in zip(self.configs, data, weights)]
+        self.pos = 0  # updates done (the same for every active model: they run in lockstep)
+        rate = self.entry.seconds_per_update
+        self.chunk = 1 if rate is None else max(1, int(TARGET_CHUNK_SECONDS / rate))
+
+    @property
+    def finished(self) -> bool:
+        return self.pos >= int(self.total.max())
+
+    def _order(self, s: int, epoch: int) -> np.ndarray:
+        last, order = self.drawn[s]
+        if epoch != last:  # epochs are asked for in sequence: draw the next one
+            order = epoch_order(self.configs[s], self.rngs[s])
+            self.drawn[s] = (epoch, order)
+        return order
+
+    def run_chunk(self) -> list[int]:
+        """Run one time-bounded chunk; returns the models (by stack position) with new epochs."""
+        nb, E, S = self.shape.nb, self.shape.epochs_per_call, self.shape.S
+        k0, e0 = self.pos % nb, self.pos // nb
+        count = min(self.chunk, int(self.total.max()) - self.pos, E * nb - k0)
+        if not any(r.history for r in self.results):
+            count = min(count, nb - k0)  # the first report comes right after epoch 1
+        elif k0 + count >= nb:
+            count -= (k0 + count) % nb  # past an epoch end: stop at one, so weights match history
+        spans = math.ceil((k0 + count) / nb)  # epochs this call touches
+        order = np.zeros((S, E, nb * self.shape.b), np.int32)
+        for s, cfg in enumerate(self.configs):
+            for j in range(min(spans, cfg.epochs - e0)):
+                order[s, j] = self._order(s, e0 + j)
+        left = np.clip(self.total - self.pos, -1, 2**30).astype(np.int32)
+        t0 = time.perf_counter()
+        out = self.entry.fn(
+            self.params, self.ms, self.vs, self.iters, self.h, self.c, self.loss_sum, self.hit_sum,
+            self.X, self.Y, self.M, tf.constant(order), tf.constant(k0), tf.constant(count),
+            tf.constant(left), self.lr,
+        )
+        (self.params, self.ms, self.vs, self.iters, self.h, self.c,
+         self.loss_sum, self.hit_sum, losses, accs) = out
+        losses, accs = losses.numpy(), accs.numpy()  # (E, S); waits for the call to finish
+        seconds = time.perf_counter() - t0
+        compiled_now = not self.entry.ran
+        self.entry.ran = True
+        if not compiled_now:  # a compiling call says nothing about the speed
+            rate = seconds / count
+            self.entry.seconds_per_update = rate
+            self.chunk = max(1, min(int(TARGET_CHUNK_SECONDS / rate), count * 64))
+        else:
+            self.chunk = 16  # probe, then size by the measured speed
+        self.pos += count
+        elapsed = time.perf_counter() - self.start
+        epochs_after = self.pos // nb
+        reported = []
+        for s, (cfg, result) in enumerate(zip(self.configs, self.results)):
+            done = result.epochs_done
+            new = min(epochs_after, cfg.epochs) - done
+            if new <= 0:
+                continue
+            per_epoch = seconds / max(1, count / nb)
+            for j in range(new):
+                row = done + j - e0  # row of this epoch in the call's output
+                result.history.append(
+                    EpochLog(done + j + 1, float(losses[row, s]), float(accs[row, s]),
+                             elapsed - per_epoch * (new - j - 1))
+                )
+            reported.append(s)
+        return reported
+
+    def progress(self, s: int) -> Progress:
+        result, last = self.results[s], self.results[s].history[-1]
+        return Progress(last.epoch, result.config.epochs, last.loss, last.accuracy,
+                        time.perf_counter() - self.start, result.history)
+
+    def finish(self, stopped: bool) -> list[TrainResult]:
+        arrays = [p.numpy() for p in self.params]
+        seconds = (time.perf_counter() - self.start) / len(self.results)
+        for s, result in enumerate(self.results):
+            result.weights = Weights(*(a[s] for a in arrays))
+            result.stopped = stopped and result.epochs_done < result.config.epochs
+            result.seconds = seconds  # a stack's wall time, shared by its models
+        return self.results
+
+
+def _run(stack: _Stack, report: Callable[[int, Progress], None], stop: Callable[[], bool]) -> None:
+    stopped = False
+    while not stack.finished:
+        if stop():
+            stopped = True
+            break
+        for s in stack.run_chunk():
+            report(stack.index[s], stack.progress(s))
+    stack.finish(stopped)
 
 
 def train(
@@ -237,59 +486,165 @@ def train(
 ) -> TrainResult:
     """Train a fresh model for ``config.epochs`` epochs and return it with its history.
 
-    ``on_progress`` is called after every chunk of epochs (about 4 times a second, and
-    after the very first epoch so a chart can start at once). ``should_stop`` is asked
-    before every chunk; when it returns True training ends and the partial result is
-    returned with ``stopped=True``. The same config and seed always give the same result.
+    ``on_progress`` is called after every chunk that completes an epoch (about 4 times a
+    second, and right after the very first epoch so a chart can start at once).
+    ``should_stop`` is asked before every chunk (at least every ~0.25 s after the first
+    call, which also compiles a new shape); when it returns True training ends and the
+    partial result is returned with ``stopped=True`` (its history holds the finished
+    epochs; if one epoch takes longer than a chunk, the weights include the updates of the
+    epoch in progress). The same config and seed always give the same result.
     """
-    start = time.perf_counter()
-    data = dataset if dataset is not None else make_dataset(config)
-    weights = initial_weights if initial_weights is not None else init_weights(config)
-    fn = _chunk_fn(config)
-    params = [tf.constant(w, tf.float32) for w in weights]
-    ms = [tf.zeros_like(p) for p in params]
-    vs = [tf.zeros_like(p) for p in params]
-    iters = tf.constant(0.0)
-    X, Y = tf.constant(data.X), tf.constant(data.y)
-    M = tf.constant(data.mask.astype(np.float32))
-    lr = tf.constant(float(config.learning_rate), tf.float32)
-    # Sample order uses its own stream so weights and order stay independent of each other.
-    rng = np.random.default_rng([config.seed, 1])
-
-    result = TrainResult(config, data, weights)
-    done, chunk = 0, 1  # first chunk: one epoch, so the first chart point comes quickly
-    while done < config.epochs:
-        if should_stop is not None and should_stop():
-            result.stopped = True
-            break
-        count = min(chunk, config.epochs - done, CHUNK_EPOCHS_MAX)
-        t0 = time.perf_counter()
-        params, ms, vs, iters, losses, accs = fn(
-            params, ms, vs, iters, X, Y, M, tf.constant(epoch_orders(config, rng, count)),
-            tf.constant(count, tf.int32), lr,
-        )
-        losses, accs = losses.numpy()[:count], accs.numpy()[:count]
-        per_epoch = (time.perf_counter() - t0) / count
-        elapsed = time.perf_counter() - start
-        for j in range(count):
-            done_j = done + j + 1
-            result.history.append(
-                EpochLog(done_j, float(losses[j]), float(accs[j]),
-                         elapsed - per_epoch * (count - j - 1))
-            )
-        done += count
-        result.weights = Weights(*(p.numpy() for p in params))
-        if done > count or chunk > 1:  # the first chunk's time includes compiling
-            chunk = max(1, int(TARGET_CHUNK_SECONDS / max(per_epoch, 1e-6)))
-        else:
-            chunk = 8
-        if on_progress is not None:
-            last = result.history[-1]
-            on_progress(Progress(done, config.epochs, last.loss, last.accuracy, elapsed,
-                                 result.history))
-    result.seconds = time.perf_counter() - start
+    stack = _Stack([(0, config, dataset, initial_weights)], 1)
+    _run(
+        stack,
+        (lambda _, p: on_progress(p)) if on_progress is not None else (lambda *_: None),
+        should_stop if should_stop is not None else (lambda: False),
+    )
+    result = stack.results[0]
     log.info(
         "trained %s: %d of %d epochs in %.2f s%s", config.framing, result.epochs_done, config.epochs,
         result.seconds, " (stopped)" if result.stopped else "",
     )
     return result
+
+
+# ---------------------------------------------------------------------------------------
+# Many configs: grouped by shape, stacked, and spread over the cores.
+# ---------------------------------------------------------------------------------------
+def _cost(config: LSTMConfig) -> float:
+    """Rough arithmetic of a run (for balancing the cores, not for limits)."""
+    u, f, v, b, t = config.units, config.features, len(config.vocab), config.batch_size, config.time_steps
+    updates = config.epochs * math.ceil(config.num_examples / b)
+    return updates * (b * t * 4 * u * (f + u) + 4 * u * (f + u + 1) + u * v + 2_000)
+
+
+def _bucket(size: int) -> int:
+    return next(s for s in BUCKETS if s >= size)
+
+
+def plan(configs: Sequence[LSTMConfig], workers: int = 1) -> list[list[int]]:
+    """Which configs train together: lists of positions in ``configs``, costliest first.
+
+    Configs of one shape share a stack (at most ``BUCKETS[-1]``); a group costing more than
+    its share of the cores is split in near-equal stacks so both cores can work on it.
+
+    >>> from lstm_core.config import preset
+    >>> plan([preset("naive").replace(seed=s) for s in range(5)] + [preset("stateful")], workers=2)
+    [[0, 1, 2], [3, 4], [5]]
+    """
+    groups: dict[_Shape, list[int]] = {}
+    for i, cfg in enumerate(configs):
+        groups.setdefault(_shape(cfg), []).append(i)
+    total = sum(_cost(c) for c in configs) or 1.0
+    stacks = []
+    for members in groups.values():
+        share = sum(_cost(configs[i]) for i in members) * workers / total
+        pieces = max(math.ceil(len(members) / BUCKETS[-1]), min(len(members), math.ceil(share - 1e-9)))
+        size = math.ceil(len(members) / pieces)
+        stacks += [members[k : k + size] for k in range(0, len(members), size)]
+    return sorted(stacks, key=lambda st: -sum(_cost(configs[i]) for i in st))
+
+
+def train_many(
+    configs: Sequence[LSTMConfig],
+    on_progress: Callable[[int, Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    cores: int | None = None,
+    gate: TrainingGate | None = None,
+) -> list[TrainResult]:
+    """Train every config (seeds, framings, experiment arms) and return the runs in order.
+
+    Configs of one shape train side by side in one compiled call; independent stacks run
+    in parallel on up to ``cores`` threads (default: the machine's cores, at most 2), one
+    TensorFlow thread each. With a ``gate``, the caller holds one of its slots and every
+    extra core is taken only if a slot is free and nobody is queued, so a shared server
+    stays fair.
+
+    ``on_progress(i, progress)`` is called, on the calling thread, whenever run ``i`` (its
+    position in ``configs``) finishes epochs. ``should_stop`` is polled at least every
+    ~0.25 s; a stop returns every run as far as it got (``stopped=True``; runs not started
+    have no history). Each run equals what :func:`train` gives for its config alone
+    (within float rounding, ~1e-6). Its ``seconds`` is its share of its stack's wall time.
+    """
+    configs = list(configs)
+    report = on_progress if on_progress is not None else (lambda *_: None)
+    stop_asked = should_stop if should_stop is not None else (lambda: False)
+    want = max(1, min(2, os.cpu_count() or 1) if cores is None else int(cores))
+    pending = plan(configs, want)
+    results: list[TrainResult | None] = [None] * len(configs)
+
+    def make(members: list[int]) -> _Stack:
+        return _Stack([(i, configs[i], None, None) for i in members], _bucket(len(members)))
+
+    def keep(stack: _Stack) -> None:
+        for i, r in zip(stack.index, stack.results):
+            results[i] = r
+
+    def skip(members: list[int]) -> None:  # stopped before this stack started: nothing trained
+        for i in members:
+            results[i] = TrainResult(configs[i], make_dataset(configs[i]), init_weights(configs[i]),
+                                     stopped=True)
+
+    if want == 1 or len(pending) == 1:
+        asked = [False]
+
+        def stop_now() -> bool:
+            asked[0] = asked[0] or stop_asked()
+            return asked[0]
+
+        for members in pending:
+            if asked[0]:
+                skip(members)
+                continue
+            stack = make(members)
+            _run(stack, report, stop_now)
+            keep(stack)
+        return results  # type: ignore[return-value]
+
+    events: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def worker(first: bool) -> None:
+        slot = contextlib.nullcontext(True) if first or gate is None else gate.try_slot()
+        try:
+            with slot as got:
+                while got:
+                    with lock:
+                        if not pending:
+                            return
+                        members = pending.pop(0)
+                    if stop.is_set():
+                        skip(members)
+                        continue
+                    stack = make(members)
+                    _run(stack, lambda i, p: events.put((i, p)), stop.is_set)
+                    keep(stack)
+        except BaseException as err:  # noqa: BLE001 - handed to the calling thread
+            errors.append(err)
+            stop.set()
+
+    threads = [threading.Thread(target=worker, args=(k == 0,), daemon=True) for k in range(want)]
+    for th in threads:
+        th.start()
+    try:
+        # Callbacks run here, on the caller's thread (Streamlit draws only from its own).
+        while any(th.is_alive() for th in threads) or not events.empty():
+            try:
+                i, p = events.get(timeout=0.05)
+            except queue.Empty:
+                pass
+            else:
+                report(i, p)
+            if not stop.is_set() and stop_asked():
+                stop.set()
+    except BaseException:
+        stop.set()  # e.g. a callback raised: the workers end within a chunk, then it propagates
+        raise
+    finally:
+        for th in threads:
+            th.join()
+    if errors:
+        raise errors[0]
+    return results  # type: ignore[return-value]

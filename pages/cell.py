@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 
 from lstm_core import trace as cell_trace
-from ui import cell_charts, session, training
+from ui import cell_charts, safe, session, training
 from ui.routing import page_setup
 from ui.text import md_escape
 
@@ -123,7 +123,7 @@ def stepper(run, trace: cell_trace.GateTrace, registered: tuple[bool, float], li
     b4.selectbox("Pace", list(PACES), index=1, key=PACE, help=HELP_PACE, label_visibility="collapsed")
 
     k = current - 1
-    st.markdown(step_sentence(trace, k))
+    st.markdown(step_sentence(trace, k, run.config.encoding == "scaled"))
     st.caption(
         "Top: the four gates of every unit at this step (the same colours at every step). Bottom: "
         "the cell state before and after the step, and the new hidden state h."
@@ -136,10 +136,12 @@ def stepper(run, trace: cell_trace.GateTrace, registered: tuple[bool, float], li
     equations(run, trace, k)
 
 
-def step_sentence(trace: cell_trace.GateTrace, k: int) -> str:
+def step_sentence(trace: cell_trace.GateTrace, k: int, scaled: bool = True) -> str:
     """One line about step k: what was fed, from which state, and what the model predicts."""
     fed = trace.fed[k]
-    shown = "padding (0.0, which looks like the first letter)" if fed == "·" else f"**{md_escape(fed)}**"
+    # Scaled inputs feed letter index / vocabulary size, so a 0.0 pad reads like the first letter.
+    pad = "padding (0.0, which looks like the first letter)" if scaled else "padding (all zeros)"
+    shown = pad if fed == "·" else f"**{md_escape(fed)}**"
     parts = [f"Step {k + 1} of {trace.steps}: fed {shown}"]
     if trace.reset_before[k]:
         parts.append("starting from a zero state ↺")
@@ -237,7 +239,7 @@ def finder_section(trace: cell_trace.GateTrace) -> int | None:
     try:
         table = cell_trace.rank_units(trace, selected, signal)
     except ValueError as exc:
-        st.info(str(exc), icon=":material/info:")
+        st.info(safe.plain(exc), icon=":material/info:")
         return None
     st.caption(
         "Selectivity: the unit's mean at the chosen steps minus its mean elsewhere, in units of its "
@@ -308,7 +310,7 @@ def surgery_section(run, trace: cell_trace.GateTrace, text: str, warm: bool, sug
         untouched = cell_trace.continue_text(run, text, int(steps), warm)
         operated = cell_trace.continue_text(run, text, int(steps), warm, **surgery)
     except ValueError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(safe.plain(exc), icon=":material/error:")
         return
     left, right = st.columns(2, gap="large")
     with left:
@@ -330,12 +332,9 @@ def main() -> None:
         "Step through a trained LSTM one letter at a time. At each step every unit opens its gates: "
         "c = f·c_prev + i·g keeps some memory and writes some new; h = o·tanh(c) shows part of it."
     )
-    had_run = session.get_run() is not None
-    run = training.require_run("Cell")
+    run = training.require_run("Cell")  # the session's run, a ?run= link's, or the shipped preset
     if run is None:
         return
-    if not had_run:
-        st.rerun()  # trained just now, below the offer to train: draw the page afresh without it
     config = run.config
     st.caption(
         f"Model: `{config.framing}` · {config.units} units · "
@@ -353,7 +352,7 @@ def main() -> None:
     try:
         trace = cell_trace.gate_trace(run, text, warm=warm)
     except ValueError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(safe.plain(exc), icon=":material/error:")
         return
     limit = float(max(np.abs(trace.c).max(), np.abs(trace.c_prev).max()))
     playing, pace = _timer()

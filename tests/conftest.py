@@ -15,6 +15,8 @@ import pytest
 
 # Quieter TensorFlow logs in test output (set before anything imports TensorFlow).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# The suite compiles far more model shapes in one process than a server's budget allows.
+os.environ.setdefault("LSTM_LAB_MAX_COMPILED", "0")
 # The run store (lstm_core/store.py) writes a SQLite file: tests and the servers they start
 # use a throwaway one, never the user's data folder.
 if not os.environ.get("LSTM_LAB_DB"):

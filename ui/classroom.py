@@ -19,6 +19,8 @@ import streamlit as st
 
 from lstm_core.config import LSTMConfig
 
+from . import safe
+
 FIELDS = tuple(f.name for f in dataclasses.fields(LSTMConfig))
 HIDE_PARAM = "hide"
 LESSON_PARAM = "lesson"
@@ -87,7 +89,7 @@ def notice() -> set[str]:
     """
     hidden = hidden_fields()
     for problem in st.session_state.get(WARNED) or []:
-        st.warning(problem, icon=":material/link_off:")
+        st.warning(safe.plain(problem), icon=":material/link_off:")
     fixed = st.session_state.get(HIDDEN, [])
     if not fixed:
         return hidden

@@ -14,7 +14,7 @@ from lstm_core import inference, tasks
 from lstm_core import influence as inf
 from lstm_core import memory_experiment as exp
 
-from . import charts, controls, session, training
+from . import charts, controls, safe, session, training
 
 EXPERIMENT = "memory_experiment"  # session key: the experiment's outcomes
 TASK_TITLES = {
@@ -80,7 +80,8 @@ def task_picker(in_lab: bool = True) -> str:
     st.caption(TASK_ABOUT[name])
     st.code(text, language=None, wrap_lines=True)
     needed = tasks.memory_needed(text)
-    st.dataframe(ceiling_frame(text, max(needed or 1, 4) + 1), hide_index=True)
+    # A static table (not a dataframe widget): a few rows, nothing to sort or scroll.
+    st.table(ceiling_frame(text, max(needed or 1, 4) + 1).set_index("window (letters seen)"))
     if in_lab:
         st.button(
             "Use this text in the form",
@@ -191,7 +192,7 @@ def forward_view() -> None:
         try:
             result = inf.influence(runs[name], text, step)
         except ValueError as exc:
-            st.error(f"{name}: {exc}", icon=":material/error:")
+            st.error(safe.plain(f"{name}: {exc}"), icon=":material/error:")
             continue
         frames.append(
             pd.DataFrame(
@@ -443,7 +444,7 @@ def experiment_section() -> None:
                 k, seeds=range(7, 7 + seeds), train_fn=train_one, on_start=on_start, order=order
             )
         except Exception as exc:  # the engine's message, never a traceback
-            st.error(f"The experiment failed: {exc}", icon=":material/error:")
+            st.error(safe.plain(f"The experiment failed: {exc}"), icon=":material/error:")
             outcomes = None
         bar.empty()
         if outcomes:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from lstm_core import store
 
-from . import session
+from . import safe, session
 
 LINK_HELP = (
     "A link that opens this trained model (its weights, history and settings) on any page "
@@ -42,13 +42,13 @@ def link_box() -> None:
         )
     problem = store.get_store().problem
     if problem:
-        st.warning(f"Trained models will not be kept: {problem}.", icon=":material/database:")
+        st.warning(safe.plain(f"Trained models will not be kept: {problem}."), icon=":material/database:")
 
 
 def model_source(run: Any | None) -> None:
     """Say what went wrong with a ``?run=`` link (if anything) and offer this run's link."""
     problem = session.link_problem()
     if problem:
-        st.warning(problem, icon=":material/link_off:")
+        st.warning(safe.plain(problem), icon=":material/link_off:")
     if run is not None and not session.is_shipped(run):
         link_box()

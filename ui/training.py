@@ -119,8 +119,8 @@ def train_gated(
     trainer = _trainer()
     with GATE.slot(on_wait=queue_notice(box)):
         box.empty()
-        # TODO(trainer): once lstm_core.trainer exposes a public way to free compiled shapes
-        # (its LRU bound, LSTM_LAB_MAX_COMPILED), shrink that cache here before refusing.
+        # Compiled shapes cannot be freed to make room (TensorFlow keeps every XLA program
+        # until the process ends); the trainer's LSTM_LAB_MAX_COMPILED budget bounds them.
         if memory.over_budget():
             raise ValueError(memory.refusal())  # a refusal worded for a person, not a crash
         return trainer.train(config, on_progress=on_progress, should_stop=should_stop)
@@ -164,18 +164,56 @@ def progress_text(p: Progress, seconds_left: float | None = None) -> str:
     return text
 
 
+def train_many_gated(
+    configs: list[LSTMConfig],
+    on_progress: Callable[[int, Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    queue_box=None,
+) -> list[TrainResult]:
+    """Wait for a training slot, then train every config at once (``trainer.train_many``):
+    seeds side by side, a second core only if the gate has a slot nobody waits for."""
+    box = queue_box if queue_box is not None else st.empty()
+    trainer = _trainer()
+    with GATE.slot(on_wait=queue_notice(box)):
+        box.empty()
+        if memory.over_budget():
+            raise ValueError(memory.refusal())
+        return trainer.train_many(configs, on_progress=on_progress, should_stop=should_stop, gate=GATE)
+
+
 def train_in_turn(
     configs: list[LSTMConfig], labels: list[str], bar, queue_box
 ) -> Iterator[tuple[LSTMConfig, TrainResult]]:
-    """Train ``configs`` one after another, each through the gate, yielding each finished run
-    at once (so the caller can keep it before the next starts). ``bar`` (an ``st.progress``
-    placeholder) shows the whole series, each run's text prefixed with its label."""
-    for k, (config, label) in enumerate(zip(configs, labels)):
+    """Train ``configs`` through the gate and yield each finished run with its config.
 
-        def on_progress(p: Progress, k: int = k, label: str = label) -> None:
-            bar.progress((k + p.fraction) / len(configs), text=f"{label} · {progress_text(p)}")
+    They train all at once (``trainer.train_many``: seeds of a framing side by side, a
+    second core when the gate has one free), so 20 seeds cost a few runs' time. ``bar`` (an
+    ``st.progress`` placeholder) shows the whole series, its text prefixed with the label of
+    the run that reported last. A click meanwhile (Stop, another widget) stops the training
+    within a second: the runs that finished are still yielded, so the caller keeps them,
+    and then Streamlit's signal is re-raised.
+    """
+    interrupt: list[BaseException] = []
+    fractions = [0.0] * len(configs)
+    last_draw = [float("-inf")]
 
-        yield config, train_gated(config, on_progress=on_progress, queue_box=queue_box)
+    def on_progress(i: int, p: Progress) -> None:
+        fractions[i] = p.fraction
+        now = time.monotonic()
+        if interrupt or (now - last_draw[0] < 0.1 and p.epoch < p.epochs):
+            return  # many runs report at once: redraw the bar ten times a second at most
+        last_draw[0] = now
+        try:
+            bar.progress(sum(fractions) / len(configs), text=f"{labels[i]} · {progress_text(p)}")
+        except BaseException as signal:  # noqa: BLE001 - Streamlit's rerun/stop signal
+            interrupt.append(signal)
+
+    runs = train_many_gated(configs, on_progress, lambda: bool(interrupt), queue_box)
+    for config, run in zip(configs, runs):
+        if not run.stopped:
+            yield config, run
+    if interrupt:
+        raise interrupt[0]
 
 
 def progress_with_stop(key: str, help: str, text: str = "starting: loading TensorFlow…"):

@@ -15,7 +15,7 @@ from lstm_core import keras_import
 from lstm_core.config import ENCODINGS, FRAMINGS
 from lstm_core.results import TrainResult
 
-from . import session
+from . import safe, session
 from .text import md_escape
 
 UPLOADED = "upload_read"  # {"file": file id, "shape", "weights", "ours": run, "error": text}
@@ -115,7 +115,7 @@ def _plain_form(read: dict) -> TrainResult | None:
             shape, sequence=sequence or None, framing=framing, encoding=encoding, window=int(window)
         )
     except (ValueError, TypeError) as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(safe.plain(exc), icon=":material/error:")
         return None
     return _adopt(keras_import.to_run(inferred, read["weights"]), read["name"])
 

@@ -20,7 +20,8 @@ def test_memory_page_without_a_run_explains_and_pictures_the_backward_view():
     assert at.slider(key="memory_reach_sample").value == 3
     at.selectbox(key="memory_task").set_value("counting").run()
     assert_clean(at)
-    ceilings = [d.value for d in at.dataframe if "window (letters seen)" in d.value.columns][0]
+    ceilings = at.table[0].value
+    assert ceilings.index.name == "window (letters seen)"
     assert ceilings.iloc[0]["best possible"] == "41/59 = 69.5%"
     assert ceilings.iloc[3]["best possible"].endswith("= 100.0%")
 

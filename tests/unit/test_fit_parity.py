@@ -92,24 +92,10 @@ def stock_fit(model, data, config: LSTMConfig) -> list[float]:
 
 def our_adam_steps(config: LSTMConfig, weights: Weights) -> int:
     """Adam's step counter after training, as the trainer's compiled function returns it."""
-    data = make_dataset(config)
-    fn = trainer._chunk_fn(config)
-    params = [tf.constant(w, tf.float32) for w in weights]
-    zeros = [tf.zeros_like(p) for p in params]
-    order = trainer.epoch_orders(config, np.random.default_rng(0), config.epochs)
-    out = fn(
-        params,
-        zeros,
-        zeros,
-        tf.constant(0.0),
-        tf.constant(data.X),
-        tf.constant(data.y),
-        tf.constant(data.mask.astype(np.float32)),
-        tf.constant(order),
-        tf.constant(config.epochs, tf.int32),
-        tf.constant(config.learning_rate, tf.float32),
-    )
-    return int(out[3].numpy())
+    stack = trainer._Stack([(0, config, None, weights)], 1)
+    while not stack.finished:
+        stack.run_chunk()
+    return int(stack.iters.numpy()[0])
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -111,7 +111,7 @@ def test_any_other_layer_list_is_refused_by_name(layers, shown):
     [
         ({"units": 8000}, ["units=8000", "at most 256"]),
         ({"units": True}, ["units=True"]),
-        ({"activation": "relu"}, ["activation=relu"]),
+        ({"activation": "relu"}, ["activation='relu'"]),
         ({"go_backwards": True}, ["go_backwards=True"]),
         ({"unroll": True}, ["unroll=True"]),
         ({"stateful": "yes"}, ["true or false"]),
@@ -261,3 +261,22 @@ def test_the_cli_refuses_a_hostile_file_with_exit_2_and_one_line(tmp_path, capsy
     err = capsys.readouterr().err.strip()
     assert code == 2, err
     assert len(err.splitlines()) == 1 and words in err, err
+
+
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        (archive(model(INPUT, {**LSTM, "config": {**LSTM["config"], "units": 8000}}, DENSE)), "units=8000"),
+        (archive("[" * 200_000 + "]" * 200_000), "nests deeper"),
+        (patch_headers(archive(), 6, 8, 0x1, combine=lambda o, n: o | n), "encrypted"),
+        (patch_headers(archive(), 8, 10, 99), "compression method 99"),
+    ],
+)
+def test_plain_keras_uploads_pass_through_the_preflight_too(data, words):
+    from lstm_core import keras_import
+
+    with pytest.raises(ValueError) as err:
+        keras_import.load_any(data)
+    text = str(err.value)
+    assert words in text and text.startswith("This file cannot be loaded as a model:"), text
+    assert len(text.splitlines()) == 1

@@ -121,10 +121,14 @@ def test_a_stock_keras_model_with_trained_weights_generates_the_alphabet(keras) 
     assert generate(run, "K", steps=3).text == "KBCD"
 
 
-def _refused(data: bytes, pattern: str) -> None:
-    with pytest.raises(ValueError, match=pattern) as err:
+def _refused(data: bytes, *found: str) -> None:
+    """Refused in one sentence that names what was found."""
+    with pytest.raises(ValueError) as err:
         keras_import.load_any(data)
-    assert "Accepted: one LSTM layer then one Dense layer with softmax" in str(err.value)
+    message = str(err.value)
+    assert "\n" not in message and message.count(". ") <= 1, message
+    for text in found:
+        assert text in message, message
 
 
 def test_other_models_are_refused_with_one_sentence_naming_what_was_found(keras) -> None:
@@ -132,28 +136,33 @@ def test_other_models_are_refused_with_one_sentence_naming_what_was_found(keras)
         return save(keras.Sequential(layers))
 
     softmax = keras.layers.Dense(26, activation="softmax")
-    _refused(plain([keras.Input(shape=(1, 1)), keras.layers.GRU(4), softmax]), "has a GRU layer")
+    _refused(plain([keras.Input(shape=(1, 1)), keras.layers.GRU(4), softmax]), "GRU", "accepted")
     _refused(
         plain([keras.Input(shape=(2, 1)), keras.layers.LSTM(4, return_sequences=True), keras.layers.LSTM(4),
                keras.layers.Dense(26, activation="softmax")]),
-        "2 LSTM and 1 Dense",
+        "LSTM, LSTM", "accepted",
     )
     relu = keras.layers.Dense(26, activation="relu")
-    _refused(plain([keras.Input(shape=(1, 1)), keras.layers.LSTM(4), relu]), "activation='relu'")
+    _refused(plain([keras.Input(shape=(1, 1)), keras.layers.LSTM(4), relu]), "activation='relu'", "softmax")
     _refused(
         plain([keras.Input(shape=(1, 1)), keras.layers.LSTM(4, return_sequences=False),
                keras.layers.Lambda(lambda x: x * 2), keras.layers.Dense(26, activation="softmax")]),
-        "has a Lambda layer",
+        "Lambda",
+    )
+    _refused(
+        plain([keras.Input(shape=(2, 1)), keras.layers.Masking(mask_value=-1.0), keras.layers.LSTM(4),
+               keras.layers.Dense(26, activation="softmax")]),
+        "Masking",
     )
     good = plain([keras.Input(shape=(1, 1)), keras.layers.LSTM(4),
                   keras.layers.Dense(26, activation="softmax")])
-    _refused(good[: len(good) // 2], "truncated")
+    _refused(good[: len(good) // 2], "zip")
     _refused(b"", "empty")
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("config.json", "{}")
         z.writestr("model.weights.h5", b"\0" * (61 * 1024 * 1024))
-    _refused(bomb.getvalue(), "more than 60 MB")
+    _refused(bomb.getvalue(), "60 MiB")
 
 
 def test_cli_load_accepts_a_plain_keras_model(tmp_path: Path, keras) -> None:

@@ -100,3 +100,14 @@ def test_the_texts_figures_are_the_measured_ones():
         for number in re.findall(r"(\d+(?:\.\d+)?)%", lesson.text):
             assert float(number) in shown, f"{number}% is not what a link of this lesson shows"
     assert MEMORY_TEXT in MEMORY.demos[0].url
+
+
+def test_the_presets_one_line_lessons_state_only_linked_figures():
+    # The engine's one-line lessons (the notebook export prints them) say what the links show.
+    from lstm_core.config import PRESETS
+
+    for name, p in PRESETS.items():
+        shown = {v for d in LESSONS[name].demos for v in (d.low, d.high)}
+        for number in re.findall(r"(\d+(?:\.\d+)?)%", p.lesson):
+            assert float(number) in shown, f"{name}: {number}% is not what a link of its lesson shows"
+        assert "stay wrong" not in p.lesson and "barely helps" not in p.lesson

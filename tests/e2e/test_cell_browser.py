@@ -1,5 +1,5 @@
-"""The Cell page in Debian Chromium against the real server: train the stateful preset, step
-through five letters, play and pause, and check at 1280x800 and 1024x768 that nothing is cut.
+"""The Cell page in Debian Chromium against the real server: on the tutorial's stateful preset,
+step through five letters, play and pause, and check at 1280x800 and 1024x768 that nothing is cut.
 
 Screenshots: docs/screenshots/cell.png (1280x800) and cell-1024.png (1024x768) when
 LSTM_LAB_UPDATE_SCREENSHOTS=1, else test-artifacts/screenshots/. The seconds each ▶ click took
@@ -81,19 +81,15 @@ def cut_elements(page: Page) -> list[str]:
 
 @pytest.fixture(scope="module")
 def cell_page(browser, base_url):
-    """One session that trained the stateful preset from the Cell page itself."""
+    """One session on the Cell page with the tutorial's stateful preset (shipped trained)."""
     from e2e_support import VIEWPORT
 
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(60_000)
     page = context.new_page()
     open_app(page, base_url, "/cell")
-    page.get_by_role("button", name="Train the stateful preset").click()
     expect(page.get_by_text("Step 1 of 16")).to_be_visible(timeout=TRAIN_TIMEOUT_MS)
-    wait_for_app_run(page)
-    # Through the sidebar: a fresh script run of the page, with the trained run in the session.
-    page.get_by_test_id("stPageLink").get_by_role("link", name="Cell", exact=True).click()
-    wait_for_app_run(page)
+    expect(page.get_by_test_id("stAlert").filter(has_text="stateful preset")).to_be_visible()
     expect(page.locator(EXCEPTION)).to_have_count(0)
     yield page
     context.close()

@@ -156,13 +156,16 @@ def test_warm_start_reads_the_training_text_first(runs):
     assert "predicts **L**" in step_line(at)  # warm: A..J read first
 
 
-def test_without_a_model_the_page_offers_the_stateful_preset_and_then_shows_it():
+def test_without_a_model_the_page_shows_the_shipped_stateful_preset_and_can_train_it():
     from apptest_support import open_page
 
     at = open_page(PAGE)
     assert_clean(at)
-    assert any("Lab" in i.value for i in at.info)
+    assert any("preset" in i.value for i in at.info)
+    # The shipped preset is the tutorial's stateful model, trained: it knows the alphabet.
+    assert step_line(at).startswith("Step 1 of 16: fed **A**") and "predicts **B**" in step_line(at)
     button(at, "Train the stateful preset").click().run()
     assert_clean(at)
     assert step_line(at).startswith("Step 1 of 16: fed **A**")
-    assert not [b for b in at.button if b.label == "Train the stateful preset"]  # drawn afresh
+    at.run()  # the next run works on the model trained here, no longer on the shipped one
+    assert not [b for b in at.button if b.label == "Train the stateful preset"]
