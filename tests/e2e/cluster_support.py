@@ -13,6 +13,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections import defaultdict
@@ -84,6 +85,8 @@ class LocalCluster:
             "BASE_PORT": str(self.base_port),
             "LAB_STATE": str(self.state_dir),
         }
+        # The replicas run in the interpreter's own virtual environment (run_app.sh's VENV).
+        env.setdefault("VENV", sys.prefix)
         self._out = open(self.state_dir / "local_cluster.out", "w")  # closed in stop()
         self.process = subprocess.Popen(
             ["bash", str(SCRIPT)], cwd=ROOT, env=env, stdout=self._out, stderr=subprocess.STDOUT
