@@ -145,3 +145,28 @@ def replicas_by_affinity(log: Path, path_prefix: str = "/_stcore/stream") -> dic
         if m and m["path"].startswith(path_prefix) and m["up"] != "-":
             seen[m["aff"]].add(m["up"])
     return dict(seen)
+
+
+def listening_pid(port: int) -> int | None:
+    """The process listening on 127.0.0.1:``port`` (Linux /proc), for sampling a replica's RSS."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            cols = line.split()
+            if int(cols[1].rsplit(":", 1)[1], 16) == port and cols[3] == "0A":  # 0A: LISTEN
+                inodes.add(cols[9])
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            for fd in (proc / "fd").iterdir():
+                link = os.readlink(fd)
+                if link.startswith("socket:[") and link[8:-1] in inodes:
+                    return int(proc.name)
+        except OSError:
+            continue
+    return None
