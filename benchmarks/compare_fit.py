@@ -35,9 +35,10 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from lstm_core import export  # noqa: E402
 from lstm_core.config import FRAMINGS, preset  # noqa: E402
 from lstm_core.framings import make_dataset  # noqa: E402
+from lstm_core.keras_file import keras_bytes  # noqa: E402
+from lstm_core.keras_models import stock_model  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -58,7 +59,7 @@ def stock_fit(config, epochs: int) -> dict:
     X, y = data.X, data.y  # (n, t, f), (n, v)
     n, t, f = X.shape
     start = time.perf_counter()
-    model = export.stock_model(config)  # the tutorial's LSTM + Dense softmax, Adam, cross-entropy
+    model = stock_model(config)  # the tutorial's LSTM + Dense softmax, Adam, cross-entropy
     lstm = model.get_layer("lstm")
     ends: list[float] = []  # perf_counter at the end of every epoch
     clock = keras.callbacks.LambdaCallback(on_epoch_end=lambda *_: ends.append(time.perf_counter()))
@@ -188,16 +189,15 @@ def memory_check(name: str, retrains: int, with_export: bool, as_json: bool) -> 
     from lstm_core.trainer import compiled_shapes, train
 
     config = preset(name)
-    exporter = export if with_export else None
     first = train(config)  # compiles; not counted
-    if exporter is not None:
-        exporter.keras_bytes(first)
+    if with_export:
+        keras_bytes(first)
     before = rss_mb()
     start = time.perf_counter()
     for _ in range(retrains):
         run = train(config)
-        if exporter is not None:
-            exporter.keras_bytes(run)
+        if with_export:
+            keras_bytes(run)
     seconds = time.perf_counter() - start
     after = rss_mb()
     result = {

@@ -3,6 +3,7 @@
     python benchmarks/load_test.py                  # 8 browser sessions train + generate at once
     python benchmarks/load_test.py --retrains 30    # ... then one session retrains 30 times (RSS growth)
     python benchmarks/load_test.py --sessions 0 --retrains 30
+    python benchmarks/load_test.py --hostile 4      # ... while 4 hostile sessions attack (issue 16)
     bash deploy/local_cluster.sh &                  # a class server: replicas behind nginx, then
     python benchmarks/load_test.py --url http://127.0.0.1:8080 --sessions 24 --lb-log STATE/access.log
 
@@ -16,7 +17,9 @@ session), and in every session at the same time:
    and checks that the same trained run is still on screen (the run store keeps it);
 3. goes to Generate through the sidebar (same session), generates from its first letter, and checks
    that the start-letter choices are exactly its own vocabulary and that every generated letter is
-   from it (a session that saw another's model would show other letters).
+   from it (a session that saw another's model would show other letters);
+4. reloads the page (a new Streamlit session) and checks that the ``?run=`` link brought back its
+   own model (its own vocabulary), from the server's run database.
 
 It samples the server's resident memory (VmRSS of the server and its children, /proc) every 0.2 s
 and prints the peak, each session's time to result, and with ``--retrains`` the RSS growth over
@@ -28,6 +31,18 @@ With ``--url`` it starts no server and runs against the given one, e.g. nginx in
 ``deploy/local_cluster.sh``'s replicas. ``--lb-log`` (that script's access.log) adds the cluster
 checks: every session's websocket was served by one replica from start to end, and the RSS of
 each replica (found by the port nginx sent it to) is sampled and printed.
+
+Hostile mode (``--hostile N``, issue 16): while the normal sessions train, N more sessions
+attack at the same time. Even-numbered ones open the heaviest links, without clicking
+anything: the link that once held a training slot for hours, a shape too large for even one
+epoch, the largest accepted shape (which must not compile in the background) and Markdown
+injections; each must answer with a warning, never an exception, an ``<img>`` or a link.
+Odd-numbered ones open the most expensive configuration the limit accepts (its epochs chosen
+with ``lstm_core.cost`` to fill ``--hostile-budget`` seconds, default ``LSTM_LAB_MAX_SECONDS``)
+and click Train. The run passes when every normal session still finishes correctly, every
+hostile training reports at most ``LSTM_LAB_MAX_SECONDS`` of training ("trained in N s" on
+the page; waiting in the queue is not training), and the server's peak RSS stays within
+``LSTM_LAB_MEMORY_MB``. Timings are only meaningful on a quiet machine.
 """
 
 from __future__ import annotations
@@ -37,6 +52,7 @@ import asyncio
 import re
 import string
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -56,6 +72,8 @@ from e2e_support import (  # noqa: E402
 
 PEAK_RSS_TARGET_MB = 1536
 RETRAIN_GROWTH_TARGET_MB = 50
+TEXT64 = "".join(chr(ord("!") + i) for i in range(64))  # 64 distinct printable characters
+S2000 = (TEXT64 * 40)[:2000]
 
 
 @dataclass
@@ -104,6 +122,20 @@ class RssSampler:
 
 def mb(kb: int) -> float:
     return kb / 1024.0
+
+
+def max_seconds() -> float:
+    sys.path.insert(0, str(ROOT))
+    from lstm_core import cost
+
+    return cost.MAX_SECONDS
+
+
+def memory_budget_mb() -> float:
+    sys.path.insert(0, str(ROOT))
+    from lstm_core import memory
+
+    return memory.budget_mb()
 
 
 # --- async page helpers (the sync ones live in tests/e2e/e2e_support.py) -----------------------
@@ -264,6 +296,15 @@ async def run_session(browser, base_url: str, index: int, epochs: int, timeout_m
             if generated != expected:
                 raise AssertionError(f"generated {generated!r}, expected {expected!r} from a 100% model")
         result.affinity = await affinity(context)
+        # Reload (F5: a new Streamlit session): the ?run= link must bring back this session's model.
+        if "run=" not in page.url:
+            raise AssertionError(f"the Generate page's URL names no stored run: {page.url}")
+        await page.reload(wait_until="domcontentloaded", timeout=timeout_ms)
+        await wait_for_app_run(page, timeout_ms)
+        await assert_no_exception(page)
+        options = await select_options(page, "Start letter")
+        if sorted(options) != sorted(vocab):
+            raise AssertionError(f"after a reload the start letters are {options}, not {vocab!r}")
         result.ok = True
     except Exception as exc:
         result.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
@@ -275,6 +316,92 @@ async def run_session(browser, base_url: str, index: int, epochs: int, timeout_m
             pass
     finally:
         result.total_s = time.monotonic() - t0
+        await context.close()
+    return result
+
+
+# --- hostile sessions (issue 16) -----------------------------------------------------------------
+def _query(fields: dict) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({k: str(v).lower() if isinstance(v, bool) else v for k, v in fields.items()})
+
+
+# The largest shape the limits allow one epoch of: 64 one-hot letters x 64 characters as features.
+HEAVY_SHAPE = {"framing": "feature-window", "encoding": "onehot", "window": 64, "units": 256,
+               "sequence": S2000}
+
+
+def most_expensive_accepted(budget_s: float, units: int = 256) -> tuple[dict, float]:
+    """The heavy shape with as many epochs as ``budget_s`` of estimated training allows."""
+    sys.path.insert(0, str(ROOT))
+    from lstm_core import cost
+    from lstm_core.config import LSTMConfig
+
+    one = LSTMConfig(**{**HEAVY_SHAPE, "units": units}, epochs=1)
+    room = min(budget_s, cost.MAX_SECONDS) - cost.estimate(one).compile_seconds
+    per_epoch = cost.estimate(one).seconds - cost.estimate(one).compile_seconds
+    epochs = max(1, int(room / per_epoch))
+    config = one.replace(epochs=epochs)  # raises if even this is refused
+    return config.to_dict(), cost.estimate(config).seconds
+
+
+def heavy_links() -> list[tuple[str, str]]:
+    """(what, query) of links a hostile visitor opens without clicking."""
+    return [
+        ("the issue's 3.3-hour link", _query({**HEAVY_SHAPE, "epochs": 1549})),
+        ("too large for one epoch", _query({**HEAVY_SHAPE, "framing": "timestep-window", "epochs": 1})),
+        ("largest accepted shape, no click", _query({**HEAVY_SHAPE, "epochs": 1})),
+        ("markdown image", _query({"units": "![x](http://127.0.0.1:1/a.png)"})),
+        ("markdown link", _query({"framing": "[Login here](http://x/phish)"})),
+        ("100 KB value", _query({"units": "9" * 100_000})),
+    ]
+
+
+@dataclass
+class HostileResult:
+    index: int
+    kind: str  # "links" or "train"
+    ok: bool = False
+    trained_s: float = 0.0  # the page's own "trained in N s" (training, not queue)
+    wall_s: float = 0.0  # Train click -> result, queue included
+    detail: str = ""
+    error: str = ""
+
+
+async def run_hostile(browser, base_url: str, index: int, train_query: str, timeout_ms: int) -> HostileResult:
+    import re
+
+    result = HostileResult(index=index, kind="train" if index % 2 else "links")
+    context = await browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(timeout_ms)
+    page = await context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "127.0.0.1:1/" in r.url else None)
+    try:
+        if result.kind == "links":
+            for what, query in heavy_links():
+                await open_app(page, f"{base_url}/lab?{query}", timeout_ms)
+                await assert_no_exception(page)
+                if what != "largest accepted shape, no click":
+                    if not await page.get_by_test_id("stAlert").count():
+                        raise AssertionError(f"{what}: no warning on the page")
+                injected = await page.locator("img[src*='127.0.0.1:1'], a[href*='phish']").count()
+                if injected or fetched:
+                    raise AssertionError(f"{what}: markup from the URL reached the page")
+            result.detail = f"{len(heavy_links())} links answered with warnings"
+        else:
+            await open_app(page, f"{base_url}/lab?{train_query}", timeout_ms)
+            await assert_no_exception(page)
+            result.wall_s = await click_train_and_wait(page, timeout_ms)
+            await assert_no_exception(page)
+            text = await page.get_by_text(re.compile(r"trained in [0-9.]+ s")).first.inner_text()
+            result.trained_s = float(re.search(r"trained in ([0-9.]+) s", text).group(1))
+            result.detail = f"trained in {result.trained_s:.1f} s, {result.wall_s:.1f} s after the click"
+        result.ok = True
+    except Exception as exc:
+        result.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+    finally:
         await context.close()
     return result
 
@@ -338,6 +465,8 @@ async def main_async(args: argparse.Namespace) -> int:
         print(f"target: {base_url}; replicas sampled for RSS: {', '.join(samplers) or 'none'}", flush=True)
     else:
         server = StreamlitServer(log_path=ROOT / "test-artifacts" / "load-streamlit.log")
+        # A throwaway run database: every session's run is stored there, and the reload reads it back.
+        server.env["LSTM_LAB_DB"] = str(Path(tempfile.mkdtemp(prefix="load-test-")) / "runs.sqlite3")
         if args.max_trainings:
             server.env["LSTM_LAB_MAX_TRAININGS"] = str(args.max_trainings)
         server.start()
@@ -367,16 +496,33 @@ async def main_async(args: argparse.Namespace) -> int:
                         await ctx.close()
                         print(f"warm-up page run done, RSS {mb(rss_kb(server.pid)):.0f} MB", flush=True)
                     print(f"\n{args.sessions} sessions train, reload + generate at once ...", flush=True)
+                    hostile_jobs = []
+                    if args.hostile:
+                        fields, estimate = most_expensive_accepted(args.hostile_budget, args.hostile_units)
+                        train_query = _query(fields)
+                        print(
+                            f"... with {args.hostile} hostile sessions: heaviest links, and Train on "
+                            f"{fields['framing']} {fields['encoding']} window {fields['window']} "
+                            f"units {fields['units']} epochs {fields['epochs']} (estimated {estimate:.0f} s; "
+                            f"limit {max_seconds():.0f} s)",
+                            flush=True,
+                        )
+                        hostile_jobs = [
+                            run_hostile(browser, base_url, i, train_query, timeout_ms)
+                            for i in range(args.hostile)
+                        ]
                     t0 = time.monotonic()
-                    results = await asyncio.wait_for(
+                    everything = await asyncio.wait_for(
                         asyncio.gather(
                             *(
                                 run_session(browser, base_url, i, args.epochs, timeout_ms)
                                 for i in range(args.sessions)
-                            )
+                            ),
+                            *hostile_jobs,
                         ),
                         timeout=args.timeout,
                     )
+                    results, hostile = everything[: args.sessions], everything[args.sessions :]
                     wall = time.monotonic() - t0
                     if args.lb_log:
                         check_stickiness(results, Path(args.lb_log))
@@ -391,6 +537,18 @@ async def main_async(args: argparse.Namespace) -> int:
                             f"{r.replica:>15}  {r.generated if r.ok else r.error}"
                         )
                     failures += sum(not r.ok for r in results)
+                    for h in hostile:
+                        state = "ok" if h.ok else "FAILED"
+                        print(f"hostile {h.index} ({h.kind}): {state}: {h.detail or h.error}")
+                        if not h.ok or h.trained_s > max_seconds():
+                            failures += 1
+                    if hostile:
+                        trained = [h.trained_s for h in hostile if h.kind == "train" and h.ok]
+                        print(
+                            f"hostile trainings: longest {max(trained, default=0):.1f} s of training "
+                            f"(limit {max_seconds():.0f} s)",
+                            flush=True,
+                        )
                     ok = [r for r in results if r.ok]
                     if ok:
                         tts = sorted(r.train_s for r in ok)
@@ -445,6 +603,12 @@ async def main_async(args: argparse.Namespace) -> int:
     )
     if args.strict and peak > PEAK_RSS_TARGET_MB:
         failures += 1
+    if args.hostile:
+        budget = memory_budget_mb()
+        verdict = "within" if peak <= budget else "OVER"
+        print(f"memory budget (LSTM_LAB_MEMORY_MB): {budget:.0f} MiB; peak {verdict}")
+        if peak > budget:
+            failures += 1
     print("RESULT:", "PASS" if failures == 0 else f"FAIL ({failures} problem(s))")
     return 0 if failures == 0 else 1
 
@@ -478,6 +642,18 @@ def main(argv: list[str] | None = None) -> int:
         "--lb-log",
         default="",
         help="with --url: nginx's access.log of local_cluster.sh (checks each session kept its replica)",
+    )
+    p.add_argument(
+        "--hostile", type=int, default=0, help="hostile sessions alongside the normal ones (issue 16)"
+    )
+    p.add_argument(
+        "--hostile-budget",
+        type=float,
+        default=float("inf"),
+        help="estimated seconds of the hostile Train (default: the limit, LSTM_LAB_MAX_SECONDS)",
+    )
+    p.add_argument(
+        "--hostile-units", type=int, default=256, help="units of the hostile Train (default 256, the most)"
     )
     args = p.parse_args(argv)
     if not 0 <= args.sessions <= MAX_SESSIONS:

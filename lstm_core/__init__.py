@@ -7,8 +7,9 @@ The flow is one way::
     run = train(config, on_progress=print) # trainer.py: fast, fit-compatible training
     generate(run, "K", steps=5).text       # inference.py: numpy LSTM on the trained weights
 
-Modules are imported lazily here so that ``import lstm_core.config`` stays light
-(TensorFlow is only loaded by the trainer and export).
+Only the config names are imported here, so ``import lstm_core`` stays light: TensorFlow
+is loaded by ``trainer`` (and Keras by ``keras_models``) when a caller imports them. The
+README's "How the code is laid out" names every module and what it holds.
 """
 
 from .config import ALPHABET, FRAMINGS, PRESETS, LSTMConfig, get_default_config, preset

@@ -2,4 +2,5 @@
 
 from .cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not on import (e.g. when pytest collects doctests)
+    raise SystemExit(main())

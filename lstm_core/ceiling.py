@@ -71,3 +71,37 @@ def dataset_ceiling(ds: Dataset) -> float:
         (ds.X[i].tobytes() + ds.mask[i].tobytes(), int(ds.target_ids[i])) for i in range(len(ds.target_ids))
     )
     return best_share(pairs)
+
+
+def stateful_ceiling(ds: Dataset) -> float:
+    """Best accuracy of a *stateful* model on this framing's samples, from all it has read.
+
+    A stateful model reads the samples in order from one reset, and row ``i`` of each batch
+    continues row ``i`` of the batch before (see ``inference``). Its answer may depend on
+    everything its row has read so far, so two samples are only indistinguishable when
+    their whole row histories are equal. On a text where one letter is not enough, memory
+    beats the stateless ceiling::
+
+        >>> from lstm_core.config import preset
+        >>> from lstm_core.framings import make_dataset
+        >>> ds = make_dataset(preset("stateful").replace(sequence="aaaabbbccd" * 6))
+        >>> round(dataset_ceiling(ds), 4), stateful_ceiling(ds)
+        (0.6949, 1.0)
+
+    Per-step datasets (``steps_per_update`` above 1) count every predicted step the same way.
+    """
+    b = ds.config.batch_size
+    ids: dict[tuple[int, bytes], int] = {}  # (history id so far, what is read next) -> history id
+    row_end: list[int] = []  # history id after each sample
+    pairs = []
+    for i in range(len(ds.target_ids)):
+        history = row_end[i - b] if i >= b else -1
+        if ds.per_step:  # a target after every step (steps_per_update > 1): the chunk so far counts
+            for j, target in enumerate(ds.target_ids[i]):
+                history = ids.setdefault((history, ds.X[i, j].tobytes()), len(ids))
+                pairs.append((history, int(target)))
+        else:
+            history = ids.setdefault((history, ds.X[i].tobytes() + ds.mask[i].tobytes()), len(ids))
+            pairs.append((history, int(ds.target_ids[i])))
+        row_end.append(history)
+    return best_share(pairs)

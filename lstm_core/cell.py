@@ -68,6 +68,55 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+class Step(NamedTuple):
+    """Everything one LSTM time step computes, for a batch of b rows and u units.
+
+    The gates in Keras's order: input i, forget f, candidate g (Keras calls it "c"), output o.
+    ``z`` holds their pre-activations side by side, ``z[:, :u]`` for i, ``z[:, u:2u]`` for f,
+    and so on; i, f, o are ``sigmoid`` of theirs and g is ``tanh`` of its own.
+    """
+
+    z: np.ndarray  # (b, 4u): x @ kernel + h_prev @ recurrent_kernel + bias
+    i: np.ndarray  # (b, u): input gate, 0..1: how much of the candidate to write
+    f: np.ndarray  # (b, u): forget gate, 0..1: how much of c_prev to keep
+    g: np.ndarray  # (b, u): candidate, -1..1: what to write
+    o: np.ndarray  # (b, u): output gate, 0..1: how much of tanh(c) to show as h
+    c: np.ndarray  # (b, u): new cell state, f * c_prev + i * g
+    h: np.ndarray  # (b, u): new hidden state, o * tanh(c)
+
+
+def step(
+    x: np.ndarray,
+    h: np.ndarray,
+    c: np.ndarray,
+    kernel: np.ndarray,
+    recurrent_kernel: np.ndarray,
+    bias: np.ndarray,
+) -> Step:
+    """One time step: input x (b, f), previous h and c (b, u) -> gates and the new h, c.
+
+    With all weights zero every gate sits at its midpoint and nothing is written::
+
+        >>> u = 2
+        >>> s = step(np.ones((1, 1)), np.zeros((1, u)), np.ones((1, u)),
+        ...          np.zeros((1, 4 * u)), np.zeros((u, 4 * u)), np.zeros(4 * u))
+        >>> s.i, s.f, s.g                     # sigmoid(0) = 0.5, tanh(0) = 0
+        (array([[0.5, 0.5]]), array([[0.5, 0.5]]), array([[0., 0.]]))
+        >>> s.c                               # half of c_prev kept, nothing new written
+        array([[0.5, 0.5]])
+    """
+    z = x @ kernel + h @ recurrent_kernel + bias  # (b, 4u)
+    zi, zf, zg, zo = np.split(z, 4, axis=1)
+    i, f, g, o = _sigmoid(zi), _sigmoid(zf), np.tanh(zg), _sigmoid(zo)
+    c_new = f * c + i * g  # forget some memory, write some new
+    return Step(z, i, f, g, o, c_new, o * np.tanh(c_new))
+
+
+def as_float64(w: Weights) -> Weights:
+    """The weights in float64: traces and forward passes compute in double precision."""
+    return Weights(*(np.asarray(a, np.float64) for a in w))
+
+
 @dataclass
 class Forward:
     """What one forward pass over a batch gives back."""
@@ -96,18 +145,16 @@ def forward(
     u = w.recurrent_kernel.shape[0]
     h = np.zeros((b, u)) if h0 is None else np.array(h0, np.float64)
     c = np.zeros((b, u)) if c0 is None else np.array(c0, np.float64)
-    K, R, B = (np.asarray(a, np.float64) for a in (w.kernel, w.recurrent_kernel, w.bias))
+    w = as_float64(w)
     h_seq, c_seq = np.zeros((b, t, u)), np.zeros((b, t, u))
-    for step in range(t):
-        z = X[:, step] @ K + h @ R + B  # (b, 4u)
-        i, f, g, o = np.split(z, 4, axis=1)
-        c_new = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
-        h_new = _sigmoid(o) * np.tanh(c_new)
+    for t_ in range(t):
+        s = step(X[:, t_], h, c, w.kernel, w.recurrent_kernel, w.bias)
+        c_new, h_new = s.c, s.h
         if mask is not None:
-            keep = np.asarray(mask)[:, step : step + 1]
+            keep = np.asarray(mask)[:, t_ : t_ + 1]
             c_new = np.where(keep, c_new, c)
             h_new = np.where(keep, h_new, h)
         h, c = h_new, c_new
-        h_seq[:, step], c_seq[:, step] = h, c
-    probs = softmax(h @ np.asarray(w.dense_kernel, np.float64) + np.asarray(w.dense_bias, np.float64))
+        h_seq[:, t_], c_seq[:, t_] = h, c
+    probs = softmax(h @ w.dense_kernel + w.dense_bias)
     return Forward(probs, h_seq, c_seq, h, c)

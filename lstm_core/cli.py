@@ -1,4 +1,4 @@
-"""The command line: ``python -m lstm_core reproduce | train | generate``.
+"""The command line: ``python -m lstm_core reproduce | train | generate | trace | settings``.
 
 Examples::
 
@@ -7,6 +7,8 @@ Examples::
     python -m lstm_core train --framing timestep-window --units 16 --save abc.keras
     python -m lstm_core generate --framing stateful --start K --steps 5        # KBCDEF
     python -m lstm_core generate --load abc.keras --start K --steps 5 --warm
+    python -m lstm_core trace --framing stateful --text ABCDEFGHIJK --json   # every gate, every step
+    python -m lstm_core settings                        # the LSTM_LAB_* settings in force
 
 Bad arguments or invalid values end with exit code 2 and one readable line on stderr,
 never a traceback (set LSTM_LAB_DEBUG=1 to see one anyway). TensorFlow is imported only
@@ -17,18 +19,28 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import statistics
 import sys
 import time
-import types
 from collections.abc import Sequence
 from typing import Any
 
-from .config import FRAMINGS, PRESETS, preset
-
-FIRST_SEED = 7  # the tutorial's numpy.random.seed(7); further seeds are 8, 9, ...
+from . import cli_memory, settings
+from .config import (
+    FIELD_DOCS,
+    FIRST_SEED,
+    FRAMINGS,
+    MAX_SEEDS,
+    PRESETS,
+    LSTMConfig,
+    preset,
+    seed_sweep,
+    sweep,
+)
+from .keras_file import MAX_MODEL_BYTES
 
 
 class UsageError(Exception):
@@ -54,13 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m lstm_core",
         description="LSTM State Lab engine: reproduce the tutorial, train one run, generate text.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{reproduce,train,generate}")
+    sub = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar="{reproduce,train,generate,trace,settings,influence,ceiling}",
+    )
 
     rep = sub.add_parser("reproduce", help="train framings at the tutorial's settings, compare accuracy")
     rep.add_argument(
         "--framing", default="all", choices=_framing_choices(True), help="one framing, or all (default)"
     )
-    rep.add_argument("--seeds", type=int, default=1, help="runs per framing, seeds 7, 8, 9, ... (default 1)")
+    rep.add_argument(
+        "--seeds",
+        type=int,
+        default=1,
+        help=f"runs per framing, seeds {FIRST_SEED}, {FIRST_SEED + 1}, ... (default 1, at most {MAX_SEEDS})",
+    )
     rep.add_argument("--epochs", type=int, help="override the tutorial's epochs (e.g. for a quick check)")
     rep.add_argument("--json", action="store_true", help="one JSON object per framing and seed")
 
@@ -71,7 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     gen = sub.add_parser("generate", help="train (or load) a model and generate letters")
     _add_config_args(gen, framing_required=False)
-    gen.add_argument("--load", metavar="PATH", help="use a .keras file saved by train --save")
+    gen.add_argument(
+        "--load", metavar="PATH",
+        help="use a .keras file: saved by train --save, or a plain Keras 3 LSTM + Dense(softmax) model",
+    )
     gen.add_argument("--start", required=True, help="the letter to start from")
     gen.add_argument("--steps", type=int, default=10, help="letters to generate (default 10)")
     gen.add_argument(
@@ -83,57 +107,39 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         help="0 picks the most likely letter (default); higher samples more freely",
     )
+    _add_trace_parser(sub)
+    sub.add_parser("settings", help="show the LSTM_LAB_* environment settings; exit 2 if one is bad")
+    cli_memory.add_commands(sub, _add_config_args)
     return parser
 
 
 def _add_config_args(p: argparse.ArgumentParser, framing_required: bool) -> None:
-    p.add_argument(
-        "--framing",
-        required=framing_required,
-        choices=_framing_choices(False),
-        help="the tutorial preset to start from",
-    )
-    p.add_argument("--sequence", help="training text instead of the alphabet")
-    p.add_argument("--window", type=int, help="letters per sample (max length for variable-length)")
-    p.add_argument("--units", type=int, help="LSTM memory units")
-    p.add_argument("--epochs", type=int, help="passes over all samples")
-    p.add_argument("--batch-size", type=int, help="samples per weight update")
-    p.add_argument("--learning-rate", type=float, help="Adam's step size")
-    p.add_argument("--encoding", choices=["scaled", "onehot"], help="input encoding")
-    p.add_argument("--padding", choices=["zeros", "mask"], help="variable-length padding")
-    p.add_argument("--num-samples", type=int, help="variable-length: random runs to draw")
-    p.add_argument(
-        "--shuffle", action=argparse.BooleanOptionalAction, default=None, help="reshuffle samples every epoch"
-    )
-    p.add_argument(
-        "--stateful",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="carry state from batch to batch",
-    )
-    p.add_argument("--seed", type=int, help="seed for weights, sample order and sampling")
+    """One option per LSTMConfig field (``batch_size`` -> ``--batch-size``), its help the
+    field's description. Values arrive as text and are converted and checked by the config
+    itself, so the CLI, the URL and the app refuse a bad value with the same sentence."""
+    for f in dataclasses.fields(LSTMConfig):
+        flag = "--" + f.name.replace("_", "-")
+        help_text = FIELD_DOCS[f.name]
+        if f.name == "framing":
+            p.add_argument(
+                flag, required=framing_required, choices=f.metadata["choices"],
+                help=help_text + "; its tutorial settings are the starting point",
+            )
+        elif str(f.type) == "bool":
+            p.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+        else:
+            choices = f.metadata.get("choices") or None
+            metavar = None if choices else f.name.upper()
+            p.add_argument(flag, choices=choices, metavar=metavar, help=help_text)
 
 
-_CONFIG_ARGS = (
-    "sequence",
-    "window",
-    "units",
-    "epochs",
-    "batch_size",
-    "learning_rate",
-    "encoding",
-    "padding",
-    "num_samples",
-    "shuffle",
-    "stateful",
-    "seed",
-)
+_CONFIG_ARGS = tuple(f.name for f in dataclasses.fields(LSTMConfig) if f.name != "framing")
 
 
-def _config_from(args: argparse.Namespace):
-    """The preset of ``--framing`` with the given options changed (validated)."""
+def _config_from(args: argparse.Namespace) -> LSTMConfig:
+    """The preset of ``--framing`` with the given options changed (converted and validated)."""
     changes = {k: getattr(args, k) for k in _CONFIG_ARGS if getattr(args, k) is not None}
-    return preset(args.framing).replace(**changes)
+    return LSTMConfig.from_dict({**preset(args.framing).to_dict(), **changes})
 
 
 # ---------------------------------------------------------------------------------------
@@ -155,13 +161,13 @@ def _native_stderr_silenced():
         os.close(saved)
 
 
-def _engine() -> types.SimpleNamespace:
+def _load_tensorflow() -> None:
+    """Import the trainer and Keras now, quietly; later ``from . import trainer`` is free."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     with _native_stderr_silenced():
-        from . import export, trainer
+        from . import keras_models, trainer  # noqa: F401  (imported for their side effect: TF loaded)
 
-        export._keras()
-    return types.SimpleNamespace(train=trainer.train, export=export)
+        keras_models.import_keras()
 
 
 # ---------------------------------------------------------------------------------------
@@ -175,20 +181,17 @@ def cmd_reproduce(args: argparse.Namespace, out) -> int:
     from .inference import accuracy, generate
 
     names = list(FRAMINGS) if args.framing == "all" else [args.framing]
-    if not 1 <= args.seeds <= 50:
-        raise ValueError(f"seeds={args.seeds} is not allowed: it must be a whole number from 1 to 50.")
-    seeds = [FIRST_SEED + i for i in range(args.seeds)]
-    configs = {}
-    for name in names:  # validate everything before the first slow step
-        base = preset(name) if args.epochs is None else preset(name).replace(epochs=args.epochs)
-        configs[name] = [base.replace(seed=s) for s in seeds]
-    engine = _engine()
+    seeds = seed_sweep(args.seeds)
+    configs = {name: sweep([name], args.seeds, epochs=args.epochs) for name in names}  # validated now
+    _load_tensorflow()
+    from .trainer import train
+
     wall = time.perf_counter()
     rows = []
     for name in names:
         accs, secs, note = [], [], ""
         for cfg in configs[name]:
-            run = engine.train(cfg)
+            run = train(cfg)
             acc = _pct(accuracy(run))
             accs.append(acc)
             secs.append(run.seconds)
@@ -236,15 +239,18 @@ def cmd_train(args: argparse.Namespace, out) -> int:
     from .inference import accuracy, prediction_table
 
     config = _config_from(args)
-    if args.save:
+    if args.save is not None:
         _check_writable(args.save)
-    engine = _engine()
-    run = engine.train(config)
+    _load_tensorflow()
+    from .keras_file import keras_bytes
+    from .trainer import train
+
+    run = train(config)
     acc = _pct(accuracy(run))
     table = prediction_table(run)
     if args.save:
         with open(args.save, "wb") as fh:
-            fh.write(engine.export.keras_bytes(run))
+            fh.write(keras_bytes(run))
     if args.json:
         predictions = [
             {
@@ -279,21 +285,26 @@ def cmd_train(args: argparse.Namespace, out) -> int:
 
 
 def cmd_generate(args: argparse.Namespace, out) -> int:
-    from .cell import init_weights
-    from .inference import accuracy, generate
+    from .inference import accuracy, check_generation, generate
 
     if args.load:
-        given = [f"--{k.replace('_', '-')}" for k in _CONFIG_ARGS if getattr(args, k) is not None]
+        data = _read_file(args.load)
+        from . import keras_import  # TensorFlow only loads once the file passes its checks
+
+        # A plain Keras file does not say its text, encoding or window: those may be given.
+        corrections = ("sequence", "encoding", "window") if not keras_import.is_ours(data) else ()
+        given = [f"--{k.replace('_', '-')}" for k in _CONFIG_ARGS
+                 if k not in corrections and getattr(args, k) is not None]
         if given:
             raise UsageError(
                 f"generate: {', '.join(given)} cannot be combined with --load "
                 "(the loaded model brings its own settings)"
             )
-        data = _read_file(args.load)
-        from . import export  # TensorFlow only loads once the file looks like ours
-
         with _native_stderr_silenced():
-            run = export.load_keras_bytes(data)
+            run = keras_import.load_any(
+                data, sequence=args.sequence, encoding=args.encoding, window=args.window,
+                framing=args.framing,
+            )
         if args.framing is not None and args.framing != run.config.framing:
             raise ValueError(
                 f"framing={args.framing!r} does not match the loaded model's framing {run.config.framing!r}."
@@ -303,15 +314,12 @@ def cmd_generate(args: argparse.Namespace, out) -> int:
         if args.framing is None:
             raise UsageError("generate: give --framing NAME (or --load PATH)")
         config = _config_from(args)
-        # Check start/steps/temperature with untrained weights first: mistakes answer at once.
-        generate(
-            types.SimpleNamespace(config=config, weights=init_weights(config)),
-            args.start,
-            steps=args.steps,
-            temperature=args.temperature,
-        )
-        engine = _engine()
-        run = engine.train(config)
+        # Check start/steps/temperature before training: mistakes answer at once.
+        check_generation(config, args.start, args.steps, args.temperature)
+        _load_tensorflow()
+        from .trainer import train
+
+        run = train(config)
         source = f"trained {config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s"
     seed = args.seed if args.seed is not None else 0
     gen = generate(run, args.start, steps=args.steps, warm=args.warm, temperature=args.temperature, seed=seed)
@@ -325,15 +333,100 @@ def cmd_generate(args: argparse.Namespace, out) -> int:
     return 0
 
 
+def _loaded_or_trained(args: argparse.Namespace, command: str, check) -> tuple[Any, str]:
+    """The run a command works on: ``--load PATH``, or trained from the config flags.
+
+    ``check(config)`` validates the command's own arguments; without ``--load`` it runs before
+    anything slow, so mistakes answer at once instead of after TensorFlow and training.
+    Returns (run, a sentence saying where the run came from).
+    """
+    if args.load:
+        given = [f"--{k.replace('_', '-')}" for k in _CONFIG_ARGS if getattr(args, k) is not None]
+        if given:
+            raise UsageError(
+                f"{command}: {', '.join(given)} cannot be combined with --load "
+                "(the loaded model brings its own settings)"
+            )
+        data = _read_file(args.load)
+        from . import export  # TensorFlow only loads once the file looks like ours
+
+        with _native_stderr_silenced():
+            run = export.load_keras_bytes(data)
+        if args.framing is not None and args.framing != run.config.framing:
+            raise ValueError(
+                f"framing={args.framing!r} does not match the loaded model's framing {run.config.framing!r}."
+            )
+        check(run.config)
+        return run, f"loaded {args.load} ({run.config.framing})"
+    if args.framing is None:
+        raise UsageError(f"{command}: give --framing NAME (or --load PATH)")
+    config = _config_from(args)
+    check(config)
+    _load_tensorflow()
+    from .trainer import train
+
+    run = train(config)
+    return run, f"trained {config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s"
+
+
+# ---------------------------------------------------------------------------------------
+# trace: every gate of every unit at every step of a text
+# ---------------------------------------------------------------------------------------
+def _add_trace_parser(sub) -> None:
+    tr = sub.add_parser("trace", help="feed a text to a model and print every gate at every step")
+    _add_config_args(tr, framing_required=False)
+    tr.add_argument("--load", metavar="PATH", help="use a .keras file saved by train --save")
+    tr.add_argument(
+        "--text", required=True, help="the text to feed, e.g. ABCDEFGHIJK (at most 200 characters)"
+    )
+    tr.add_argument(
+        "--warm", action="store_true", help="read the training text up to the first letter first (warm state)"
+    )
+    tr.add_argument(
+        "--json",
+        action="store_true",
+        help='one JSON object whose "steps" list has, per time step: fed, x, h_prev, c_prev, '
+        "i, f, g, o (after activation), c, h and probs",
+    )
+
+
+def cmd_trace(args: argparse.Namespace, out) -> int:
+    from .trace import check_text, gate_trace
+
+    run, source = _loaded_or_trained(args, "trace", lambda config: check_text(config, args.text))
+    trace = gate_trace(run, args.text, warm=args.warm)
+    if args.json:
+        print(json.dumps(trace.as_dict()), file=out)
+        return 0
+    if not args.warm:
+        mode = "cold (fresh state)"
+    elif trace.warmup:
+        mode = f"warm (fed {trace.warmup!r} first)"
+    else:
+        mode = f"warm (nothing comes before {args.text[0]!r} in the training text)"
+    print(f"{source}; {trace.units} units; {mode}", file=out)
+    print("step  fed    next  p      mean i  mean f  mean g  mean o  |c|max", file=out)
+    for k in range(trace.steps):
+        letter, p = trace.prediction(k)
+        means = "  ".join(f"{getattr(trace, g)[k].mean():6.3f}" for g in ("i", "f", "g", "o"))
+        print(
+            f"{k + 1:>4}  {trace.fed[k]:<5}  {letter:<4}  {p:5.3f}  {means}  {abs(trace.c[k]).max():6.3f}",
+            file=out,
+        )
+    return 0
+
+
 def _read_file(path: str) -> bytes:
     try:
         with open(path, "rb") as fh:
-            return fh.read(25 * 1024 * 1024 + 1)  # export refuses anything over its limit
+            return fh.read(MAX_MODEL_BYTES + 1)  # enough to tell the loader it is too big
     except OSError as err:
         raise ValueError(f"cannot read {path!r}: {err.strerror or err}.") from None
 
 
 def _check_writable(path: str) -> None:
+    if not path.strip():
+        raise ValueError("save='' is not allowed: give a file name, e.g. --save model.keras.")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ValueError(f"save={path!r} is not allowed: folder {folder!r} does not exist.")
@@ -343,7 +436,24 @@ def _check_writable(path: str) -> None:
         raise ValueError(f"save={path!r} is not allowed: folder {folder!r} is not writable.")
 
 
-COMMANDS = {"reproduce": cmd_reproduce, "train": cmd_train, "generate": cmd_generate}
+def cmd_settings(args: argparse.Namespace, out) -> int:
+    """Print the LSTM_LAB_* settings in force; exit 2 (one line per problem) if one is bad."""
+    for line in settings.describe():
+        print(line, file=out)
+    found = settings.problems()
+    for problem in found:
+        print(f"error: {problem}", file=sys.stderr)
+    return 2 if found else 0
+
+
+COMMANDS = {
+    "reproduce": cmd_reproduce,
+    "train": cmd_train,
+    "generate": cmd_generate,
+    "trace": cmd_trace,
+    "settings": cmd_settings,
+    **cli_memory.COMMANDS,
+}
 
 
 def main(argv: Sequence[str] | None = None, out: Any = None) -> int:
@@ -351,6 +461,10 @@ def main(argv: Sequence[str] | None = None, out: Any = None) -> int:
     out = sys.stdout if out is None else out
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "settings":
+            return cmd_settings(args, out)
+        for problem in settings.problems():  # a misconfigured environment is a bad argument too
+            raise UsageError(problem)
         return COMMANDS[args.command](args, out)
     except (UsageError, ValueError) as err:
         print(_one_line(f"error: {err}"), file=sys.stderr)
@@ -363,7 +477,7 @@ def main(argv: Sequence[str] | None = None, out: Any = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as err:  # a bug: still one line, unless debugging
-        if os.environ.get("LSTM_LAB_DEBUG"):
+        if settings.read("LSTM_LAB_DEBUG"):
             raise
         print(
             _one_line(f"error: unexpected {type(err).__name__}: {err} (set LSTM_LAB_DEBUG=1 for details)"),

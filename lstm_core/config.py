@@ -1,4 +1,4 @@
-"""One validated description of a training run, and the six tutorial presets.
+"""One validated description of a training run, the six tutorial presets, and every limit.
 
 Everything the engine does starts from an :class:`LSTMConfig`. It is validated once,
 when it is made, so the rest of the code can trust it::
@@ -13,15 +13,20 @@ when it is made, so the rest of the code can trust it::
     ValueError: units=0 is not allowed: it must be a whole number from 1 to 256.
 
 ``replace`` returns a new config and validates it again, so a config can never be
-half-valid.
+half-valid. Each field's description is written once, beside the field (``FIELD_DOCS``).
+The limits that keep a shared server up live at the top of this file (two of them an
+operator may change: ``settings.py``), and so do seed sweeps (``seed_sweep``, ``sweep``):
+the CLI's ``reproduce --seeds`` and the Compare page use the same seeds and caps.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
+import decimal
 from dataclasses import dataclass
 from typing import Any
+
+from . import cost, settings
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -38,9 +43,10 @@ PADDINGS = ("zeros", "mask")
 
 # Limits that keep one user from occupying a shared server (issue: "never falls over").
 # The work budget counts what the LSTM cell actually computes: epochs x samples x time steps.
-# The tutorial's largest run (variable-length: 500 x 1000 x 5) is 2.5 million.
-MAX_WORK = int(os.environ.get("LSTM_LAB_MAX_WORK", 3_000_000))
-MAX_SEQUENCE_CHARS = int(os.environ.get("LSTM_LAB_MAX_SEQUENCE", 2_000))
+# The tutorial's largest run (variable-length: 500 x 1000 x 5) is 2.5 million. The operator
+# may change these two (settings.py); the rest are fixed.
+MAX_WORK = settings.read("LSTM_LAB_MAX_WORK")
+MAX_SEQUENCE_CHARS = settings.read("LSTM_LAB_MAX_SEQUENCE")
 MAX_VOCAB = 64
 MAX_UNITS = 256
 MAX_EPOCHS = 20_000
@@ -48,6 +54,24 @@ MAX_WINDOW = 64
 MAX_BATCH = 1_024
 MAX_SAMPLES = 5_000
 MAX_SEED = 2**31 - 1
+# What inference accepts (generation and state traces), for the pages' help texts too.
+MAX_GENERATE_STEPS = 500  # letters generated in one request
+MAX_TEMPERATURE = 5.0  # sampling temperature; 0 picks the most likely letter
+MAX_TRACE_CHARS = 200  # characters one state trace feeds
+
+# Seed sweeps (CLI ``reproduce --seeds N``, the Compare page): seeds 7, 8, 9, ...
+FIRST_SEED = 7  # the tutorial's numpy.random.seed(7)
+MAX_SEEDS = 30  # seeds per framing in one sweep
+MAX_SWEEP_RUNS = 40  # framings x seeds in one sweep (Compare): two framings x 20 seeds settle a
+# one-letter gap (exact permutation test, lstm_core.stats)
+MAX_SWEEP_WORK = 2 * MAX_WORK  # LSTM cell steps of a whole sweep on the shared server (Compare)
+
+
+def _field(default: Any, doc: str, choices: tuple[str, ...] = ()) -> Any:
+    """A config field with its description (and, for a text field, the values it allows):
+    the one place they are written. The CLI's options, the exported script's comments and
+    ``FIELD_DOCS`` all read them from here."""
+    return dataclasses.field(default=default, metadata={"doc": doc, "choices": choices})
 
 
 @dataclass(frozen=True)
@@ -60,19 +84,26 @@ class LSTMConfig:
                    shuffle=False, stateful=True)
     """
 
-    framing: str = "naive"  # which of the six tutorial framings builds the data (see framings.py)
-    sequence: str = ALPHABET  # the training text; its sorted unique characters are the vocabulary
-    window: int = 1  # letters in one sample: 1 (naive), 3 (windows), or max length (variable-length)
-    units: int = 32  # LSTM memory units: the size of the hidden state h and the cell state c
-    epochs: int = 500  # passes over all samples
-    batch_size: int = 1  # samples per weight update; also rows of carried state when stateful
-    learning_rate: float = 0.001  # Adam's step size (Keras's default)
-    shuffle: bool = True  # reshuffle sample order every epoch, as model.fit does by default
-    stateful: bool = False  # carry h and c from batch to batch; reset only at each epoch's end
-    encoding: str = "scaled"  # "scaled": letter index / vocabulary size (tutorial); "onehot"
-    padding: str = "zeros"  # variable-length only: "zeros" (tutorial, same as "A") or "mask"
-    num_samples: int = 1000  # variable-length only: how many random runs to draw
-    seed: int = 7  # one seed for weights, sample order and drawn runs: same seed, same result
+    framing: str = _field("naive", "which of the six tutorial framings builds the data", FRAMINGS)
+    sequence: str = _field(ALPHABET, "the training text; its sorted unique characters are the vocabulary")
+    window: int = _field(1, "letters per sample (for variable-length: the longest run)")
+    units: int = _field(32, "LSTM memory units: the size of the hidden state h and cell state c")
+    epochs: int = _field(500, "passes over all samples")
+    batch_size: int = _field(1, "samples per weight update (rows of carried state when stateful)")
+    learning_rate: float = _field(0.001, "Adam's step size (Keras's default: 0.001)")
+    shuffle: bool = _field(True, "reshuffle the samples every epoch, as model.fit does by default")
+    stateful: bool = _field(False, "carry h and c from batch to batch, reset at each epoch's end")
+    encoding: str = _field(
+        "scaled", "scaled: letter index / vocabulary size (the tutorial's); onehot", ENCODINGS
+    )
+    padding: str = _field("zeros", "variable-length only: zeros (the tutorial's, like 'A') or mask", PADDINGS)
+    num_samples: int = _field(1000, "variable-length only: how many random runs to draw")
+    seed: int = _field(7, "one seed for weights, sample order and drawn runs")
+    # Stateful framing only. Above 1 the text is cut into chunks that carry state chunk to
+    # chunk, and the model predicts the next letter at every step of a chunk (as char-rnn trains).
+    steps_per_update: int = _field(
+        1, "stateful only: time steps per weight update (truncated backpropagation through time)"
+    )
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -84,8 +115,15 @@ class LSTMConfig:
         return "".join(sorted(set(self.sequence)))
 
     @property
+    def per_step(self) -> bool:
+        """True when the model predicts at every time step (stateful, steps_per_update > 1)."""
+        return self.steps_per_update > 1
+
+    @property
     def time_steps(self) -> int:
         """Time steps of one sample: 1 for feature-window (letters become features)."""
+        if self.per_step:
+            return self.steps_per_update
         return 1 if self.framing == "feature-window" else self.window
 
     @property
@@ -99,6 +137,8 @@ class LSTMConfig:
         """How many samples the framing produces (validated to be at least 1)."""
         if self.framing == "variable-length":
             return self.num_samples
+        if self.per_step:  # non-overlapping chunks; each needs the letter after its last step
+            return (len(self.sequence) - 1) // self.steps_per_update
         return len(self.sequence) - self.window
 
     @property
@@ -128,8 +168,14 @@ class LSTMConfig:
         return cls(**kwargs)
 
 
+# Every field's description, by name (a field added without ``_field`` shows up as "").
+FIELD_DOCS: dict[str, str] = {f.name: f.metadata.get("doc", "") for f in dataclasses.fields(LSTMConfig)}
+
+
 def _convert(name: str, type_name: Any, raw: Any) -> Any:
     kind = str(type_name)
+    if kind == "int":
+        return _whole_number(name, raw)
     try:
         if kind == "bool":
             if isinstance(raw, bool):
@@ -140,23 +186,53 @@ def _convert(name: str, type_name: Any, raw: Any) -> Any:
             if text in ("0", "false", "no", "off"):
                 return False
             raise ValueError
-        if kind == "int":
-            if isinstance(raw, bool):
-                raise ValueError
-            if isinstance(raw, float):
-                if not raw.is_integer():
-                    raise ValueError
-                return int(raw)
-            return int(str(raw).strip())
         if kind == "float":
             return float(str(raw).strip())
         return str(raw)
-    except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"{name}={raw!r} is not allowed: expected a {kind} value.") from None
+    except (TypeError, ValueError, OverflowError, ArithmeticError):
+        wanted = {"bool": "true or false", "float": "a number"}.get(kind, "text")
+        raise ValueError(f"{name}={_echo(raw)} is not allowed: it must be {wanted}.") from None
+
+
+def _whole_number(name: str, raw: Any) -> int:
+    """An int from ``raw`` exactly, or a clear refusal: "1e3" is 1000, "1.5" is refused.
+
+    Number boxes in a browser send floats and accept "1e3"; reading it as 1 (or rounding 1.5)
+    would silently train something else than was typed::
+
+        >>> _whole_number("units", "1e3"), _whole_number("epochs", 30.0)
+        (1000, 30)
+        >>> _whole_number("units", "1.5")
+        Traceback (most recent call last):
+        ...
+        ValueError: units='1.5' is not allowed: it must be a whole number.
+    """
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    text = str(raw).strip()
+    try:
+        if isinstance(raw, bool) or len(text) > 40:  # no allowed whole number is that long
+            raise ValueError
+        number = decimal.Decimal(text)  # exact: "1e3", "30.0", "99999999999999999999999"
+        if not number.is_finite():
+            raise ValueError
+    except (ValueError, ArithmeticError):
+        raise ValueError(f"{name}={_echo(raw)} is not allowed: it must be a whole number.") from None
+    if number != number.to_integral_value():
+        raise ValueError(f"{name}={_echo(raw)} is not allowed: it must be a whole number.")
+    if number.adjusted() >= 30:  # "1e999999999" would be a billion-digit int; no limit is near
+        raise ValueError(f"{name}={_echo(raw)} is not allowed: it is far too large.")
+    return int(number)
+
+
+def _echo(value: Any, limit: int = 40) -> str:
+    """``repr(value)``, shortened: a message quotes what was given, never 100 KB of it."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
 def _fail(name: str, value: Any, allowed: str) -> None:
-    raise ValueError(f"{name}={value!r} is not allowed: {allowed}.")
+    raise ValueError(f"{name}={_echo(value)} is not allowed: {allowed}.")
 
 
 def _check_int(name: str, value: Any, low: int, high: int) -> None:
@@ -165,8 +241,10 @@ def _check_int(name: str, value: Any, low: int, high: int) -> None:
 
 
 def _validate(c: LSTMConfig) -> None:
-    if c.framing not in FRAMINGS:
-        _fail("framing", c.framing, "choose one of " + ", ".join(FRAMINGS))
+    for f in dataclasses.fields(c):
+        choices = f.metadata.get("choices")
+        if choices and getattr(c, f.name) not in choices:
+            _fail(f.name, getattr(c, f.name), "choose one of " + ", ".join(choices))
     if not isinstance(c.sequence, str):
         _fail("sequence", c.sequence, "it must be text")
     if len(c.sequence) > MAX_SEQUENCE_CHARS:
@@ -189,6 +267,23 @@ def _validate(c: LSTMConfig) -> None:
     _check_int("window", c.window, 1, MAX_WINDOW)
     _check_int("num_samples", c.num_samples, 1, MAX_SAMPLES)
     _check_int("seed", c.seed, 0, MAX_SEED)
+    _check_int("steps_per_update", c.steps_per_update, 1, MAX_WINDOW)
+    if c.steps_per_update > 1:
+        if c.framing != "stateful" or not c.stateful:
+            _fail(
+                "steps_per_update",
+                c.steps_per_update,
+                "more than 1 time step per update needs the stateful framing with stateful on "
+                "(the text is cut into chunks and state carries from chunk to chunk)",
+            )
+        if c.window != 1:
+            _fail("window", c.window, "with steps_per_update above 1 it must be 1 (chunks replace windows)")
+        if c.steps_per_update > len(c.sequence) - 1:
+            _fail(
+                "steps_per_update",
+                c.steps_per_update,
+                f"it must be at most {len(c.sequence) - 1}, so one chunk has a next letter to predict",
+            )
     if isinstance(c.learning_rate, bool) or not isinstance(c.learning_rate, (int, float)):
         _fail("learning_rate", c.learning_rate, "it must be a number between 0.00001 and 1")
     if not 1e-5 <= float(c.learning_rate) <= 1.0:
@@ -196,10 +291,6 @@ def _validate(c: LSTMConfig) -> None:
     for flag in ("shuffle", "stateful"):
         if not isinstance(getattr(c, flag), bool):
             _fail(flag, getattr(c, flag), "it must be true or false")
-    if c.encoding not in ENCODINGS:
-        _fail("encoding", c.encoding, "choose one of " + ", ".join(ENCODINGS))
-    if c.padding not in PADDINGS:
-        _fail("padding", c.padding, "choose one of " + ", ".join(PADDINGS))
     if c.framing != "variable-length" and c.window >= len(c.sequence):
         _fail(
             "window",
@@ -222,6 +313,7 @@ def _validate(c: LSTMConfig) -> None:
         )
     if c.batch_size > n:
         _fail("batch_size", c.batch_size, f"it must be at most the number of samples ({n})")
+    _check_cost(c)  # first: it names what each step costs, not only how many there are
     if c.work > MAX_WORK:
         raise ValueError(
             f"epochs={c.epochs} is too much work for a shared server: {c.epochs:,} epochs x "
@@ -229,6 +321,34 @@ def _validate(c: LSTMConfig) -> None:
             f"{MAX_WORK:,}. Lower epochs (at most {max(1, MAX_WORK // (n * c.time_steps)):,} here), "
             "the window, or the number of samples."
         )
+
+
+def _check_cost(c: LSTMConfig) -> None:
+    """Refuse a run estimated to train longer than ``LSTM_LAB_MAX_SECONDS`` (see cost.py)."""
+    est = cost.estimate(c)
+    if est.seconds <= cost.MAX_SECONDS:
+        return
+    most = est.largest_epochs(c.epochs)
+    sizes = [f"the units ({c.units})"]
+    if c.window > 1:
+        sizes.append(f"the window ({c.window})")
+    if c.encoding == "onehot":
+        sizes.append(f"the number of different characters ({len(c.vocab)}, one-hot)")
+    if c.framing == "variable-length":
+        sizes.append(f"the samples ({c.num_samples:,})")
+    else:
+        sizes.append(f"the sequence ({len(c.sequence):,} characters)")
+    lower = ", ".join(sizes[:-1]) + " or " + sizes[-1]
+    advice = (
+        f"Lower epochs (at most {most:,} with these settings), or {lower}."
+        if most >= 1
+        else f"Even one epoch takes too long with these settings: lower {lower}."
+    )
+    raise ValueError(
+        f"epochs={c.epochs} is too much work for a shared server with these settings: training "
+        f"would take about {est.seconds:,.0f} s here, and the limit is {cost.MAX_SECONDS:,.0f} s. "
+        + advice
+    )
 
 
 def _short(text: str) -> str:
@@ -320,6 +440,70 @@ def preset(name: str) -> LSTMConfig:
     if name not in PRESETS:
         _fail("framing", name, "choose one of " + ", ".join(FRAMINGS))
     return PRESETS[name].config
+
+
+def seed_sweep(count: int) -> list[int]:
+    """The seeds of a sweep of ``count`` runs: the tutorial's 7, then 8, 9, ...
+
+    >>> seed_sweep(3)
+    [7, 8, 9]
+    >>> seed_sweep(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: seeds=0 is not allowed: it must be a whole number from 1 to 30.
+    """
+    _check_int("seeds", count, 1, MAX_SEEDS)
+    return list(range(FIRST_SEED, FIRST_SEED + count))
+
+
+def sweep(
+    framings: list[str], seeds: int, epochs: int | None = None, epochs_scale: float = 1.0
+) -> list[LSTMConfig]:
+    """Each framing's tutorial preset once per seed of :func:`seed_sweep`, framing by framing.
+
+    ``epochs`` replaces the presets' epochs; else ``epochs_scale`` scales them (at least 1)::
+
+        >>> [(c.framing, c.epochs, c.seed) for c in sweep(["naive", "stateful"], 2, epochs_scale=0.1)]
+        [('naive', 50, 7), ('naive', 50, 8), ('stateful', 30, 7), ('stateful', 30, 8)]
+    """
+    configs = []
+    for name in framings:
+        base = preset(name)
+        count = epochs if epochs is not None else max(1, round(base.epochs * epochs_scale))
+        base = base.replace(epochs=count)
+        configs += [base.replace(seed=s) for s in seed_sweep(seeds)]
+    return configs
+
+
+def check_sweep_cost(configs: list[LSTMConfig]) -> None:
+    """Raise ``ValueError`` if a sweep is too big for the shared server (the app's Compare),
+    saying how many seeds of these framings fit.
+
+    >>> check_sweep_cost(sweep(["variable-length"], 10))
+    Traceback (most recent call last):
+    ...
+    ValueError: This comparison is 25,000,000 LSTM steps, the limit is 6,000,000: these framings at \
+these epochs allow at most 2 seeds. Lower the seeds or the epochs scale (variable-length is the \
+expensive one).
+    """
+    framings = list(dict.fromkeys(c.framing for c in configs))
+    per_seed = {}  # one seed's work per framing (every seed of a framing costs the same)
+    for c in configs:
+        per_seed.setdefault(c.framing, c.work)
+    fit = min(MAX_SEEDS, MAX_SWEEP_RUNS // max(1, len(framings)),
+              MAX_SWEEP_WORK // max(1, sum(per_seed.values())))
+    allowed = f"these framings at these epochs allow at most {fit} seed{'' if fit == 1 else 's'}"
+    if len(configs) > MAX_SWEEP_RUNS:
+        raise ValueError(
+            f"{len(configs)} runs is too many: at most {MAX_SWEEP_RUNS}, so {allowed}. "
+            "Use fewer framings or seeds."
+        )
+    work = sum(c.work for c in configs)
+    if work > MAX_SWEEP_WORK:
+        raise ValueError(
+            f"This comparison is {work:,} LSTM steps, the limit is {MAX_SWEEP_WORK:,}: {allowed}. "
+            "Lower the seeds or the epochs scale (variable-length is the expensive one)."
+        )
 
 
 def get_default_config() -> LSTMConfig:

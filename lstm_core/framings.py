@@ -9,13 +9,21 @@ LSTM reads. The alphabet with a window of 3 gives 23 samples either way, but::
     >>> make_dataset(preset("timestep-window")).X.shape   # 3 letters one after another
     (23, 3, 1)
     >>> ds = make_dataset(preset("naive"))
-    >>> ds.inputs[:2], ds.targets[:2], float(ds.X[1, 0, 0])   # "B" is 1/26
-    (['A', 'B'], ['B', 'C'], 0.038461539894342422)
+    >>> ds.inputs[:2], ds.targets[:2], round(float(ds.X[1, 0, 0]), 4)   # "B" is 1/26
+    (['A', 'B'], ['B', 'C'], 0.0385)
 
 Encodings: "scaled" feeds ``index / vocabulary size`` (the tutorial's choice: "A" is 0.0),
 "onehot" feeds a vector with a 1 at the letter's index. Padding (variable-length only):
 "zeros" puts 0.0 in front, the tutorial's choice, which is exactly what "A" looks like;
 "mask" puts ``PAD_VALUE`` there and a mask tells the LSTM to skip those steps.
+
+Stateful with ``steps_per_update`` above 1 cuts the text into chunks and asks for the
+next letter at *every* step, so targets get a time axis (truncated backpropagation
+through time, as char-rnn trains)::
+
+    >>> ds = make_dataset(preset("stateful").replace(steps_per_update=5))
+    >>> ds.X.shape, ds.y.shape, ds.inputs[1], ds.targets[1]
+    ((5, 5, 1), (5, 5, 26), 'FGHIJ', 'GHIJK')
 """
 
 from __future__ import annotations
@@ -32,16 +40,26 @@ PAD_LETTER = "·"  # how padding is shown in letter tables
 
 @dataclass
 class Dataset:
-    """What a framing produces. Shapes: X (samples, time steps, features), y (samples, vocab)."""
+    """What a framing produces. Shapes: X (samples, time steps, features), y (samples, vocab).
+
+    Per-step datasets (``config.per_step``) have a target at every time step:
+    y (samples, time steps, vocab), target_ids (samples, time steps), and each of
+    ``targets`` is a string with one letter per step.
+    """
 
     config: LSTMConfig
     X: np.ndarray  # (n, t, f) float32: what the LSTM reads
-    y: np.ndarray  # (n, v) float32: one-hot next letter
+    y: np.ndarray  # (n, v) float32: one-hot next letter; per-step: (n, t, v)
     mask: np.ndarray  # (n, t) bool: True where a time step holds a real letter
     inputs: list[str]  # the letters of each sample, without padding, e.g. "ABC"
-    targets: list[str]  # the letter each sample should predict
-    target_ids: np.ndarray  # (n,) int: index of the target in the vocabulary
+    targets: list[str]  # the letter each sample should predict (per-step: one per step)
+    target_ids: np.ndarray  # (n,) int: index of the target in the vocabulary; per-step (n, t)
     vocab: str  # sorted unique characters; a letter's class is its index here
+
+    @property
+    def per_step(self) -> bool:
+        """True when there is a target at every time step (y has a time axis)."""
+        return self.y.ndim == 3
 
     @property
     def axes(self) -> dict[str, str]:
@@ -59,6 +77,7 @@ class Dataset:
             if t == 1
             else f"{t} time steps: letters one after another"
             + (" (shorter runs padded in front)" if c.framing == "variable-length" else "")
+            + ("; the next letter is predicted after every step" if self.per_step else "")
         )
         return {"samples": f"{n} samples", "time_steps": steps, "features": feat}
 
@@ -93,7 +112,10 @@ def encode_sample(config: LSTMConfig, letters: str) -> tuple[np.ndarray, np.ndar
         raise ValueError(
             f"letters {''.join(unknown)!r} are not in the vocabulary {vocab!r} of this model"
         )
-    letters = letters[-config.window :]
+    if not config.per_step:
+        # Per-step (chunked) models read any number of letters: a chunk, or one letter at a
+        # time with carried state, so nothing is cut or padded for them.
+        letters = letters[-config.window :]
     ids = np.array([index[ch] for ch in letters], dtype=np.int64)
     v = len(vocab)
     if config.encoding == "onehot":
@@ -107,7 +129,7 @@ def encode_sample(config: LSTMConfig, letters: str) -> tuple[np.ndarray, np.ndar
         flat = per.reshape(-1)
         x[0, x.shape[1] - flat.size :] = flat
         return x, np.ones(1, bool)
-    t = config.time_steps
+    t = len(ids) if config.per_step else config.time_steps
     x = np.full((t, per.shape[1]), pad_value, np.float32)
     x[t - len(ids) :] = per
     mask = np.zeros(t, bool)
@@ -140,13 +162,31 @@ def _random_runs(config: LSTMConfig) -> tuple[list[str], list[str]]:
     return inputs, targets
 
 
+def _chunks(config: LSTMConfig) -> tuple[list[str], list[str]]:
+    """Non-overlapping chunks of ``steps_per_update`` letters and the same chunk shifted by one.
+
+    Letters left over at the end (fewer than a chunk) are not trained on.
+    """
+    s, t = config.sequence, config.steps_per_update
+    starts = range(0, config.num_examples * t, t)
+    return [s[i : i + t] for i in starts], [s[i + 1 : i + t + 1] for i in starts]
+
+
 def make_dataset(config: LSTMConfig) -> Dataset:
     """Build the framing's samples and targets from the config's sequence."""
-    inputs, targets = _random_runs(config) if config.framing == "variable-length" else _windows(config)
+    if config.per_step:
+        inputs, targets = _chunks(config)
+    elif config.framing == "variable-length":
+        inputs, targets = _random_runs(config)
+    else:
+        inputs, targets = _windows(config)
     encoded = [encode_sample(config, s) for s in inputs]
     X = np.stack([e[0] for e in encoded]).astype(np.float32)  # (n, t, f)
     mask = np.stack([e[1] for e in encoded])  # (n, t)
     index = vocab_index(config.vocab)
-    target_ids = np.array([index[ch] for ch in targets], dtype=np.int64)
-    y = np.eye(len(config.vocab), dtype=np.float32)[target_ids]  # (n, v)
+    if config.per_step:
+        target_ids = np.array([[index[ch] for ch in t] for t in targets], dtype=np.int64)  # (n, t)
+    else:
+        target_ids = np.array([index[ch] for ch in targets], dtype=np.int64)  # (n,)
+    y = np.eye(len(config.vocab), dtype=np.float32)[target_ids]  # (n, v) or per-step (n, t, v)
     return Dataset(config, X, y, mask, inputs, targets, target_ids, config.vocab)

@@ -15,19 +15,16 @@ Streamlit does when the user clicks something), the waiter leaves the queue clea
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from . import settings
+
 
 def default_slots() -> int:
-    raw = os.environ.get("LSTM_LAB_MAX_TRAININGS", "2")
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 2
-    return max(1, value)
+    """``LSTM_LAB_MAX_TRAININGS`` (see settings.py): 2 unless the operator says otherwise."""
+    return settings.read("LSTM_LAB_MAX_TRAININGS")
 
 
 class TrainingGate:
@@ -79,6 +76,29 @@ class TrainingGate:
             with self._cond:
                 self._running -= 1
                 self._cond.notify_all()
+
+    @contextmanager
+    def try_slot(self) -> Iterator[bool]:
+        """Take a free slot only if one is free now and nobody waits; yields whether it did.
+
+        For work nobody asked for (a background compile when a link opens): it never queues
+        ahead of a person who pressed Train, and never makes them wait::
+
+            >>> with TrainingGate(slots=1).try_slot() as got:
+            ...     print("compiling" if got else "skipped")
+            compiling
+        """
+        with self._cond:
+            got = not self._queue and self._running < self.slots
+            if got:
+                self._running += 1
+        try:
+            yield got
+        finally:
+            if got:
+                with self._cond:
+                    self._running -= 1
+                    self._cond.notify_all()
 
 
 # One gate for the whole process: every session of the app shares the same CPUs.

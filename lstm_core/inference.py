@@ -19,13 +19,21 @@ Example, after ``run = train(preset("stateful"))``::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
 
-from .cell import Forward, Weights, forward
-from .config import LSTMConfig
+from .cell import Forward, Weights, forward, softmax
+from .config import MAX_GENERATE_STEPS, MAX_TEMPERATURE, MAX_TRACE_CHARS, LSTMConfig
 from .framings import PAD_LETTER, Dataset, encode_sample, grid_row
+from .results import TrainResult
+
+
+def step_probs(weights: Weights, fw: Forward) -> np.ndarray:
+    """Next-letter probabilities after every time step, (b, t, v), from a forward pass."""
+    return softmax(fw.h_seq @ np.asarray(weights.dense_kernel, np.float64)
+                   + np.asarray(weights.dense_bias, np.float64))
 
 
 def _predict_dataset(weights: Weights, data: Dataset) -> np.ndarray:
@@ -33,7 +41,8 @@ def _predict_dataset(weights: Weights, data: Dataset) -> np.ndarray:
 
     Stateless: every sample starts from zero state. Stateful: samples go through in order,
     batch after batch, row i carrying its state to row i of the next batch, from a reset
-    state (the tutorial resets before evaluating).
+    state (the tutorial resets before evaluating). Per-step datasets: (n, t, v), a
+    prediction after every step.
     """
     c = data.config
     if not c.stateful:
@@ -44,23 +53,40 @@ def _predict_dataset(weights: Weights, data: Dataset) -> np.ndarray:
     for k in range(0, len(data.X), b):
         fw = forward(weights, data.X[k : k + b], data.mask[k : k + b], h, cstate)
         h, cstate = fw.h, fw.c
-        out.append(fw.probs)
+        out.append(step_probs(weights, fw) if data.per_step else fw.probs)
     return np.concatenate(out)
 
 
-def accuracy(run) -> float:
-    """Fraction of samples whose most likely next letter is right (0..1), like ``evaluate``."""
+def accuracy(run: TrainResult) -> float:
+    """Fraction of predictions whose most likely next letter is right (0..1), like ``evaluate``.
+
+    Per-step runs count every predicted step of every chunk.
+    """
     probs = _predict_dataset(run.weights, run.dataset)
-    return float(np.mean(probs.argmax(1) == run.dataset.target_ids))
+    return float(np.mean(probs.argmax(-1) == run.dataset.target_ids))
 
 
-def prediction_table(run) -> pd.DataFrame:
+def prediction_table(run: TrainResult) -> pd.DataFrame:
     """One row per sample: input, expected, predicted, probability, correct.
 
-    ``input`` shows the letters the sample feeds, with padding as ``·``.
+    ``input`` shows the letters the sample feeds, with padding as ``·``. Per-step runs
+    get one row per predicted step; ``input`` is the chunk so far, e.g. ``"FGH"``.
     """
     data: Dataset = run.dataset
     probs = _predict_dataset(run.weights, data)
+    if data.per_step:
+        n, t, v = probs.shape
+        probs = probs.reshape(n * t, v)
+        pred = probs.argmax(1)
+        return pd.DataFrame(
+            {
+                "input": [s[: j + 1] for s in data.inputs for j in range(t)],
+                "expected": [ch for s in data.targets for ch in s],
+                "predicted": [data.vocab[i] for i in pred],
+                "probability": probs[np.arange(len(pred)), pred].round(4),
+                "correct": pred == data.target_ids.reshape(-1),
+            }
+        )
     pred = probs.argmax(1)
     return pd.DataFrame(
         {
@@ -73,7 +99,7 @@ def prediction_table(run) -> pd.DataFrame:
     )
 
 
-def per_letter_accuracy(run) -> pd.DataFrame:
+def per_letter_accuracy(run: TrainResult) -> pd.DataFrame:
     """Accuracy grouped by the letter to be predicted: columns letter, accuracy, samples."""
     table = prediction_table(run)
     grouped = table.groupby("expected", sort=True)["correct"].agg(["mean", "size"]).reset_index()
@@ -110,6 +136,28 @@ def _check_letter(config: LSTMConfig, start: str) -> None:
         )
 
 
+def check_generation(config: LSTMConfig, start: str, steps: int, temperature: float) -> None:
+    """Raise ``ValueError`` (one sentence) if :func:`generate` would refuse these values.
+
+    Needs only the config, so a caller can check a request before training a model for it:
+
+    >>> from lstm_core.config import preset
+    >>> check_generation(preset("stateful"), "k", steps=5, temperature=0.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: start='k' is not allowed: it is not in the vocabulary 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.
+    """
+    _check_letter(config, start)
+    if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= MAX_GENERATE_STEPS:
+        raise ValueError(
+            f"steps={steps!r} is not allowed: it must be a whole number from 1 to {MAX_GENERATE_STEPS}."
+        )
+    if not 0 <= float(temperature) <= MAX_TEMPERATURE:
+        raise ValueError(
+            f"temperature={temperature!r} is not allowed: use 0 (greedy) up to {MAX_TEMPERATURE:g}."
+        )
+
+
 def _pick(probs: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
     if temperature <= 0:
         return int(probs.argmax())
@@ -119,7 +167,7 @@ def _pick(probs: np.ndarray, temperature: float, rng: np.random.Generator) -> in
 
 
 def generate(
-    run, start: str, steps: int = 10, warm: bool = False, temperature: float = 0.0, seed: int = 0
+    run: TrainResult, start: str, steps: int = 10, warm: bool = False, temperature: float = 0.0, seed: int = 0
 ) -> Generation:
     """Feed ``start``, pick the next letter, feed that back in, ``steps`` times.
 
@@ -133,24 +181,10 @@ def generate(
     Window framings slide: the window drops its oldest letter and takes the new one.
     """
     config: LSTMConfig = run.config
-    _check_letter(config, start)
-    if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= 500:
-        raise ValueError(f"steps={steps!r} is not allowed: it must be a whole number from 1 to 500.")
-    if not 0 <= float(temperature) <= 5:
-        raise ValueError(f"temperature={temperature!r} is not allowed: use 0 (greedy) up to 5.")
+    check_generation(config, start, steps, temperature)
     rng = np.random.default_rng(seed)
-    prefix = config.sequence[: config.sequence.index(start)] if warm else ""
+    prefix, h, c = warm_start(run, start) if warm else ("", None, None)
     w = config.window
-    h = c = None
-    if config.stateful and prefix:
-        # Warm the state exactly as training fed it. Training sample p (the window ending
-        # just before letter p + w) starts from the end state of sample p - batch_size, so
-        # the state that reaches the sample ending at `start` came through samples
-        # p - b, p - 2b, ... (every sample when batch_size is 1).
-        p = len(prefix) + 1 - w  # index of the training sample whose window ends at `start`
-        for q in range(p % config.batch_size, p, config.batch_size):
-            fw = _forward_one(run, config.sequence[q : q + w], h, c)
-            h, c = fw.h, fw.c
     text = prefix + start
     out = []
     for _ in range(steps):
@@ -164,7 +198,31 @@ def generate(
     return Generation(start, warm, prefix, out)
 
 
-def _forward_one(run, letters: str, h, c) -> Forward:
+def warm_start(run: TrainResult, start: str) -> tuple[str, np.ndarray | None, np.ndarray | None]:
+    """What "warm" means for ``start``: (prefix, h, c) to read it with.
+
+    ``prefix`` is the training sequence up to ``start``'s first appearance (the window's
+    context). For a stateful model, h and c are the state that reached ``start`` in training
+    (None otherwise, or when nothing comes before ``start``).
+    """
+    config: LSTMConfig = run.config
+    _check_letter(config, start)
+    prefix = config.sequence[: config.sequence.index(start)]
+    w = config.window
+    h = c = None
+    if config.stateful and prefix:
+        # Warm the state exactly as training fed it. Training sample p (the window ending
+        # just before letter p + w) starts from the end state of sample p - batch_size, so
+        # the state that reaches the sample ending at `start` came through samples
+        # p - b, p - 2b, ... (every sample when batch_size is 1).
+        p = len(prefix) + 1 - w  # index of the training sample whose window ends at `start`
+        for q in range(p % config.batch_size, p, config.batch_size):
+            fw = _forward_one(run, config.sequence[q : q + w], h, c)
+            h, c = fw.h, fw.c
+    return prefix, h, c
+
+
+def _forward_one(run: TrainResult, letters: str, h, c) -> Forward:
     x, m = encode_sample(run.config, letters)
     return forward(run.weights, x[None], m[None], h, c)
 
@@ -180,19 +238,21 @@ class StateTrace:
     predictions: list[str]  # the model's next-letter guess after each step ('' inside a window)
 
 
-def state_trace(run, text: str) -> StateTrace:
-    """Feed ``text`` the way the framing feeds samples and record h and c at every step.
+def state_trace(run: TrainResult, text: str) -> StateTrace:
+    """Feed ``text`` the way the model reads samples and record h and c at every step.
 
-    One-step framings (naive, whole-batch, stateful, feature-window) read ``text`` one
-    sample at a time; state carries over only if the model is stateful, so a stateless
-    trace shows a reset before every sample. Multi-step framings (timestep-window,
-    variable-length) read the last ``window`` letters as one sample, step by step.
+    A stateless model with several time steps per sample (timestep-window,
+    variable-length) reads only the last ``window`` letters of ``text``, as one sample, step
+    by step. Any other model (one time step per sample, or stateful) reads ``text`` sample
+    after sample, each the ``window`` letters starting one letter further on; state carries
+    from sample to sample only if the model is stateful, so a stateless trace shows a reset
+    before every sample.
     """
     config: LSTMConfig = run.config
     if not isinstance(text, str) or not text:
         raise ValueError("text='' is not allowed: give at least one letter to trace.")
-    if len(text) > 200:
-        raise ValueError(f"text of {len(text)} characters is not allowed: trace at most 200.")
+    if len(text) > MAX_TRACE_CHARS:
+        raise ValueError(f"text of {len(text)} characters is not allowed: trace at most {MAX_TRACE_CHARS}.")
     missing = sorted({ch for ch in text if ch not in config.vocab})
     if missing:
         raise ValueError(
@@ -224,22 +284,40 @@ def state_trace(run, text: str) -> StateTrace:
     return StateTrace(labels, np.array(hs), np.array(cs), resets, preds)
 
 
+class StateSource(StrEnum):
+    """Where a sample's state starts: zeros, or the end state of an earlier sample."""
+
+    ZERO = "zero"
+    CARRIED = "carried"
+
+
 def reset_timeline(config: LSTMConfig, samples: int | None = None) -> pd.DataFrame:
     """Where the state comes from for each sample of one (unshuffled) epoch.
 
-    Columns: sample, batch, row, starts_from ("zero state" or "sample j's end state").
+    Columns (all 1-based numbers): sample, batch, row, source (a :class:`StateSource`
+    value) and from_sample (the sample whose end state it starts from; 0 for zero state).
     Stateless: every sample starts from zero, whatever the batch size. Stateful: row i
     of batch k starts where row i of batch k-1 ended; only the first batch starts from
-    zero, because state is reset at each epoch end.
+    zero, because state is reset at each epoch end:
+
+    >>> from lstm_core.config import preset
+    >>> reset_timeline(preset("stateful").replace(batch_size=5), samples=7).iloc[4:].to_dict("list")
+    {'sample': [5, 6, 7], 'batch': [1, 2, 2], 'row': [5, 1, 2], 'source': ['zero', 'carried', 'carried'], \
+'from_sample': [0, 1, 2]}
     """
     n = config.num_examples if samples is None else min(samples, config.num_examples)
     b = config.batch_size
     rows = []
     for s in range(n):
         k, i = divmod(s, b)
-        if config.stateful and k > 0:
-            src = f"end state of sample {s - b + 1}"
-        else:
-            src = "zero state"
-        rows.append({"sample": s + 1, "batch": k + 1, "row": i + 1, "starts_from": src})
+        carried = config.stateful and k > 0
+        rows.append(
+            {
+                "sample": s + 1,
+                "batch": k + 1,
+                "row": i + 1,
+                "source": (StateSource.CARRIED if carried else StateSource.ZERO).value,
+                "from_sample": s - b + 1 if carried else 0,
+            }
+        )
     return pd.DataFrame(rows)

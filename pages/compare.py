@@ -1,7 +1,9 @@
 """Compare: train several framings over several seeds, and see whether a gap is real.
 
 The tutorial reports 84.00% (naive) and 86.96% (feature-window) from one run each and
-wonders whether the difference "may or may not be real". The spread over seeds answers it.
+wonders whether the difference "may or may not be real". Every seed is shown as a point,
+and an exact permutation test (``lstm_core.stats``) says how often seed luck alone would
+give a gap that large.
 """
 
 import statistics
@@ -10,66 +12,53 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import inference
-from lstm_core.config import FRAMINGS, MAX_WORK, PRESETS, preset
-from ui import charts, session, training
+from lstm_core.config import FIRST_SEED, FRAMINGS, MAX_SEEDS, PRESETS, LSTMConfig, check_sweep_cost, sweep
+from lstm_core.stats import RANDOM_SPLITS, PermutationTest, permutation_test, smallest_p_value
+from ui import charts, errors, safe, session, training
 from ui.routing import use_app_router
 from ui.text import COMPARE
 
-MAX_RUNS = 30  # framings x seeds per comparison
-FIRST_SEED = 7  # the tutorial's numpy.random.seed(7)
-MAX_TOTAL_WORK = 2 * MAX_WORK  # LSTM cell steps of the whole comparison, on a shared server
 SCALES = [0.1, 0.25, 0.5, 1.0]
+TUTORIAL_PAIR = ("naive", "feature-window")  # the tutorial's own question
+SURE = 0.05  # a p-value at or below this is "unlikely to be seed luck"
+# The fewest seeds a side that can reach SURE at all (4: even perfectly separated runs
+# with 3 a side give p = 0.1).
+SEEDS_TO_ANSWER = next(n for n in range(1, MAX_SEEDS + 1) if smallest_p_value(n, n) <= SURE)
 
 use_app_router()  # first: a direct link must still go through app.py
 
 
-def plan(framings: list[str], seeds: int, scale: float) -> list:
-    """The configs to train: each framing's preset with scaled epochs, seeds 7, 8, ... (7 is the
-    tutorial's seed; the CLI's ``reproduce --seeds N`` uses the same ones, so figures agree)."""
-    configs = []
-    for name in framings:
-        base = preset(name)
-        epochs = max(1, round(base.epochs * scale))
-        configs += [base.replace(epochs=epochs, seed=s) for s in range(FIRST_SEED, FIRST_SEED + seeds)]
-    return configs
+def plan(framings: list[str], seeds: int, scale: float) -> tuple[list[LSTMConfig], str | None]:
+    """The configs to train (each framing's preset with scaled epochs, seeds 7, 8, ..., as the
+    CLI's ``reproduce --seeds N``, so figures agree), or a message why not."""
+    if not framings:
+        return [], "Pick at least one framing."
+    try:
+        configs = sweep(framings, seeds, epochs_scale=scale)
+        check_sweep_cost(configs)
+    except ValueError as exc:
+        return [], str(exc)
+    return configs, None
 
 
-def check_plan(configs: list) -> str | None:
-    """A message if the comparison is too big for a shared server, else None."""
-    if not configs:
-        return "Pick at least one framing."
-    if len(configs) > MAX_RUNS:
-        return f"{len(configs)} runs is too many: at most {MAX_RUNS}. Use fewer framings or seeds."
-    work = sum(c.work for c in configs)
-    if work > MAX_TOTAL_WORK:
-        return (
-            f"This comparison is {work:,} LSTM steps, the limit is {MAX_TOTAL_WORK:,}. "
-            "Lower the seeds or the epochs scale (variable-length is the expensive one)."
-        )
-    return None
-
-
-def run_all(configs: list) -> None:
+def run_all(configs: list[LSTMConfig]) -> None:
     """Train every config in turn; each finished run is stored at once, so a click that
-    interrupts the page keeps everything finished so far."""
+    interrupts the page keeps everything finished so far. (The one place that trains: a
+    trainer that runs many seeds at once can replace this loop.)"""
     rows, curves = [], []
     st.session_state[session.COMPARISON] = {"rows": rows, "curves": curves, "planned": len(configs)}
     queue = st.empty()
     bar, stop_box = training.progress_with_stop(
         "compare_stop", "Stop now; the runs finished so far are kept."
     )
-    for k, config in enumerate(configs):
-        label = f"run {k + 1}/{len(configs)} · {config.framing} seed {config.seed}"
-
-        def on_progress(p, k=k, label=label):
-            bar.progress((k + p.fraction) / len(configs), text=f"{label} · {training.progress_text(p)}")
-
-        run = training.train_gated(config, on_progress=on_progress, queue_box=queue)
+    labels = [f"run {k + 1}/{len(configs)} · {c.framing} seed {c.seed}" for k, c in enumerate(configs)]
+    for config, run in training.train_in_turn(configs, labels, bar, queue):
         rows.append(
             {
                 "framing": config.framing,
                 "seed": config.seed,
                 "accuracy": 100 * inference.accuracy(run),
+                "samples": config.num_examples,
                 "seconds": run.seconds,
             }
         )
@@ -92,6 +81,8 @@ def summary(rows: list[dict]) -> pd.DataFrame:
                 "framing": name,
                 "tutorial": PRESETS[name].tutorial_accuracy,
                 "runs": len(acc),
+                "samples": int(group["samples"].iloc[0]),
+                "mean": statistics.fmean(acc),
                 "median": statistics.median(acc),
                 "min": min(acc),
                 "max": max(acc),
@@ -101,32 +92,59 @@ def summary(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def verdict(table: pd.DataFrame) -> str | None:
-    """Plain words on naive vs feature-window, when both were compared over several seeds."""
-    rows = {r.framing: r for r in table.itertuples()}
-    if not {"naive", "feature-window"} <= rows.keys():
+def pair_to_judge(rows: list[dict]) -> tuple[str, str] | None:
+    """The tutorial's pair when both were run, else the only two framings run, else None."""
+    names = list(dict.fromkeys(r["framing"] for r in rows))
+    if set(TUTORIAL_PAIR) <= set(names):
+        return TUTORIAL_PAIR
+    return (names[0], names[1]) if len(names) == 2 else None
+
+
+def how_sure(test: PermutationTest) -> str:
+    """The p-value in words. The thresholds are conventions, said as such."""
+    if test.p_value <= 0.01:
+        return "Very unlikely to be seed luck: a real difference with these settings."
+    if test.p_value <= SURE:
+        return "Unlikely to be seed luck, though not beyond doubt: more seeds would make it firmer."
+    if test.p_value <= 0.2:
+        return "Weak evidence: this could well be seed luck. More seeds would tell."
+    return "No sign of a real difference: seed luck alone gives gaps like this one."
+
+
+def verdict(rows: list[dict]) -> str | None:
+    """Plain words on whether two framings differ, from every seed's accuracy."""
+    pair = pair_to_judge(rows)
+    if pair is None:
         return None
-    a, b = rows["naive"], rows["feature-window"]
-    if min(a.runs, b.runs) < 2:
-        return None
-    overlap = a.min <= b.max and b.min <= a.max
-    return (
-        (f"Over {a.runs} seeds each" if a.runs == b.runs else f"Over {a.runs} and {b.runs} seeds")
-        + f", naive spans {a.min:.2f}–{a.max:.2f}% and feature-window "
-        f"{b.min:.2f}–{b.max:.2f}%. "
-        + (
-            "The ranges overlap: the tutorial's 84% vs 86.96% is within seed-to-seed variation, "
-            "not a real difference."
-            if overlap
-            else "The ranges do not overlap over these seeds"
-            + (
-                f" — but {min(a.runs, b.runs)} seeds are few: one letter is 4 points of naive's "
-                "accuracy (1 of 25), so try 5 or more seeds before calling the gap real."
-                if min(a.runs, b.runs) < 5
-                else ": with these settings the difference holds across seeds."
-            )
-        )
+    a_name, b_name = pair
+    a = [r["accuracy"] for r in rows if r["framing"] == a_name]
+    b = [r["accuracy"] for r in rows if r["framing"] == b_name]
+    samples = {r["framing"]: r["samples"] for r in rows}
+    test = permutation_test(a, b)
+    seeds = f"{len(a)} seeds each" if len(a) == len(b) else f"{len(a)} and {len(b)} seeds"
+    words = (
+        f"Over {seeds}, {a_name} averages {statistics.fmean(a):.2f}% and {b_name} "
+        f"{statistics.fmean(b):.2f}%: a gap of {abs(test.difference):.2f} points. "
     )
+    if test.smallest_p > SURE:
+        words += (
+            f"{seeds.capitalize()} cannot answer whether that is real: even runs that never overlap "
+            f"would give p = {test.smallest_p:.2f} at best. Use at least {SEEDS_TO_ANSWER} seeds each."
+        )
+    else:
+        how = f"{test.splits:,} ways" if test.exact else f"{RANDOM_SPLITS:,} random ways"
+        words += (
+            f"If the framing made no difference, a gap this large would come up in "
+            f"{100 * test.p_value:.1f}% of the {how} to split these {len(a) + len(b)} runs into two "
+            f"groups (exact permutation test, p = {test.p_value:.3f}). " + how_sure(test)
+        )
+    if samples[a_name] != samples[b_name]:
+        words += (
+            f" Note the denominators: {a_name} is scored on {samples[a_name]} samples (one letter = "
+            f"{100 / samples[a_name]:.2f} points), {b_name} on {samples[b_name]} "
+            f"({100 / samples[b_name]:.2f} points)."
+        )
+    return words
 
 
 def main() -> None:
@@ -135,52 +153,66 @@ def main() -> None:
     with st.form("compare_form"):
         c1, c2, c3 = st.columns([3, 1, 1])
         framings = c1.multiselect(
-            "Framings", FRAMINGS, default=["naive", "feature-window"], help="The tutorial presets to train."
+            "Framings", FRAMINGS, default=list(TUTORIAL_PAIR), help="The tutorial presets to train."
         )
         seeds = c2.number_input(
             "Seeds",
             value=5,
             step=1,
             min_value=1,
-            max_value=MAX_RUNS,
-            help="Runs per framing, with seeds 7, 8, 9, … (7 is the tutorial's seed; each seed gives "
-            "different first weights and sample order).",
+            max_value=MAX_SEEDS,
+            help=f"Runs per framing, 1 to {MAX_SEEDS}, with seeds {FIRST_SEED}, {FIRST_SEED + 1}, … "
+            f"({FIRST_SEED} is the tutorial's seed; "
+            "each seed gives different first weights and sample order). A test needs at least "
+            f"{SEEDS_TO_ANSWER} a side to call a gap real; the shared server's budget may allow fewer "
+            "for expensive framings.",
         )
         scale = c3.select_slider(
             "Epochs scale", SCALES, value=1.0, help="Fraction of each preset's epochs, for a quicker look."
         )
         clicked = st.form_submit_button("Compare", type="primary", icon=":material/compare_arrows:")
     if clicked:
-        configs = plan(framings, int(seeds), scale)
-        problem = check_plan(configs)
+        configs, problem = plan(framings, int(seeds), scale)
         if problem:
-            st.error(problem, icon=":material/error:")
+            st.error(safe.plain(problem), icon=":material/error:")
         else:
             try:
                 run_all(configs)
-            except Exception as exc:  # the engine's message, never a traceback
-                st.error(f"The comparison failed: {exc}", icon=":material/error:")
+            except Exception as exc:  # one sentence for the user; a bug's traceback goes to the log
+                errors.show_error(exc, "The comparison")
     result = st.session_state.get(session.COMPARISON)
     if not result or not result["rows"]:
         return
-    if len(result["rows"]) < result["planned"]:
+    rows = result["rows"]
+    if len(rows) < result["planned"]:
         st.warning(
-            f"Stopped: {len(result['rows'])} of {result['planned']} runs finished.",
+            f"Stopped: {len(rows)} of {result['planned']} runs finished.",
             icon=":material/pause_circle:",
         )
-    table = summary(result["rows"])
-    st.altair_chart(charts.overlaid_loss_chart(pd.DataFrame(result["curves"])), width="stretch")
+    table = summary(rows)
+    words = verdict(rows)
+    if words:
+        st.info(words, icon=":material/balance:")
+    st.markdown("**Every seed** (the grey line is the tutorial's single run)")
+    tutorial = {name: PRESETS[name].tutorial_accuracy for name in table["framing"]}
+    runs = pd.DataFrame(rows)
+    st.altair_chart(
+        charts.seed_points_chart(runs, tutorial), width="stretch", height=charts.seed_points_height(runs)
+    )
     st.dataframe(
         table,
         hide_index=True,
         column_config={
-            k: st.column_config.NumberColumn(k, format="%.2f%%") for k in ("tutorial", "median", "min", "max")
+            k: st.column_config.NumberColumn(k, format="%.2f%%")
+            for k in ("tutorial", "mean", "median", "min", "max")
         }
-        | {"seconds": st.column_config.NumberColumn("seconds / run", format="%.1f")},
+        | {
+            "samples": st.column_config.NumberColumn("samples", help="Samples each run is scored on."),
+            "seconds": st.column_config.NumberColumn("seconds / run", format="%.1f"),
+        },
     )
-    words = verdict(table)
-    if words:
-        st.info(words, icon=":material/balance:")
+    st.markdown("**Loss of every run**")
+    st.altair_chart(charts.overlaid_loss_chart(pd.DataFrame(result["curves"])), width="stretch")
 
 
 main()

@@ -8,12 +8,16 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import inference
-from ui import training
+from lstm_core.config import MAX_GENERATE_STEPS
+from lstm_core.inference import Generation
+from ui import safe, training
 from ui.routing import use_app_router
 from ui.text import md_escape
 
 HELP_START = "The first letter fed to the model. Any character of its vocabulary."
-HELP_STEPS = "How many letters to generate, each fed back in to predict the next (1 to 500)."
+HELP_STEPS = (
+    f"How many letters to generate, each fed back in to predict the next (1 to {MAX_GENERATE_STEPS})."
+)
 HELP_TEMPERATURE = (
     "0 = greedy: always take the most likely letter. Above 0 the letter is drawn at random "
     "from the model's probabilities, flattened by the temperature: hotter is wilder."
@@ -22,7 +26,7 @@ HELP_TEMPERATURE = (
 use_app_router()  # first: a direct link must still go through app.py
 
 
-def steps_table(gen) -> pd.DataFrame:
+def steps_table(gen: Generation) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "step": range(1, len(gen.steps) + 1),
@@ -33,7 +37,7 @@ def steps_table(gen) -> pd.DataFrame:
     )
 
 
-def show(gen, title: str, note: str) -> None:
+def show(gen: Generation, title: str, note: str) -> None:
     st.subheader(title, anchor=False)
     st.code(gen.text, language=None)
     st.caption(note)
@@ -84,7 +88,7 @@ def main() -> None:
         cold = inference.generate(run, start, int(steps), warm=False, temperature=temperature, seed=draw)
         warm = inference.generate(run, start, int(steps), warm=True, temperature=temperature, seed=draw)
     except (ValueError, TypeError) as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(safe.plain(exc), icon=":material/error:")
         return
     left, right = st.columns(2, gap="large")
     with left:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import controls, results, session, training
+from ui import controls, memory, results, safe, session, share, training
 from ui.routing import use_app_router
 
 use_app_router()  # first: a direct link must still go through app.py
@@ -14,20 +14,24 @@ def main() -> None:
         "Pick a framing, look at the data it makes, train, and read what the network learned. "
         "The address bar always holds these settings: copy it to share this lab."
     )
-    session.adopt_pending()  # a run kept from a training this user interrupted
+    session.get_run()  # adopt a run kept from an interrupted training, or open a ?run= link
     shown = controls.load_lab_state()
+    retrain = training.lost_training_notice()  # the server restarted while this page trained
     training.warm_up(shown)
     form_col, out_col = st.columns([1, 2], gap="medium")
     with form_col:
         controls.lab_form()
         error = st.session_state.get(session.LAB_ERROR)
         if error:
-            st.error(error, icon=":material/error:")
+            st.error(safe.plain(error), icon=":material/error:")
+        with st.expander("Built-in texts, including tasks that need memory"):  # issue 12
+            memory.task_picker(in_lab=True)
     with out_col:
-        request = session.pop(session.LAB_REQUEST)
+        request = session.pop(session.LAB_REQUEST) or (shown if retrain else None)
         if request is not None:
             training.train_live(request)
         run = session.get_run()
+        share.model_source(run)  # ?run= link problems, and "Copy link to this trained model"
         if run is None:
             st.info(
                 "Press **Train** to train this configuration. Its results appear here.",

@@ -1,19 +1,42 @@
-"""Overview: what the tutorial asks, and the six ways it feeds the LSTM."""
+"""Overview: what the tutorial asks, the six ways it feeds the LSTM, and what each one shows.
+
+Every claim carries a button that opens the Lab with the settings that show it
+(``ui.text.LESSONS``), so a learner checks it with one click instead of taking it on trust.
+"""
 
 import streamlit as st
 
 from lstm_core.config import PRESETS
-from ui import controls
+from ui import controls, presets
 from ui.routing import use_app_router
-from ui.text import TASK
+from ui.text import DEMO_SEEDS, LESSONS, MEMORY, MEMORY_TITLE, TASK, Demo
 
 use_app_router()  # first: a direct link must still go through app.py
+
+
+def demo_links(demos: tuple[Demo, ...], key: str) -> None:
+    """One button per claim, opening the Lab with its settings; the label says what those
+    settings reached here. (Buttons, not ``st.page_link``: a page link's label never wraps,
+    so in a narrow card it would be cut before its figure.)"""
+    seeds = f"seeds {DEMO_SEEDS[0]}–{DEMO_SEEDS[-1]}"
+    for i, demo in enumerate(demos):
+        if st.button(
+            demo.label,
+            key=f"demo_{key}_{i}",
+            icon=":material/science:",
+            help=f"Opens {demo.url} (seed {DEMO_SEEDS[0]}; press Train there). Measured here over {seeds}: "
+            f"{demo.result}.",
+            width="stretch",
+        ):
+            st.session_state[controls.FORCE_URL] = True
+            st.switch_page("pages/lab.py", query_params=demo.params)
 
 
 def card(name: str) -> None:
     """One framing: its shape, what it feeds, the tutorial's accuracy, its lesson, a way in."""
     p = PRESETS[name]
     c = p.config
+    lesson = LESSONS[name]
     with st.container(border=True, height="stretch"):
         st.markdown(f"**{p.title}**")
         st.caption(
@@ -21,9 +44,14 @@ def card(name: str) -> None:
             f"{c.units} units · {c.epochs:,} epochs · batch {c.batch_size}"
         )
         st.markdown(f"**Feeds:** {p.feeds}.")
-        st.metric("Tutorial accuracy", f"{p.tutorial_accuracy:.2f}%")
-        st.markdown(p.lesson)
-        if st.button("Open in the Lab", key=f"open_{name}", icon=":material/science:"):
+        st.metric(
+            "Tutorial accuracy", f"{p.tutorial_accuracy:.2f}%", help="The figure the tutorial reported."
+        )
+        st.markdown(lesson.text)
+        st.markdown("**Check it in the Lab:**")
+        demo_links(lesson.demos, name)
+        presets.preset_predictions(name)  # the shipped trained model's real predictions
+        if st.button("Open in the Lab", key=f"open_{name}", icon=":material/open_in_new:"):
             st.session_state[controls.FORCE_URL] = True
             st.switch_page("pages/lab.py", query_params={"framing": name})
 
@@ -41,6 +69,9 @@ def main() -> None:
         for col, name in zip(st.columns(3), row):
             with col:
                 card(name)
+    st.subheader(MEMORY_TITLE, anchor=False)
+    st.markdown(MEMORY.text)
+    demo_links(MEMORY.demos, "memory")
 
 
 main()

@@ -11,20 +11,21 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import inference
-from lstm_core.config import preset
-from ui import charts, session, training
+from lstm_core.config import MAX_TRACE_CHARS, preset
+from lstm_core.results import TrainResult
+from ui import charts, errors, safe, session, training
 from ui.routing import use_app_router
 from ui.text import WITHIN_BATCH, WITHIN_BATCH_VERDICT
 
 HELP_TEXT = (
-    "Characters to feed the model, one time step each (at most 200, all from its vocabulary). "
-    "Windowed models read the last window of it as one sample."
+    f"Characters to feed the model, one time step each (at most {MAX_TRACE_CHARS}, all from its "
+    "vocabulary). Windowed models read the last window of it as one sample."
 )
 
 use_app_router()  # first: a direct link must still go through app.py
 
 
-def trace_section(run) -> None:
+def trace_section(run: TrainResult) -> None:
     config = run.config
     st.subheader("Hidden state h and cell state c", anchor=False)
     text = st.text_input(
@@ -32,12 +33,12 @@ def trace_section(run) -> None:
         value=config.sequence[: min(12, len(config.sequence))],
         key=f"state_text_{abs(hash(config))}",
         help=HELP_TEXT,
-        max_chars=200,
+        max_chars=MAX_TRACE_CHARS,
     )
     try:
         trace = inference.state_trace(run, text)
     except ValueError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(safe.plain(exc), icon=":material/error:")
         return
     st.caption(
         "Each column is one time step (the letter fed), each row one unit. ↺ marks a step that "
@@ -56,7 +57,7 @@ def trace_section(run) -> None:
     st.dataframe(steps)
 
 
-def reset_section(run) -> None:
+def reset_section(run: TrainResult) -> None:
     config = run.config
     st.subheader("When is the state reset?", anchor=False)
     n, b = config.num_examples, config.batch_size
@@ -92,13 +93,9 @@ def run_experiment() -> list[dict]:
     outcomes = []
     bar = st.progress(0.0, text="starting…")
     queue = st.empty()
-    for i, (label, changes) in enumerate(ARMS):
-        config = preset("whole-batch").replace(**changes)
-
-        def on_progress(p, i=i, label=label):
-            bar.progress((i + p.fraction) / len(ARMS), text=f"{label}: {training.progress_text(p)}")
-
-        run = training.train_gated(config, on_progress=on_progress, queue_box=queue)
+    configs = [preset("whole-batch").replace(**changes) for _, changes in ARMS]
+    labels = [label for label, _ in ARMS]
+    for (config, run), label in zip(training.train_in_turn(configs, labels, bar, queue), labels):
         outcomes.append(
             {
                 "label": label,
@@ -118,8 +115,8 @@ def experiment_section() -> None:
     if st.button("Run the experiment", icon=":material/experiment:"):
         try:
             st.session_state[session.EXPERIMENT] = run_experiment()
-        except Exception as exc:  # the engine's message, never a traceback
-            st.error(f"The experiment failed: {exc}", icon=":material/error:")
+        except Exception as exc:  # one sentence for the user; a bug's traceback goes to the log
+            errors.show_error(exc, "The experiment")
     outcomes = st.session_state.get(session.EXPERIMENT)
     if not outcomes:
         st.caption("Three trainings of 5000 epochs each; a few seconds in all.")
@@ -129,7 +126,7 @@ def experiment_section() -> None:
             st.metric(
                 f"Accuracy, {o['label']}",
                 f"{o['accuracy']:.2f}%",
-                help=f"Batch size {o.get('batch_size', 25)}; trained in {o['seconds']:.1f} s",
+                help=f"Batch size {o['batch_size']}; trained in {o['seconds']:.1f} s",
             )
             st.altair_chart(charts.history_chart(o["history"], height=200), width="stretch")
     gap = abs(outcomes[0]["accuracy"] - outcomes[1]["accuracy"])
@@ -142,13 +139,12 @@ def experiment_section() -> None:
             "come from floating-point summation order, not from state. " + WITHIN_BATCH_VERDICT,
             icon=":material/info:",
         )
-    if len(outcomes) > 2:
-        st.info(
-            f"The control, one sample per update (no batch to carry anything), reaches "
-            f"{outcomes[2]['accuracy']:.2f}% with the same 5000 epochs. What the tutorial's "
-            "whole-batch run had that the naive one lacked was ten times the training.",
-            icon=":material/science:",
-        )
+    st.info(
+        f"The control, one sample per update (no batch to carry anything), reaches "
+        f"{outcomes[2]['accuracy']:.2f}% with the same 5000 epochs. What the tutorial's "
+        "whole-batch run had that the naive one lacked was ten times the training.",
+        icon=":material/science:",
+    )
 
 
 def main() -> None:

@@ -3,6 +3,15 @@
 #
 #     bash scripts/run_app.sh            # then open http://localhost:8501
 #     bash scripts/run_app.sh --server.port 8600   # extra arguments go to `streamlit run`
+#
+# It listens on 127.0.0.1 only: the app is for this computer unless you say otherwise.
+# To serve other machines (a classroom, a server behind a proxy), choose the address:
+#
+#     LSTM_LAB_ADDRESS=0.0.0.0 bash scripts/run_app.sh
+#     bash scripts/run_app.sh --server.address 0.0.0.0     # the same
+#
+# (Not in .streamlit/config.toml: Community Cloud reads that file too, and its proxy must
+# reach the app on its own address.)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 VENV="${VENV:-.venv}"
@@ -16,4 +25,10 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
-exec "$VENV/bin/python" -m streamlit run app.py "$@"
+# A badly set LSTM_LAB_* variable stops here with one line saying which and why.
+"$VENV/bin/python" -m lstm_core settings >/dev/null
+ADDRESS=(--server.address "${LSTM_LAB_ADDRESS:-127.0.0.1}")
+for arg in "$@"; do
+    case "$arg" in --server.address|--server.address=*) ADDRESS=() ;; esac  # the caller chose
+done
+exec "$VENV/bin/python" -m streamlit run app.py "${ADDRESS[@]}" "$@"

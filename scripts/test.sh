@@ -8,7 +8,7 @@
 # 2. installs requirements.txt + requirements-test.txt into it (a no-op when already satisfied);
 # 3. makes sure Debian's Chromium is at /usr/bin/chromium (apt-get installs it when run as root);
 # 4. runs `ruff check .`;
-# 5. runs pytest over tests/ (unit, app, e2e) and checks its JUnit report: it fails on any failed
+# 5. runs pytest over tests/ (unit, app, e2e) and the docstring examples of lstm_core/ and ui/, and checks its JUnit report: it fails on any failed
 #    test, on no tests run and, when CI is set, when the browser tests did not run or were skipped.
 #
 # Environment: VENV (default .venv), PYTHON (interpreter to create the venv with),
@@ -88,7 +88,7 @@ lint_status=0
 "$VENV/bin/ruff" check . || lint_status=$?
 
 # --- 5. tests ------------------------------------------------------------------------------
-say "pytest tests/ (unit, app, e2e)"
+say "pytest tests/ (unit, app, e2e) and lstm_core/, ui/ (docstring examples)"
 mkdir -p "$ARTIFACTS"
 rm -f "$JUNIT"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
@@ -96,7 +96,7 @@ export PYTHONUNBUFFERED=1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS=false
 export LSTM_LAB_CHROMIUM="$CHROMIUM"
 test_status=0
-"$VPY" -m pytest tests --junitxml="$JUNIT" --durations=15 "$@" || test_status=$?
+"$VPY" -m pytest tests lstm_core ui --junitxml="$JUNIT" --durations=15 "$@" || test_status=$?
 
 if [ "$test_status" = "5" ]; then
     echo "error: pytest collected no tests (exit 5): that counts as a failure." >&2

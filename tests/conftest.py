@@ -1,28 +1,39 @@
 """Test-wide settings shared by tests/unit, tests/app and tests/e2e.
 
-Every test gets a marker from the folder it lives in (unit, app, e2e), so
+Every test gets a marker from the folder it lives in (unit, app, e2e; the docstring examples
+of lstm_core/ and ui/, run by --doctest-modules, count as unit), so
 ``pytest -m unit`` or ``pytest -m "not e2e"`` select a layer without each file saying so.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 # Quieter TensorFlow logs in test output (set before anything imports TensorFlow).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# The run store (lstm_core/store.py) writes a SQLite file: tests and the servers they start
+# use a throwaway one, never the user's data folder.
+if not os.environ.get("LSTM_LAB_DB"):
+    os.environ["LSTM_LAB_DB"] = str(Path(tempfile.mkdtemp(prefix="lstm-lab-tests-")) / "runs.sqlite3")
 
 TESTS = Path(__file__).resolve().parent
+DOCTESTED = (TESTS.parent / "lstm_core", TESTS.parent / "ui")  # their docstring examples run
 _LAYERS = ("unit", "app", "e2e")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        try:
-            layer = Path(str(item.path)).resolve().relative_to(TESTS).parts[0]
-        except (ValueError, IndexError):
-            continue
+        path = Path(str(item.path)).resolve()
+        if any(path.is_relative_to(d) for d in DOCTESTED):  # docstring examples are unit tests
+            layer = "unit"
+        else:
+            try:
+                layer = path.relative_to(TESTS).parts[0]
+            except (ValueError, IndexError):
+                continue
         if layer in _LAYERS and item.get_closest_marker(layer) is None:
             item.add_marker(getattr(pytest.mark, layer))

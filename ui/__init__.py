@@ -9,4 +9,6 @@ pages need lives here, one idea per module:
 - ``training``  the live training runner: queue, chart, progress, Stop
 - ``charts``    altair charts in theme-neutral colours
 - ``results``   accuracy, prediction table, downloads, the data view
+- ``errors``    one sentence to the user, the traceback to the operator's log
+- ``routing``   direct links to a page still go through app.py
 """

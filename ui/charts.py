@@ -11,6 +11,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from lstm_core.inference import StateSource
+
 CATEGORIES = "tableau10"  # mid-tone hues, readable on light and dark backgrounds alike
 MAX_POINTS = 600  # a 5000-epoch history is thinned to this many points: the browser redraws 4x/s
 
@@ -124,8 +126,12 @@ def reset_strip(timeline: pd.DataFrame) -> alt.Chart:
     Read it left to right: a stateful LSTM hands row i's state to row i of the next batch,
     i.e. to the square on its right. Colour says where each sample's state starts.
     """
+    zero = timeline["source"] == StateSource.ZERO.value
     frame = timeline.assign(
-        start=np.where(timeline["starts_from"] == "zero state", "zero state", "carried state")
+        start=np.where(zero, "zero state", "carried state"),
+        starts_from=np.where(
+            zero, "zero state", "end state of sample " + timeline["from_sample"].astype(str)
+        ),
     )
     return (
         alt.Chart(frame)
@@ -159,3 +165,62 @@ def overlaid_loss_chart(curves: pd.DataFrame, height: int = 320) -> alt.Chart:
         )
         .properties(height=height)
     )
+
+
+def seed_points_chart(runs: pd.DataFrame, tutorial: dict[str, float]) -> alt.Chart:
+    """Every run as one point (columns framing, seed, accuracy), one band per framing, and the
+    tutorial's single-run figure as a grey line across that band, so a spread is seen, not
+    summarised away.
+
+    Within its band each seed has its own height, so runs with equal accuracy sit one above
+    the other instead of on top of each other. (Placed by hand on a numeric axis: Vega-Lite's
+    yOffset misplaces points once a second layer shares the axis.) Drawn as SVG, so each
+    point is an element with its own label, for screen readers and the browser test.
+    """
+    order = list(dict.fromkeys(runs["framing"]))
+    data = runs[["framing", "seed", "accuracy"]].copy()
+    band = data["framing"].map({f: i for i, f in enumerate(order)})
+    rank = data.groupby("framing")["seed"].rank(method="first") - 1
+    count = data.groupby("framing")["seed"].transform("count")
+    data["y"] = band + 0.1 + 0.8 * (rank + 0.5) / count  # inside [band + 0.1, band + 0.9]
+    names = " : ".join(f"datum.value == {i + 0.5} ? {name!r}" for i, name in enumerate(order))
+    y_axis = alt.Axis(values=[i + 0.5 for i in range(len(order))], labelExpr=f"{names} : ''",
+                      grid=False, ticks=False, domain=False, labelPadding=6)
+    y_scale = alt.Scale(domain=[0, len(order)], reverse=True, nice=False)
+    points = (
+        alt.Chart(data)
+        .mark_circle(size=70, opacity=0.85)
+        .encode(
+            x=alt.X("accuracy:Q", title="accuracy (%), one point per seed", scale=alt.Scale(zero=False)),
+            y=alt.Y("y:Q", title=None, scale=y_scale, axis=y_axis),
+            color=alt.Color("framing:N", scale=alt.Scale(scheme=CATEGORIES), legend=None),
+            tooltip=["framing:N", "seed:O", alt.Tooltip("accuracy:Q", format=".2f")],
+        )
+    )
+    marks = pd.DataFrame(
+        {
+            "framing": order,
+            "tutorial": [tutorial[f] for f in order],
+            "top": [i + 0.05 for i in range(len(order))],
+            "bottom": [i + 0.95 for i in range(len(order))],
+        }
+    )
+    lines = (
+        alt.Chart(marks)
+        .mark_rule(strokeWidth=3, color="gray")
+        .encode(
+            x="tutorial:Q",
+            y=alt.Y("top:Q", scale=y_scale, axis=y_axis),
+            y2="bottom:Q",
+            tooltip=["framing:N", alt.Tooltip("tutorial:Q", title="tutorial (%)")],
+        )
+    )
+    return alt.layer(lines, points).properties(usermeta={"embedOptions": {"renderer": "svg"}})
+
+
+def seed_points_height(runs: pd.DataFrame) -> int:
+    """Pixels for :func:`seed_points_chart` (pass it to ``st.altair_chart``, which does not
+    take the height from a layered spec): 12 per seed in each band, 48 to 200 a band, plus
+    the x axis and its title."""
+    per_band = min(200, max(48, 12 * int(runs.groupby("framing").size().max())))
+    return per_band * runs["framing"].nunique() + 60

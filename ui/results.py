@@ -2,22 +2,26 @@
 
 - ``data_view(config)``: the actual ``[samples, time steps, features]`` tensor, as letters
   and as numbers, with its shape spelled out.
-- ``show_results(run)``: accuracy against the tutorial, predictions, per-letter accuracy,
-  training history and the four downloads.
+- ``show_results(run)``: accuracy against the tutorial (alphabet) or the ceiling (any other
+  text), predictions, per-letter accuracy, training history and the four downloads.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from lstm_core import inference
-from lstm_core.config import PRESETS, LSTMConfig
-from lstm_core.framings import make_dataset
+from lstm_core.ceiling import ceiling, dataset_ceiling, stateful_ceiling
+from lstm_core.config import ALPHABET, PRESETS, LSTMConfig
+from lstm_core.framings import Dataset, make_dataset
+from lstm_core.results import TrainResult
 
-from . import charts
-from .text import TENSOR
+from . import charts, safe
+from .text import CEILING_HELP, TENSOR
 
 MAX_ROWS = 200  # rows of the tensor shown; the variable-length framing draws up to 5000 samples
 
@@ -32,14 +36,15 @@ def data_view(config: LSTMConfig, expanded: bool = False) -> None:
         try:
             data = make_dataset(config)
         except ValueError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(safe.plain(exc), icon=":material/error:")
             return
         n, t, f = data.X.shape
         axes = data.axes
         st.markdown(TENSOR)
         st.markdown(
             f"**X has shape [{n}, {t}, {f}]**: {axes['samples']} × {axes['time_steps']} × "
-            f"{axes['features']}.  \n**y has shape [{n}, {len(data.vocab)}]**: for each sample, "
+            f"{axes['features']}.  \n**y has shape [{', '.join(map(str, data.y.shape))}]**: for each "
+            f"{'time step of each sample' if data.per_step else 'sample'}, "
             f"a one-hot vector over the {_plural(len(data.vocab), 'character')} of the vocabulary."
         )
         if n > MAX_ROWS:
@@ -53,7 +58,9 @@ def data_view(config: LSTMConfig, expanded: bool = False) -> None:
         flat = data.X[:MAX_ROWS].reshape(min(n, MAX_ROWS), t * f)
         num_cols = [f"t{i + 1}·f{j + 1}" for i in range(t) for j in range(f)]
         numbers = pd.DataFrame(np.round(flat, 4), columns=num_cols)
-        numbers["target id"] = data.target_ids[:MAX_ROWS]
+        ids = data.target_ids[:MAX_ROWS]
+        # Per-step runs (issue 12) have a target at every time step: show them side by side.
+        numbers["target id"] = [" ".join(map(str, r)) for r in ids] if data.per_step else ids
         numbers_tab.dataframe(numbers, height=260)
         numbers_tab.caption(
             "Column t2·f1 is time step 2, feature 1. The target id is the index "
@@ -67,54 +74,117 @@ def differing_fields(config: LSTMConfig) -> list[str]:
     return [k for k, v in config.to_dict().items() if v != getattr(base, k)]
 
 
-def accuracy_metrics(run) -> float:
-    """The Accuracy metric beside the tutorial's figure; returns accuracy in percent."""
+@dataclass(frozen=True)
+class Yardstick:
+    """What a run's accuracy is held against: the tutorial's figure on the tutorial's alphabet,
+    the ceiling of this framing on any other text (a custom text was never in the tutorial)."""
+
+    kind: str  # "tutorial" or "ceiling"
+    value: float  # percent
+    stateless_ceiling: float  # percent: the best a model without carried state can do on this data
+
+
+def yardstick(config: LSTMConfig, data: Dataset) -> Yardstick:
+    """``data`` is the run's ``Dataset``. The alphabet, with any framing, meets its tutorial figure::
+
+    >>> from lstm_core.config import preset
+    >>> cfg = preset("naive").replace(sequence="aaaabbbccd" * 6)
+    >>> yardstick(cfg, make_dataset(cfg))
+    Yardstick(kind='ceiling', value=69.49, stateless_ceiling=69.49)
+    >>> yardstick(preset("naive"), make_dataset(preset("naive"))).kind
+    'tutorial'
+    """
+    # A per-step model predicts inside chunks; without memory it would read one letter.
+    stateless = round(100 * (ceiling(config.sequence, 1) if data.per_step else dataset_ceiling(data)), 2)
+    if config.sequence == ALPHABET:
+        return Yardstick("tutorial", PRESETS[config.framing].tutorial_accuracy, stateless)
+    best = round(100 * stateful_ceiling(data), 2) if config.stateful else stateless
+    return Yardstick("ceiling", best, stateless)
+
+
+def _delta(acc: float, target: float, against: str) -> tuple[str, str]:
+    """(delta text, arrow): rounded first, so a tie reads "same as tutorial", never "-0.00"."""
+    diff = round(acc, 2) - round(target, 2)
+    if abs(diff) < 0.005:
+        return ("same as tutorial" if against == "tutorial" else "at the ceiling"), "off"
+    return f"{diff:+.2f} vs {against}", "auto"
+
+
+def accuracy_metrics(run: TrainResult) -> float:
+    """The Accuracy metric beside its yardstick (see :func:`yardstick`); returns accuracy in percent."""
     acc = 100 * inference.accuracy(run)
-    tutorial = PRESETS[run.config.framing].tutorial_accuracy
+    ref = yardstick(run.config, run.dataset)
+    delta, arrow = _delta(acc, ref.value, ref.kind)
     cols = st.columns(3)
     cols[0].metric(
         "Accuracy",
         f"{acc:.2f}%",
-        delta=f"{acc - tutorial:+.2f} vs tutorial",
-        delta_color="off" if abs(acc - tutorial) < 0.005 else "normal",
+        delta=delta,
+        delta_arrow=arrow,
+        delta_color="off" if arrow == "off" else "normal",
         help="Share of samples whose most likely next letter is right, with the trained "
         "state handling (like Keras's model.evaluate).",
     )
-    cols[1].metric("Tutorial", f"{tutorial:.2f}%", help="What the tutorial reported for this preset.")
+    if ref.kind == "tutorial":
+        cols[1].metric("Tutorial", f"{ref.value:.2f}%", help="What the tutorial reported for this preset.")
+    else:
+        cols[1].metric("Ceiling", f"{ref.value:.2f}%", help=CEILING_HELP)
     cols[2].metric(
         "Epochs trained",
         f"{run.epochs_done:,}",
         help=f"Of {run.config.epochs:,} asked for, in {run.seconds:.1f} s (compiling a new shape included).",
     )
     note = f"`{run.config.framing}` trained in {run.seconds:.1f} s."
-    changed = differing_fields(run.config)
-    if changed:
+    if ref.kind == "tutorial":
+        changed = differing_fields(run.config)
+        if changed:
+            note += (
+                " Your settings differ from the tutorial's for this framing in: "
+                + ", ".join(changed)
+                + "; its figure is for its own settings."
+            )
+        if ref.stateless_ceiling == 100:
+            note += (
+                " The ceiling here is 100%: each input has one right answer, so a model needs no "
+                "memory to get every one right."
+            )
+        else:
+            note += f" The ceiling here is {ref.stateless_ceiling:.2f}%."
+    else:
         note += (
-            " Your settings differ from the tutorial's for this framing in: "
-            + ", ".join(changed)
-            + "; its figure is for its own settings."
+            " Your own text is scored against its ceiling, not the tutorial (whose figure is "
+            f"for the alphabet): no model that reads what this framing reads can beat "
+            f"{ref.value:.2f}% on it."
         )
+        if run.config.stateful and ref.value > ref.stateless_ceiling:
+            note += (
+                f" That counts the carried state: without it the best is {ref.stateless_ceiling:.2f}%, "
+                "so anything above that is memory at work."
+            )
     st.caption(note)
     return acc
 
 
-def downloads(run) -> None:
+def downloads(run: TrainResult) -> None:
     """The four download buttons. The .keras file is built only when clicked (deferred)."""
-    from lstm_core import export
+    from lstm_core import csvs, keras_file, script
 
     name = f"lstm-{run.config.framing}"
     # (label, data, file name, mime type, icon, help). A callable `data` is run by Streamlit
     # only on click: building a Keras model costs about a second and memory, which most
     # visitors never need.
     buttons = [
-        ("Model (.keras)", lambda: export.keras_bytes(run), f"{name}.keras", "application/octet-stream",
+        ("Model (.keras)", lambda: keras_file.keras_bytes(run), f"{name}.keras", "application/octet-stream",
          ":material/download:", "The trained model as a Keras 3 file: keras.models.load_model('…keras')."),
-        ("History (CSV)", export.history_csv(run), f"{name}-history.csv", "text/csv",
+        ("History (CSV)", csvs.history_csv(run), f"{name}-history.csv", "text/csv",
          ":material/download:", "Loss and accuracy per epoch."),
-        ("Predictions (CSV)", export.predictions_csv(run), f"{name}-predictions.csv", "text/csv",
+        ("Predictions (CSV)", csvs.predictions_csv(run), f"{name}-predictions.csv", "text/csv",
          ":material/download:", "The prediction table below."),
-        ("Keras script (.py)", export.keras_script(run.config), f"{name}.py", "text/x-python",
+        ("Keras script (.py)", script.keras_script(run.config), f"{name}.py", "text/x-python",
          ":material/code:", "A runnable plain-Keras script (model.fit) with these settings."),
+        ("Notebook (.ipynb)", lambda: _notebook_bytes(run.config), f"{name}.ipynb",
+         "application/x-ipynb+json", ":material/menu_book:",
+         "The same script as a Jupyter notebook, each step explained in a text cell."),
     ]
     row = st.container(horizontal=True, gap="small")  # wraps on narrow screens
     for label, data, file_name, mime, icon, help_text in buttons:
@@ -123,7 +193,13 @@ def downloads(run) -> None:
         )
 
 
-def show_results(run) -> None:
+def _notebook_bytes(config: LSTMConfig) -> bytes:
+    from lstm_core.notebook import notebook_bytes  # nbformat: loaded only when clicked
+
+    return notebook_bytes(config)
+
+
+def show_results(run: TrainResult) -> None:
     """Everything about a trained run, ready to read."""
     if run.stopped:
         st.warning(

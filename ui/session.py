@@ -1,10 +1,19 @@
 """Where each user's work lives: ``st.session_state``, one per browser session.
 
 Trained models are per user, so they never go in ``st.cache_resource`` (shared by every
-session of the process). Every key the app uses is named here, once::
+session of the process). The keys under which the app keeps a user's work are named here,
+once (a widget's own key stays beside its widget)::
 
     RUN         the current TrainResult (the Lab's, or one trained on Generate/State)
+    RUN_ID      its id in the run store (lstm_core.store), also in the URL as ?run=<id>
     MAILBOX     a plain dict kept in session state, for writes that must not be interrupted
+    LAB_*       the Lab's shown config, its form error and a queued Train request
+    EXPERIMENT, COMPARISON   the State page's experiment and the Compare page's runs
+
+Every page asks for "the current run" through one function, :func:`current_run`: the run
+this session trained, else the one a ``?run=`` link names (loaded from the store, read
+only: training always makes a new run with a new id), else a shipped, already trained
+tutorial preset.
 
 Why a mailbox: reading or writing ``st.session_state`` is itself a point where Streamlit
 may raise its rerun/stop signal (after a click). A training callback that is being
@@ -14,12 +23,24 @@ object: no Streamlit code runs) and the next script run adopts it (``adopt_pendi
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 import streamlit as st
 
+from lstm_core import pretrained, store
+from lstm_core.config import LSTMConfig
+from lstm_core.results import TrainResult
+
+from . import classroom
+
+log = logging.getLogger(__name__)
+
 RUN = "run"
+RUN_ID = "run_id"  # store id of RUN; None for a shipped preset or a run not (yet) stored
+RUN_PARAM = "run"  # the URL parameter naming a stored run: /generate?run=<id>
+RUN_LINK_ERROR = "run_link_error"  # message about a ?run= id that could not be opened
 MAILBOX = "mailbox"
 LAB_CONFIG = "lab_config"  # the settings the Lab form shows (last loaded or trained)
 LAB_ERROR = "lab_error"  # message of the last invalid form submit, shown beside the form
@@ -27,6 +48,8 @@ LAB_REQUEST = "lab_request"  # a validated config waiting to be trained by this 
 URL_SEEN = "lab_url_seen"  # the query string last applied to the form
 EXPERIMENT = "within_batch_experiment"
 COMPARISON = "comparison"
+CELL_PLAYING = "cell_playing"  # the Cell page is stepping by itself (Play)
+CELL_TOUCHED = "cell_touched"  # a Cell widget changed: this run is not a Play tick
 # How long a new script run waits for an interrupted training to hand over its model: the
 # slowest case is a click during TensorFlow's first import (~4 s) and a compile (~2 s).
 HANDOVER_SECONDS = 30.0
@@ -64,16 +87,101 @@ def adopt_pending() -> None:
         box.pop("run", None)  # only now: an interrupted set_run leaves it to adopt next time
 
 
-def get_run() -> Any | None:
-    """The user's trained run (a ``lstm_core.trainer.TrainResult``) or None."""
+def get_run() -> TrainResult | None:
+    """The user's trained run or None."""
     adopt_pending()
+    open_run_link()
     return st.session_state.get(RUN)
 
 
-def set_run(run: Any) -> None:
-    """Make ``run`` the current model (every page reads it from here)."""
+def current_run(fallback: LSTMConfig | None = None) -> TrainResult | None:
+    """The run every page works on (Generate, State, Cell, Memory, the Lab's results).
+
+    In order: a run this session trained or opened; the run a ``?run=<id>`` link names;
+    else the shipped, already trained run of ``fallback`` when it is a tutorial preset
+    (``pretrained.run_for``), else None. Keeps ``?run=<id>`` in the address bar so the
+    page's URL always links to the model on screen. No TensorFlow is imported.
+    """
+    run = get_run()
+    keep_run_in_url()
+    if run is None and fallback is not None:
+        run = pretrained.run_for(fallback)
+    return run
+
+
+def is_shipped(run: TrainResult | None) -> bool:
+    """Whether ``run`` is one of the presets shipped already trained (never stored)."""
+    return run is not None and pretrained.run_for(run.config) is run
+
+
+def set_run(run: TrainResult, meta: dict | None = None) -> None:
+    """Make ``run`` the current model (every page reads it from here) and keep it in the store.
+
+    The save comes first and touches no Streamlit state, so an interrupted script run
+    cannot lose the model (at worst it is stored twice).
+    """
+    run_id = None if is_shipped(run) else store.get_store().save(run, meta or {"origin": "app"})
     st.session_state[RUN] = run
+    st.session_state[RUN_ID] = run_id
     st.session_state[LAB_CONFIG] = run.config  # the Lab form then shows what was trained
+    keep_run_in_url()
+
+
+def run_id() -> str | None:
+    """The store id of the current run, or None."""
+    return st.session_state.get(RUN_ID)
+
+
+def url_extras() -> dict[str, str]:
+    """Query parameters that must survive a page rewriting its own (the Lab's settings)."""
+    rid = run_id()
+    return {**classroom.url_params(), **({RUN_PARAM: rid} if rid else {})}
+
+
+def keep_run_in_url() -> None:
+    """Put ``?run=<current id>`` in the address bar (Streamlit drops it between pages)."""
+    rid = run_id()
+    if rid and st.query_params.get(RUN_PARAM) != rid:
+        st.query_params[RUN_PARAM] = rid
+
+
+def open_run_link() -> None:
+    """If the URL names a stored run other than the current one, make it the current run.
+
+    An id that is unknown, evicted or damaged leaves a message (``RUN_LINK_ERROR``, shown
+    by :func:`link_problem`) and is taken out of the URL; the page goes on with the
+    session's own run or the preset. Never raises.
+    """
+    wanted = st.query_params.get(RUN_PARAM)
+    if not wanted or wanted == st.session_state.get(RUN_ID):
+        return
+    try:
+        run = store.get_store().load(wanted)
+    except Exception:  # noqa: BLE001 - a broken store must not break the page
+        log.exception("opening run %r failed", wanted)
+        run = None
+    if run is None:
+        st.session_state[RUN_LINK_ERROR] = (
+            f"The link names a trained model ({_short_id(wanted)}) that this server does not "
+            "have: it may have been removed to make room, or the link is incomplete. Showing "
+            "the tutorial's preset instead; train a model in the Lab to get a new link."
+        )
+        del st.query_params[RUN_PARAM]
+        return
+    st.session_state[RUN] = run
+    st.session_state[RUN_ID] = wanted
+    st.session_state[LAB_CONFIG] = run.config
+    st.session_state[RUN_LINK_ERROR] = None
+
+
+def link_problem() -> str | None:
+    """The message about a ``?run=`` link that could not be opened (once), or None."""
+    return st.session_state.pop(RUN_LINK_ERROR, None)
+
+
+def _short_id(run_id: str) -> str:
+    text = str(run_id)
+    return repr(text if len(text) <= 30 else text[:27] + "...")
 
 
 def pop(key: str, default: Any = None) -> Any:

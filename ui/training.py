@@ -17,19 +17,29 @@ The engine knows nothing about Streamlit (``lstm_core.trainer.train`` calls a pl
 from __future__ import annotations
 
 import importlib
+import logging
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
 
 import streamlit as st
 
+from lstm_core import cost, memory
 from lstm_core.config import LSTMConfig, preset
 from lstm_core.gate import GATE
+from lstm_core.results import Progress, TrainResult
 
-from . import charts, session
+from . import charts, errors, session, share, upload
 
+log = logging.getLogger(__name__)
 CHART_SECONDS = 0.5  # redraw the live chart at most this often
+# While a page trains, its address carries "training=1" (removed when the run ends). Streamlit
+# keeps sessions in the server's memory only: if the server restarts mid-training, the browser
+# reconnects to a new session that knows nothing of it, but the address still says so.
+TRAINING_MARK = "training"
+STARTED_HERE = "trainings_started_here"  # session key: this session has started a training
+WARM_UP_RESERVE = 8  # compiles of the trainer's budget that background warm-ups never use
+LOST = "lost_training"  # session key: the address said a training was lost; not yet retrained
 _warm_lock = threading.Lock()
 _warm_started = False
 
@@ -41,6 +51,11 @@ def warm_up(config: LSTMConfig | None = None) -> None:
     learner reads the form means the first chart point appears sooner. Python's import lock
     makes a later real import simply wait for this one; the trainer caches compiled shapes
     process-wide, so each shape is compiled once for all users.
+
+    Nobody asked for this work, so it is cheap or it is skipped: only small shapes
+    (``lstm_core.cost.cheap_to_compile``), only while the server is within its memory budget,
+    and only in a free training slot that nobody is waiting for (``GATE.try_slot``). A link
+    to a large shape compiles when Train is pressed, inside the gate and the time limit.
     """
     global _warm_started
     with _warm_lock:
@@ -48,15 +63,29 @@ def warm_up(config: LSTMConfig | None = None) -> None:
         _warm_started = True
     if first:
         threading.Thread(target=importlib.import_module, args=("lstm_core.trainer",), daemon=True).start()
-    if config is not None:
+    if config is not None and warm_up_allowed(config):
         threading.Thread(target=_prepare_quietly, args=(config,), daemon=True).start()
+
+
+def warm_up_allowed(config: LSTMConfig) -> bool:
+    """Whether opening a page may compile ``config``'s shape in the background."""
+    return cost.cheap_to_compile(config) and not memory.over_budget()
 
 
 def _prepare_quietly(config: LSTMConfig) -> None:
     try:
-        _trainer().prepare(config)
-    except Exception:  # noqa: BLE001 - only a head start: Train compiles (and reports) anyway
-        pass
+        trainer = _trainer()
+        # The trainer's compile budget (LSTM_LAB_MAX_COMPILED) counts every program built in
+        # the process's life: keep its last few for people who press Train.
+        info = getattr(trainer, "compiled_cache_info", None)
+        left = info().get("left") if info is not None else None
+        if left is not None and left <= WARM_UP_RESERVE:
+            return
+        with GATE.try_slot() as got:
+            if got and not memory.over_budget():
+                trainer.prepare(config)
+    except Exception:  # only a head start: Train compiles (and reports) anyway
+        log.warning("background compile of %s failed", config.framing, exc_info=True)
 
 
 def _trainer():
@@ -79,16 +108,39 @@ def queue_notice(box) -> Callable[[int], None]:
     return on_wait
 
 
-def train_gated(config: LSTMConfig, on_progress=None, should_stop=None, queue_box=None):
+def train_gated(
+    config: LSTMConfig,
+    on_progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    queue_box=None,
+) -> TrainResult:
     """Wait for a training slot, then train. Errors propagate to the caller."""
     box = queue_box if queue_box is not None else st.empty()
     trainer = _trainer()
     with GATE.slot(on_wait=queue_notice(box)):
         box.empty()
+        # TODO(trainer): once lstm_core.trainer exposes a public way to free compiled shapes
+        # (its LRU bound, LSTM_LAB_MAX_COMPILED), shrink that cache here before refusing.
+        if memory.over_budget():
+            raise ValueError(memory.refusal())  # a refusal worded for a person, not a crash
         return trainer.train(config, on_progress=on_progress, should_stop=should_stop)
 
 
-def progress_text(p) -> str:
+def train_in_turn(
+    configs: list[LSTMConfig], labels: list[str], bar, queue_box
+) -> Iterator[tuple[LSTMConfig, TrainResult]]:
+    """Train ``configs`` one after another, each through the gate, yielding each finished run
+    at once (so the caller can keep it before the next starts). ``bar`` (an ``st.progress``
+    placeholder) shows the whole series, each run's text prefixed with its label."""
+    for k, (config, label) in enumerate(zip(configs, labels)):
+
+        def on_progress(p: Progress, k: int = k, label: str = label) -> None:
+            bar.progress((k + p.fraction) / len(configs), text=f"{label} · {progress_text(p)}")
+
+        yield config, train_gated(config, on_progress=on_progress, queue_box=queue_box)
+
+
+def progress_text(p: Progress) -> str:
     """'epoch 120/300 · 2s left' for a ``Progress`` from the trainer."""
     return f"epoch {p.epoch}/{p.epochs} · {p.seconds_left:.0f}s left"
 
@@ -108,7 +160,7 @@ def progress_with_stop(key: str, help: str, text: str = "starting: loading Tenso
     return bar, stop_box
 
 
-def train_live(config: LSTMConfig, key: str = "stop") -> Any | None:
+def train_live(config: LSTMConfig, key: str = "stop") -> TrainResult | None:
     """Train ``config`` with a live chart, a progress bar and a Stop button.
 
     The finished run becomes the session's current run (``session.RUN``); so does the
@@ -124,7 +176,7 @@ def train_live(config: LSTMConfig, key: str = "stop") -> Any | None:
     interrupt: list[BaseException] = []
     last_chart = [float("-inf")]
 
-    def on_progress(p) -> None:
+    def on_progress(p: Progress) -> None:
         if interrupt:
             return
         try:
@@ -135,24 +187,28 @@ def train_live(config: LSTMConfig, key: str = "stop") -> Any | None:
             if now - last_chart[0] >= CHART_SECONDS or p.epoch == p.epochs:
                 last_chart[0] = now
                 chart_box.altair_chart(charts.history_chart(p.history), width="stretch")
-        except BaseException as signal:  # noqa: BLE001 - Streamlit's rerun/stop signal
+        except BaseException as signal:  # Streamlit's rerun/stop signal (not an Exception)
             interrupt.append(signal)
 
     box["training"] = True  # see session.adopt_pending: a new run waits for the handover
+    st.session_state[STARTED_HERE] = True
+    st.session_state[LOST] = False
+    st.query_params[TRAINING_MARK] = "1"
     try:
         run = train_gated(config, on_progress, lambda: bool(interrupt), queue_box)
         if run.epochs_done > 0:
             box["run"] = run  # handed over before "training" goes False (adopted below or next run)
-    except Exception as exc:  # the engine's message, never a traceback
+    except Exception as exc:  # one sentence for the user; a bug's traceback goes to the log
         box["training"] = False
         bar.empty()
         stop_box.empty()
-        st.error(f"Training failed: {exc}", icon=":material/error:")
+        errors.show_error(exc, "Training")
         return None
     finally:
         box["training"] = False
     if interrupt:
         raise interrupt[0]  # now let Streamlit rerun as the user asked
+    st.query_params.pop(TRAINING_MARK, None)
     session.adopt_pending()
     bar.empty()
     stop_box.empty()
@@ -160,20 +216,60 @@ def train_live(config: LSTMConfig, key: str = "stop") -> Any | None:
     return run
 
 
-def require_run(page: str) -> Any | None:
-    """The user's trained run; without one, explain and offer to train the stateful preset.
+def lost_training_notice() -> bool:
+    """If the address says this page was training but this session never started one, say so.
 
-    Used by Generate and State, so both are usable on their own.
+    That happens when the server restarted mid-training (the browser reconnects to a fresh
+    session) or a link was copied mid-training. Returns True when the user asks to train
+    again (the caller trains the shown settings).
     """
-    run = session.get_run()
-    if run is not None:
-        return run
-    st.info(
-        f"The {page} page works on a model you trained. Train one in the Lab, or train the "
-        "tutorial's stateful preset right here (a few seconds).",
-        icon=":material/info:",
+    if st.query_params.get(TRAINING_MARK) is not None and not session.mailbox().get("training"):
+        st.query_params.pop(TRAINING_MARK, None)
+        if not st.session_state.get(STARTED_HERE):  # (else: this session's own interrupted run)
+            st.session_state[LOST] = True
+    if not st.session_state.get(LOST):
+        return False
+    holder = st.empty()
+    box = holder.container()
+    box.warning(
+        "This page was training when it lost its server (the server restarted, or this link was "
+        "copied mid-training): that training is not on this server any more and its model is "
+        "lost. The settings below are the ones it was training.",
+        icon=":material/restart_alt:",
     )
-    st.page_link("pages/lab.py", label="Open the Lab", icon=":material/science:")
-    if st.button("Train the stateful preset", icon=":material/play_arrow:", type="primary"):
-        return train_live(preset("stateful"), key="stop_preset")
-    return None
+    again = box.button(
+        "Train these settings again",
+        icon=":material/replay:",
+        help="Start the training that was lost, with the settings shown in the form.",
+    )
+    if again:
+        st.session_state[LOST] = False
+        holder.empty()  # the training starts below; the notice has done its job
+    return again
+
+
+def require_run(page: str) -> TrainResult | None:
+    """The run a page works on: this session's, a ``?run=`` link's, or the shipped preset.
+
+    Used by Generate and State (and any later page), so each is usable on its own at
+    once: until the user trains a model, they show the tutorial's stateful preset,
+    trained ahead of time, with a button to train it live instead.
+    """
+    run = session.current_run(fallback=preset("stateful"))
+    share.model_source(run)
+    if run is None or session.is_shipped(run):
+        st.info(
+            f"The {page} page works on a trained model. Until you train one in the Lab, it shows the "
+            "tutorial's stateful preset, trained ahead of time (seed 7, 300 epochs). You can also "
+            "train that preset right here and watch it learn (a few seconds).",
+            icon=":material/info:",
+        )
+        left, right = st.columns(2, vertical_alignment="center")
+        with left:
+            st.page_link("pages/lab.py", label="Open the Lab", icon=":material/science:")
+        with right:
+            clicked = st.button("Train the stateful preset", icon=":material/play_arrow:", type="primary")
+        if clicked:
+            return train_live(preset("stateful"), key="stop_preset")
+    uploaded = upload.upload_box()
+    return uploaded if uploaded is not None else run

@@ -4,8 +4,9 @@ from apptest_support import TINY, assert_clean, button, metric, open_page, train
 
 
 def _columns_code(at):
-    """The generated texts: first the Cold start block, then the Warm start block."""
-    return [c.value for c in at.code]
+    """The generated texts: first the Cold start block, then the Warm start block (the last two
+    code blocks: the "Copy link to this trained model" box comes first)."""
+    return [c.value for c in at.code][-2:]
 
 
 def test_generate_shows_cold_and_warm_letters_from_the_vocabulary():
@@ -27,8 +28,8 @@ def test_generate_shows_cold_and_warm_letters_from_the_vocabulary():
 
 
 def test_generate_trains_the_stateful_preset_itself_and_shows_k_to_b_and_k_to_l():
-    at = open_page("pages/generate.py")  # a fresh session: no model yet
-    assert len(at.code) == 0
+    at = open_page("pages/generate.py")  # a fresh session: the shipped preset, no model of its own
+    assert "run_id" not in at.session_state
     button(at, "Train the stateful preset").click().run()
     assert_clean(at)
     cold, warm = _columns_code(at)

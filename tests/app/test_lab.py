@@ -44,7 +44,9 @@ def test_train_shows_accuracy_predictions_downloads_and_puts_settings_in_the_url
     assert list(table.columns) == ["input", "expected", "predicted", "probability", "correct"]
     assert len(table) == 25
     labels = {d.label for d in at.get("download_button")}
-    assert labels == {"Model (.keras)", "History (CSV)", "Predictions (CSV)", "Keras script (.py)"}
+    assert labels == {
+        "Model (.keras)", "History (CSV)", "Predictions (CSV)", "Keras script (.py)", "Notebook (.ipynb)"
+    }
     run = at.session_state["run"]
     assert run.epochs_done == 20 and not run.stopped
     assert at.query_params["framing"] == ["stateful"] or at.query_params["framing"] == "stateful"

@@ -32,12 +32,11 @@ def _tool(name: str) -> str:
 
 
 def _code_limits() -> set[str]:
-    """Every LSTM_LAB_* variable the app reads (LSTM_LAB_DEBUG is the CLI's, not a server limit)."""
-    names: set[str] = set()
-    for folder in ("lstm_core", "ui", "pages"):
-        for path in (ROOT / folder).glob("*.py"):
-            names |= set(re.findall(r"LSTM_LAB_[A-Z_]+[A-Z]", path.read_text()))
-    return names - {"LSTM_LAB_DEBUG"}
+    """Every LSTM_LAB_* setting of a server: lstm_core/settings.py's list, and the run store's path
+    (LSTM_LAB_DEBUG is the CLI's, not a server's)."""
+    from lstm_core.settings import SETTINGS
+
+    return (set(SETTINGS) | {"LSTM_LAB_DB"}) - {"LSTM_LAB_DEBUG"}
 
 
 def test_hadolint_finds_nothing():

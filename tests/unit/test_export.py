@@ -1,5 +1,5 @@
-"""Export: .keras bytes round-trip, Keras agrees with our numpy LSTM, garbage is refused,
-and the exported plain-Keras script runs."""
+"""Export (keras_models, keras_file, csvs, script): .keras bytes round-trip, Keras agrees
+with our numpy LSTM, garbage is refused, and the exported plain-Keras script runs."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 
 pytest.importorskip("keras")
 
-from lstm_core import export  # noqa: E402
+from lstm_core import csvs, keras_file, keras_models, script  # noqa: E402
 from lstm_core.config import ALPHABET, LSTMConfig, preset  # noqa: E402
 from lstm_core.inference import _predict_dataset, generate, prediction_table  # noqa: E402
 from lstm_core.trainer import train  # noqa: E402
@@ -49,7 +49,7 @@ def runs():
 
 def keras_probs(run) -> np.ndarray:
     """Run the exported Keras model over the dataset, batch after batch in order."""
-    model = export.keras_model(run)
+    model = keras_models.keras_model(run)
     X = run.dataset.X
     if not run.config.stateful:
         return np.asarray(model.predict_on_batch(X))
@@ -66,21 +66,21 @@ def test_keras_model_computes_what_numpy_inference_computes(runs, name):
 
 
 def test_one_keras_model_per_shape_is_reused(runs):
-    before = export.cached_models()
-    export.keras_model(runs["stateful"])
-    export.keras_model(train(STATEFUL.replace(seed=8, epochs=2)))  # same shape, other weights
-    assert export.cached_models() == max(before, 1)
+    before = keras_models.cached_models()
+    keras_models.keras_model(runs["stateful"])
+    keras_models.keras_model(train(STATEFUL.replace(seed=8, epochs=2)))  # same shape, other weights
+    assert keras_models.cached_models() == max(before, 1)
 
 
 @pytest.mark.parametrize("name", ["stateful", "masked onehot"])
 def test_keras_bytes_round_trip_gives_identical_predictions(runs, name):
     run = runs[name]
-    data = export.keras_bytes(run)
+    data = keras_file.keras_bytes(run)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        meta = json.loads(z.read(export.CONFIG_MEMBER))
+        meta = json.loads(z.read(keras_file.CONFIG_MEMBER))
     assert meta["config"]["framing"] == run.config.framing
 
-    back = export.load_keras_bytes(data)
+    back = keras_file.load_keras_bytes(data)
     assert back.config == run.config
     assert back.history == []
     for mine, theirs in zip(back.weights, run.weights):
@@ -99,15 +99,15 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 def _without_config(data: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return _zip({n: z.read(n) for n in z.namelist() if n != export.CONFIG_MEMBER})
+        return _zip({n: z.read(n) for n in z.namelist() if n != keras_file.CONFIG_MEMBER})
 
 
 def _with_config(data: bytes, config: dict) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         members = {n: z.read(n) for n in z.namelist()}
-    meta = json.loads(members[export.CONFIG_MEMBER])
+    meta = json.loads(members[keras_file.CONFIG_MEMBER])
     meta["config"] = config
-    members[export.CONFIG_MEMBER] = json.dumps(meta).encode()
+    members[keras_file.CONFIG_MEMBER] = json.dumps(meta).encode()
     return _zip(members)
 
 
@@ -120,14 +120,14 @@ def _other_lstm(tmp_path, config: LSTMConfig) -> bytes:
     outputs = keras.layers.Dense(len(config.vocab), activation="softmax")(x)
     path = tmp_path / "relu.keras"
     keras.Model(inputs, outputs).save(path)
-    meta = {"format": export.FORMAT_NAME, "version": 1, "config": config.to_dict()}
+    meta = {"format": keras_file.FORMAT_NAME, "version": 1, "config": config.to_dict()}
     with zipfile.ZipFile(path, "a") as z:
-        z.writestr(export.CONFIG_MEMBER, json.dumps(meta))
+        z.writestr(keras_file.CONFIG_MEMBER, json.dumps(meta))
     return path.read_bytes()
 
 
 def test_garbage_is_refused_with_a_readable_value_error(runs, tmp_path):
-    good = export.keras_bytes(runs["stateful"])
+    good = keras_file.keras_bytes(runs["stateful"])
     bad = {
         "empty": b"",
         "text": b"hello, this is not a model",
@@ -135,7 +135,7 @@ def test_garbage_is_refused_with_a_readable_value_error(runs, tmp_path):
         "zip without our config": _without_config(good),
         "zip of other files": _zip({"a.txt": b"hi"}),
         "config not JSON": _zip(
-            {"config.json": b"{}", "model.weights.h5": b"", export.CONFIG_MEMBER: b"{not json"}
+            {"config.json": b"{}", "model.weights.h5": b"", keras_file.CONFIG_MEMBER: b"{not json"}
         ),
         "invalid config": _with_config(good, {**STATEFUL.to_dict(), "units": 0}),
         "config of another shape": _with_config(good, {**STATEFUL.to_dict(), "units": 7}),
@@ -143,27 +143,27 @@ def test_garbage_is_refused_with_a_readable_value_error(runs, tmp_path):
             {
                 "config.json": b"{}",
                 "model.weights.h5": b"x",
-                export.CONFIG_MEMBER: json.dumps(
-                    {"format": export.FORMAT_NAME, "version": 1, "config": STATEFUL.to_dict()}
+                keras_file.CONFIG_MEMBER: json.dumps(
+                    {"format": keras_file.FORMAT_NAME, "version": 1, "config": STATEFUL.to_dict()}
                 ).encode(),
             }
         ),
         "an LSTM with relu": _other_lstm(tmp_path, STATEFUL),
-        "too big": b"PK" + b"\0" * (export.MAX_UPLOAD_BYTES + 1),
+        "too big": b"PK" + b"\0" * (keras_file.MAX_MODEL_BYTES + 1),
     }
     for what, data in bad.items():
         with pytest.raises(ValueError) as info:
-            export.load_keras_bytes(data)
+            keras_file.load_keras_bytes(data)
         message = str(info.value)
         assert message and "\n" not in message, what
 
 
 def test_csvs(runs):
     run = runs["stateful"]
-    history = pd.read_csv(io.StringIO(export.history_csv(run)))
+    history = pd.read_csv(io.StringIO(csvs.history_csv(run)))
     assert list(history.columns) == ["epoch", "loss", "accuracy", "elapsed"]
     assert history["epoch"].tolist() == list(range(1, STATEFUL.epochs + 1))
-    preds = pd.read_csv(io.StringIO(export.predictions_csv(run)))
+    preds = pd.read_csv(io.StringIO(csvs.predictions_csv(run)))
     assert list(preds.columns) == ["input", "expected", "predicted", "probability", "correct"]
     assert len(preds) == STATEFUL.num_examples
 
@@ -181,10 +181,10 @@ def test_exported_scripts_run_with_plain_keras(tmp_path):
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     procs = {}
     for i, (what, config) in enumerate(SCRIPT_CONFIGS.items()):
-        script = tmp_path / f"lstm_script_{i}.py"
-        script.write_text(export.keras_script(config), encoding="utf-8")
+        path = tmp_path / f"lstm_script_{i}.py"
+        path.write_text(script.keras_script(config), encoding="utf-8")
         procs[what] = subprocess.Popen(
-            [sys.executable, str(script), "--epochs", "3"],
+            [sys.executable, str(path), "--epochs", "3"],
             cwd=tmp_path,
             env=env,
             stdout=subprocess.PIPE,

@@ -16,7 +16,7 @@ import pytest
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")
 
-from lstm_core import export, trainer  # noqa: E402
+from lstm_core import keras_models, trainer  # noqa: E402
 from lstm_core.cell import Weights  # noqa: E402
 from lstm_core.config import ALPHABET, LSTMConfig  # noqa: E402
 from lstm_core.framings import make_dataset  # noqa: E402
@@ -71,7 +71,7 @@ CASES = {
 def stock_model(config: LSTMConfig):
     """The tutorial's model with Keras's own seeded weights (XLA off: same math, less compiling)."""
     keras.utils.set_random_seed(config.seed)
-    return export.stock_model(config, jit_compile=False), make_dataset(config)
+    return keras_models.stock_model(config, jit_compile=False), make_dataset(config)
 
 
 def stock_fit(model, data, config: LSTMConfig) -> list[float]:

@@ -87,10 +87,12 @@ def test_multi_step_trace_steps_through_one_padded_sample():
 
 def test_reset_timeline_shows_where_state_comes_from():
     stateless = inference.reset_timeline(preset("whole-batch"))
-    assert set(stateless["starts_from"]) == {"zero state"}
+    assert set(stateless["source"]) == {inference.StateSource.ZERO}
+    assert set(stateless["from_sample"]) == {0}
     stateful = inference.reset_timeline(preset("stateful").replace(batch_size=5))
-    assert stateful.loc[5, "starts_from"] == "end state of sample 1"
-    assert (stateful["starts_from"][:5] == "zero state").all()
+    assert stateful.loc[5, "source"] == inference.StateSource.CARRIED
+    assert stateful.loc[5, "from_sample"] == 1
+    assert (stateful["source"][:5] == inference.StateSource.ZERO).all()
 
 
 def test_masking_makes_padding_differ_from_A():

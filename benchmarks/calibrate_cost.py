@@ -1,0 +1,148 @@
+"""Measure what a training step costs on this machine and print coefficients for lstm_core/cost.py.
+
+The run-cost limit (``LSTM_LAB_MAX_SECONDS``) is only as honest as its coefficients. This
+trains a handful of shapes with the real trainer, each in this one process, and measures
+
+- the compile of each new shape (``trainer.prepare``), against its unrolled time steps
+  weighted by their size (``cost.compile_steps``);
+- the seconds per weight update of a training after the compile, against the multiply-adds
+  of one update (``cost.macs_per_update``).
+
+It fits ``seconds = overhead + macs x MAC_S`` and ``compile = base + per_step x compile_steps`` by
+least squares, prints them beside the values in ``lstm_core/cost.py``, and for every shape
+the measured time against the estimate the limit uses (which includes ``cost.SAFETY``). A
+ratio "measured / limit estimate" above 1 means the limit would accept a run that takes
+longer than it says: raise the coefficients.
+
+Run it on a quiet machine (nothing else training), from the repository root::
+
+    .venv/bin/python benchmarks/calibrate_cost.py            # ~2-4 minutes
+    .venv/bin/python benchmarks/calibrate_cost.py --quick    # 4 shapes, ~1 minute
+    .venv/bin/python benchmarks/calibrate_cost.py --json     # one JSON line per shape
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Measure shapes past the limit too: the limit is what is being calibrated.
+os.environ["LSTM_LAB_MAX_SECONDS"] = "1e9"
+os.environ["LSTM_LAB_MAX_WORK"] = str(10**12)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import numpy as np  # noqa: E402
+
+from lstm_core import cost  # noqa: E402
+from lstm_core.config import LSTMConfig  # noqa: E402
+
+TEXT64 = "".join(chr(ord("!") + i) for i in range(64))  # 64 distinct printable characters
+
+def fields(**kw) -> dict:
+    return kw
+
+
+# (label, config fields). Small to large arithmetic per update, 1 to 64 time steps.
+SHAPES = [
+    ("naive 32u", fields(framing="naive", units=32)),
+    ("timestep-window w3 32u", fields(framing="timestep-window", window=3, units=32)),
+    ("variable-length w5 32u", fields(framing="variable-length", window=5, units=32, num_samples=300)),
+    ("whole-batch b25 16u", fields(framing="whole-batch", units=16, batch_size=25, shuffle=False)),
+    ("timestep-window w16 64u", fields(framing="timestep-window", window=16, units=64, sequence=TEXT64 * 4)),
+    ("naive onehot 64 chars 128u",
+     fields(framing="naive", units=128, encoding="onehot", sequence=TEXT64 * 4)),
+    ("feature-window onehot w8 256u",
+     fields(framing="feature-window", window=8, units=256, encoding="onehot", sequence=TEXT64 * 4)),
+    ("timestep-window w32 128u b16",
+     fields(framing="timestep-window", window=32, units=128, batch_size=16, sequence=TEXT64 * 8)),
+    ("timestep-window w64 32u", fields(framing="timestep-window", window=64, units=32, sequence=TEXT64 * 4)),
+]
+QUICK = [0, 2, 5, 8]
+
+
+def measure(label: str, fields: dict, target_s: float) -> dict:
+    from lstm_core import trainer
+
+    probe = LSTMConfig(**{**fields, "epochs": 1})
+    t0 = time.perf_counter()
+    trainer.prepare(probe)
+    compile_s = time.perf_counter() - t0
+    # One epoch to learn the per-epoch time, then enough epochs for ~target_s of training.
+    first = trainer.train(probe)
+    epochs = int(min(5000, max(2, target_s / max(first.seconds, 1e-4))))
+    config = probe.replace(epochs=epochs)
+    run = trainer.train(config)
+    est = cost.estimate(config)
+    per_update = run.seconds / est.updates
+    limit_s = est.seconds - est.compile_seconds  # the limit's figure for this training, no compile
+    return {
+        "shape": label,
+        "time_steps": config.time_steps,
+        "features": config.features,
+        "units": config.units,
+        "batch": config.batch_size,
+        "macs_per_update": est.macs_per_update,
+        "updates": est.updates,
+        "compile_s": round(compile_s, 3),
+        "train_s": round(run.seconds, 3),
+        "us_per_update": round(per_update * 1e6, 2),
+        "ratio_train": round(run.seconds / limit_s, 3),
+        "ratio_compile": round(compile_s / est.compile_seconds, 3),
+    }
+
+
+def fit(rows: list[dict]) -> dict:
+    macs = np.array([r["macs_per_update"] for r in rows], float)
+    per = np.array([r["us_per_update"] for r in rows], float) * 1e-6
+    steps = np.array([cost.compile_steps(r["time_steps"], r["units"]) for r in rows], float)
+    comp = np.array([r["compile_s"] for r in rows], float)
+    # Relative least squares (divide each row by its value): small shapes count as much as big.
+    a = np.c_[np.ones_like(macs), macs] / per[:, None]
+    overhead, mac_s = np.linalg.lstsq(a, np.ones_like(per), rcond=None)[0]
+    b = np.c_[np.ones_like(steps), steps]
+    base, per_step = np.linalg.lstsq(b, comp, rcond=None)[0]
+    return {
+        "UPDATE_OVERHEAD_S": max(float(overhead), 0.0),
+        "MAC_S": max(float(mac_s), 0.0),
+        "COMPILE_BASE_S": max(float(base), 0.0),
+        "COMPILE_PER_STEP_S": max(float(per_step), 0.0),
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="4 shapes instead of 9")
+    parser.add_argument("--target", type=float, default=2.0, help="seconds of training per shape")
+    parser.add_argument("--json", action="store_true", help="one JSON line per shape")
+    args = parser.parse_args(argv)
+    shapes = [SHAPES[i] for i in QUICK] if args.quick else SHAPES
+    rows = []
+    for label, fields in shapes:
+        row = measure(label, fields, args.target)
+        rows.append(row)
+        if args.json:
+            print(json.dumps(row), flush=True)
+        else:
+            print(
+                f"{label:32s} t={row['time_steps']:2d} macs/update={row['macs_per_update']:>10,} "
+                f"compile {row['compile_s']:5.2f} s  {row['us_per_update']:8.1f} µs/update  "
+                f"measured/limit: train {row['ratio_train']:.2f} compile {row['ratio_compile']:.2f}",
+                flush=True,
+            )
+    fitted = fit(rows)
+    worst = max(max(r["ratio_train"], r["ratio_compile"]) for r in rows)
+    print("\nfitted (no safety factor)   vs lstm_core/cost.py:")
+    for name, value in fitted.items():
+        print(f"  {name:20s} {value:.3g}   (cost.py: {getattr(cost, name):.3g})")
+    print(f"  SAFETY               cost.py: {cost.SAFETY:g}")
+    verdict = "OK" if worst <= 1 else "RAISE the coefficients"
+    print(f"worst measured / limit estimate: {worst:.2f} ({verdict})")
+    return 0 if worst <= 1 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,129 @@
+"""Our trained weights as an ordinary Keras 3 model: one shared model per shape.
+
+The app trains with its own loop (``trainer.py``) and predicts with numpy (``cell.py``),
+but its weights are exactly Keras's: the five arrays in the order
+``keras.Model.get_weights()`` lists them. So a run becomes a Keras model by copying them in::
+
+    >>> from lstm_core.config import preset
+    >>> from lstm_core.trainer import train                          # doctest: +SKIP
+    >>> model = keras_model(train(preset("stateful")))               # doctest: +SKIP
+    >>> [layer.name for layer in model.layers]                       # doctest: +SKIP
+    ['letters', 'lstm', 'next_letter']
+
+Why one model per shape: every new Keras model (and its compile/trace) leaks about 10 MB
+that is never given back (keras-team/keras#20552). A user downloading their model after
+every training would grow the server without bound. So ONE model per shape key lives in a
+process-wide dict and, on reuse, only the run's weights are copied into it. ``MODELS_LOCK``
+makes "set these weights, then save/predict" one step, since the same model object is
+shared by every user and thread of the process.
+
+Keras (and with it TensorFlow, ~4 s) is imported on first use, by :func:`import_keras`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+import numpy as np
+
+from .config import LSTMConfig
+from .framings import PAD_VALUE
+from .results import TrainResult
+
+_models: dict[tuple, Any] = {}
+MODELS_LOCK = threading.RLock()  # hold it from set_weights to the last use of a shared model
+
+
+def import_keras():
+    """Import Keras on first use (TensorFlow takes ~4 s to import) and return the module."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+
+    return keras
+
+
+def shape_key(config: LSTMConfig) -> tuple:
+    """What decides a Keras model's shape: two configs with the same key share a model.
+
+    >>> from lstm_core.config import preset
+    >>> shape_key(preset("stateful"))  # batch, time steps, features, units, vocab, stateful, masked, per step
+    (1, 1, 1, 16, 26, True, False, False)
+    """
+    masked = config.framing == "variable-length" and config.padding == "mask"
+    return (
+        config.batch_size if config.stateful else None,  # a stateful model has a fixed batch
+        config.time_steps,
+        config.features,
+        config.units,
+        len(config.vocab),
+        config.stateful,
+        masked,
+        config.per_step,
+    )
+
+
+def build_model(key: tuple):
+    """A new (uncompiled) Keras model for a :func:`shape_key`: [Masking] -> LSTM -> Dense softmax."""
+    keras = import_keras()
+    batch, t, f, units, vocab, stateful, masked, per_step = key
+    if stateful:
+        # Keras 3: a stateful layer needs the batch size fixed on the Input.
+        inputs = keras.Input(batch_shape=(batch, t, f), name="letters")
+    else:
+        inputs = keras.Input(shape=(t, f), name="letters")
+    x = inputs
+    if masked:
+        # Time steps whose features all equal PAD_VALUE are skipped: h and c pass through.
+        x = keras.layers.Masking(mask_value=PAD_VALUE, name="skip_padding")(x)
+    # Per-step: h of every step goes to the Dense layer, which Keras applies step by step.
+    x = keras.layers.LSTM(units, stateful=stateful, return_sequences=per_step, name="lstm")(x)
+    outputs = keras.layers.Dense(vocab, activation="softmax", name="next_letter")(x)
+    return keras.Model(inputs, outputs, name="lstm_state_lab")
+
+
+def stock_model(config: LSTMConfig, jit_compile: bool | str = "auto"):
+    """A fresh, compiled Keras model for ``config``: the tutorial's code path.
+
+    LSTM + Dense softmax, Adam at the config's learning rate, categorical cross-entropy,
+    accuracy; weights drawn by Keras (call ``keras.utils.set_random_seed`` first for
+    repeatable ones). The benchmark and the fit-parity test train it with stock
+    ``model.fit``. Not cached: each call builds a new model (fine for a benchmark; the app
+    never calls it). Example::
+
+        model = stock_model(preset("naive"))
+        model.fit(data.X, data.y, epochs=500, batch_size=1)
+    """
+    keras = import_keras()
+    model = build_model(shape_key(config))
+    model.compile(
+        loss="categorical_crossentropy",
+        optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
+        metrics=["accuracy"],
+        jit_compile=jit_compile,
+    )
+    return model
+
+
+def keras_model(run: TrainResult):
+    """A Keras 3 model computing exactly what ``run`` computes, with its weights.
+
+    The model is shared (one per shape, see above): use it right away, and hold
+    ``MODELS_LOCK`` if other threads may export runs of the same shape at the same
+    time. A stateful model comes back with its state reset.
+    """
+    key = shape_key(run.config)
+    with MODELS_LOCK:
+        model = _models.get(key)
+        if model is None:
+            model = _models[key] = build_model(key)
+        model.set_weights([np.asarray(w, np.float32) for w in run.weights])
+        if run.config.stateful:
+            model.get_layer("lstm").reset_state()
+        return model
+
+
+def cached_models() -> int:
+    """How many Keras models this process has built for export (one per shape)."""
+    return len(_models)

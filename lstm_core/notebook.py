@@ -1,0 +1,193 @@
+"""The same configuration as a Jupyter notebook: the plain-Keras script, cut into explained steps.
+
+The notebook is built *from the script* (``script.keras_script``, i.e. ``script_template.py``
+with the learner's settings), not written twice, so the two cannot drift: its code cells are
+the script's own statements in order, grouped where the script leaves a blank line, with a
+markdown cell before each step saying what it does and why (the framing, the tensor's
+shape, state resets, the tutorial's accuracy). Two changes make it a notebook: the
+command-line parsing is left out (change ``EPOCHS`` in the configuration cell instead),
+and the body of ``main()`` runs at the top level, cell by cell, so every variable (``X``,
+``model``, ``probs``…) can be looked at between steps.
+
+    >>> from lstm_core.config import preset
+    >>> nb = notebook(preset("stateful"))
+    >>> nb.nbformat, nb.cells[0].cell_type
+    (4, 'markdown')
+    >>> any("reset_state()" in c.source for c in nb.cells if c.cell_type == "code")
+    True
+    >>> import nbformat; nbformat.validate(nb)  # raises if the notebook is not valid
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import nbformat
+from nbformat import v4
+
+from .config import PRESETS, LSTMConfig
+from .framings import make_dataset
+from .script import keras_script
+
+# The steps a learner should read about, in the order they first appear in the script. Each is
+# (how to recognise its first code cell, the markdown to put before it).
+_STEP_MARKERS = (
+    ("config", ("FRAMING =",)),
+    ("imports", ("import keras",)),
+    ("data", ("def make_data", "# ---- the data", "inputs, targets = ", "inputs = [")),
+    ("model", ("def make_model", "keras.Input(")),
+    ("seed", ("set_random_seed",)),
+    ("train", (".fit(",)),
+    ("evaluate", (".evaluate(",)),
+    ("predict", (".predict(",)),
+)
+
+
+def _markdown(config: LSTMConfig) -> dict[str, str]:
+    p = PRESETS[config.framing]
+    data = make_dataset(config)
+    n, t, f = data.X.shape
+    axes = data.axes
+    state = (
+        "The LSTM is **stateful**: the hidden state *h* and cell state *c* that one batch ends "
+        "with are where row *i* of the next batch starts. Training therefore runs one epoch per "
+        "`fit` call, in order (no shuffling), and resets the state with `lstm.reset_state()` "
+        "after every epoch, exactly like the tutorial."
+        if config.stateful
+        else "The LSTM is **stateless**: every sample starts from zero state, so nothing carries "
+        "from one sample to the next, whatever the batch size."
+    )
+    return {
+        "config": (
+            "## The configuration\n\n"
+            "These values come from LSTM State Lab. Change any of them and run the notebook again "
+            "from the top; for a quick try, set `EPOCHS` to a few epochs."
+        ),
+        "imports": "## Imports\n\nPlain Keras 3 and numpy: nothing from LSTM State Lab is needed.",
+        "data": (
+            "## The data: `[samples, time steps, features]`\n\n"
+            f"An LSTM reads a 3-D tensor. This framing ({p.feeds}) gives **X of shape "
+            f"[{n}, {t}, {f}]**: {axes['samples']} × {axes['time_steps']} × {axes['features']}. "
+            f"The targets **y** are one-hot vectors over the {len(data.vocab)} characters of the "
+            "vocabulary: the letter that comes next."
+        ),
+        "model": (
+            "## The model\n\n"
+            f"One `LSTM` layer of {config.units} units (the size of *h* and *c*) and a `Dense` layer "
+            "with softmax that turns the last *h* into next-letter probabilities; Adam and "
+            "categorical cross-entropy, as in the tutorial."
+        ),
+        "seed": "## A fixed seed\n\nThe same seed gives the same weights and the same result on one machine.",
+        "train": (
+            "## Training with `model.fit`\n\n" + state + f" {config.epochs:,} epochs, batch size "
+            f"{config.batch_size}. This is the slow, stock path: the app trains the same way "
+            "many times faster."
+        ),
+        "evaluate": (
+            "## Accuracy\n\n"
+            f"On the training data, as the tutorial measures it. The tutorial reported "
+            f"**{p.tutorial_accuracy:.2f}%** for this framing at its settings. {p.lesson}"
+        ),
+        "predict": (
+            "## Predictions\n\nOne `predict` call for all samples (a `predict` per sample "
+            "costs ~100 ms each): what the model says after each input, and how sure it is."
+        ),
+    }
+
+
+def _statements(script: str) -> list[str]:
+    """The script as runnable chunks: top-level statements, with ``main()``'s body inlined.
+
+    Each chunk keeps the comment lines just above it. Argument parsing is dropped (a notebook
+    has no command line), and ``if __name__ == "__main__"`` with it.
+    """
+    lines = script.splitlines()
+    tree = ast.parse(script)
+    chunks: list[tuple[int, str]] = []  # (blank lines before it, source)
+
+    def take(nodes: list[ast.stmt], start_line: int, dedent: bool) -> None:
+        prev_end = start_line
+        new_cell = dedent  # main()'s body starts a cell of its own
+        for node in nodes:
+            first = node.lineno - 1
+            if getattr(node, "decorator_list", None):
+                first = min(d.lineno for d in node.decorator_list) - 1
+            # comments directly above the statement belong to it
+            while first > prev_end and lines[first - 1].strip().startswith("#"):
+                first -= 1
+            gap = sum(1 for k in range(prev_end, first) if not lines[k].strip())
+            text = "\n".join(lines[first : node.end_lineno])
+            prev_end = node.end_lineno
+            if dedent:
+                text = textwrap.dedent(text)
+            if _is_argument_parsing(node):
+                new_cell = True  # what followed the parsing does not belong to the cell before
+                continue
+            if isinstance(node, ast.FunctionDef) and node.name == "main":
+                take(node.body, node.body[0].lineno - 1, dedent=True)
+                continue
+            if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test):
+                continue
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and first == 0:
+                continue  # the module docstring: the notebook's first cell says it better
+            chunks.append((max(gap, 1) if new_cell else gap, text))
+            new_cell = False
+
+    take(tree.body, 0, dedent=False)
+    # Group: a blank line in the script starts a new cell.
+    cells: list[str] = []
+    for gap, text in chunks:
+        if cells and gap == 0:
+            cells[-1] += "\n" + text
+        else:
+            cells.append(text)
+    return [c.strip("\n") for c in cells if c.strip()]
+
+
+def _is_argument_parsing(node: ast.stmt) -> bool:
+    source = ast.unparse(node)
+    return ("argparse" in source or "parser" in source) and not isinstance(node, ast.FunctionDef)
+
+
+def notebook(config: LSTMConfig) -> nbformat.NotebookNode:
+    """A valid nbformat-4 notebook that trains ``config`` with plain Keras 3, step by step."""
+    script = keras_script(config)
+    chunks = _statements(script)
+    # The script's main() may read its epochs from the command line into a local name.
+    uses_local_epochs = any("range(epochs)" in c or "epochs=epochs" in c for c in chunks)
+    texts = _markdown(config)
+    p = PRESETS[config.framing]
+    cells = [
+        v4.new_markdown_cell(
+            f"# LSTM State Lab: the `{config.framing}` framing in plain Keras 3\n\n"
+            "The problem of the Keras tutorial *Understanding Stateful LSTM Recurrent Neural "
+            "Networks*: learn to predict the next letter of a text (the alphabet, unless you "
+            f"changed it). **{p.title}**: the network is fed {p.feeds}.\n\n"
+            "Exported from LSTM State Lab with the settings below. Run the cells from top to "
+            "bottom (Keras 3 and numpy are all it needs). Results will be close to the app's, not "
+            "identical: the app draws its first weights with numpy, Keras with its own generator."
+        )
+    ]
+    used: set[str] = set()
+    for chunk in chunks:
+        for step, markers in _STEP_MARKERS:
+            if step not in used and any(m in chunk for m in markers):
+                used.add(step)
+                heading = f"## {len(used)}. "  # numbered in the order the script has them
+                cells.append(v4.new_markdown_cell(heading + texts[step][3:]))
+                break
+        if step == "seed" and uses_local_epochs:
+            chunk = "epochs = EPOCHS  # the script takes --epochs N; here, change EPOCHS above\n" + chunk
+        cells.append(v4.new_code_cell(chunk))
+    nb = v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def notebook_bytes(config: LSTMConfig) -> bytes:
+    """The notebook as ``.ipynb`` file contents (validated)."""
+    nb = notebook(config)
+    nbformat.validate(nb)
+    return nbformat.writes(nb).encode("utf-8")

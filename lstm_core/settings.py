@@ -1,0 +1,125 @@
+"""The server operator's knobs: ``LSTM_LAB_*`` environment variables, read one way.
+
+Every variable is listed once, in ``SETTINGS``, with its default, its range and what it
+does. :func:`read` gives a setting's value::
+
+    >>> read("LSTM_LAB_MAX_TRAININGS", {"LSTM_LAB_MAX_TRAININGS": "3"})
+    3
+    >>> read("LSTM_LAB_MAX_TRAININGS", {})                       # not set: the default
+    2
+    >>> read("LSTM_LAB_MAX_TRAININGS", {"LSTM_LAB_MAX_TRAININGS": "lots"})   # bad: the default
+    2
+    >>> print(*problems({"LSTM_LAB_MAX_TRAININGS": "lots"}))
+    LSTM_LAB_MAX_TRAININGS='lots' is not allowed: it must be a whole number from 1 to 64 \
+(trainings that run at once in one process; the others queue).
+
+A bad value never breaks an import (``config.py`` reads its limits when it is imported):
+the setting falls back to its default, and whoever starts the program hears about it at
+startup, from :func:`problems`: the CLI refuses to run (exit code 2, one line), the app logs
+a warning (:func:`log_problems`), and ``python -m lstm_core settings`` (run by
+``scripts/run_app.sh`` before the server starts) prints every setting and exits 2 if one is
+bad.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: int
+    low: int
+    high: int
+    doc: str  # what it does, for messages and ``python -m lstm_core.settings``
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting(
+            "LSTM_LAB_MAX_WORK", 3_000_000, 1_000, 10**10,
+            "LSTM steps one run may cost: epochs x samples x time steps",
+        ),
+        Setting("LSTM_LAB_MAX_SEQUENCE", 2_000, 10, 1_000_000, "characters of one training sequence"),
+        Setting(
+            "LSTM_LAB_MAX_TRAININGS", 2, 1, 64, "trainings that run at once in one process; the others queue"
+        ),
+        Setting(
+            "LSTM_LAB_MAX_SECONDS", 60, 1, 86_400,
+            "estimated seconds of training one run may take on this server, compile included",
+        ),
+        Setting(
+            "LSTM_LAB_MEMORY_MB", 1_500, 1, 1_000_000,
+            "MiB of resident memory the server may use before it starts no new work",
+        ),
+        Setting("LSTM_LAB_DEBUG", 0, 0, 1, "1: the CLI shows the traceback of an unexpected error"),
+        # The run store (store.py); its file is LSTM_LAB_DB, a path, read there.
+        Setting(
+            "LSTM_LAB_MAX_RUNS", 5_000, 1, 10_000_000, "trained runs the run store keeps; oldest go first"
+        ),
+        Setting("LSTM_LAB_MAX_RUN_DAYS", 30, 1, 36_500, "days a stored run is kept"),
+        Setting(
+            "LSTM_LAB_DB_MAX_MB", 500, 1, 1_000_000, "megabytes of weights and histories the run store keeps"
+        ),
+    )
+}
+
+
+def parse(name: str, raw: str) -> int:
+    """The value of ``raw`` for setting ``name``, or ``ValueError`` with one sentence."""
+    s = SETTINGS[name]
+    try:
+        value = int(raw.strip().replace("_", ""))
+    except ValueError:
+        value = None
+    if value is None or not s.low <= value <= s.high:
+        raise ValueError(
+            f"{name}={raw!r} is not allowed: it must be a whole number from {s.low:,} to {s.high:,} "
+            f"({s.doc})."
+        )
+    return value
+
+
+def read(name: str, environ: Mapping[str, str] | None = None) -> int:
+    """The setting's value from the environment; its default when unset or bad (never raises)."""
+    env = os.environ if environ is None else environ
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return SETTINGS[name].default
+    try:
+        return parse(name, raw)
+    except ValueError:
+        return SETTINGS[name].default
+
+
+def problems(environ: Mapping[str, str] | None = None) -> list[str]:
+    """One sentence per badly set variable (empty when all are fine)."""
+    env = os.environ if environ is None else environ
+    found = []
+    for name in SETTINGS:
+        raw = env.get(name)
+        if raw is None or raw.strip() == "":
+            continue
+        try:
+            parse(name, raw)
+        except ValueError as err:
+            found.append(str(err))
+    return found
+
+
+def log_problems() -> None:
+    """Warn in the log about every bad variable (the app calls this once, at startup)."""
+    for problem in problems():
+        log.warning("%s Using the default instead.", problem)
+
+
+def describe() -> list[str]:
+    """Every setting with its value now, e.g. ``LSTM_LAB_MAX_TRAININGS=2 (...; default 2)``."""
+    return [f"{name}={read(name):,}  ({s.doc}; default {s.default:,})" for name, s in SETTINGS.items()]

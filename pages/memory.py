@@ -1,0 +1,26 @@
+"""Memory: how far back a prediction looks, how far back training reaches, and tasks that need memory."""
+
+import streamlit as st
+
+from ui import memory
+from ui.routing import use_app_router
+
+use_app_router()  # first: a direct link must still go through app.py
+
+
+def main() -> None:
+    st.title("Memory", anchor=False)
+    st.caption(
+        "The alphabet can be predicted from the current letter alone. These texts cannot: "
+        "here you see how far back a trained model looks, and how far back its training reached."
+    )
+    with st.expander("Tasks that need memory, and the best any window can do", expanded=False):
+        memory.task_picker(in_lab=False)
+    memory.forward_view()
+    st.divider()
+    memory.backward_view()
+    st.divider()
+    memory.experiment_section()
+
+
+main()

@@ -1,0 +1,42 @@
+"""Train the six tutorial presets (seed 7, tutorial settings) and write lstm_core/pretrained/.
+
+    .venv/bin/python scripts/make_presets.py                 # all six (~20 s of training)
+    .venv/bin/python scripts/make_presets.py --framing stateful
+
+Run it again whenever the trainer's numerics or a preset change:
+tests/unit/test_pretrained.py retrains two presets and fails when the shipped weights
+no longer match what the trainer makes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lstm_core import pretrained  # noqa: E402
+from lstm_core.config import FRAMINGS, preset  # noqa: E402
+from lstm_core.inference import accuracy  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--framing", choices=[*FRAMINGS, "all"], default="all")
+    args = parser.parse_args()
+    from lstm_core.trainer import train  # TensorFlow: only once the arguments are good
+
+    names = FRAMINGS if args.framing == "all" else [args.framing]
+    for name in names:
+        run = train(preset(name))
+        acc = round(100 * accuracy(run), 2)
+        pretrained.write(name, run, acc)
+        json_path, npz_path = pretrained.paths(name)
+        size = json_path.stat().st_size + npz_path.stat().st_size
+        print(f"{name:<16} {acc:6.2f}%  {run.seconds:5.1f} s  {size / 1024:5.1f} KB  -> {npz_path.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,168 @@
+"""The Cell page in Streamlit's AppTest: every preset renders, stepping moves the numbers, the
+Play button toggles, and state surgery changes what the model writes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from apptest_support import APP, TIMEOUT, assert_clean, button
+from streamlit.testing.v1 import AppTest
+
+from lstm_core.config import FRAMINGS, preset
+from lstm_core.trainer import train
+from ui import session
+
+PAGE = "pages/cell.py"
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict:
+    """One trained run per preset: the preset's shape and settings, fewer epochs (the page's
+    logic does not depend on how well it learned), except stateful at its full 300 epochs."""
+    short = {"whole-batch": 50, "variable-length": 2}
+    out = {}
+    for name in FRAMINGS:
+        config = preset(name)
+        if name != "stateful":
+            config = config.replace(epochs=short.get(name, 20))
+        out[name] = train(config)
+    return out
+
+
+def open_cell(run) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state[session.RUN] = run
+    at.run()
+    at.switch_page(PAGE).run()
+    assert_clean(at)
+    return at
+
+
+def step_line(at: AppTest) -> str:
+    lines = [m.value for m in at.markdown if m.value.startswith("Step ")]
+    assert lines, "no step sentence on the page"
+    return lines[0]
+
+
+def numbers(latex: str) -> list[float]:
+    return [float(x) for x in re.findall(r"-?\d+\.\d{3}", latex)]
+
+
+def codes(at: AppTest) -> tuple[str, str]:
+    untouched, operated = (c.value for c in at.code)
+    return untouched, operated
+
+
+@pytest.mark.parametrize("name", FRAMINGS)
+def test_page_renders_every_preset_with_all_its_parts(runs, name):
+    at = open_cell(runs[name])
+    run = runs[name]
+    n = len(run.config.sequence[:16]) * run.config.time_steps  # one step per letter of each window
+    assert step_line(at).startswith(f"Step 1 of {n}: fed ")
+    assert len(at.latex) == 1 and r"c_t &= f \cdot c_{t-1}" in at.latex[0].value
+    assert {"◀", "▶", "Play"} <= {b.label for b in at.button}
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 8  # unit finder: top 8 units
+    assert len(at.code) == 2  # surgery: untouched and operated text
+    widgets = [*at.text_input, *at.slider, *at.selectbox, *at.multiselect, *at.toggle, *at.radio]
+    widgets += [*at.number_input, *at.checkbox, *at.button]
+    assert len(widgets) >= 14
+    for widget in widgets:
+        assert widget.help, f"{widget.label!r} has no help text"
+
+
+def test_stepping_changes_the_equations_numbers(runs):
+    at = open_cell(runs["stateful"])
+    first = numbers(at.latex[0].value)
+    button(at, "▶").click().run()
+    assert_clean(at)
+    assert step_line(at).startswith("Step 2 of 16: fed **B**")
+    second = numbers(at.latex[0].value)
+    assert len(first) == len(second) and first != second
+    # Step 1 starts from a zero state, so what h_{t-1} adds to each gate is 0.000; at step 2 it is not.
+    assert [first[k] for k in (1, 6, 11, 16)] == [0.0] * 4
+    assert any(second[k] != 0.0 for k in (1, 6, 11, 16))
+    at.slider(key="cell_step").set_value(5).run()
+    assert step_line(at).startswith("Step 5 of 16: fed **E**")
+    button(at, "◀").click().run()
+    assert step_line(at).startswith("Step 4 of 16: fed **D**")
+    assert numbers(at.latex[0].value) not in (first, second)
+
+
+def test_the_equations_add_up(runs):
+    """c = f·c_prev + i·g and h = o·tanh(c) with the numbers shown (to rounding)."""
+    import math
+
+    at = open_cell(runs["stateful"])
+    at.slider(key="cell_step").set_value(7).run()
+    latex = at.latex[0].value
+    c_line = next(line for line in latex.split(r"\\") if "c_t &=" in line)
+    f, c_prev, i, g, c = numbers(c_line)
+    assert f * c_prev + i * g == pytest.approx(c, abs=2e-3)
+    h_line = next(line for line in latex.split(r"\\") if "h_t &=" in line)
+    o, c_again, h = numbers(h_line)
+    assert c_again == c and o * math.tanh(c) == pytest.approx(h, abs=2e-3)
+
+
+def test_play_turns_into_pause_and_back(runs):
+    at = open_cell(runs["stateful"])
+    button(at, "Play").click().run()
+    assert_clean(at)
+    assert at.session_state[session.CELL_PLAYING] is True
+    assert "Pause" in {b.label for b in at.button} and "Play" not in {b.label for b in at.button}
+    button(at, "Pause").click().run()
+    assert at.session_state[session.CELL_PLAYING] is False
+    assert "Play" in {b.label for b in at.button}
+
+
+def test_surgery_changes_the_output(runs):
+    at = open_cell(runs["stateful"])
+    untouched, operated = codes(at)
+    assert untouched.startswith("ABCDEFGHIJKLMNOP") and len(untouched) == 26
+    assert untouched == "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # the trained model goes on through the alphabet
+    # Zero every unit and keep them off: the model loses its memory and its output.
+    at.multiselect(key="cell_zero_16").set_value(list(range(16))).run()
+    untouched, operated = codes(at)
+    assert operated[:16] == untouched[:16] and operated != untouched
+    # Swap in a zero state before "P": a cold "P" does not know it is deep in the alphabet.
+    at.radio(key="cell_surgery").set_value("Swap in another text's state").run()
+    at.text_input(key=next(t.key for t in at.text_input if t.label == "Other text")).set_value("").run()
+    assert_clean(at)
+    untouched, operated = codes(at)
+    assert operated != untouched
+    assert any("changed" in c.value for c in at.caption)
+
+
+def test_stateless_model_explains_that_there_is_no_state_to_swap(runs):
+    at = open_cell(runs["naive"])
+    at.radio(key="cell_surgery").set_value("Swap in another text's state").run()
+    assert_clean(at)
+    assert any("stateless" in i.value for i in at.info)
+
+
+def test_bad_text_is_one_sentence_not_a_crash(runs):
+    at = open_cell(runs["stateful"])
+    text = next(t for t in at.text_input if t.label == "Text to feed")
+    text.set_value("abc").run()
+    assert_clean(at)
+    assert len(at.error) == 1 and "not in the model's vocabulary" in at.error[0].value
+
+
+def test_warm_start_reads_the_training_text_first(runs):
+    at = open_cell(runs["stateful"])
+    next(t for t in at.text_input if t.label == "Text to feed").set_value("KLM").run()
+    assert "predicts **B**" in step_line(at)  # cold K -> B, the tutorial's point
+    at.toggle(key="cell_warm").set_value(True).run()
+    assert "predicts **L**" in step_line(at)  # warm: A..J read first
+
+
+def test_without_a_model_the_page_offers_the_stateful_preset_and_then_shows_it():
+    from apptest_support import open_page
+
+    at = open_page(PAGE)
+    assert_clean(at)
+    assert any("Lab" in i.value for i in at.info)
+    button(at, "Train the stateful preset").click().run()
+    assert_clean(at)
+    assert step_line(at).startswith("Step 1 of 16: fed **A**")
+    assert not [b for b in at.button if b.label == "Train the stateful preset"]  # drawn afresh

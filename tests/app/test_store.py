@@ -1,0 +1,221 @@
+"""The run store in the pages: ?run= links, reload safety, the shipped preset, bad links."""
+
+from __future__ import annotations
+
+from apptest_support import TINY, assert_clean, button, metric, open_page, predictions, train_in_lab
+
+from lstm_core import store
+
+
+def _codes(at) -> list[str]:
+    return [c.value for c in at.code]
+
+
+def test_a_trained_run_is_stored_and_its_id_is_in_the_url():
+    at = train_in_lab(**TINY)
+    run_id = at.query_params["run"][0] if isinstance(at.query_params["run"], list) else at.query_params["run"]
+    assert store.is_valid_id(run_id)
+    assert at.session_state["run_id"] == run_id
+    assert at.query_params["framing"] in ("stateful", ["stateful"])  # the Lab's own settings kept
+    saved = store.get_store().load(run_id)
+    assert saved.config.epochs == 20 and saved.epochs_done == 20
+    # The copy-link action shows a link that names the run.
+    assert any(code.endswith(f"?run={run_id}") for code in _codes(at))
+
+
+def test_reload_and_another_session_show_the_same_results():
+    first = train_in_lab(**TINY)
+    run_id = first.session_state["run_id"]
+    accuracy = metric(first, "Accuracy").value
+    table = predictions(first)
+    # F5: a new session with the same URL. Another browser: a new session with the link.
+    for query in ({**TINY, "run": run_id}, {"run": run_id}):
+        again = open_page("pages/lab.py", **query)
+        assert_clean(again)
+        assert metric(again, "Accuracy").value == accuracy
+        assert predictions(again).equals(table)
+        assert again.session_state["run_id"] == run_id
+        assert again.selectbox(key="lab_framing").value == "stateful"
+        assert again.number_input(key="lab_epochs").value == 20  # the form shows the linked run
+
+
+def test_generate_and_state_open_a_linked_run():
+    first = train_in_lab(framing="stateful", epochs="20", units="8")
+    run_id = first.session_state["run_id"]
+    first.switch_page("pages/generate.py").run()
+    expected = _codes(first)[-2:]  # cold and warm texts
+    other = open_page("pages/generate.py", run=run_id)
+    assert_clean(other)
+    assert _codes(other)[-2:] == expected
+    assert any("8 units" in c.value for c in other.caption)
+    state = open_page("pages/state.py", run=run_id)
+    assert_clean(state)
+    assert any("8 units" in c.value for c in state.caption)
+
+
+def test_an_unknown_run_id_says_so_and_shows_the_preset():
+    for run_id in ("A" * 24, "not a valid id at all", "x"):
+        at = open_page("pages/generate.py", run=run_id)
+        assert_clean(at)
+        assert any("does not have" in w.value for w in at.warning), [w.value for w in at.warning]
+        assert "run" not in at.query_params
+        cold, warm = _codes(at)[-2:]
+        assert cold.startswith("KB") and warm.startswith("KL")
+    lab = open_page("pages/lab.py", run="B" * 24)
+    assert_clean(lab)
+    assert any("does not have" in w.value for w in lab.warning)
+
+
+def test_generate_shows_the_shipped_preset_at_once_without_training():
+    at = open_page("pages/generate.py")
+    assert_clean(at)
+    cold, warm = _codes(at)[-2:]
+    assert cold == "KBCDEFGHIJK" and warm == "KLMNOPQRSTU"
+    assert any("trained ahead of time" in i.value for i in at.info)
+    assert "run" not in at.query_params  # a shipped preset needs no link
+    # Training it live replaces it with the user's own stored run.
+    button(at, "Train the stateful preset").click().run()
+    assert_clean(at)
+    assert store.is_valid_id(at.session_state["run_id"])
+
+
+NO_TENSORFLOW = """
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({app!r}, default_timeout=60)
+at.run()
+for page in ("pages/generate.py", "pages/state.py"):
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+codes = [c.value for c in at.code]
+at.switch_page("pages/generate.py").run()
+print([c.value for c in at.code][-2:], "tensorflow" in sys.modules, "keras" in sys.modules)
+"""
+
+
+def test_generate_and_state_work_on_the_preset_without_importing_tensorflow():
+    import subprocess
+    import sys
+
+    from apptest_support import APP
+
+    out = subprocess.run(
+        [sys.executable, "-c", NO_TENSORFLOW.format(app=APP)], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "['KBCDEFGHIJK', 'KLMNOPQRSTU'] False False"
+
+
+def _plain_keras_bytes(layers_fn) -> bytes:
+    """A model built and saved by stock Keras 3 (model.save), as a user would bring it."""
+    import tempfile
+    from pathlib import Path
+
+    from lstm_core.keras_models import import_keras as _keras
+
+    keras = _keras()
+    model = layers_fn(keras)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "mine.keras"
+        model.save(path)
+        return path.read_bytes()
+
+
+def _tutorial_stateful(keras):
+    from lstm_core import pretrained
+
+    model = keras.Sequential(
+        [keras.Input(batch_shape=(1, 1, 1)), keras.layers.LSTM(16, stateful=True),
+         keras.layers.Dense(26, activation="softmax")]
+    )
+    model.set_weights(list(pretrained.preset_run("stateful").weights))
+    return model
+
+
+def test_an_uploaded_plain_keras_model_generates_the_alphabet_and_gets_a_link():
+    data = _plain_keras_bytes(_tutorial_stateful)
+    at = open_page("pages/generate.py")
+    at.file_uploader(key="upload_keras").set_value(("stateful.keras", data, "application/octet-stream")).run()
+    assert_clean(at)
+    assert any("16 units, 26 outputs, stateful" in m.value for m in at.markdown)
+    form_text = [t for t in at.text_input if t.label == "Training text"][0]
+    assert form_text.value == "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # guessed from 26 outputs
+    button(at, "Use this model").click().run()
+    assert_clean(at)
+    assert any("Using your model" in s.value for s in at.success)
+    assert store.is_valid_id(at.session_state["run_id"])
+    at.selectbox(key="gen_start_ABCDEFGHIJKLMNOPQRSTUVWXYZ").set_value("A")
+    at.number_input(key="gen_steps").set_value(25)
+    button(at, "Generate").click().run()
+    assert _codes(at)[-2] == "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    # Its link opens it in another session.
+    other = open_page("pages/generate.py", run=at.session_state["run_id"])
+    assert not any("trained ahead of time" in i.value for i in other.info)
+    assert _codes(other)[-2].startswith("KB")
+
+
+def test_an_uploaded_gru_model_is_refused_in_one_sentence():
+    data = _plain_keras_bytes(
+        lambda keras: keras.Sequential(
+            [keras.Input(shape=(1, 1)), keras.layers.GRU(4), keras.layers.Dense(26, activation="softmax")]
+        )
+    )
+    at = open_page("pages/state.py")
+    at.file_uploader(key="upload_keras").set_value(("gru.keras", data, "application/octet-stream")).run()
+    assert_clean(at)
+    assert any("GRU" in e.value and "Accepted" in e.value for e in at.error)
+    junk = ("junk.keras", b"not a zip", "application/octet-stream")
+    at.file_uploader(key="upload_keras").set_value(junk).run()
+    assert_clean(at)
+    assert any("not a .keras (zip) archive" in e.value for e in at.error)
+
+
+def test_overview_shows_each_framings_real_predictions_without_training():
+    at = open_page("pages/overview.py")
+    assert_clean(at)
+    tables = [d.value for d in at.dataframe if "predicted" in d.value.columns]
+    assert len(tables) == 6
+    stateful = [t for t in tables if len(t) == 25 and t["correct"].all()]
+    assert stateful, "the stateful (or whole-batch) preset should be 100% right"
+    assert any("Trained ahead of time" in c.value for c in at.caption)
+
+
+def test_a_broken_database_says_runs_will_not_be_kept_and_the_app_goes_on(tmp_path, monkeypatch):
+    bad = tmp_path / "runs.sqlite3"
+    bad.write_bytes(b"garbage, not SQLite" * 50)
+    monkeypatch.setattr(store, "_store", store.RunStore(bad))
+    at = train_in_lab(**TINY)
+    assert any("will not be kept" in w.value for w in at.warning), [w.value for w in at.warning]
+    run_id = at.session_state["run_id"]
+    again = open_page("pages/lab.py", run=run_id)  # same server process: kept in memory
+    assert_clean(again)
+    assert metric(again, "Accuracy").value == metric(at, "Accuracy").value
+
+
+def test_a_classroom_link_fixes_and_hides_settings_until_the_student_shows_all():
+    at = open_page("pages/lab.py", framing="stateful", epochs="20", units="8", hide="units,epochs")
+    assert_clean(at)
+    labels = {n.label for n in at.number_input}
+    assert "Units" not in labels and "Epochs" not in labels and "Batch size" in labels
+    assert any("fixes some settings: epochs, units" in i.value for i in at.info)
+    button(at, "Train").click().run()
+    assert_clean(at)
+    run_id = at.session_state["run_id"]
+    assert store.get_store().load(run_id).config.units == 8  # the link's value, though hidden
+    assert at.query_params["hide"] in ("units,epochs", ["units,epochs"])  # kept beside ?run=
+    button(at, "Show all settings").click().run()
+    assert_clean(at)
+    assert {"Units", "Epochs"} <= {n.label for n in at.number_input}
+    assert at.number_input(key="lab_units").value == 8
+
+
+def test_a_named_lesson_shows_only_its_settings_and_bad_names_are_reported():
+    at = open_page("pages/lab.py", framing="stateful", lesson="state")
+    assert_clean(at)
+    assert {n.label for n in at.number_input} == {"Batch size"}
+    assert {c.label for c in at.checkbox} == {"Shuffle each epoch", "Stateful"}
+    bad = open_page("pages/lab.py", hide="units,colour", lesson="nope")
+    assert_clean(bad)
+    warnings = " ".join(w.value for w in bad.warning)
+    assert "'colour' is not a setting" in warnings and "'nope' is not a lesson" in warnings
+    assert "Units" not in {n.label for n in bad.number_input}

@@ -1,0 +1,54 @@
+"""Where the model on screen comes from, and a link that opens it anywhere.
+
+Every stored run has an unguessable id; ``?run=<id>`` on any page's URL opens that run
+(``session.current_run``). This module draws the pieces around it: the "Copy link to this
+trained model" action, the notice on a shipped preset, and the messages about a link that
+could not be opened or a run store that cannot keep runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from lstm_core import store
+
+from . import session
+
+LINK_HELP = (
+    "A link that opens this trained model (its weights, history and settings) on any page "
+    "of this app, in any browser, after a reload or a server restart. Whoever opens it "
+    "sees the model read-only: training there makes a new model with its own link."
+)
+
+
+def run_link(run_id: str) -> str:
+    """The address of the current page showing run ``run_id`` (relative if unknown)."""
+    base = st.context.url or ""
+    return f"{base}?{session.RUN_PARAM}={run_id}"
+
+
+def link_box() -> None:
+    """The "Copy link to this trained model" popover: the link in a code block (copy button)."""
+    rid = session.run_id()
+    if not rid:
+        return
+    with st.popover("Copy link to this trained model", icon=":material/link:", help=LINK_HELP):
+        st.code(run_link(rid), language=None, wrap_lines=True)
+        st.caption(
+            "Press the copy icon in the box. Students who open the link explore this same "
+            "model (Generate, State, …) without training it again."
+        )
+    problem = store.get_store().problem
+    if problem:
+        st.warning(f"Trained models will not be kept: {problem}.", icon=":material/database:")
+
+
+def model_source(run: Any | None) -> None:
+    """Say what went wrong with a ``?run=`` link (if anything) and offer this run's link."""
+    problem = session.link_problem()
+    if problem:
+        st.warning(problem, icon=":material/link_off:")
+    if run is not None and not session.is_shipped(run):
+        link_box()

@@ -1,0 +1,130 @@
+"""Your own Keras model: upload a ``.keras`` file and explore it like a trained run.
+
+A file saved by LSTM State Lab brings its settings. A plain Keras 3 file (the tutorial's
+own ``model.save``) does not say its training text, encoding or framing: the engine
+(``lstm_core.keras_import``) infers them and this box shows the guesses in a small form
+the user can correct before using the model. The model then becomes the current run,
+is kept in the run store and gets its own link, like a trained one.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lstm_core import keras_import
+from lstm_core.config import ENCODINGS, FRAMINGS
+from lstm_core.results import TrainResult
+
+from . import session
+from .text import md_escape
+
+UPLOADED = "upload_read"  # {"file": file id, "shape", "weights", "ours": run, "error": text}
+HELP_FILE = (
+    "A .keras file: one saved by this app (Model download), or one saved by plain Keras 3 with the "
+    "tutorial's shape: one LSTM layer (stateful or not) then one Dense layer with softmax. At most "
+    "20 MB. It is checked before Keras reads it and loaded in Keras's safe mode."
+)
+HELP_TEXT = (
+    "The text the model was trained on. Its distinct characters, sorted, are the model's classes, so "
+    "it needs exactly as many as the model has outputs. For 26 outputs the alphabet is assumed."
+)
+HELP_FRAMING = (
+    "How the model was fed: one letter (naive), a window as features or as time steps, or stateful."
+)
+HELP_ENCODING = (
+    "scaled: one number per letter, index / vocabulary size (the tutorial). onehot: one 1 among zeros."
+)
+HELP_WINDOW = "Letters per sample: the window the model reads (1 for naive and stateful)."
+
+
+def _read(file) -> dict:
+    """Read an uploaded file once per upload (loading Keras costs seconds)."""
+    cached = st.session_state.get(UPLOADED)
+    if cached is not None and cached.get("file") == file.file_id:
+        return cached
+    data = file.getvalue()
+    read: dict = {"file": file.file_id, "name": file.name}
+    try:
+        with st.spinner("Checking the file and loading it with Keras…"):
+            if keras_import.is_ours(data):
+                read["ours"] = keras_import.load_any(data)
+            else:
+                read["shape"], read["weights"] = keras_import.read_model(data)
+    except ValueError as exc:
+        read["error"] = str(exc)
+    st.session_state[UPLOADED] = read
+    return read
+
+
+def upload_box(expanded: bool = False) -> TrainResult | None:
+    """The "Use your own Keras model" expander. Returns the model once the user adopts it."""
+    with st.expander("Use your own Keras model (.keras)", icon=":material/upload_file:", expanded=expanded):
+        file = st.file_uploader("Keras model file", type=["keras"], key="upload_keras", help=HELP_FILE)
+        if file is None:
+            st.caption(
+                "Saved by this app, or by plain Keras 3 in the tutorial's shape, e.g. "
+                "`Sequential([Input(batch_shape=(1, 1, 1)), LSTM(16, stateful=True), "
+                "Dense(26, activation='softmax')])`."
+            )
+            return None
+        read = _read(file)
+        if read.get("error"):
+            st.error(read["error"], icon=":material/error:")
+            return None
+        if "ours" in read:
+            run = read["ours"]
+            st.caption(f"Saved by LSTM State Lab: `{run.config.framing}`, {run.config.units} units.")
+            if st.button("Use this model", key="upload_use_ours", icon=":material/check:", type="primary"):
+                return _adopt(run, read["name"])
+            return None
+        return _plain_form(read)
+
+
+def _plain_form(read: dict) -> TrainResult | None:
+    shape = read["shape"]
+    key = f"upload_{read['file']}"  # fresh fields for every new file
+    guess = keras_import.guesses(shape)
+    st.markdown(
+        f"**From the file:** {shape.time_steps or 'any'} time step(s) × {shape.features} feature(s), "
+        f"{shape.units} units, {shape.vocab_size} outputs, "
+        f"{'stateful' if shape.stateful else 'stateless'}"
+        + (f", batch of {shape.batch_size}" if shape.stateful and shape.batch_size else "")
+        + ". **Guessed** below: correct anything that is wrong."
+    )
+    with st.form("upload_form", border=False):
+        sequence = st.text_input(
+            "Training text", value=guess["sequence"], key=f"{key}_sequence", help=HELP_TEXT
+        )
+        c1, c2, c3 = st.columns(3)
+        framing = c1.selectbox(
+            "Framing", FRAMINGS, index=FRAMINGS.index(guess["framing"]), key=f"{key}_framing",
+            help=HELP_FRAMING,
+        )
+        encoding = c2.selectbox(
+            "Encoding", ENCODINGS, index=ENCODINGS.index(guess["encoding"]), key=f"{key}_encoding",
+            help=HELP_ENCODING,
+        )
+        window = c3.number_input(
+            "Window", value=int(guess["window"]), step=1, key=f"{key}_window", help=HELP_WINDOW
+        )
+        used = st.form_submit_button("Use this model", icon=":material/check:", type="primary")
+    if not used:
+        return None
+    try:
+        inferred = keras_import.infer(
+            shape, sequence=sequence or None, framing=framing, encoding=encoding, window=int(window)
+        )
+    except (ValueError, TypeError) as exc:
+        st.error(str(exc), icon=":material/error:")
+        return None
+    return _adopt(keras_import.to_run(inferred, read["weights"]), read["name"])
+
+
+def _adopt(run: TrainResult, name: str) -> TrainResult:
+    session.set_run(run, meta={"origin": "upload", "file": str(name)[:200]})
+    st.success(
+        f"Using your model from {md_escape(repr(name))} ({run.config.framing}, {run.config.units} units). "
+        "It has its own link now.",
+        icon=":material/check_circle:",
+    )
+    return run
