@@ -90,6 +90,29 @@ def vocab_index(vocab: str) -> dict[str, int]:
     return {ch: i for i, ch in enumerate(vocab)}
 
 
+def check_text(config: LSTMConfig, text: object, limit: int, purpose: str = "") -> None:
+    """Raise ``ValueError`` with one sentence unless ``text`` is 1..``limit`` letters of the vocabulary.
+
+    The one check every "feed this text to a trained model" request starts with::
+
+        >>> from lstm_core.config import preset
+        >>> check_text(preset("naive"), "ABC", limit=10)
+        >>> check_text(preset("naive"), "AB1", limit=10)
+        Traceback (most recent call last):
+        ...
+        ValueError: text='AB1' is not allowed: '1' not in the vocabulary 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.
+    """
+    if not isinstance(text, str) or not text:
+        raise ValueError(f"text='' is not allowed: give at least one letter{purpose}.")
+    if len(text) > limit:
+        raise ValueError(f"text of {len(text)} characters is not allowed: use at most {limit}.")
+    missing = sorted({ch for ch in text if ch not in config.vocab})
+    if missing:
+        raise ValueError(
+            f"text={text[:40]!r} is not allowed: {''.join(missing)!r} not in the vocabulary {config.vocab!r}."
+        )
+
+
 def grid_row(config: LSTMConfig, letters: str) -> list[str]:
     """One sample's letters per time step, e.g. ``"AB"`` with max length 4 -> ``['·','·','A','B']``."""
     if config.framing == "feature-window":

@@ -26,7 +26,7 @@ import pandas as pd
 
 from .cell import Forward, Weights, forward, softmax
 from .config import MAX_GENERATE_STEPS, MAX_TEMPERATURE, MAX_TRACE_CHARS, LSTMConfig
-from .framings import PAD_LETTER, Dataset, encode_sample, grid_row
+from .framings import PAD_LETTER, Dataset, check_text, encode_sample, grid_row
 from .results import TrainResult
 
 
@@ -249,15 +249,7 @@ def state_trace(run: TrainResult, text: str) -> StateTrace:
     before every sample.
     """
     config: LSTMConfig = run.config
-    if not isinstance(text, str) or not text:
-        raise ValueError("text='' is not allowed: give at least one letter to trace.")
-    if len(text) > MAX_TRACE_CHARS:
-        raise ValueError(f"text of {len(text)} characters is not allowed: trace at most {MAX_TRACE_CHARS}.")
-    missing = sorted({ch for ch in text if ch not in config.vocab})
-    if missing:
-        raise ValueError(
-            f"text={text!r} is not allowed: {''.join(missing)!r} not in the vocabulary {config.vocab!r}."
-        )
+    check_text(config, text, MAX_TRACE_CHARS, purpose=" to trace")
     labels, hs, cs, resets, preds = [], [], [], [], []
     if config.time_steps > 1 and not config.stateful:
         sample = text[-config.window :]

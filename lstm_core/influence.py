@@ -31,7 +31,7 @@ import numpy as np
 
 from .cell import Weights, softmax
 from .config import LSTMConfig
-from .framings import vocab_index
+from .framings import check_text, vocab_index
 
 MAX_TEXT = 200  # letters; occlusion runs (letters x vocabulary) forward passes at once
 NONE = -1  # a plan slot holding padding (the zero input), not a letter of the text
@@ -169,15 +169,7 @@ class Influence:
 
 def check_request(config: LSTMConfig, text: str, step: int) -> None:
     """Raise ``ValueError`` with one sentence if ``text``/``step`` cannot be asked about."""
-    if not isinstance(text, str) or not text:
-        raise ValueError("text='' is not allowed: give at least one letter.")
-    if len(text) > MAX_TEXT:
-        raise ValueError(f"text of {len(text)} characters is not allowed: use at most {MAX_TEXT}.")
-    missing = sorted({ch for ch in text if ch not in config.vocab})
-    if missing:
-        raise ValueError(
-            f"text={text[:40]!r} is not allowed: {''.join(missing)!r} not in the vocabulary {config.vocab!r}."
-        )
+    check_text(config, text, MAX_TEXT)
     if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= len(text):
         raise ValueError(f"step={step!r} is not allowed: it must be a whole number from 1 to {len(text)}.")
 
