@@ -4,14 +4,17 @@
     python benchmarks/load_test.py --retrains 30    # ... then one session retrains 30 times (RSS growth)
     python benchmarks/load_test.py --sessions 0 --retrains 30
     python benchmarks/load_test.py --hostile 4      # ... while 4 hostile sessions attack (issue 16)
+    bash deploy/local_cluster.sh &                  # a class server: replicas behind nginx, then
+    python benchmarks/load_test.py --url http://127.0.0.1:8080 --sessions 24 --lb-log STATE/access.log
 
 It starts ``streamlit run app.py`` on 127.0.0.1 (a free port), opens one Debian Chromium
 (/usr/bin/chromium) with one browser context per session (each context is a separate Streamlit
 session), and in every session at the same time:
 
 1. opens the Lab with a small configuration whose training sequence is that session's own
-   (session 0 cycles "ABC", session 1 "DEF", ... session 7 "VWX": disjoint vocabularies);
-2. clicks Train and waits for the Accuracy metric (time to result);
+   (session 0 cycles "AB", session 1 "CD", ... session 25 "yz": disjoint vocabularies);
+2. clicks Train and waits for the Accuracy metric (time to result), then reloads the page (F5)
+   and checks that the same trained run is still on screen (the run store keeps it);
 3. goes to Generate through the sidebar (same session), generates from its first letter, and checks
    that the start-letter choices are exactly its own vocabulary and that every generated letter is
    from it (a session that saw another's model would show other letters);
@@ -23,6 +26,11 @@ and prints the peak, each session's time to result, and with ``--retrains`` the 
 N retrains in one session. Every wait is bounded; the whole run stops by itself (``--timeout``).
 Exit code 0 when every session finished with correct results (and the RSS targets held, if
 ``--strict``), 1 otherwise.
+
+With ``--url`` it starts no server and runs against the given one, e.g. nginx in front of
+``deploy/local_cluster.sh``'s replicas. ``--lb-log`` (that script's access.log) adds the cluster
+checks: every session's websocket was served by one replica from start to end, and the RSS of
+each replica (found by the port nginx sent it to) is sampled and printed.
 
 Hostile mode (``--hostile N``, issue 16): while the normal sessions train, N more sessions
 attack at the same time. Even-numbered ones open the heaviest links, without clicking
@@ -53,6 +61,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
+from cluster_support import AFFINITY_COOKIE, listening_pid, replicas_by_affinity  # noqa: E402
 from e2e_support import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -77,6 +86,9 @@ class SessionResult:
     accuracy: str = ""
     generated: str = ""
     queued_seen: bool = False
+    reloaded: bool = False  # F5 after training showed the same run
+    affinity: str = ""  # the load balancer's cookie, with --url through nginx
+    replica: str = ""  # the replica that served this session's websocket (with --lb-log)
     error: str = ""
 
 
@@ -209,15 +221,29 @@ async def choose(page, label: str, option: str, timeout_ms: int) -> None:
 
 
 # --- one session -----------------------------------------------------------------------------------
+LETTERS = string.ascii_uppercase + string.ascii_lowercase
+VOCAB_SIZE = 2  # letters per session: 26 sessions with vocabularies of their own
+MAX_SESSIONS = len(LETTERS) // VOCAB_SIZE
+
+
+def session_vocab(index: int) -> str:
+    return LETTERS[VOCAB_SIZE * index : VOCAB_SIZE * (index + 1)]
+
+
+async def affinity(context) -> str:
+    """The load balancer's affinity cookie of this browser ("" when there is no load balancer)."""
+    return next((c["value"] for c in await context.cookies() if c["name"] == AFFINITY_COOKIE), "")
+
+
 async def run_session(browser, base_url: str, index: int, epochs: int, timeout_ms: int) -> SessionResult:
-    vocab = string.ascii_uppercase[3 * index : 3 * index + 3]
+    vocab = session_vocab(index)
     result = SessionResult(index=index, vocab=vocab)
     context = await browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(timeout_ms)
     page = await context.new_page()
     t0 = time.monotonic()
     try:
-        sequence = vocab * 8  # e.g. ABCABC...: the next letter is fully determined by this one
+        sequence = vocab * 12  # e.g. ABAB...: the next letter is fully determined by this one
         query = f"framing=naive&sequence={sequence}&units=8&epochs={epochs}&seed={index + 1}&shuffle=false"
         await open_app(page, f"{base_url}/lab?{query}", timeout_ms)
         await assert_no_exception(page)
@@ -227,6 +253,16 @@ async def run_session(browser, base_url: str, index: int, epochs: int, timeout_m
         result.accuracy = (await metric.get_by_test_id("stMetricValue").inner_text()).strip()
         if f"sequence={sequence}" not in page.url:
             raise AssertionError(f"the Lab's URL does not hold this session's sequence: {page.url}")
+        # F5: the same trained run comes back (from the run store, through the URL's run id).
+        await page.reload(wait_until="domcontentloaded")
+        await wait_for_app_run(page, timeout_ms)
+        await assert_no_exception(page)
+        after = page.get_by_test_id("stMetric").filter(has_text="Accuracy").first
+        await after.wait_for(state="visible", timeout=timeout_ms)
+        shown = (await after.get_by_test_id("stMetricValue").inner_text()).strip()
+        if shown != result.accuracy:
+            raise AssertionError(f"after a reload the Lab shows {shown}, before it showed {result.accuracy}")
+        result.reloaded = True
 
         await go_to(page, "Generate", timeout_ms)
         await assert_no_exception(page)
@@ -249,17 +285,18 @@ async def run_session(browser, base_url: str, index: int, epochs: int, timeout_m
         await wait_for_app_run(page, timeout_ms)
         await assert_no_exception(page)
         text = (await code.inner_text()).strip()
-        generated = "".join(ch for ch in text if ch in string.ascii_uppercase)
+        generated = "".join(ch for ch in text if ch in LETTERS)
         result.generated = generated
         if len(generated) < 2 or not set(generated) <= set(vocab):
             raise AssertionError(f"generated {text!r}: letters outside this session's vocabulary {vocab!r}")
         if generated[0] != vocab[0]:
             raise AssertionError(f"generated {text!r} does not start with the chosen letter {vocab[0]!r}")
         if result.accuracy == "100.00%":
-            # A perfect model of ABCABC... must continue the cycle exactly.
-            expected = (vocab * (len(generated) // 3 + 2))[: len(generated)]
+            # A perfect model of ABAB... must continue the cycle exactly.
+            expected = (vocab * (len(generated) // len(vocab) + 2))[: len(generated)]
             if generated != expected:
                 raise AssertionError(f"generated {generated!r}, expected {expected!r} from a 100% model")
+        result.affinity = await affinity(context)
         # Reload (F5: a new Streamlit session): the ?run= link must bring back this session's model.
         if "run=" not in page.url:
             raise AssertionError(f"the Generate page's URL names no stored run: {page.url}")
@@ -394,20 +431,56 @@ async def run_retrains(browser, base_url: str, server: StreamlitServer, n: int, 
     return rss_after, times
 
 
+def upstream_ports(nginx_conf: Path) -> list[int]:
+    """The replicas' ports, from the nginx.conf that local_cluster.sh wrote beside its access log."""
+    return [int(p) for p in re.findall(r"server 127\.0\.0\.1:(\d+);", nginx_conf.read_text())]
+
+
+def check_stickiness(results: list[SessionResult], log: Path) -> int:
+    """Each session's websocket must have been served by one replica, first load to last click."""
+    served = replicas_by_affinity(log)
+    problems = 0
+    for r in results:
+        if not r.ok:
+            continue
+        replicas = served.get(r.affinity, set())
+        if len(replicas) != 1:
+            r.ok = False
+            r.error = f"websocket served by {sorted(replicas) or 'no replica'} (affinity {r.affinity!r})"
+            problems += 1
+        else:
+            r.replica = next(iter(replicas))
+    return problems
+
+
 async def main_async(args: argparse.Namespace) -> int:
     from playwright.async_api import async_playwright
 
-    server = StreamlitServer(log_path=ROOT / "test-artifacts" / "load-streamlit.log")
-    # A throwaway run database: every session's run is stored there, and the reload reads it back.
-    server.env["LSTM_LAB_DB"] = str(Path(tempfile.mkdtemp(prefix="load-test-")) / "runs.sqlite3")
-    if args.max_trainings:
-        server.env["LSTM_LAB_MAX_TRAININGS"] = str(args.max_trainings)
     started = time.monotonic()
-    server.start()
-    print(
-        f"server: {server.url} (pid {server.pid}), RSS at start {mb(rss_kb(server.pid)):.0f} MB", flush=True
-    )
-    sampler = RssSampler(server.pid).start()
+    server = None
+    if args.url:
+        base_url = args.url.rstrip("/")
+        ports = upstream_ports(Path(args.lb_log).with_name("nginx.conf")) if args.lb_log else []
+        pids = {f"127.0.0.1:{p}": listening_pid(p) for p in ports}
+        samplers = {name: RssSampler(pid).start() for name, pid in pids.items() if pid}
+        print(f"target: {base_url}; replicas sampled for RSS: {', '.join(samplers) or 'none'}", flush=True)
+    else:
+        server = StreamlitServer(log_path=ROOT / "test-artifacts" / "load-streamlit.log")
+        # A throwaway run database: every session's run is stored there, and the reload reads it back.
+        server.env["LSTM_LAB_DB"] = str(Path(tempfile.mkdtemp(prefix="load-test-")) / "runs.sqlite3")
+        if args.max_trainings:
+            server.env["LSTM_LAB_MAX_TRAININGS"] = str(args.max_trainings)
+        server.start()
+        base_url = server.url
+        print(
+            f"server: {server.url} (pid {server.pid}), RSS at start {mb(rss_kb(server.pid)):.0f} MB",
+            flush=True,
+        )
+        samplers = {"server": RssSampler(server.pid).start()}
+
+    def peak_kb() -> int:
+        return max((s.peak_kb for s in samplers.values()), default=0)
+
     timeout_ms = int(args.session_timeout * 1000)
     failures = 0
     try:
@@ -417,13 +490,13 @@ async def main_async(args: argparse.Namespace) -> int:
                 if args.sessions:
                     # Warm the server once (TensorFlow import) so session times measure the app, not
                     # the one-off import; the import's memory still counts in the peak.
-                    if args.warm:
+                    if args.warm and server is not None:
                         ctx = await browser.new_context(viewport=VIEWPORT)
                         page = await ctx.new_page()
-                        await open_app(page, f"{server.url}/lab", timeout_ms)
+                        await open_app(page, f"{base_url}/lab", timeout_ms)
                         await ctx.close()
                         print(f"warm-up page run done, RSS {mb(rss_kb(server.pid)):.0f} MB", flush=True)
-                    print(f"\n{args.sessions} sessions train + generate at once ...", flush=True)
+                    print(f"\n{args.sessions} sessions train, reload + generate at once ...", flush=True)
                     hostile_jobs = []
                     if args.hostile:
                         fields, estimate = most_expensive_accepted(args.hostile_budget, args.hostile_units)
@@ -436,14 +509,14 @@ async def main_async(args: argparse.Namespace) -> int:
                             flush=True,
                         )
                         hostile_jobs = [
-                            run_hostile(browser, server.url, i, train_query, timeout_ms)
+                            run_hostile(browser, base_url, i, train_query, timeout_ms)
                             for i in range(args.hostile)
                         ]
                     t0 = time.monotonic()
                     everything = await asyncio.wait_for(
                         asyncio.gather(
                             *(
-                                run_session(browser, server.url, i, args.epochs, timeout_ms)
+                                run_session(browser, base_url, i, args.epochs, timeout_ms)
                                 for i in range(args.sessions)
                             ),
                             *hostile_jobs,
@@ -452,15 +525,17 @@ async def main_async(args: argparse.Namespace) -> int:
                     )
                     results, hostile = everything[: args.sessions], everything[args.sessions :]
                     wall = time.monotonic() - t0
+                    if args.lb_log:
+                        check_stickiness(results, Path(args.lb_log))
                     print(
                         f"\n{'session':>7} {'vocab':>5} {'ok':>3} {'train s':>8} {'total s':>8} "
-                        f"{'accuracy':>9} {'queued':>6}  generated / error"
+                        f"{'accuracy':>9} {'queued':>6} {'replica':>15}  generated / error"
                     )
                     for r in results:
                         print(
                             f"{r.index:>7} {r.vocab:>5} {'yes' if r.ok else 'NO':>3} {r.train_s:8.2f} "
-                            f"{r.total_s:8.2f} {r.accuracy:>9} {'yes' if r.queued_seen else '':>6}  "
-                            f"{r.generated if r.ok else r.error}"
+                            f"{r.total_s:8.2f} {r.accuracy:>9} {'yes' if r.queued_seen else '':>6} "
+                            f"{r.replica:>15}  {r.generated if r.ok else r.error}"
                         )
                     failures += sum(not r.ok for r in results)
                     for h in hostile:
@@ -484,15 +559,19 @@ async def main_async(args: argparse.Namespace) -> int:
                             f"max {tts[-1]:.1f}s",
                             flush=True,
                         )
+                    if args.lb_log:
+                        for name, sampler in samplers.items():
+                            n = sum(r.replica == name for r in results)
+                            print(f"replica {name}: {n} sessions, peak RSS {mb(sampler.peak_kb):.0f} MB")
                     print(
-                        f"server peak RSS so far: {mb(sampler.peak_kb):.0f} MB "
+                        f"peak RSS so far (largest process): {mb(peak_kb()):.0f} MB "
                         f"(target <= {PEAK_RSS_TARGET_MB} MB)",
                         flush=True,
                     )
                 if args.retrains:
                     print(f"\n{args.retrains} retrains in one session ...", flush=True)
                     rss_after, times = await asyncio.wait_for(
-                        run_retrains(browser, server.url, server, args.retrains, timeout_ms),
+                        run_retrains(browser, base_url, server, args.retrains, timeout_ms),
                         timeout=args.timeout,
                     )
                     growth = mb(rss_after[-1] - rss_after[0])
@@ -513,12 +592,15 @@ async def main_async(args: argparse.Namespace) -> int:
         print(f"error: the run did not finish within --timeout {args.timeout:.0f}s", flush=True)
         failures += 1
     finally:
-        sampler.stop()
-        server.stop()
-    peak = mb(sampler.peak_kb)
+        for sampler in samplers.values():
+            sampler.stop()
+        if server is not None:
+            server.stop()
+    peak = mb(peak_kb())
     print(
-        f"\nserver peak RSS: {peak:.0f} MB (target <= {PEAK_RSS_TARGET_MB} MB); "
-        f"whole run {time.monotonic() - started:.0f}s; server log: test-artifacts/load-streamlit.log"
+        f"\npeak RSS of one server process: {peak:.0f} MB (target <= {PEAK_RSS_TARGET_MB} MB); "
+        f"whole run {time.monotonic() - started:.0f}s"
+        + ("" if args.url else "; server log: test-artifacts/load-streamlit.log")
     )
     if args.strict and peak > PEAK_RSS_TARGET_MB:
         failures += 1
@@ -553,6 +635,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--strict", action="store_true", help="also fail when the RSS targets are missed")
     p.add_argument(
+        "--url",
+        default="",
+        help="run against this server (e.g. nginx of deploy/local_cluster.sh) instead of starting one",
+    )
+    p.add_argument(
+        "--lb-log",
+        default="",
+        help="with --url: nginx's access.log of local_cluster.sh (checks each session kept its replica)",
+    )
+    p.add_argument(
         "--hostile", type=int, default=0, help="hostile sessions alongside the normal ones (issue 16)"
     )
     p.add_argument(
@@ -565,8 +657,12 @@ def main(argv: list[str] | None = None) -> int:
         "--hostile-units", type=int, default=256, help="units of the hostile Train (default 256, the most)"
     )
     args = p.parse_args(argv)
-    if not 0 <= args.sessions <= 26 // 3:
-        p.error("--sessions must be 0..8 (each session gets 3 letters of its own)")
+    if not 0 <= args.sessions <= MAX_SESSIONS:
+        p.error(f"--sessions must be 0..{MAX_SESSIONS} (each session gets {VOCAB_SIZE} letters of its own)")
+    if args.url and args.retrains:
+        p.error("--retrains measures the server's memory: it needs the server this script starts (no --url)")
+    if args.lb_log and not args.url:
+        p.error("--lb-log needs --url (the load balancer's address)")
     if not 0 <= args.retrains <= 200:
         p.error("--retrains must be 0..200")
     return asyncio.run(main_async(args))

@@ -57,26 +57,29 @@ say "installing requirements.txt and requirements-test.txt into $VENV (quick whe
 "$VPY" -m pip install --quiet --disable-pip-version-check -r requirements-test.txt \
     2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 
-# --- 3. Chromium for the browser tests ------------------------------------------------------
-if [ ! -x "$CHROMIUM" ]; then
+# --- 3. Chromium and nginx for the browser tests -------------------------------------------
+# The class-server test (tests/e2e/test_cluster.py) puts Debian's nginx in front of replicas.
+NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
+if [ ! -x "$CHROMIUM" ] || [ ! -x "$NGINX_BIN" ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 && [ "$CHROMIUM" = /usr/bin/chromium ]; then
-        say "installing Debian's chromium with apt-get (browser tests need /usr/bin/chromium)"
+        say "installing Debian's chromium and nginx with apt-get (the browser tests need both)"
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq
-        apt-get install -y -qq chromium fonts-liberation >/dev/null
+        apt-get install -y -qq chromium fonts-liberation nginx >/dev/null
     else
-        echo "Chromium is not at $CHROMIUM. The browser tests drive Debian's Chromium; install it with:" >&2
-        echo "    sudo apt-get update && sudo apt-get install -y chromium" >&2
+        echo "Chromium ($CHROMIUM) or nginx is missing. The browser tests drive Debian's Chromium and" >&2
+        echo "the class-server test runs Debian's nginx; install them with:" >&2
+        echo "    sudo apt-get update && sudo apt-get install -y chromium nginx" >&2
         echo "(or point LSTM_LAB_CHROMIUM at another Chromium/Chrome binary)." >&2
         if is_ci; then
             echo "error: CI is set, so the browser tests must run; stopping." >&2
             exit 1
         fi
-        echo "warning: the browser tests will be skipped." >&2
+        echo "warning: the browser tests that need them will be skipped or fail." >&2
     fi
 fi
 if [ -x "$CHROMIUM" ]; then
-    echo "browser: $("$CHROMIUM" --version 2>/dev/null || echo "$CHROMIUM")"
+    echo "browser: $("$CHROMIUM" --version 2>/dev/null || echo "$CHROMIUM"); $("$NGINX_BIN" -v 2>&1 || echo "nginx: missing")"
 fi
 
 # --- 4. lint -------------------------------------------------------------------------------

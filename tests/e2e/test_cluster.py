@@ -1,0 +1,70 @@
+"""The class server without containers: deploy/local_cluster.sh with real nginx and real replicas.
+
+Browsers that arrive one after another spread over the replicas, each browser's websocket stays
+on one replica (also across a reload), and SIGTERM stops every process the script started.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cluster_support import AFFINITY_COOKIE, LocalCluster, replicas_by_affinity  # noqa: E402
+from e2e_support import VIEWPORT, open_app  # noqa: E402
+
+pytestmark = pytest.mark.e2e
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory, browser):
+    if not Path(NGINX).exists():
+        pytest.fail("nginx is not installed (scripts/test.sh installs it with apt-get)", pytrace=False)
+    c = LocalCluster(tmp_path_factory.mktemp("cluster"), replicas=2)
+    try:
+        c.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield c
+    c.stop()
+
+
+def _affinity(context) -> str:
+    return next(c["value"] for c in context.cookies() if c["name"] == AFFINITY_COOKIE)
+
+
+def test_each_browser_keeps_its_replica_and_browsers_spread(cluster, browser):
+    affinities: list[str] = []
+    used: set[str] = set()
+    # New browsers hash to a random replica: open them until both replicas have one (bounded:
+    # 16 browsers all landing on one of 2 replicas has odds 2^-15).
+    for _ in range(16):
+        context = browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        open_app(page, cluster.url, "/")
+        page.reload()
+        open_app(page, cluster.url, "/")
+        aff = _affinity(context)
+        context.close()
+        affinities.append(aff)
+        served = replicas_by_affinity(cluster.access_log).get(aff, set())
+        # Its websocket was opened twice (first load and reload), both times on the same replica.
+        assert len(served) == 1, f"browser {aff} was served by {served}"
+        used |= served
+        if len(used) == 2 and len(affinities) >= 3:
+            break
+    assert used == {f"127.0.0.1:{p}" for p in cluster.replica_ports}
+
+
+def test_sigterm_stops_every_process(tmp_path, browser):
+    c = LocalCluster(tmp_path / "c", replicas=2).start()
+    assert not c.all_ports_closed()
+    code = c.stop()
+    assert code in (0, 143), c.output()
+    assert c.all_ports_closed(), f"ports still open after SIGTERM:\n{c.output()}"

@@ -1,0 +1,143 @@
+"""The deployment files are checked here, since no container runtime runs on this machine:
+hadolint on the Dockerfile, yamllint on every YAML file, the Kubernetes schemas, and the
+essentials a class server needs (non-root, health checks, sticky websockets, every limit settable).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+BIN = Path(sys.executable).parent
+DOCKERFILE = (DEPLOY / "Dockerfile").read_text()
+COMPOSE = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
+K8S = {p.stem: yaml.safe_load(p.read_text()) for p in (DEPLOY / "k8s").glob("*.yaml")}
+TEMPLATE = (DEPLOY / "nginx.conf.template").read_text()
+
+
+def _tool(name: str) -> str:
+    path = BIN / name
+    assert path.exists(), f"{name} is missing: pip install -r requirements-test.txt"
+    return str(path)
+
+
+def _code_limits() -> set[str]:
+    """Every LSTM_LAB_* setting of a server: lstm_core/settings.py's list, and the run store's path
+    (LSTM_LAB_DEBUG is the CLI's, not a server's)."""
+    from lstm_core.settings import SETTINGS
+
+    return (set(SETTINGS) | {"LSTM_LAB_DB"}) - {"LSTM_LAB_DEBUG"}
+
+
+def test_hadolint_finds_nothing():
+    out = subprocess.run([_tool("hadolint"), str(DEPLOY / "Dockerfile")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_yamllint_finds_nothing():
+    out = subprocess.run(
+        [_tool("yamllint"), "-c", str(DEPLOY / ".yamllint"), "--strict", str(DEPLOY)],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_kubernetes_manifests_match_their_schemas():
+    files = sorted(str(p) for p in (DEPLOY / "k8s").glob("*.yaml") if p.stem != "kustomization")
+    out = subprocess.run([_tool("kubernetes-validate"), "--strict", *files], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    kustomized = set(K8S["kustomization"]["resources"])
+    assert kustomized == {Path(f).name for f in files}
+
+
+def test_dockerfile_essentials():
+    base = re.search(r"^FROM (\S+)", DOCKERFILE, re.M)[1]
+    assert re.fullmatch(r"python:3\.11\.\d+-slim-\w+", base), f"base image not pinned to a release: {base}"
+    user = re.findall(r"^USER (\S+)", DOCKERFILE, re.M)
+    assert user and user[-1] not in ("root", "0"), "the container must not run as root"
+    assert re.search(r"^HEALTHCHECK .*\n?.*/_stcore/health", DOCKERFILE, re.M)
+    assert 'CMD ["streamlit", "run", "app.py"]' in DOCKERFILE
+    for setting in (
+        "STREAMLIT_SERVER_ADDRESS=0.0.0.0",
+        "STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION=true",
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS=false",
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE=none",
+        "STREAMLIT_SERVER_MAX_UPLOAD_SIZE=",
+    ):
+        assert setting in DOCKERFILE, setting
+    assert "tensorflow-cpu" in (ROOT / "requirements.txt").read_text()
+
+
+def test_every_limit_can_be_set_in_every_deployment():
+    limits = _code_limits()
+    assert limits, "no LSTM_LAB_* limits found in the code"
+    compose_env = set(COMPOSE["services"]["app"]["environment"])
+    k8s_env = {e["name"] for e in K8S["deployment"]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    for name in sorted(limits):
+        assert f"{name}=" in DOCKERFILE, f"{name} missing from the Dockerfile's ENV"
+        assert name in compose_env, f"{name} missing from docker-compose.yml"
+        assert name in k8s_env, f"{name} missing from k8s/deployment.yaml"
+    # ... and nothing stale: every variable the files set is one the app reads.
+    stale = (set(re.findall(r"(LSTM_LAB_[A-Z_]+)=", DOCKERFILE)) | compose_env | k8s_env) - limits
+    assert not stale, f"the deployment files set variables the app does not read: {sorted(stale)}"
+
+
+def test_compose_puts_sticky_nginx_in_front_of_replicas():
+    app, nginx = COMPOSE["services"]["app"], COMPOSE["services"]["nginx"]
+    assert app["deploy"]["replicas"] >= 2
+    assert "/_stcore/health" in " ".join(app["healthcheck"]["test"])
+    assert nginx["depends_on"]["app"]["condition"] == "service_healthy"
+    assert any(v.startswith("./nginx.conf.template:") for v in nginx["volumes"])
+    assert "server app:8501;" in nginx["environment"]["LAB_UPSTREAMS"]
+
+
+def test_nginx_template_is_sticky_and_upgrades_websockets():
+    assert re.search(r"hash \$lab_affinity consistent;", TEMPLATE)
+    assert "proxy_set_header Upgrade $http_upgrade;" in TEMPLATE
+    assert "proxy_set_header Connection $connection_upgrade;" in TEMPLATE
+    assert "proxy_http_version 1.1;" in TEMPLATE
+
+
+def test_rendered_template_passes_nginx_t(tmp_path):
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.skip("nginx is not installed")
+    values = {
+        "LAB_LISTEN": "127.0.0.1:1",
+        "LAB_UPSTREAMS": "        server 127.0.0.1:2;\n        server 127.0.0.1:3;",
+        "LAB_PID": str(tmp_path / "nginx.pid"),
+        "LAB_TEMP": str(tmp_path),
+        "LAB_ACCESS_LOG": str(tmp_path / "access.log"),
+        "LAB_ERROR_LOG": str(tmp_path / "error.log"),
+    }
+    text = TEMPLATE
+    for k, v in values.items():
+        text = text.replace("${" + k + "}", v)
+    assert "${" not in text
+    (tmp_path / "nginx.conf").write_text(text)
+    out = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+
+
+def test_kubernetes_ingress_and_probes():
+    ing = K8S["ingress"]["metadata"]["annotations"]
+    assert ing["nginx.ingress.kubernetes.io/affinity"] == "cookie"
+    c = K8S["deployment"]["spec"]["template"]["spec"]["containers"][0]
+    assert c["readinessProbe"]["httpGet"]["path"] == "/_stcore/health"
+    assert c["livenessProbe"]["httpGet"]["path"] == "/_stcore/health"
+    assert c["resources"]["requests"]["memory"] and c["resources"]["limits"]["memory"]
+    assert K8S["deployment"]["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
+    assert K8S["hpa"]["spec"]["metrics"][0]["resource"]["name"] == "cpu"
