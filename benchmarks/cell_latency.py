@@ -92,7 +92,7 @@ def browser(framing: str, clicks: int) -> list[float]:
                 page.get_by_test_id("stMetric").filter(has_text="Accuracy").wait_for(timeout=600_000)
             wait_for_app_run(page, timeout_ms=600_000)
             # Through the sidebar, so the session (and the run trained in it) stays.
-            page.get_by_test_id("stSidebarNav").get_by_role("link", name="Cell", exact=True).click()
+            page.get_by_test_id("stPageLink").get_by_role("link", name="Cell", exact=True).click()
             wait_for_app_run(page)
             total = int(page.get_by_text("Step 1 of ").first.inner_text().split(" of ")[1].split(":")[0])
             for i in range(clicks):

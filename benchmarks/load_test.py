@@ -15,7 +15,7 @@ session), and in every session at the same time:
    (session 0 cycles "AB", session 1 "CD", ... session 25 "yz": disjoint vocabularies);
 2. clicks Train and waits for the Accuracy metric (time to result), then reloads the page (F5)
    and checks that the same trained run is still on screen (the run store keeps it);
-3. goes to Generate through the sidebar (same session), generates from its first letter, and checks
+3. goes to Generate through the page links (same session), generates from its first letter, and checks
    that the start-letter choices are exactly its own vocabulary and that every generated letter is
    from it (a session that saw another's model would show other letters);
 4. reloads the page (a new Streamlit session) and checks that the ``?run=`` link brought back its
@@ -184,9 +184,9 @@ async def click_train_and_wait(page, timeout_ms: int, result: SessionResult | No
 
 
 async def go_to(page, name: str, timeout_ms: int) -> None:
-    """Change page through the sidebar (the session survives) and wait until the new page's
+    """Change page through the page links (the session survives) and wait until the new page's
     script has finished; under load the switch to "running" can lag the click."""
-    await page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+    await page.get_by_test_id("stPageLink").get_by_role("link", name=name, exact=True).click()
     # The address may carry ?run=<id> (the run store's link to the session's model).
     await page.wait_for_url(re.compile(rf"/{name.lower()}(\?.*)?$"), timeout=timeout_ms)
     await page.get_by_role("heading", name=name, exact=True).wait_for(state="visible", timeout=timeout_ms)

@@ -13,7 +13,7 @@ import streamlit as st
 
 from lstm_core import trace as cell_trace
 from ui import cell_charts, safe, session, training
-from ui.routing import use_app_router
+from ui.routing import page_setup
 from ui.text import md_escape
 
 HELP_TEXT = (
@@ -62,7 +62,7 @@ PACES = {"slow: 2 s": 2.0, "normal: 1 s": 1.0, "fast: 0.5 s": 0.5}
 SURGERY_ZERO = "Zero some units"
 SURGERY_SWAP = "Swap in another text's state"
 
-use_app_router()  # first: a direct link must still go through app.py
+page_setup("Cell")  # first: page config and the links to every page
 
 
 # --- stepping -------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from lstm_core import inference
 from lstm_core.config import FIRST_SEED, FRAMINGS, MAX_SEEDS, PRESETS, LSTMConfig, check_sweep_cost, sweep
 from lstm_core.stats import RANDOM_SPLITS, PermutationTest, permutation_test, smallest_p_value
 from ui import charts, errors, safe, session, training
-from ui.routing import use_app_router
+from ui.routing import page_setup
 from ui.text import COMPARE
 
 SCALES = [0.1, 0.25, 0.5, 1.0]
@@ -25,7 +25,7 @@ SURE = 0.05  # a p-value at or below this is "unlikely to be seed luck"
 # with 3 a side give p = 0.1).
 SEEDS_TO_ANSWER = next(n for n in range(1, MAX_SEEDS + 1) if smallest_p_value(n, n) <= SURE)
 
-use_app_router()  # first: a direct link must still go through app.py
+page_setup("Compare")  # first: page config and the links to every page
 
 
 def plan(framings: list[str], seeds: int, scale: float) -> tuple[list[LSTMConfig], str | None]:
@@ -151,10 +151,11 @@ def main() -> None:
     st.title("Compare", anchor=False)
     st.markdown(COMPARE)
     with st.form("compare_form"):
-        c1, c2, c3 = st.columns([3, 1, 1])
-        framings = c1.multiselect(
+        # The framings get a row of their own: six chips fit on it at 1024 px, not in a column.
+        framings = st.multiselect(
             "Framings", FRAMINGS, default=list(TUTORIAL_PAIR), help="The tutorial presets to train."
         )
+        c2, c3 = st.columns(2)
         seeds = c2.number_input(
             "Seeds",
             value=5,

@@ -11,7 +11,8 @@ from lstm_core import inference
 from lstm_core.config import MAX_GENERATE_STEPS
 from lstm_core.inference import Generation
 from ui import safe, training
-from ui.routing import use_app_router
+from ui.glyphs import visible
+from ui.routing import page_setup
 from ui.text import md_escape
 
 HELP_START = "The first letter fed to the model. Any character of its vocabulary."
@@ -23,15 +24,15 @@ HELP_TEMPERATURE = (
     "from the model's probabilities, flattened by the temperature: hotter is wilder."
 )
 
-use_app_router()  # first: a direct link must still go through app.py
+page_setup("Generate")  # first: page config and the links to every page
 
 
 def steps_table(gen: Generation) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "step": range(1, len(gen.steps) + 1),
-            "fed": [s.fed for s in gen.steps],
-            "letter": [s.letter for s in gen.steps],
+            "fed": [visible(s.fed) for s in gen.steps],
+            "letter": [visible(s.letter) for s in gen.steps],
             "probability": [s.probability for s in gen.steps],
         }
     )
@@ -39,16 +40,58 @@ def steps_table(gen: Generation) -> pd.DataFrame:
 
 def show(gen: Generation, title: str, note: str) -> None:
     st.subheader(title, anchor=False)
-    st.code(gen.text, language=None)
+    st.code(gen.text, language=None, wrap_lines=True)  # 500 letters wrap instead of running off
     st.caption(note)
     st.dataframe(
         steps_table(gen),
         hide_index=True,
+        width="stretch",
         column_config={
+            # Fixed widths (px) that fit side by side at 1024 px: autosized, the probability
+            # column ran past the table's frame.
+            "step": st.column_config.NumberColumn("step", width=48),
+            "fed": st.column_config.TextColumn("fed", width=72),
+            "letter": st.column_config.TextColumn("letter", width=56),
             "probability": st.column_config.ProgressColumn(
-                "probability", min_value=0.0, max_value=1.0, format="%.3f"
-            )
+                "probability", min_value=0.0, max_value=1.0, format="%.3f", width=150
+            ),
         },
+    )
+
+
+def quoted(text: str) -> str:
+    """Letters for a caption: quoted, spaces visible, Markdown escaped."""
+    return md_escape(repr(visible(text)))
+
+
+def warm_note(config, gen) -> str:
+    """What the model actually read before its first prediction, warm."""
+    first_read = gen.steps[0].fed
+    if not config.stateful:
+        if not gen.warmup or config.window == 1:
+            return (
+                f"A stateless model reads only its window of {config.window}: it read "
+                f"{quoted(first_read)}, so the warm-up changes nothing here."
+            )
+        return (
+            f"A stateless model reads only its window of {config.window}: it read "
+            f"{quoted(first_read)}, the training text just before and up to {quoted(gen.start)}."
+        )
+    if not gen.warmup:
+        return f"Nothing comes before {quoted(gen.start)} in the training text: it starts cold too."
+    shown = gen.warmup if len(gen.warmup) <= 40 else "…" + gen.warmup[-39:]
+    return f"Its state first read {quoted(shown)} (as in training), then {quoted(gen.start)}."
+
+
+def unseen_note(config, start: str) -> str | None:
+    """Why a start letter that ends the training text gives a strange continuation."""
+    if start in config.sequence[:-1]:
+        return None
+    return (
+        f"{quoted(start)} appears only as the last character of the training text, so the model "
+        "never learned what follows it: its first prediction is a guess, and a guess fed back "
+        "in can repeat (Z → ZZZ…). Warm starts read the text up to the start letter's first "
+        "appearance, which here is its end."
     )
 
 
@@ -73,6 +116,7 @@ def main() -> None:
         start = c1.selectbox(
             "Start letter",
             vocab,
+            format_func=visible,
             index=vocab.index("K") if "K" in vocab else 0,
             key=f"gen_start_{config.vocab}",
             help=HELP_START,
@@ -92,11 +136,12 @@ def main() -> None:
         return
     left, right = st.columns(2, gap="large")
     with left:
-        show(cold, "Cold start", f"Fresh zero state: the model knows only {md_escape(repr(start))}.")
+        show(cold, "Cold start", f"Fresh zero state: the model knows only {quoted(start)}.")
     with right:
-        shown = warm.warmup if len(warm.warmup) <= 40 else "…" + warm.warmup[-39:]
-        fed = md_escape(repr(shown)) if shown else "nothing (the start letter opens the text)"
-        show(warm, "Warm start", f"First fed {fed}, then {md_escape(repr(start))}.")
+        show(warm, "Warm start", warm_note(config, warm))
+    note = unseen_note(config, start)
+    if note:
+        st.info(note, icon=":material/lightbulb:")
     if cold.text == warm.text and not config.stateful and config.window == 1:
         st.info(
             "This model is stateless and reads one letter at a time, so warming up changes "

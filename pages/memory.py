@@ -3,9 +3,9 @@
 import streamlit as st
 
 from ui import memory
-from ui.routing import use_app_router
+from ui.routing import page_setup
 
-use_app_router()  # first: a direct link must still go through app.py
+page_setup("Memory")  # first: page config and the links to every page
 
 
 def main() -> None:

@@ -8,10 +8,10 @@ import streamlit as st
 
 from lstm_core.config import PRESETS
 from ui import controls, presets
-from ui.routing import use_app_router
+from ui.routing import page_setup
 from ui.text import DEMO_SEEDS, LESSONS, MEMORY, MEMORY_TITLE, TASK, Demo
 
-use_app_router()  # first: a direct link must still go through app.py
+page_setup()  # first: page config and the links to every page
 
 
 def demo_links(demos: tuple[Demo, ...], key: str) -> None:

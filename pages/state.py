@@ -14,7 +14,8 @@ from lstm_core import inference
 from lstm_core.config import MAX_TRACE_CHARS, preset
 from lstm_core.results import TrainResult
 from ui import charts, errors, safe, session, training
-from ui.routing import use_app_router
+from ui.glyphs import visible
+from ui.routing import page_setup
 from ui.text import WITHIN_BATCH, WITHIN_BATCH_VERDICT
 
 HELP_TEXT = (
@@ -22,7 +23,7 @@ HELP_TEXT = (
     "vocabulary). Windowed models read the last window of it as one sample."
 )
 
-use_app_router()  # first: a direct link must still go through app.py
+page_setup("State")  # first: page config and the links to every page
 
 
 def trace_section(run: TrainResult) -> None:
@@ -48,9 +49,9 @@ def trace_section(run: TrainResult) -> None:
     st.altair_chart(charts.state_heatmap(trace.c, trace.labels, trace.reset_before, "c"), width="stretch")
     steps = pd.DataFrame(
         {
-            "fed": trace.labels,
+            "fed": [visible(lab) for lab in trace.labels],
             "reset to zero before": ["↺" if r else "" for r in trace.reset_before],
-            "predicts next": trace.predictions,
+            "predicts next": [visible(p) for p in trace.predictions],
         },
         index=[f"step {i + 1}" for i in range(len(trace.labels))],
     ).T

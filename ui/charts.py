@@ -13,6 +13,8 @@ import pandas as pd
 
 from lstm_core.inference import StateSource
 
+from .glyphs import visible
+
 CATEGORIES = "tableau10"  # mid-tone hues, readable on light and dark backgrounds alike
 MAX_POINTS = 600  # a 5000-epoch history is thinned to this many points: the browser redraws 4x/s
 
@@ -70,21 +72,37 @@ def history_chart(history, height: int = 260) -> alt.Chart:
     return alt.layer(loss, acc).resolve_scale(y="independent").properties(height=height)
 
 
-def per_letter_chart(table: pd.DataFrame, height: int = 220) -> alt.Chart:
-    """Bars of accuracy per expected letter (columns letter, accuracy, samples)."""
-    return (
-        alt.Chart(table)
+def per_letter_chart(table: pd.DataFrame, vocab: str | None = None, height: int = 220) -> alt.Chart:
+    """Bars of accuracy per expected letter (columns letter, accuracy, samples).
+
+    The axis keeps the vocabulary's order (``vocab``), spelled with ``glyphs.visible`` so a
+    space is ``␣``; the order is given explicitly, because a chart redrawn in place keeps the
+    order of the letters it saw first. A 0% bar has no height, so it is labelled "0%": an
+    empty slot would read as "no data".
+    """
+    frame = table.assign(letter=table["letter"].map(visible))
+    order = [visible(ch) for ch in vocab] if vocab else list(frame["letter"])
+    order = [ch for ch in order if ch in set(frame["letter"])]
+    x = alt.X("letter:N", sort=order, title="letter to predict", axis=alt.Axis(labelAngle=0))
+    bars = (
+        alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("letter:N", sort=None, title="letter to predict", axis=alt.Axis(labelAngle=0)),
+            x=x,
             y=alt.Y("accuracy:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
             color=alt.Color(
                 "accuracy:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[0, 1]), legend=None
             ),
             tooltip=["letter:N", alt.Tooltip("accuracy:Q", format=".0%"), "samples:Q"],
         )
-        .properties(height=height)
     )
+    zeros = (
+        alt.Chart(frame)
+        .transform_filter(alt.datum.accuracy == 0)
+        .mark_text(baseline="bottom", dy=-2, fontWeight="bold", color="#d62728")
+        .encode(x=x, y=alt.Y("accuracy:Q"), text=alt.value("0%"))
+    )
+    return alt.layer(bars, zeros).properties(height=height)
 
 
 def state_heatmap(values: np.ndarray, labels: list[str], resets: list[bool], name: str) -> alt.Chart:
@@ -94,7 +112,9 @@ def state_heatmap(values: np.ndarray, labels: list[str], resets: list[bool], nam
     Colours diverge around 0: blue negative, red positive, pale near zero.
     """
     steps, units = values.shape
-    cols = [f"{i + 1} {lab}{' ↺' if reset else ''}" for i, (lab, reset) in enumerate(zip(labels, resets))]
+    cols = [
+        f"{i + 1} {visible(lab)}{' ↺' if reset else ''}" for i, (lab, reset) in enumerate(zip(labels, resets))
+    ]
     frame = pd.DataFrame(
         {
             "step": np.repeat(cols, units),

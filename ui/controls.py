@@ -1,14 +1,22 @@
-"""The Lab's settings: the form, and their round trip through the URL.
+"""The Lab's settings: live widgets, the config they describe, and the URL that mirrors it.
 
-One ``LSTMConfig`` is "shown" at a time (``session.LAB_CONFIG``). It comes from the URL
-(a teacher's link), from the session (coming back from another page), or from a Train.
-The URL always mirrors it with only what differs from the framing's preset, e.g.
-``/lab?framing=stateful&units=8``, so a shared link opens the same Lab.
+What the form shows is what trains. The widgets are not in an ``st.form`` (a form holds
+every new value until it is submitted, so the data view, the URL and the other fields could
+not follow a change); each change reruns the page at once:
 
-Picking another framing in the form loads that preset's tutorial settings for every field
-the user did not change by hand: fields equal to the shown config follow the new preset,
-edited fields win. Then the config validates itself; its ``ValueError`` is the message
-shown beside the form.
+- The form's values make one ``LSTMConfig`` (``session.LAB_CONFIG`` holds the last valid
+  one). The data view draws it, the address bar holds it (only what differs from the
+  framing's preset, e.g. ``/lab?framing=stateful&units=8``), and Train trains it.
+- Picking another framing switches every field that still holds the old preset's value to
+  the new preset's value, before anything else happens; fields the user changed (a typed
+  training sequence, units 8 from a teacher's link) keep their value::
+
+      follow_preset({"framing": "stateful", "units": 32, "sequence": "HELLO WORLD", ...},
+                    old="naive")
+      -> units 16 (naive's 32 was untouched), sequence "HELLO WORLD" (typed)
+
+- An invalid combination gives the config's own one-sentence message beside the form; the
+  URL keeps the last valid settings.
 """
 
 from __future__ import annotations
@@ -27,8 +35,9 @@ from .text import HELP
 FIELDS = [f.name for f in dataclasses.fields(LSTMConfig)]  # also the URL parameter names
 KEY = {name: f"lab_{name}" for name in FIELDS}  # widget keys of the Lab form
 URL_WARNINGS = "lab_url_warnings"
-INT = "%g"  # whole-number fields are float boxes (see _widget_value): 30.0 shows as "30"
+INT = "%g"  # whole-number fields are float boxes (see widget_value): 30.0 shows as "30"
 FORCE_URL = "lab_force_url"  # set by Overview: apply the URL even if it was seen before
+SHOWN_FRAMING = "lab_shown_framing"  # the framing the form showed before the last change
 
 
 # -- URL ---------------------------------------------------------------------------------
@@ -65,7 +74,11 @@ def config_from_url(params: Mapping[str, str]) -> tuple[LSTMConfig, list[str]]:
 
 
 def url_params(config: LSTMConfig) -> dict[str, str]:
-    """The shortest URL parameters that rebuild ``config``: framing + what differs from its preset."""
+    """The shortest URL parameters that rebuild ``config``: framing + what differs from its preset.
+
+    >>> url_params(preset("stateful").replace(units=8))
+    {'framing': 'stateful', 'units': '8'}
+    """
     base = preset(config.framing)
     params = {"framing": config.framing}
     for name in FIELDS[1:]:
@@ -75,43 +88,112 @@ def url_params(config: LSTMConfig) -> dict[str, str]:
     return params
 
 
-# -- the shown config and the form's widget state ---------------------------------------
-def _widget_value(config: LSTMConfig, name: str) -> Any:
+# -- the preset rule ----------------------------------------------------------------------
+def widget_value(config: LSTMConfig, name: str) -> Any:
+    """A config field as its widget holds it: every number box holds a float.
+
+    Whole-number fields too: a browser's int box reads "1e3" as 1 and drops
+    99999999999999999999999; a float box sends 1000.0 and 1e23, and
+    ``LSTMConfig.from_dict`` takes a whole float exactly and refuses 1.5 with a sentence.
+    """
     value = getattr(config, name)
-    # Every number box holds a float, whole-number fields too: a browser's int box reads
-    # "1e3" as 1 and drops 99999999999999999999999; a float box sends 1000.0 and 1e23, and
-    # LSTMConfig.from_dict takes a whole float exactly and refuses 1.5 with a sentence.
     return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def follow_preset(values: Mapping[str, Any], old: str) -> dict[str, Any]:
+    """Form values after the framing changed from ``old`` to ``values["framing"]``.
+
+    A field still equal to ``old``'s preset moves to the new preset; any other value was
+    set on purpose and stays:
+
+    >>> form = {n: widget_value(preset("naive"), n) for n in FIELDS}
+    >>> form.update(framing="timestep-window", sequence="aaaabbbccd" * 6)
+    >>> new = follow_preset(form, old="naive")
+    >>> new["window"], new["units"], new["sequence"][:10]
+    (3.0, 32.0, 'aaaabbbccd')
+    """
+    new = dict(values)
+    if values["framing"] not in FRAMINGS or old not in FRAMINGS or old == values["framing"]:
+        return new
+    before, after = preset(old), preset(values["framing"])
+    for name in FIELDS[1:]:
+        if values.get(name) == widget_value(before, name):
+            new[name] = widget_value(after, name)
+    return new
+
+
+def form_config(values: Mapping[str, Any]) -> LSTMConfig:
+    """The config the form's values describe; ``ValueError`` with the reason if none."""
+    missing = [name for name in FIELDS if values.get(name) is None]
+    if missing:  # an emptied number box: from_dict would quietly use the default
+        raise ValueError(f"{', '.join(missing)} is empty: type a value.")
+    return LSTMConfig.from_dict({name: values[name] for name in FIELDS})
+
+
+# -- session state of the form --------------------------------------------------------------
+def _form_values() -> dict[str, Any]:
+    # A field a classroom link hides has no widget: it keeps the shown (linked) value.
+    shown = st.session_state.get(session.LAB_CONFIG) or get_default_config()
+    return {name: st.session_state.get(KEY[name], widget_value(shown, name)) for name in FIELDS}
 
 
 def fill_form(config: LSTMConfig, overwrite: bool) -> None:
     """Put ``config`` into the form's widgets (only those not already set, unless ``overwrite``)."""
     for name in FIELDS:
         if overwrite or KEY[name] not in st.session_state:
-            st.session_state[KEY[name]] = _widget_value(config, name)
+            st.session_state[KEY[name]] = widget_value(config, name)
+    st.session_state[SHOWN_FRAMING] = st.session_state[KEY["framing"]]
 
 
-def load_lab_state() -> LSTMConfig:
-    """Decide which config the Lab shows, fill the form with it and mirror it in the URL.
+def _on_framing_change() -> None:
+    """Runs before the page script: switch the untouched fields to the new preset at once."""
+    old = st.session_state.get(SHOWN_FRAMING) or get_default_config().framing
+    for name, value in follow_preset(_form_values(), old).items():
+        st.session_state[KEY[name]] = value
+    st.session_state[SHOWN_FRAMING] = st.session_state[KEY["framing"]]
 
-    Call once at the top of the Lab page, before the form is drawn. URL problems are
-    shown as warnings (and kept until the next successful Train).
+
+def _on_train() -> None:
+    """Train click (runs before the page script): queue the form's config if it is valid."""
+    try:
+        config = form_config(_form_values())
+    except ValueError as exc:
+        st.session_state[session.LAB_ERROR] = str(exc)
+        st.session_state.pop(session.LAB_REQUEST, None)
+        return
+    st.session_state[session.LAB_ERROR] = None
+    st.session_state[session.LAB_REQUEST] = config
+    st.session_state[URL_WARNINGS] = []
+
+
+def load_lab_state() -> tuple[LSTMConfig, str | None]:
+    """Decide what the form shows, fill it, and mirror it in the URL.
+
+    Call once at the top of the Lab page, before the form is drawn. Returns the config the
+    form describes (the last valid one if the form is invalid) and the form's problem, if
+    any, as one sentence. URL problems are shown as warnings.
     """
     given = {k: v for k, v in st.query_params.to_dict().items() if k in KEY}
     forced = session.pop(FORCE_URL, False)
     if given and (forced or given != st.session_state.get(session.URL_SEEN)):
-        config, warnings = config_from_url(given)
+        config, warnings = config_from_url(given)  # a link: it wins over the session
         st.session_state[URL_WARNINGS] = warnings
-        st.session_state[session.LAB_CONFIG] = config
         st.session_state[session.LAB_ERROR] = None
         fill_form(config, overwrite=True)
     else:
-        config = st.session_state.setdefault(session.LAB_CONFIG, get_default_config())
-        fill_form(config, overwrite=False)
+        fill_form(st.session_state.get(session.LAB_CONFIG) or get_default_config(), overwrite=False)
+    problem = session.pop(session.LAB_ERROR)  # a refused Train click says why, once
+    try:
+        config = form_config(_form_values())
+    except ValueError as exc:
+        config = st.session_state.get(session.LAB_CONFIG) or get_default_config()
+        problem = str(exc)
+    else:
+        st.session_state[session.LAB_CONFIG] = config
     sync_url(config)
     for warning in st.session_state.get(URL_WARNINGS, []):
         st.warning(safe.plain(warning), icon=":material/link_off:")
-    return config
+    return config, problem
 
 
 def sync_url(config: LSTMConfig) -> None:
@@ -123,93 +205,60 @@ def sync_url(config: LSTMConfig) -> None:
         st.query_params.from_dict({**params, **session.url_extras()})  # keeps ?run=<id>
 
 
-def merge_form(values: Mapping[str, Any], shown: LSTMConfig) -> LSTMConfig:
-    """The config a Train click asks for (see the module docstring for the preset rule)."""
-    edited = {k: v for k, v in values.items() if v != getattr(shown, k)}
-    base = shown.to_dict()
-    if values["framing"] != shown.framing and values["framing"] in FRAMINGS:
-        base = preset(values["framing"]).to_dict()
-    return LSTMConfig.from_dict({**base, **edited})
-
-
-def _on_train() -> None:
-    """Form-submit callback: runs before the script, so it may still rewrite the widgets."""
-    shown = st.session_state.get(session.LAB_CONFIG) or get_default_config()
-    # A field a classroom link hides has no widget: it keeps the shown (linked) value.
-    values = {name: st.session_state.get(KEY[name], getattr(shown, name)) for name in FIELDS}
-    try:
-        config = merge_form(values, shown)
-    except (ValueError, TypeError) as exc:
-        st.session_state[session.LAB_ERROR] = str(exc)
-        st.session_state.pop(session.LAB_REQUEST, None)
-        return
-    st.session_state[session.LAB_ERROR] = None
-    st.session_state[session.LAB_REQUEST] = config
-    st.session_state[session.LAB_CONFIG] = config
-    st.session_state[URL_WARNINGS] = []
-    fill_form(config, overwrite=True)
-
-
 # -- the form ----------------------------------------------------------------------------
-def lab_form() -> None:
-    """Draw the Lab form (key ``lab_form``). Its Train button queues a validated config.
+def lab_form():
+    """Draw the Lab's settings and its Train button; return the container beside Train,
+    where the training's progress, Stop and queue place appear (where the click was).
 
     No min/max on the number inputs on purpose: an out-of-range value reaches the config,
     whose message says what is allowed and why (a silently clamped field teaches nothing).
+    Four fields to a row: at 1024 px wide each label and value fits on its line.
     """
     hidden = classroom.notice()  # a classroom link may fix and hide some fields (ui/classroom.py)
-    with st.form("lab_form", border=True):
-        if "framing" not in hidden:
-            st.selectbox("Framing preset", FRAMINGS, key=KEY["framing"], help=HELP["framing"])
-        if "sequence" not in hidden:
-            st.text_input("Training sequence", key=KEY["sequence"], help=HELP["sequence"])
-        left, right = st.columns(2)
-        if "window" not in hidden:
-            left.number_input(
-                "Window / max length", step=1.0, format=INT, key=KEY["window"], help=HELP["window"]
+
+    def show(name: str) -> bool:
+        return name not in hidden
+
+    with st.container(border=True, key="lab_settings"):
+        top = st.columns([1, 3])
+        if show("framing"):
+            top[0].selectbox(
+                "Framing preset", FRAMINGS, key=KEY["framing"], help=HELP["framing"],
+                on_change=_on_framing_change,
             )
-        if "units" not in hidden:
-            right.number_input("Units", step=1.0, format=INT, key=KEY["units"], help=HELP["units"])
-        if "batch_size" not in hidden:
-            left.number_input(
-                "Batch size", step=1.0, format=INT, key=KEY["batch_size"], help=HELP["batch_size"]
-            )
-        if "epochs" not in hidden:
-            right.number_input("Epochs", step=50.0, format=INT, key=KEY["epochs"], help=HELP["epochs"])
-        if "learning_rate" not in hidden:
-            left.number_input(
-                "Learning rate",
-                step=0.0005,
-                format="%.5f",
-                key=KEY["learning_rate"],
+        if show("sequence"):
+            top[1].text_input("Training sequence", key=KEY["sequence"], help=HELP["sequence"])
+        numbers = [  # (field, label, step of the +/- buttons)
+            ("window", "Window / max length", 1.0),
+            ("units", "Units", 1.0),
+            ("batch_size", "Batch size", 1.0),
+            ("epochs", "Epochs", 50.0),
+            ("seed", "Seed", 1.0),
+            ("num_samples", "Samples", 100.0),
+            ("steps_per_update", "Time steps per update", 1.0),
+        ]
+        boxes = [n for n in numbers if show(n[0])]
+        choices = [("encoding", "Input encoding", ENCODINGS), ("padding", "Padding", PADDINGS)]
+        cells = iter(st.columns(4) + st.columns(4) + st.columns(4, vertical_alignment="center"))
+        for name, label, step in boxes[:4]:
+            next(cells).number_input(label, step=step, format=INT, key=KEY[name], help=HELP[name])
+        if show("learning_rate"):
+            next(cells).number_input(
+                "Learning rate", step=0.0005, format="%.5f", key=KEY["learning_rate"],
                 help=HELP["learning_rate"],
             )
-        if "seed" not in hidden:
-            right.number_input("Seed", step=1.0, format=INT, key=KEY["seed"], help=HELP["seed"])
-        if "encoding" not in hidden:
-            left.selectbox("Input encoding", ENCODINGS, key=KEY["encoding"], help=HELP["encoding"])
-        if "padding" not in hidden:
-            right.selectbox("Padding", PADDINGS, key=KEY["padding"], help=HELP["padding"])
-        if "num_samples" not in hidden:
-            st.number_input(
-                "Samples (variable-length)",
-                step=100.0,
-                format=INT,
-                key=KEY["num_samples"],
-                help=HELP["num_samples"],
-            )
-        if "shuffle" not in hidden:
-            st.checkbox("Shuffle each epoch", key=KEY["shuffle"], help=HELP["shuffle"])
-        if "stateful" not in hidden:
-            st.checkbox("Stateful", key=KEY["stateful"], help=HELP["stateful"])
-        if "steps_per_update" not in hidden:
-            st.number_input(  # issue 12: truncated-BPTT length
-                "Time steps per update (stateful)",
-                step=1.0,
-                format=INT,
-                key=KEY["steps_per_update"],
-                help=HELP["steps_per_update"],
-            )
-        st.form_submit_button(
-            "Train", type="primary", icon=":material/play_arrow:", on_click=_on_train, width="stretch"
+        for name, label, step in boxes[4:]:
+            next(cells).number_input(label, step=step, format=INT, key=KEY[name], help=HELP[name])
+        for name, label, options in choices:
+            if show(name):
+                next(cells).selectbox(label, options, key=KEY[name], help=HELP[name])
+        if show("shuffle"):
+            next(cells).checkbox("Shuffle each epoch", key=KEY["shuffle"], help=HELP["shuffle"])
+        if show("stateful"):
+            next(cells).checkbox("Stateful", key=KEY["stateful"], help=HELP["stateful"])
+        action = st.columns([1, 4], vertical_alignment="center")
+        action[0].button(
+            "Train", type="primary", icon=":material/play_arrow:", on_click=_on_train, key="lab_train",
+            width="stretch",
         )
+        return action[1].container()

@@ -21,6 +21,7 @@ from lstm_core.framings import Dataset, make_dataset
 from lstm_core.results import TrainResult
 
 from . import charts, safe
+from .glyphs import visible
 from .text import CEILING_HELP, TENSOR
 
 MAX_ROWS = 200  # rows of the tensor shown; the variable-length framing draws up to 5000 samples
@@ -50,10 +51,10 @@ def data_view(config: LSTMConfig, expanded: bool = False) -> None:
         if n > MAX_ROWS:
             st.caption(f"Showing the first {MAX_ROWS} of {n:,} samples.")
         letters_tab, numbers_tab = st.tabs(["Letters", "Numbers"])
-        grid = data.letter_grid()[:MAX_ROWS]
+        grid = [[visible(ch) for ch in row] for row in data.letter_grid()[:MAX_ROWS]]
         step_cols = [f"t{i + 1}" for i in range(len(grid[0]))]
         letters = pd.DataFrame(grid, columns=step_cols)
-        letters["→ next (target)"] = data.targets[:MAX_ROWS]
+        letters["→ next (target)"] = [visible(ch) for ch in data.targets[:MAX_ROWS]]
         letters_tab.dataframe(letters, height=260)
         flat = data.X[:MAX_ROWS].reshape(min(n, MAX_ROWS), t * f)
         num_cols = [f"t{i + 1}·f{j + 1}" for i in range(t) for j in range(f)]
@@ -72,6 +73,24 @@ def differing_fields(config: LSTMConfig) -> list[str]:
     """Fields where ``config`` departs from its framing's tutorial preset."""
     base = PRESETS[config.framing].config
     return [k for k, v in config.to_dict().items() if v != getattr(base, k)]
+
+
+def differences(trained: LSTMConfig, shown: LSTMConfig) -> str:
+    """The settings where a trained run differs from the form, in words ("" if none).
+
+    >>> from lstm_core.config import preset
+    >>> differences(preset("naive"), preset("naive").replace(units=16))
+    'units 32, not 16'
+    """
+    if trained == shown:
+        return ""
+    names = [k for k, v in trained.to_dict().items() if v != getattr(shown, k)]
+    return "; ".join(f"{k} {_short(getattr(trained, k))}, not {_short(getattr(shown, k))}" for k in names)
+
+
+def _short(value) -> str:
+    text = str(value)
+    return text if len(text) <= 24 else text[:21] + "…"
 
 
 @dataclass(frozen=True)
@@ -210,11 +229,14 @@ def show_results(run: TrainResult) -> None:
     accuracy_metrics(run)
     downloads(run)
     table = inference.prediction_table(run)
+    for column in ("input", "expected", "predicted"):
+        table[column] = table[column].map(visible)
     st.markdown("**Predictions**")
     st.dataframe(
         table,
         hide_index=True,
         height=300,
+        width="stretch",
         column_config={
             "probability": st.column_config.ProgressColumn(
                 "probability", min_value=0.0, max_value=1.0, format="%.3f"
@@ -223,6 +245,7 @@ def show_results(run: TrainResult) -> None:
         },
     )
     st.markdown("**Accuracy per letter to predict**")
-    st.altair_chart(charts.per_letter_chart(inference.per_letter_accuracy(run)), width="stretch")
+    per_letter = inference.per_letter_accuracy(run)
+    st.altair_chart(charts.per_letter_chart(per_letter, run.config.vocab), width="stretch")
     st.markdown("**Training history**")
     st.altair_chart(charts.history_chart(run.history), width="stretch")

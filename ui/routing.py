@@ -1,37 +1,83 @@
-"""Make sure every page runs under app.py's router, even on a fresh server.
+"""How the pages are found and reached: Streamlit's ``pages/`` mode, used fully.
 
-Streamlit keeps one process-wide flag, "this app uses a pages/ directory" (the old,
-v1 way of making multipage apps). It starts as true when a ``pages/`` folder exists and
-only ``st.navigation`` (in our app.py) clears it. Until someone opens "/" after a server
-start, a visitor whose link goes straight to a page (a teacher's ``/lab?framing=…``) is
-served the old way: the page file runs without app.py, so no wide layout, and the sidebar
-lists file names ("app", "lab", …). Each page calls ``use_app_router()`` first: it
-clears the flag and reruns, and Streamlit then runs app.py, which routes to the same page
-(the old and new ways give each page the same URL path, so the user lands where they
-asked).
+Streamlit has two ways to make a multipage app, and it decides between them once per
+server process: a ``pages/`` folder beside the entry file means the folder way ("v1"),
+until some script calls ``st.navigation`` ("v2"). Mixing the two (our app once had an
+``st.navigation`` router *and* a ``pages/`` folder) meant that a link straight to a page
+on a freshly started server was served the folder way, with a blank page and a sidebar of
+file names, until the first visit to "/" switched the whole process over.
 
-Only for a session that has never run through app.py: in a real server the flag never
-comes back once cleared, while AppTest resets it before every run, and must not lose a
-button click to our rerun.
+So the app uses the folder way only, and nothing calls ``st.navigation``:
+
+- ``app.py`` is the page at "/" (the Overview), every ``pages/<name>.py`` is the page at
+  ``/<name>``; a link such as ``/lab?framing=stateful`` runs ``pages/lab.py`` from the
+  first request on.
+- Each page calls :func:`page_setup` first: the wide layout, the tab title, and one row of
+  links to every page. Streamlit's own list of file names is switched off in
+  ``.streamlit/config.toml`` (``client.showSidebarNavigation = false``).
+- The links sit at the top of the page, not in the sidebar: on a phone a sidebar opens over
+  most of the screen and a link inside it does not close it; on a projector at 1024 px it
+  takes a quarter of the width.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import streamlit as st
 
-
-def use_app_router() -> None:
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # a future Streamlit without the old mode: nothing to fix
-        return
-    if not getattr(PagesManager, "uses_pages_directory", False):
-        st.session_state.setdefault(ROUTED, True)  # this session has run through app.py
-        return
-    PagesManager.uses_pages_directory = False
-    if not st.session_state.get(ROUTED):
-        st.session_state[ROUTED] = True
-        st.rerun()
+ROOT = Path(__file__).resolve().parents[1]
+APP_TITLE = "LSTM State Lab"
 
 
-ROUTED = "routed_through_app"
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to app.py, as st.page_link and st.switch_page take it
+    title: str
+    icon: str
+
+
+PAGES = (
+    Page("app.py", "Overview", ":material/home:"),
+    Page("pages/lab.py", "Lab", ":material/science:"),
+    Page("pages/generate.py", "Generate", ":material/auto_awesome:"),
+    Page("pages/state.py", "State", ":material/grid_on:"),
+    Page("pages/cell.py", "Cell", ":material/memory:"),
+    Page("pages/compare.py", "Compare", ":material/compare_arrows:"),
+    Page("pages/memory.py", "Memory", ":material/history:"),
+)
+HIDDEN = {"pages/overview.py"}  # shown at "/" by app.py; /overview is only an alias
+
+
+def all_pages() -> list[Page]:
+    """The known pages, then any other ``pages/*.py`` (a new page shows up in the links by
+    itself, titled after its file name, until it is given a title and icon here)."""
+    known = {p.path for p in PAGES} | HIDDEN
+    extra = [
+        Page(f"pages/{f.name}", f.stem.replace("_", " ").capitalize(), ":material/article:")
+        for f in sorted((ROOT / "pages").glob("*.py"))
+        if f"pages/{f.name}" not in known and not f.name.startswith(("_", "."))
+    ]
+    return [*PAGES, *extra]
+
+
+def page_setup(title: str | None = None) -> None:
+    """Call first on every page: page config (wide, tab title) and the row of page links.
+
+    ``title`` names the page in the browser tab, e.g. "Lab · LSTM State Lab".
+    """
+    st.set_page_config(
+        page_title=f"{title} · {APP_TITLE}" if title else APP_TITLE,
+        page_icon=":material/memory:",
+        layout="wide",
+        initial_sidebar_state="collapsed",
+    )
+    nav = st.container(horizontal=True, gap="small", key="page_nav")
+    for page in all_pages():
+        nav.page_link(page.path, label=page.title, icon=page.icon, width="content")
+
+
+# The name pages used before the switch to the folder way; kept so a page written against
+# it still gets the same setup. Remove once every page calls page_setup.
+use_app_router = page_setup

@@ -57,7 +57,7 @@ def test_data_view_spells_out_the_tensor_shape():
     at = open_page("pages/lab.py", framing="timestep-window")
     text = " ".join(m.value for m in at.markdown)
     assert "X has shape [23, 3, 1]" in text
-    letters = at.dataframe[0].value
+    letters = next(d.value for d in at.dataframe if "t1" in d.value.columns)  # the data view's
     assert list(letters.iloc[0][["t1", "t2", "t3"]]) == ["A", "B", "C"]
     assert letters.iloc[0]["→ next (target)"] == "D"
 

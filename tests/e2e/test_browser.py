@@ -42,9 +42,9 @@ def selectbox(page: Page, label: str):
 
 
 def go_to(page: Page, name: str) -> None:
-    """Change page the way a person does, through the sidebar: the Streamlit session (and the
-    trained model in it) survives, unlike a reload."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+    """Change page the way a person does, through the page links at the top: the Streamlit
+    session (and the trained model in it) survives, unlike a reload."""
+    page.get_by_test_id("stPageLink").get_by_role("link", name=name, exact=True).click()
     wait_for_app_run(page)
 
 
@@ -131,9 +131,8 @@ def trained(browser, base_url):
 def test_overview_loads_without_an_exception(page: Page, base_url, screenshot_dir):
     open_app(page, base_url, "/")
     expect(page.get_by_test_id("stApp")).to_be_visible()
-    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
     for name in ("Overview", "Lab", "Generate", "State", "Compare"):
-        expect(page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True)).to_be_visible()
+        expect(page.get_by_test_id("stPageLink").get_by_role("link", name=name, exact=True)).to_be_visible()
     expect(page.get_by_role("heading").first).to_be_visible()
     no_exception(page)
     assert page.title() == "LSTM State Lab" or "LSTM State Lab" in page.title()
@@ -308,7 +307,9 @@ def test_stop_keeps_the_partial_model_and_the_lab_trains_again(page: Page, base_
     expect(page.get_by_test_id("stMetric").filter(has_text="Accuracy").first).to_be_visible()
     # Still usable: a short run trains to the end.
     number_input(page, "Epochs").fill("20")
-    click_and_wait_for(page, "Train", page.get_by_test_id("stMetric").filter(has_text="Accuracy"))
+    # The stopped run's results stay on screen until the new one replaces them: wait for that.
+    done = page.get_by_test_id("stMetric").filter(has_text="Epochs trained").get_by_test_id("stMetricValue")
+    click_and_wait_for(page, "Train", done.filter(has_text=re.compile(r"^20$")), timeout_ms=TRAIN_TIMEOUT_MS)
     assert epochs_trained(page) == 20
     expect(page.get_by_text(re.compile(r"Stopped after epoch"))).to_have_count(0)
     no_exception(page)

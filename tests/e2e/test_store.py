@@ -126,7 +126,7 @@ def test_a_trained_model_survives_reload_other_browsers_and_a_restart(browser, d
         expect(link.first).to_be_visible()
 
         # Go to Generate in this session: its URL carries the run too.
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Generate", exact=True).click()
+        page.get_by_test_id("stPageLink").get_by_role("link", name="Generate", exact=True).click()
         wait_for_app_run(page)
         cold = generated(page, "Cold start")
         assert f"run={run_id}" in page.url, page.url
