@@ -350,10 +350,10 @@ def _loaded_or_trained(args: argparse.Namespace, command: str, check) -> tuple[A
                 "(the loaded model brings its own settings)"
             )
         data = _read_file(args.load)
-        from . import export  # TensorFlow only loads once the file looks like ours
+        from . import keras_file  # TensorFlow only loads once the file looks like ours
 
         with _native_stderr_silenced():
-            run = export.load_keras_bytes(data)
+            run = keras_file.load_keras_bytes(data)
         if args.framing is not None and args.framing != run.config.framing:
             raise ValueError(
                 f"framing={args.framing!r} does not match the loaded model's framing {run.config.framing!r}."

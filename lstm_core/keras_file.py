@@ -55,7 +55,7 @@ CONFIG_MEMBER = "lstm_lab_config.json"  # our extra file inside the .keras zip
 FORMAT_NAME = "lstm-state-lab"
 FORMAT_VERSION = 1
 # MAX_MODEL_BYTES (20 MiB) and MAX_UNPACKED_BYTES (60 MiB) live in keras_preflight (imported
-# above, and re-exported here for the CLI and export.py).
+# above, and re-exported here for the CLI).
 KERAS_MEMBERS = ("config.json", "model.weights.h5")  # what Keras itself needs in the archive
 # Our numpy LSTM (cell.py) computes exactly Keras's default LSTM and a softmax Dense.
 # (return_sequences is checked against the config: on for a per-step model, else off.)

@@ -198,47 +198,47 @@ def test_missing_weights_are_named():
 
 # -- through the loader and the CLI ------------------------------------------------------------
 def ours(config: dict, lab_config: dict | None = None) -> bytes:
-    """An archive with our extra member, as export.keras_bytes writes it."""
-    from lstm_core import export
+    """An archive with our extra member, as keras_file.keras_bytes writes it."""
+    from lstm_core import keras_file
     from lstm_core.config import preset
 
-    meta = {"format": export.FORMAT_NAME, "version": export.FORMAT_VERSION,
+    meta = {"format": keras_file.FORMAT_NAME, "version": keras_file.FORMAT_VERSION,
             "config": lab_config or preset("stateful").replace(units=16).to_dict()}
-    return archive(config, extra={export.CONFIG_MEMBER: json.dumps(meta)})
+    return archive(config, extra={keras_file.CONFIG_MEMBER: json.dumps(meta)})
 
 
 def test_a_lab_file_claiming_8000_units_is_refused_before_keras(monkeypatch, tmp_path):
     import sys
 
-    from lstm_core import export
+    from lstm_core import keras_file
 
     lstm = {**LSTM, "config": {**LSTM["config"], "units": 8000}}
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     keras_loaded = "keras" in sys.modules
     with pytest.raises(ValueError, match="units=8000"):
-        export.load_keras_bytes(ours(model(INPUT, lstm, DENSE)))
+        keras_file.load_keras_bytes(ours(model(INPUT, lstm, DENSE)))
     assert ("keras" in sys.modules) == keras_loaded  # refused before Keras was even imported
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_file_keras_cannot_read_leaves_no_temporary_files(monkeypatch, tmp_path):
-    from lstm_core import export
+    from lstm_core import keras_file
 
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     with pytest.raises(ValueError, match="Keras could not load it"):
-        export.load_keras_bytes(ours(GOOD))  # passes the preflight; its weights are garbage
+        keras_file.load_keras_bytes(ours(GOOD))  # passes the preflight; its weights are garbage
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_round_trip_leaves_no_temporary_files(monkeypatch, tmp_path):
-    from lstm_core import export
+    from lstm_core import keras_file
     from lstm_core.config import preset
     from lstm_core.trainer import train
 
     run = train(preset("stateful").replace(epochs=2))
-    data = export.keras_bytes(run)
+    data = keras_file.keras_bytes(run)
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
-    back = export.load_keras_bytes(data)
+    back = keras_file.load_keras_bytes(data)
     assert back.config == run.config
     assert list(tmp_path.iterdir()) == []
 

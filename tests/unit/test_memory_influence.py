@@ -58,7 +58,7 @@ def _keras_prob(model, x: np.ndarray, target: int) -> float:
 
 def test_occlusion_matches_keras_predict_for_a_window_model():
     pytest.importorskip("keras")
-    from lstm_core.export import keras_model
+    from lstm_core.keras_models import keras_model
 
     run = make_run(WINDOW)
     text, step = RECALL, 14  # prediction after "XabcYZabcWXabc": the recall of Y
@@ -88,7 +88,7 @@ def test_occlusion_matches_keras_predict_for_a_window_model():
 def test_occlusion_reaches_back_through_carried_state_like_keras(config):
     """A stateful model fed the text sample after sample, as in training, in Keras and here."""
     pytest.importorskip("keras")
-    from lstm_core.export import keras_model
+    from lstm_core.keras_models import keras_model
 
     run = make_run(config)
     text, step, t = RECALL, 14, config.time_steps

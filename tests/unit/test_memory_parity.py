@@ -15,7 +15,7 @@ import pytest
 keras = pytest.importorskip("keras")
 pytest.importorskip("tensorflow")
 
-from lstm_core import export, inference, trainer  # noqa: E402
+from lstm_core import inference, keras_models, trainer  # noqa: E402
 from lstm_core.cell import Weights  # noqa: E402
 from lstm_core.config import ALPHABET, LSTMConfig  # noqa: E402
 from lstm_core.framings import make_dataset  # noqa: E402
@@ -36,7 +36,7 @@ CASES = {
 
 def stock_fit(config: LSTMConfig):
     keras.utils.set_random_seed(config.seed)
-    model = export.stock_model(config, jit_compile=False)
+    model = keras_models.stock_model(config, jit_compile=False)
     data = make_dataset(config)
     start = Weights(*model.get_weights())
     lstm = model.get_layer("lstm")
@@ -70,7 +70,7 @@ def test_numpy_scores_every_step_like_keras_evaluate():
     """Accuracy of a per-step run counts every predicted step, as Keras's evaluate does."""
     config = CASES["4 steps, batch 1"].replace(epochs=40, units=12)
     run = trainer.train(config)
-    model = export.keras_model(run)
+    model = keras_models.keras_model(run)
     probs = model.predict(run.dataset.X, batch_size=config.batch_size, verbose=0)  # (n, t, v)
     model.get_layer("lstm").reset_state()
     keras_acc = float(np.mean(probs.argmax(-1) == run.dataset.target_ids))
