@@ -88,7 +88,7 @@ def browser(framing: str, clicks: int) -> list[float]:
                 open_app(page, server.url, "/cell")  # the shipped, trained stateful preset
             else:
                 open_app(page, server.url, f"/lab?framing={framing}")
-                page.get_by_test_id("stFormSubmitButton").get_by_role("button", name="Train").click()
+                page.get_by_role("button", name="Train", exact=True).click()
                 page.get_by_test_id("stMetric").filter(has_text="Accuracy").wait_for(timeout=600_000)
             wait_for_app_run(page, timeout_ms=600_000)
             # Through the sidebar, so the session (and the run trained in it) stays.

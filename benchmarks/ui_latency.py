@@ -28,7 +28,7 @@ FRAMINGS = ["stateful", "naive", "feature-window", "timestep-window", "whole-bat
 
 
 def train_button(page):
-    return page.get_by_test_id("stFormSubmitButton").get_by_role("button", name="Train")
+    return page.get_by_role("button", name="Train", exact=True)
 
 
 def measure(page, base_url: str, framing: str, think: float = 0.0) -> dict[str, float]:
