@@ -155,7 +155,7 @@ def parse_json(raw: bytes, name: str) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise refuse(f"its {name} is not UTF-8 text") from None
-    if json_depth(text) > MAX_JSON_DEPTH:
+    if json_depth(text, stop_above=MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
         raise refuse(f"its {name} nests deeper than {MAX_JSON_DEPTH} levels")
     try:
         return json.loads(text)
@@ -163,11 +163,16 @@ def parse_json(raw: bytes, name: str) -> Any:
         raise refuse(f"its {name} is not valid JSON") from None
 
 
-def json_depth(text: str) -> int:
+def json_depth(text: str, stop_above: int | None = None) -> int:
     """The deepest nesting of ``[`` and ``{`` outside strings (a linear scan, no recursion).
+
+    With ``stop_above``, the scan ends as soon as the nesting passes it (a hostile file of
+    200,000 brackets is refused at its 65th character, not after reading all of it).
 
     >>> json_depth('{"a": [1, {"b": "[[["}]}')
     3
+    >>> json_depth("[" * 200_000, stop_above=64)
+    65
     """
     depth = deepest = 0
     in_string = escaped = False
@@ -184,6 +189,8 @@ def json_depth(text: str) -> int:
         elif ch in "[{":
             depth += 1
             deepest = max(deepest, depth)
+            if stop_above is not None and deepest > stop_above:
+                break
         elif ch in "]}":
             depth -= 1
     return deepest
