@@ -17,6 +17,9 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # The suite compiles far more model shapes in one process than a server's budget allows.
 os.environ.setdefault("LSTM_LAB_MAX_COMPILED", "0")
+# ... and so holds more memory than a server's budget (1,500 MiB): past it, Train would be refused
+# in whichever test happens to run late. The tests of the budget itself set their own value.
+os.environ.setdefault("LSTM_LAB_MEMORY_MB", "100000")
 # The run store (lstm_core/store.py) writes a SQLite file: tests and the servers they start
 # use a throwaway one, never the user's data folder.
 if not os.environ.get("LSTM_LAB_DB"):
