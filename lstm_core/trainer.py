@@ -117,6 +117,27 @@ def _shape(config: LSTMConfig, S: int = 1) -> _Shape:
     )
 
 
+def stacked_matmul(a: tf.Tensor, w: tf.Tensor) -> tf.Tensor:
+    """S models' products at once: ``a`` (S, rows, k) times ``w`` (S, k, n) gives (S, rows, n).
+
+    Every product of the training step goes through here, so the way it is written is
+    chosen in one place. ``benchmarks/stacked_step.py`` timed the alternatives on XLA:CPU
+    (forward, backward and Adam in a compiled loop, as here; S 1 to 32, 16 and 32 units,
+    batch 1): ``tf.einsum`` lowers to the same batched dot and ties; broadcast-multiply-
+    and-sum is 15-50% slower (its backward materialises (S, rows, k, n)); a block-diagonal
+    single matmul does S times the arithmetic and is 10-30x slower at S >= 4; S separate
+    2-D matmuls are ~10x slower. The batched dot wins at every shape measured, and one
+    model's update in a stack of 8-32 costs 70-75% of a lone one's in CPU time: the
+    arithmetic, not call overhead, is what is left (see docs/notes/seeds.md).
+
+    >>> a = tf.reshape(tf.range(6.0), (2, 1, 3))   # two models, one row each
+    >>> w = tf.stack([tf.eye(3), 2 * tf.eye(3)])
+    >>> stacked_matmul(a, w).numpy().tolist()
+    [[[0.0, 1.0, 2.0]], [[6.0, 8.0, 10.0]]]
+    """
+    return tf.matmul(a, w)
+
+
 def _build_chunk_fn(shape: _Shape) -> Callable:
     n, t, f, v, u, b, stateful, per_step, S = (
         shape.n, shape.t, shape.f, shape.v, shape.u, shape.b, shape.stateful, shape.per_step, shape.S
@@ -134,7 +155,7 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
         K, R, B, DK, DB = params  # (S, f, 4u) (S, u, 4u) (S, 4u) (S, u, v) (S, v)
         hs = []
         for step in range(t):  # t is small: unrolled, so XLA sees straight-line code
-            z = tf.matmul(x[:, :, step], K) + tf.matmul(h, R) + B[:, None]  # (S, b, 4u)
+            z = stacked_matmul(x[:, :, step], K) + stacked_matmul(h, R) + B[:, None]  # (S, b, 4u)
             i, fg, g, o = tf.split(z, 4, axis=2)
             c_new = tf.sigmoid(fg) * c + tf.sigmoid(i) * tf.tanh(g)
             h_new = tf.sigmoid(o) * tf.tanh(c_new)
@@ -146,11 +167,11 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
             # A prediction after every step, y (S, b, t, v); Keras averages the loss over all
             # b x t steps, which is the per-row mean over steps, then the batch mean below.
             h_seq = tf.reshape(tf.stack(hs, axis=2), (S, b * t, u))
-            logits = tf.reshape(tf.matmul(h_seq, DK), (S, b, t, v)) + DB[:, None, None]
+            logits = tf.reshape(stacked_matmul(h_seq, DK), (S, b, t, v)) + DB[:, None, None]
             per_row = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits), 2)
             hit = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 3), tf.argmax(y, 3)), tf.float32), 2)
         else:
-            logits = tf.matmul(h, DK) + DB[:, None]  # (S, b, v)
+            logits = stacked_matmul(h, DK) + DB[:, None]  # (S, b, v)
             per_row = tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits)  # (S, b)
             hit = tf.cast(tf.equal(tf.argmax(logits, 2), tf.argmax(y, 2)), tf.float32)
         total = tf.reduce_sum(rw)
