@@ -86,7 +86,7 @@ def test_stack_sizes_come_from_buckets_so_group_sizes_share_compiled_functions()
 def test_plan_splits_an_expensive_group_between_two_cores_and_keeps_cheap_ones_whole():
     cheap = CASES["stateless, shuffled"]
     # costly enough that splitting pays for the cheap stack's compile waiting behind it
-    costly = CASES["variable-length, mask"].replace(epochs=2000, num_samples=1000)
+    costly = CASES["variable-length, mask"].replace(epochs=500, num_samples=1000, units=24)
     configs = [cheap.replace(seed=s) for s in range(4)] + [costly.replace(seed=s) for s in range(6)]
     stacks = trainer.plan(configs, workers=2)
     assert stacks == [[4, 5, 6], [7, 8, 9], [0, 1, 2, 3]]
