@@ -407,6 +407,8 @@ class _Stack:
         self.drawn = [(-1, None)] * real  # (epoch, order) last drawn per model
         self.results = [TrainResult(cfg, d, w) for cfg, d, w in zip(self.configs, data, weights)]
         self.pos = 0  # updates done (the same for every active model: they run in lockstep)
+        self.within = 0.0  # share of the epoch in progress done, when a call ended inside one
+        self.running: tuple[np.ndarray, np.ndarray] | None = None  # its loss and accuracy so far
         rate = self.entry.seconds_per_update
         self.chunk = 1 if rate is None else max(1, int(TARGET_CHUNK_SECONDS / rate))
 
@@ -457,6 +459,7 @@ class _Stack:
         self.pos += count
         elapsed = time.perf_counter() - self.start
         epochs_after = self.pos // nb
+        self._partial()
         reported = []
         for s, (cfg, result) in enumerate(zip(self.configs, self.results)):
             done = result.epochs_done
@@ -471,12 +474,36 @@ class _Stack:
                              elapsed - per_epoch * (new - j - 1))
                 )
             reported.append(s)
+        if self.within:  # mid-epoch: every model still training reports how far it got
+            reported += [s for s, cfg in enumerate(self.configs)
+                         if s not in reported and self.pos < cfg.epochs * nb]
         return reported
 
+    def _partial(self) -> None:
+        """After a call that ended inside an epoch: how far, and that epoch's running means.
+
+        Only when epochs are measured to be longer than a call (calls are then slices of
+        one epoch); at an epoch end, or before the speed is known, ``within`` is 0 and
+        nothing is read back.
+        """
+        nb, b, n = self.shape.nb, self.shape.b, self.shape.n
+        k, rate = self.pos % nb, self.entry.seconds_per_update
+        self.within = k / nb if k and rate is not None and rate * nb > TARGET_CHUNK_SECONDS else 0.0
+        if self.within:
+            rows = min(k * b, n)  # rows trained so far this epoch (the last batch may be short)
+            self.running = (self.loss_sum.numpy() / rows, self.hit_sum.numpy() / rows)
+
     def progress(self, s: int) -> Progress:
-        result, last = self.results[s], self.results[s].history[-1]
-        return Progress(last.epoch, result.config.epochs, last.loss, last.accuracy,
-                        time.perf_counter() - self.start, result.history)
+        result, cfg = self.results[s], self.configs[s]
+        elapsed = time.perf_counter() - self.start
+        if self.within and self.pos < cfg.epochs * self.shape.nb and (
+            not result.history or result.history[-1].epoch == self.pos // self.shape.nb
+        ):
+            loss, acc = self.running
+            return Progress(result.epochs_done, cfg.epochs, float(loss[s]), float(acc[s]), elapsed,
+                            result.history, within=self.within)
+        last = result.history[-1]
+        return Progress(last.epoch, cfg.epochs, last.loss, last.accuracy, elapsed, result.history)
 
     def finish(self, stopped: bool) -> list[TrainResult]:
         arrays = [p.numpy() for p in self.params]
