@@ -147,18 +147,27 @@ class TimeLeft:
         self.first: tuple[float, int] | None = None
 
     def __call__(self, p) -> float | None:
+        done = p.epoch + getattr(p, "within", 0.0)  # long epochs are reported part way
         if self.first is None:
-            self.first = (p.elapsed, p.epoch)
+            self.first = (p.elapsed, done)
             return None
         t0, e0 = self.first
-        if p.epoch <= e0 or p.elapsed - t0 < self.MIN_SECONDS:
+        if done <= e0 or p.elapsed - t0 < self.MIN_SECONDS:
             return None
-        return round((p.elapsed - t0) / (p.epoch - e0) * (p.epochs - p.epoch), 3)
+        return round((p.elapsed - t0) / (done - e0) * (p.epochs - done), 3)
 
 
 def progress_text(p: Progress, seconds_left: float | None = None) -> str:
-    """'epoch 120/300 · 2 s left' for a ``Progress`` (just 'epoch 120/300' without an estimate)."""
+    """'epoch 120/300 · 2 s left' for a ``Progress`` (just 'epoch 120/300' without an estimate).
+
+    An epoch longer than one of the trainer's calls is reported part way through:
+
+    >>> progress_text(Progress(3, 10, 2.5, 0.2, 9.0, [], within=0.45))
+    'epoch 3/10 · 45% of epoch 4'
+    """
     text = f"epoch {p.epoch:,}/{p.epochs:,}"
+    if getattr(p, "within", 0.0) > 0:
+        text += f" · {p.within:.0%} of epoch {p.epoch + 1:,}"
     if seconds_left is not None and p.epoch < p.epochs:
         text += f" · {max(1, round(seconds_left))} s left"
     return text
@@ -260,7 +269,7 @@ def train_live(config: LSTMConfig, key: str = "stop", progress_area=None) -> Tra
             # Building an altair chart costs ~40 ms of Python, taken from the training on a
             # 2-CPU server: redraw twice a second (the progress bar moves at every report).
             now = time.monotonic()
-            if now - last_chart[0] >= CHART_SECONDS or p.epoch == p.epochs:
+            if p.history and (now - last_chart[0] >= CHART_SECONDS or p.epoch == p.epochs):
                 last_chart[0] = now
                 chart_box.altair_chart(charts.history_chart(p.history), width="stretch")
         except BaseException as signal:  # Streamlit's rerun/stop signal (not an Exception)
