@@ -190,17 +190,18 @@ def train_many_gated(
         return trainer.train_many(configs, on_progress=on_progress, should_stop=should_stop, gate=GATE)
 
 
-def train_in_turn(
+def train_together(
     configs: list[LSTMConfig], labels: list[str], bar, queue_box
-) -> Iterator[tuple[LSTMConfig, TrainResult]]:
-    """Train ``configs`` through the gate and yield each finished run with its config.
+) -> tuple[list[TrainResult], BaseException | None]:
+    """Train ``configs`` through the gate, all at once, and return every run with the
+    Streamlit signal a click raised meanwhile (or None).
 
-    They train all at once (``trainer.train_many``: seeds of a framing side by side, a
+    They train in one ``trainer.train_many`` call (seeds of a framing side by side, a
     second core when the gate has one free), so 20 seeds cost a few runs' time. ``bar`` (an
     ``st.progress`` placeholder) shows the whole series, its text prefixed with the label of
     the run that reported last. A click meanwhile (Stop, another widget) stops the training
-    within a second: the runs that finished are still yielded, so the caller keeps them,
-    and then Streamlit's signal is re-raised.
+    within a second and every run comes back as far as it got (``stopped``); the caller
+    keeps what it wants, *then* raises the signal so Streamlit reruns as the user asked.
     """
     interrupt: list[BaseException] = []
     fractions = [0.0] * len(configs)
@@ -213,16 +214,26 @@ def train_in_turn(
             return  # many runs report at once: redraw the bar ten times a second at most
         last_draw[0] = now
         try:
-            bar.progress(sum(fractions) / len(configs), text=f"{labels[i]} · {progress_text(p)}")
+            bar.progress(min(1.0, sum(fractions) / len(configs)), text=f"{labels[i]} · {progress_text(p)}")
         except BaseException as signal:  # noqa: BLE001 - Streamlit's rerun/stop signal
             interrupt.append(signal)
 
     runs = train_many_gated(configs, on_progress, lambda: bool(interrupt), queue_box)
+    return runs, (interrupt[0] if interrupt else None)
+
+
+def train_in_turn(
+    configs: list[LSTMConfig], labels: list[str], bar, queue_box
+) -> Iterator[tuple[LSTMConfig, TrainResult]]:
+    """Train ``configs`` at once (:func:`train_together`) and yield each finished run with
+    its config; after a click meanwhile, the finished runs are still yielded (so the caller
+    keeps them) and then Streamlit's signal is re-raised."""
+    runs, interrupt = train_together(configs, labels, bar, queue_box)
     for config, run in zip(configs, runs):
         if not run.stopped:
             yield config, run
-    if interrupt:
-        raise interrupt[0]
+    if interrupt is not None:
+        raise interrupt
 
 
 def progress_with_stop(key: str, help: str, text: str = "starting: loading TensorFlow…"):
