@@ -299,24 +299,40 @@ def forward(
     """
     X = np.asarray(X, np.float64)
     b, t, _ = X.shape
-    cell, u, layers = w.cell, w.units, w.layers
-    h_all = np.zeros((b, layers * u)) if h0 is None else np.array(h0, np.float64)
-    c_all = np.zeros((b, layers * u)) if c0 is None else np.array(c0, np.float64)
+    u, layers = w.units, w.layers
+    h = np.zeros((b, layers * u)) if h0 is None else np.array(h0, np.float64).reshape(b, layers * u)
+    c = np.zeros((b, layers * u)) if c0 is None else np.array(c0, np.float64).reshape(b, layers * u)
     w = as_float64(w)
-    inputs = [X[:, s] for s in range(t)]
+    top = slice((layers - 1) * u, layers * u)
     h_seq, c_seq = np.zeros((b, t, u)), np.zeros((b, t, u))
+    for t_ in range(t):
+        h_new, c_new = stack_step(w, X[:, t_], h, c)
+        if mask is not None:
+            keep = np.asarray(mask)[:, t_ : t_ + 1]
+            c_new = np.where(keep, c_new, c)
+            h_new = np.where(keep, h_new, h)
+        h, c = h_new, c_new
+        h_seq[:, t_], c_seq[:, t_] = h[:, top], c[:, top]
+    probs = softmax(h[:, top] @ w.dense_kernel + w.dense_bias)
+    return Forward(probs, h_seq, c_seq, h, c)
+
+
+def stack_step(w: Weights, x: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One time step through every layer: x (b, f), h and c (b, layers x u) -> the new h and c.
+
+    Layer k reads the new h of layer k - 1 (the letters for the first layer)::
+
+        >>> from lstm_core.config import preset
+        >>> w = init_weights(preset("naive").replace(cell="simple", layers=2, units=3))
+        >>> h, c = stack_step(w, np.ones((1, 1)), np.zeros((1, 6)), np.zeros((1, 6)))
+        >>> h.shape, bool(np.allclose(h[:, 3:], np.tanh(h[:, :3] @ w[3])))  # layer 2 reads layer 1
+        ((1, 6), True)
+    """
+    u = w.units
+    hs, cs = [], []
     for layer, (K, R, B) in enumerate(w.layer_weights):
         cols = slice(layer * u, (layer + 1) * u)
-        h, c = h_all[:, cols], c_all[:, cols]
-        for t_ in range(t):
-            h_new, c_new = cell_step(cell, inputs[t_], h, c, K, R, B)
-            if mask is not None:
-                keep = np.asarray(mask)[:, t_ : t_ + 1]
-                c_new = np.where(keep, c_new, c)
-                h_new = np.where(keep, h_new, h)
-            h, c = h_new, c_new
-            inputs[t_] = h  # what the layer above reads at this step
-            h_seq[:, t_], c_seq[:, t_] = h, c
-        h_all[:, cols], c_all[:, cols] = h, c
-    probs = softmax(h @ w.dense_kernel + w.dense_bias)
-    return Forward(probs, h_seq, c_seq, h_all, c_all)
+        x, c_new = cell_step(w.cell, x, h[:, cols], c[:, cols], K, R, B)
+        hs.append(x)
+        cs.append(c_new)
+    return np.concatenate(hs, axis=1), np.concatenate(cs, axis=1)

@@ -109,8 +109,9 @@ class LSTMConfig:
     # The recurrent cell and how many are stacked (issue 14 part 3). The defaults are the
     # tutorial's one LSTM layer, so every earlier run, URL and stored run means what it did.
     cell: str = _field(
-        "lstm", "the recurrent cell: lstm (h and c), gru (h; update and reset gates) or simple "
-        "(SimpleRNN: h = tanh(...), no gates)", CELLS
+        "lstm",
+        "recurrent cell: lstm (h and c), gru (h; update, reset gates) or simple (SimpleRNN, no gates)",
+        CELLS,
     )
     layers: int = _field(1, f"recurrent layers stacked, 1 to {MAX_LAYERS} (lower layers feed every step up)")
 

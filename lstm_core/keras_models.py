@@ -2,7 +2,8 @@
 
 The app trains with its own loop (``trainer.py``) and predicts with numpy (``cell.py``),
 but its weights are exactly Keras's: the arrays in the order
-``keras.Model.get_weights()`` lists them (three per recurrent layer, two for the Dense). So a run becomes a Keras model by copying them in::
+``keras.Model.get_weights()`` lists them (three per recurrent layer, two for the Dense).
+So a run becomes a Keras model by copying them in::
 
     >>> from lstm_core.config import preset
     >>> from lstm_core.trainer import train                          # doctest: +SKIP
@@ -116,11 +117,11 @@ def build_model(key: tuple):
 def stock_model(config: LSTMConfig, jit_compile: bool | str = "auto"):
     """A fresh, compiled Keras model for ``config``: the tutorial's code path.
 
-    LSTM (or the config's cell, stacked) + Dense softmax, Adam at the config's learning rate, categorical cross-entropy,
-    accuracy; weights drawn by Keras (call ``keras.utils.set_random_seed`` first for
-    repeatable ones). The benchmark and the fit-parity test train it with stock
-    ``model.fit``. Not cached: each call builds a new model (fine for a benchmark; the app
-    never calls it). Example::
+    LSTM (or the config's cell, stacked) + Dense softmax, Adam at the config's learning
+    rate, categorical cross-entropy, accuracy; weights drawn by Keras (call
+    ``keras.utils.set_random_seed`` first for repeatable ones). The benchmark and the
+    fit-parity test train it with stock ``model.fit``. Not cached: each call builds a new
+    model (fine for a benchmark; the app never calls it). Example::
 
         model = stock_model(preset("naive"))
         model.fit(data.X, data.y, epochs=500, batch_size=1)
