@@ -43,7 +43,7 @@ class Weights(NamedTuple):
 def init_weights(config: LSTMConfig, seed: int | None = None) -> Weights:
     """Fresh weights drawn like Keras's defaults (glorot uniform, orthogonal, forget bias 1)."""
     rng = np.random.default_rng(config.seed if seed is None else seed)
-    f, u, v = config.features, config.units, len(config.vocab)
+    f, u, v = config.features, config.units, config.outputs
 
     def glorot(fan_in: int, fan_out: int) -> np.ndarray:
         limit = np.sqrt(6.0 / (fan_in + fan_out))

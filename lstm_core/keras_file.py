@@ -40,7 +40,7 @@ import numpy as np
 from .cell import Weights
 from .config import LSTMConfig
 from .framings import make_dataset
-from .keras_models import MODELS_LOCK, import_keras, keras_model
+from .keras_models import MODELS_LOCK, import_keras, keras_model, output_activation
 from .keras_preflight import (  # noqa: F401  (the two limits are re-exported)
     MAX_MODEL_BYTES,
     MAX_UNPACKED_BYTES,
@@ -102,7 +102,7 @@ def load_keras_bytes(data: bytes) -> TrainResult:
     found = check_archive(data)
     meta = _meta_of(found)
     config = config_of(meta)
-    if (found.sizes["units"], found.sizes["vocab"]) != (config.units, len(config.vocab)):
+    if (found.sizes["units"], found.sizes["vocab"]) != (config.units, config.outputs):
         raise invalid("its model's sizes do not match its configuration")
     model = _load_checked(found)
     weights = weights_of(model, config)
@@ -177,7 +177,8 @@ def weights_of(model, config: LSTMConfig) -> Weights:
         raise invalid("it must hold exactly one LSTM layer and one Dense layer")
     lstm, dense = lstms[0], denses[0]
     lstm_settings = {**LSTM_SETTINGS, "return_sequences": config.per_step}
-    for layer, settings in ((lstm, lstm_settings), (dense, DENSE_SETTINGS)):
+    dense_settings = {**DENSE_SETTINGS, "activation": output_activation(config)}
+    for layer, settings in ((lstm, lstm_settings), (dense, dense_settings)):
         layer_config = layer.get_config()
         for name, value in settings.items():
             if layer_config.get(name) != value:
@@ -188,7 +189,7 @@ def weights_of(model, config: LSTMConfig) -> Weights:
     if bool(lstm.stateful) != config.stateful:
         raise invalid("its LSTM's stateful setting does not match its configuration")
     weights = [np.asarray(w, np.float32) for w in lstm.get_weights() + dense.get_weights()]
-    f, u, v = config.features, config.units, len(config.vocab)
+    f, u, v = config.features, config.units, config.outputs
     expected = [(f, 4 * u), (u, 4 * u), (4 * u,), (u, v), (v,)]
     got = [w.shape for w in weights]
     if got != expected:

@@ -48,8 +48,9 @@ def shape_key(config: LSTMConfig) -> tuple:
     """What decides a Keras model's shape: two configs with the same key share a model.
 
     >>> from lstm_core.config import preset
-    >>> shape_key(preset("stateful"))  # batch, time steps, features, units, vocab, stateful, masked, per step
-    (1, 1, 1, 16, 26, True, False, False)
+    >>> # batch, time steps, features, units, vocab, stateful, masked, per step, output activation
+    >>> shape_key(preset("stateful"))
+    (1, 1, 1, 16, 26, True, False, False, 'softmax')
     """
     masked = config.framing == "variable-length" and config.padding == "mask"
     return (
@@ -57,29 +58,40 @@ def shape_key(config: LSTMConfig) -> tuple:
         config.time_steps,
         config.features,
         config.units,
-        len(config.vocab),
+        config.outputs,
         config.stateful,
         masked,
         config.per_step,
+        output_activation(config),
     )
 
 
+def output_activation(config: LSTMConfig) -> str:
+    """The Dense layer's activation: softmax over letters, or linear for the sine task's value."""
+    return "linear" if config.is_sine else "softmax"
+
+
 def build_model(key: tuple):
-    """A new (uncompiled) Keras model for a :func:`shape_key`: [Masking] -> LSTM -> Dense softmax."""
+    """A new (uncompiled) Keras model for a :func:`shape_key`: [Masking] -> LSTM -> Dense softmax
+    (Dense linear for the sine task)."""
     keras = import_keras()
-    batch, t, f, units, vocab, stateful, masked, per_step = key
+    batch, t, f, units, vocab, stateful, masked, per_step, activation = key
+    regression = activation == "linear"
+    name_in = "values" if regression else "letters"
     if stateful:
         # Keras 3: a stateful layer needs the batch size fixed on the Input.
-        inputs = keras.Input(batch_shape=(batch, t, f), name="letters")
+        inputs = keras.Input(batch_shape=(batch, t, f), name=name_in)
     else:
-        inputs = keras.Input(shape=(t, f), name="letters")
+        inputs = keras.Input(shape=(t, f), name=name_in)
     x = inputs
     if masked:
         # Time steps whose features all equal PAD_VALUE are skipped: h and c pass through.
         x = keras.layers.Masking(mask_value=PAD_VALUE, name="skip_padding")(x)
     # Per-step: h of every step goes to the Dense layer, which Keras applies step by step.
     x = keras.layers.LSTM(units, stateful=stateful, return_sequences=per_step, name="lstm")(x)
-    outputs = keras.layers.Dense(vocab, activation="softmax", name="next_letter")(x)
+    outputs = keras.layers.Dense(
+        vocab, activation=activation, name="next_value" if regression else "next_letter"
+    )(x)
     return keras.Model(inputs, outputs, name="lstm_state_lab")
 
 
@@ -98,9 +110,10 @@ def stock_model(config: LSTMConfig, jit_compile: bool | str = "auto"):
     keras = import_keras()
     model = build_model(shape_key(config))
     model.compile(
-        loss="categorical_crossentropy",
+        # The sine task is regression: mean squared error, and no accuracy to report.
+        loss="mse" if config.is_sine else "categorical_crossentropy",
         optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
-        metrics=["accuracy"],
+        metrics=[] if config.is_sine else ["accuracy"],
         jit_compile=jit_compile,
     )
     return model

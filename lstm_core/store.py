@@ -180,7 +180,7 @@ def from_record(rec: Record) -> TrainResult:
     except (TypeError, json.JSONDecodeError) as err:
         raise ValueError(f"stored configuration is malformed ({err})") from None
     arrays = _read_npz(rec.weights, WEIGHT_NAMES)
-    f, u, v = config.features, config.units, len(config.vocab)
+    f, u, v = config.features, config.units, config.outputs
     expected = [(f, 4 * u), (u, 4 * u), (4 * u,), (u, v), (v,)]
     got = [arrays[n].shape for n in WEIGHT_NAMES]
     if got != expected:

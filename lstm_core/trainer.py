@@ -99,6 +99,7 @@ class _Shape:
     stateful: bool
     per_step: bool  # a target after every time step (y is (n, t, v))
     S: int  # models side by side
+    regression: bool = False  # the sine task: linear output and mean squared error (_head_loss)
 
     @property
     def nb(self) -> int:  # batches (updates) per epoch
@@ -112,8 +113,8 @@ class _Shape:
 
 def _shape(config: LSTMConfig, S: int = 1) -> _Shape:
     return _Shape(
-        config.num_examples, config.time_steps, config.features, len(config.vocab),
-        config.units, config.batch_size, config.stateful, config.per_step, S,
+        config.num_examples, config.time_steps, config.features, config.outputs,
+        config.units, config.batch_size, config.stateful, config.per_step, S, config.is_sine,
     )
 
 
@@ -121,6 +122,7 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
     n, t, f, v, u, b, stateful, per_step, S = (
         shape.n, shape.t, shape.f, shape.v, shape.u, shape.b, shape.stateful, shape.per_step, shape.S
     )
+    regression = shape.regression
     nb, E = shape.nb, shape.epochs_per_call
     n_pad = nb * b  # order tensor is padded so every batch has b rows
     weight_shapes = [(S, f, 4 * u), (S, u, 4 * u), (S, 4 * u), (S, u, v), (S, v)]
@@ -150,9 +152,8 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
             per_row = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits), 2)
             hit = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 3), tf.argmax(y, 3)), tf.float32), 2)
         else:
-            logits = tf.matmul(h, DK) + DB[:, None]  # (S, b, v)
-            per_row = tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits)  # (S, b)
-            hit = tf.cast(tf.equal(tf.argmax(logits, 2), tf.argmax(y, 2)), tf.float32)
+            out = tf.matmul(h, DK) + DB[:, None]  # (S, b, v): the Dense layer before its activation
+            per_row, hit = _head_loss(out, y, regression)  # (S, b) each
         total = tf.reduce_sum(rw)
         loss = tf.reduce_sum(per_row * rw, axis=1) / total  # (S,): each model's batch mean
         return loss, tf.reduce_sum(hit * rw, axis=1), total, h, c
@@ -234,6 +235,21 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
         return params, ms, vs, iters, h, c, loss_sum, hit_sum, losses, accs
 
     return run_chunk
+
+
+def _head_loss(out, y, regression: bool):
+    """Each row's loss and hit for the output layer's pre-activations ``out`` (S, b, v).
+
+    Letters: softmax + categorical cross-entropy, a hit when the likeliest letter is the
+    target. Sine: a linear output and squared error (Keras's ``"mse"`` averages over the
+    output units: here one); there is no "right" value, so hits stay 0 and the run logs
+    accuracy 0 (the pages show MSE instead).
+    """
+    if regression:
+        per_row = tf.reduce_mean(tf.square(out - y), axis=-1)
+        return per_row, tf.zeros_like(per_row)
+    per_row = tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=out)
+    return per_row, tf.cast(tf.equal(tf.argmax(out, -1), tf.argmax(y, -1)), tf.float32)
 
 
 class CompileLimitError(ValueError):
@@ -513,7 +529,7 @@ def train(
 # ---------------------------------------------------------------------------------------
 def _cost(config: LSTMConfig) -> float:
     """Rough arithmetic of a run (for balancing the cores, not for limits)."""
-    u, f, v, b, t = config.units, config.features, len(config.vocab), config.batch_size, config.time_steps
+    u, f, v, b, t = config.units, config.features, config.outputs, config.batch_size, config.time_steps
     updates = config.epochs * math.ceil(config.num_examples / b)
     return updates * (b * t * 4 * u * (f + u) + 4 * u * (f + u + 1) + u * v + 2_000)
 
