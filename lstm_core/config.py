@@ -323,7 +323,9 @@ def _validate(c: LSTMConfig) -> None:
             _fail(flag, getattr(c, flag), "it must be true or false")
     if c.task == "sine":
         _validate_sine(c)
-    elif c.framing != "variable-length" and c.window >= len(c.sequence):
+    else:
+        _refuse_sine_fields(c)
+    if not c.is_sine and c.framing != "variable-length" and c.window >= len(c.sequence):
         _fail(
             "window",
             c.window,
@@ -428,6 +430,20 @@ feature-window, timestep-window, whole-batch, stateful.
             f"it must be shorter than the length ({c.length} values), so that at least one window "
             "has a next value to predict",
         )
+
+
+def _refuse_sine_fields(c: LSTMConfig) -> None:
+    """A letters run with a sine field changed: say the field is unused rather than ignore it.
+
+    >>> LSTMConfig(period=50)
+    Traceback (most recent call last):
+    ...
+    ValueError: period=50 is not allowed: it applies to the sine task only (task=sine).
+    """
+    defaults = {f.name: f.default for f in dataclasses.fields(LSTMConfig)}
+    for name in ("period", "noise", "length"):
+        if getattr(c, name) != defaults[name]:
+            _fail(name, getattr(c, name), "it applies to the sine task only (task=sine)")
 
 
 def _short(text: str) -> str:
