@@ -19,7 +19,7 @@ from lstm_core.cell import Weights  # noqa: E402
 from lstm_core.config import LSTMConfig  # noqa: E402
 from lstm_core.framings import make_dataset  # noqa: E402
 
-BASE = dict(task="sine", period=8, noise=0.1, length=21, units=6, epochs=3, shuffle=False)
+BASE = {"task": "sine", "period": 8, "noise": 0.1, "length": 21, "units": 6, "epochs": 3, "shuffle": False}
 CASES = {
     # 18 windows of 3 values as 3 time steps, one per update
     "timestep-window, batch 1": LSTMConfig(framing="timestep-window", window=3, batch_size=1, **BASE),
@@ -38,7 +38,9 @@ def fit_losses(model, data, config: LSTMConfig) -> list[float]:
             model.get_layer("lstm").reset_state()
             losses += h.history["loss"]
         return losses
-    h = model.fit(data.X, data.y, epochs=config.epochs, batch_size=config.batch_size, shuffle=False, verbose=0)
+    h = model.fit(
+        data.X, data.y, epochs=config.epochs, batch_size=config.batch_size, shuffle=False, verbose=0
+    )
     return h.history["loss"]
 
 
