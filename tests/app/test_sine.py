@@ -79,3 +79,11 @@ def test_the_sine_run_does_not_replace_the_labs_run():
     assert_clean(at)
     assert at.session_state["sine_run"].config.is_sine
     assert "run" not in at.session_state or at.session_state["run"] is None
+
+
+def test_the_lab_points_a_sine_link_to_the_sine_page_and_trains_letters():
+    at = open_page("pages/lab.py", task="sine", period="40")
+    assert_clean(at)
+    assert [w.value for w in at.warning if "has its own page, Sine" in w.value]
+    assert "task" not in at.query_params and "period" not in at.query_params
+    assert [p for p in at.get("page_link") if p.proto.label == "Sine"]
