@@ -64,12 +64,15 @@ HELP_START = (
 )
 HELP_STEPS = f"How many values to predict from the start, each fed back in (1 to {MAX_GENERATE_STEPS})."
 KEY = {name: f"sine_{name}" for name in ("framing", *(f[0] for f in FIELDS))}
+# The page opens on the stateful framing: one value at a time, as the tutorial's reader fed
+# his network, and the one where feeding the model its own output drifts soonest.
+DEFAULT_FRAMING = "stateful"
 
 
 # -- settings ------------------------------------------------------------------------------
 def base_config(framing: str) -> LSTMConfig:
     """The framing's sine preset (an unknown framing gives the default one)."""
-    return sine.sine_preset(framing if framing in SINE_FRAMINGS else "timestep-window")
+    return sine.sine_preset(framing if framing in SINE_FRAMINGS else DEFAULT_FRAMING)
 
 
 def config_from(values: Mapping[str, Any]) -> LSTMConfig:
@@ -82,7 +85,7 @@ def config_from(values: Mapping[str, Any]) -> LSTMConfig:
         >>> c.batch_size, c.num_examples
         (119, 119)
     """
-    framing = str(values.get("framing") or "timestep-window")
+    framing = str(values.get("framing") or DEFAULT_FRAMING)
     if framing not in SINE_FRAMINGS:
         raise ValueError(
             f"framing={framing[:40]!r} is not allowed: the sine task supports {', '.join(SINE_FRAMINGS)}."
@@ -158,12 +161,12 @@ def load_state() -> tuple[LSTMConfig, str | None]:
             problem = f"The link's settings cannot be used: {exc}"
             _fill(base_config(str(given.get("framing", ""))))
     elif KEY["framing"] not in st.session_state:
-        _fill(base_config("timestep-window"))
+        _fill(base_config(DEFAULT_FRAMING))
     problem = session.pop(ERROR) or problem
     try:
         config = config_from(_values())
     except ValueError as exc:
-        config = st.session_state.get("sine_shown") or base_config("timestep-window")
+        config = st.session_state.get("sine_shown") or base_config(DEFAULT_FRAMING)
         problem = str(exc)
     st.session_state["sine_shown"] = config
     params = url_params(config)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apptest_support import assert_clean, button, open_page
 
-SMALL = {"epochs": "6", "length": "60", "period": "12", "window": "4"}
+SMALL = {"framing": "timestep-window", "epochs": "6", "length": "60", "period": "12", "window": "4"}
 
 
 def number(at, label):
@@ -19,7 +19,7 @@ def test_the_page_opens_with_every_control_explained_and_its_settings_in_the_url
     assert at.title[0].value == "Sine"
     controls = [*at.number_input, *at.selectbox]
     assert len(controls) == 8 and all(c.help for c in controls)
-    assert at.query_params["framing"] == "timestep-window"
+    assert at.query_params["framing"] == "stateful"  # the reader's way: one value at a time
     number(at, "Noise (std)").set_value(0.2).run()
     assert at.query_params["noise"] == "0.2"
     assert [i.value for i in at.info if "Press **Train**" in i.value]
@@ -39,11 +39,13 @@ def test_a_link_fills_the_form_and_a_bad_value_gets_one_sentence():
     assert not [m for m in at.markdown if "Mean squared error" in m.value]  # nothing trained
 
 
-def test_picking_stateful_sets_a_window_of_one():
+def test_picking_a_framing_loads_its_window():
     at = open_page("pages/sine.py")
+    at.selectbox[0].set_value("timestep-window").run()
+    assert number(at, "Window (values)").value == 10 and not at.error
+    assert at.query_params["framing"] == "timestep-window"
     at.selectbox[0].set_value("stateful").run()
     assert number(at, "Window (values)").value == 1 and not at.error
-    assert at.query_params["framing"] == "stateful"
 
 
 def test_train_shows_mse_the_curves_the_horizon_and_the_finding():
