@@ -298,7 +298,7 @@ def curve_chart(frame: pd.DataFrame, start: int, height: int = 320) -> alt.Chart
         legend=alt.Legend(orient="top", title=None),
     )
     base = alt.Chart(frame).encode(
-        x=alt.X("position:Q", title="position in the wave (sample)"),
+        x=alt.X("position:Q", title="position in the wave (sample)", scale=alt.Scale(zero=False, nice=False)),
         y=alt.Y("value:Q", title="value"),
         color=color,
         tooltip=["position:Q", "series:N", alt.Tooltip("value:Q", format=".4f")],
@@ -329,7 +329,10 @@ def error_chart(frame: pd.DataFrame, height: int = 240) -> alt.Chart:
         alt.Chart(frame)
         .mark_line()
         .encode(
-            x=alt.X("step:Q", title="steps after the start (horizon)", axis=alt.Axis(tickMinStep=1)),
+            x=alt.X(
+                "step:Q", title="steps after the start (horizon)", axis=alt.Axis(tickMinStep=1),
+                scale=alt.Scale(domain=[1, max(2, int(frame["step"].max()))], nice=False),
+            ),
             y=alt.Y("error:Q", title="|prediction − true wave|"),
             color=alt.Color(
                 "series:N", scale=alt.Scale(domain=list(SERIES[2:]), range=_colors(SERIES[2:])),
