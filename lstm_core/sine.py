@@ -124,7 +124,7 @@ def sine_dataset(config: LSTMConfig) -> Dataset:
 
 
 def _out(weights: Weights, h: np.ndarray) -> np.ndarray:
-    """The linear output layer: hidden state (b, u) -> predicted value (b,)."""
+    """The linear output layer: the top layer's hidden state (b, u) -> predicted value (b,)."""
     kernel, bias = np.asarray(weights.dense_kernel, np.float64), np.asarray(weights.dense_bias, np.float64)
     return (h @ kernel + bias)[:, 0]
 
@@ -132,7 +132,7 @@ def _out(weights: Weights, h: np.ndarray) -> np.ndarray:
 def predict_windows(run: TrainResult, windows: np.ndarray) -> np.ndarray:
     """The next value after each window of values (n, window), every window from zero state."""
     fw = forward(run.weights, _encode(run.config, windows))
-    return _out(run.weights, fw.h)
+    return _out(run.weights, fw.h_seq[:, -1])  # the top layer's h after the last value
 
 
 def teacher_forced(run: TrainResult, values: np.ndarray) -> np.ndarray:
@@ -170,11 +170,10 @@ def free_running(run: TrainResult, seed_values: np.ndarray, steps: int) -> np.nd
     out = np.zeros(steps)
     if c.stateful:
         fw = forward(run.weights, seed_values[None, :, None])
-        h, cs = fw.h, fw.c
         for k in range(steps):
-            out[k] = _out(run.weights, h)[0]
-            fw = forward(run.weights, np.full((1, 1, 1), out[k]), h0=h, c0=cs)
-            h, cs = fw.h, fw.c
+            out[k] = _out(run.weights, fw.h_seq[:, -1])[0]  # the top layer's h
+            # Carry every layer's state (fw.h, fw.c) into the next step.
+            fw = forward(run.weights, np.full((1, 1, 1), out[k]), h0=fw.h, c0=fw.c)
         return out
     window = list(seed_values[-c.window :])
     for k in range(steps):
@@ -272,5 +271,5 @@ def mse(run: TrainResult) -> float:
     if run.config.stateful:
         pred = teacher_forced(run, wave(run.config).noisy)[1:]
     else:
-        pred = _out(run.weights, forward(run.weights, data.X).h)
+        pred = _out(run.weights, forward(run.weights, data.X).h_seq[:, -1])
     return float(np.mean((pred - data.y[:, 0].astype(np.float64)) ** 2))
