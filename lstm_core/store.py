@@ -83,6 +83,7 @@ SCHEMA_VERSION = 1  # PRAGMA user_version of a database this code wrote
 ID_BYTES = 18  # secrets.token_urlsafe(18): 24 characters, 144 random bits
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")  # anything else is not even looked up
 BUSY_SECONDS = 10.0  # how long a writer waits for another writer's lock before giving up
+RETRY_SECONDS = 30.0  # after a failure, how often the database is tried again (a server restarted)
 WEIGHT_NAMES = Weights._fields  # kernel, recurrent_kernel, bias, dense_kernel, dense_bias
 
 _SCHEMA = """
@@ -396,13 +397,16 @@ class RunStore:
         max_days: float | None = None,
         max_mb: float | None = None,
         busy_seconds: float = BUSY_SECONDS,
+        retry_seconds: float = RETRY_SECONDS,
     ) -> None:
         # Unset or bad environment values give the defaults (settings.py reports bad ones).
         self.max_runs = int(max_runs if max_runs is not None else settings.read("LSTM_LAB_MAX_RUNS"))
         self.max_days = float(max_days if max_days is not None else settings.read("LSTM_LAB_MAX_RUN_DAYS"))
         self.max_bytes = int(1e6 * (max_mb if max_mb is not None else settings.read("LSTM_LAB_DB_MAX_MB")))
         self.busy_seconds = busy_seconds
+        self.retry_seconds = retry_seconds
         self.problem: str | None = None
+        self._failed_at: float | None = None  # when the database last failed (monotonic clock)
         self._memory: OrderedDict[str, Record] = OrderedDict()  # the fallback, oldest first
         self._lock = threading.Lock()
         self._db: _SQLite | _Postgres | None = None
@@ -445,12 +449,45 @@ class RunStore:
             f"the run database {self.shown!r} cannot be used ({why}), so trained models are "
             "kept only until the server restarts"
         )
+        self._failed_at = time.monotonic()
         log.warning("run store: %s", self.problem)
+
+    def _recover(self) -> None:
+        """After a failure, try the database again, at most every ``retry_seconds``.
+
+        A database server that restarted or a lock that was let go should not leave a
+        long-running server on memory for good (on several replicas, links would then work on
+        one replica only). When the database works again, the runs memory kept meanwhile move
+        into it, so their links work everywhere from then on.
+        """
+        if self._failed_at is None or self._db is None:  # never failed, or no database to try
+            return
+        with self._lock:  # one thread tries; the others go on with memory meanwhile
+            if self.problem is None or time.monotonic() - self._failed_at < self.retry_seconds:
+                return
+            self._failed_at = time.monotonic()
+            try:
+                self._db.open()
+            except self._db.errors:
+                return
+            kept = list(self._memory.values())
+        for rec in kept:
+            try:
+                self._insert(rec)
+            except self._db.errors as err:
+                self._fail(err)
+                return
+            with self._lock:
+                self._memory.pop(rec.id, None)
+        self.problem = None
+        log.warning("run store: %r works again; %d runs kept in memory meanwhile moved to it", self.shown,
+                    len(kept))
 
     # -- save / load ---------------------------------------------------------------------
     def save(self, run: TrainResult, meta: dict[str, Any] | None = None) -> str:
         """Keep ``run`` (a ``TrainResult``) and return its new id. Never raises for storage trouble."""
         rec = to_record(run, meta)
+        self._recover()
         if self.on_disk:
             try:
                 self._insert(rec)
@@ -480,6 +517,7 @@ class RunStore:
             rec = self._memory.get(run_id)
         if rec is not None:
             return rec if rec.created >= cutoff else None
+        self._recover()
         if not self.on_disk:
             return None
         db = self._db

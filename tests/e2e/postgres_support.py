@@ -72,7 +72,7 @@ class PostgresServer:
             raise RuntimeError(f"{' '.join(args[:2])} failed ({done.returncode}): {done.stderr}{tail}")
 
     def start(self) -> PostgresServer:
-        initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")
+        initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")  # both found before anything starts
         # A short path: the socket's full name must fit in 107 bytes.
         self.dir = Path(tempfile.mkdtemp(prefix="lab-pg-"))
         if os.geteuid() == 0:
@@ -85,9 +85,8 @@ class PostgresServer:
         self.port = free_port()
         self._run(initdb, "-D", str(self.data), "-A", "trust", "-U", self.user, "-E", "UTF8",
                   "--locale=C", "--no-sync")
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(pg_ctl, "-D", str(self.data), "-l", str(self.dir / "server.log"), "-o", options,
-                  "-w", "-t", "60", "start")
+        del pg_ctl
+        self.resume()
         return self
 
     def url(self, database: str = "postgres") -> str:
@@ -102,6 +101,15 @@ class PostgresServer:
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}")
         return self.url(name)
+
+    def pause(self) -> None:
+        """Stop the server but keep its data (a database server that restarts)."""
+        self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "server.log"), "-o", options,
+                  "-w", "-t", "60", "start")
 
     def stop(self) -> None:
         if self.dir is None:

@@ -351,3 +351,33 @@ def test_the_settings_command_shows_the_url_without_its_password(postgres) -> No
     assert done.returncode == 0, done.stderr
     assert f"{settings.STORE_URL}=postgresql://lab@127.0.0.1:{postgres.port}/postgres" in done.stdout
     assert "hunter2" not in done.stdout
+
+
+def test_a_database_back_after_a_failure_is_used_again_and_memory_runs_move_into_it(
+    postgres, url: str
+) -> None:
+    store = RunStore(url, busy_seconds=1, retry_seconds=0.5)
+    before = store.save(fake_run(seed=1))
+    # The database goes away: a PostgreSQL server restarts; a SQLite writer holds the lock.
+    if store.backend == "postgresql":
+        postgres.pause()
+        release = postgres.resume
+    else:
+        holder = sqlite3.connect(store.path, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        release = lambda: (holder.execute("ROLLBACK"), holder.close())  # noqa: E731
+    try:
+        during = store.save(fake_run(seed=2))
+        assert store.problem and "restarts" in store.problem
+        assert store.load(during) is not None  # memory has it meanwhile
+        immediately = store.save(fake_run(seed=3))  # within retry_seconds: not even tried
+        assert store.problem
+    finally:
+        release()
+    time.sleep(0.6)
+    after = store.save(fake_run(seed=4))
+    assert store.problem is None, store.problem
+    # Every run is in the database now, as another replica sees it: none was lost.
+    other = RunStore(url)
+    assert [other.load(i).config.seed for i in (before, during, immediately, after)] == [1, 2, 3, 4]
+    assert store.count() == 4 and not store._memory
