@@ -407,6 +407,7 @@ class RunStore:
         self.retry_seconds = retry_seconds
         self.problem: str | None = None
         self._failed_at: float | None = None  # when the database last failed (monotonic clock)
+        self._retrying = False
         self._memory: OrderedDict[str, Record] = OrderedDict()  # the fallback, oldest first
         self._lock = threading.Lock()
         self._db: _SQLite | _Postgres | None = None
@@ -462,31 +463,40 @@ class RunStore:
         """
         if self._failed_at is None or self._db is None:  # never failed, or no database to try
             return
-        with self._lock:  # one thread tries; the others go on with memory meanwhile
-            if self.problem is None or time.monotonic() - self._failed_at < self.retry_seconds:
+        with self._lock:  # one thread tries, outside the lock; the others go on with memory
+            waited = time.monotonic() - self._failed_at
+            if self.problem is None or self._retrying or waited < self.retry_seconds:
                 return
+            self._retrying = True
             self._failed_at = time.monotonic()
+        try:
             try:
                 self._db.open()
             except self._db.errors:
                 return
-            kept = list(self._memory.values())
-        for rec in kept:
-            try:
-                self._insert(rec)
-            except self._db.errors as err:
-                self._fail(err)
-                return
             with self._lock:
-                self._memory.pop(rec.id, None)
-        self.problem = None
-        log.warning("run store: %r works again; %d runs kept in memory meanwhile moved to it", self.shown,
-                    len(kept))
+                kept = list(self._memory.values())
+            for rec in kept:
+                try:
+                    self._insert(rec)
+                except self._db.errors as err:
+                    self._fail(err)
+                    return
+                with self._lock:
+                    self._memory.pop(rec.id, None)
+            self.problem = None
+            log.warning("run store: %r works again; %d runs kept in memory meanwhile moved to it",
+                        self.shown, len(kept))
+        finally:
+            self._retrying = False
 
     # -- save / load ---------------------------------------------------------------------
     def save(self, run: TrainResult, meta: dict[str, Any] | None = None) -> str:
         """Keep ``run`` (a ``TrainResult``) and return its new id. Never raises for storage trouble."""
         rec = to_record(run, meta)
+        if rec.size > self.max_bytes:  # kept nowhere (not the database's fault: it stays in use)
+            log.warning("run store: run %s of %s bytes is over LSTM_LAB_DB_MAX_MB", rec.id, f"{rec.size:,}")
+            return rec.id
         self._recover()
         if self.on_disk:
             try:

@@ -381,3 +381,12 @@ def test_a_database_back_after_a_failure_is_used_again_and_memory_runs_move_into
     other = RunStore(url)
     assert [other.load(i).config.seed for i in (before, during, immediately, after)] == [1, 2, 3, 4]
     assert store.count() == 4 and not store._memory
+
+
+def test_a_run_over_the_size_bound_is_not_kept_but_the_database_stays_in_use(url: str) -> None:
+    one = store_mod.to_record(fake_run("naive")).size
+    store = RunStore(url, max_mb=0.5 * one / 1e6)
+    too_big = store.save(fake_run("naive"))
+    assert store.load(too_big) is None and store.problem is None  # not the database's fault
+    small = RunStore(url).save(fake_run("stateful"))
+    assert RunStore(url).load(small) is not None
