@@ -40,6 +40,8 @@ FRAMINGS = (
 )
 ENCODINGS = ("scaled", "onehot")
 PADDINGS = ("zeros", "mask")
+CELLS = ("lstm", "gru", "simple")  # keras.layers.LSTM, GRU (reset_after=True), SimpleRNN
+MAX_LAYERS = 3  # recurrent layers stacked (the lower ones return sequences)
 
 # Limits that keep one user from occupying a shared server (issue: "never falls over").
 # The work budget counts what the LSTM cell actually computes: epochs x samples x time steps.
@@ -104,6 +106,14 @@ class LSTMConfig:
     steps_per_update: int = _field(
         1, "stateful only: time steps per weight update (truncated backpropagation through time)"
     )
+    # The recurrent cell and how many are stacked (issue 14 part 3). The defaults are the
+    # tutorial's one LSTM layer, so every earlier run, URL and stored run means what it did.
+    cell: str = _field(
+        "lstm",
+        "recurrent cell: lstm (h and c), gru (h; update, reset gates) or simple (SimpleRNN, no gates)",
+        CELLS,
+    )
+    layers: int = _field(1, f"recurrent layers stacked, 1 to {MAX_LAYERS} (lower layers feed every step up)")
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -143,8 +153,8 @@ class LSTMConfig:
 
     @property
     def work(self) -> int:
-        """Training cost in LSTM cell steps: epochs x samples x time steps."""
-        return self.epochs * self.num_examples * self.time_steps
+        """Training cost in cell steps: epochs x samples x time steps x layers."""
+        return self.epochs * self.num_examples * self.time_steps * self.layers
 
     def replace(self, **changes: Any) -> LSTMConfig:
         """A copy with some fields changed, validated again."""
@@ -268,6 +278,7 @@ def _validate(c: LSTMConfig) -> None:
     _check_int("num_samples", c.num_samples, 1, MAX_SAMPLES)
     _check_int("seed", c.seed, 0, MAX_SEED)
     _check_int("steps_per_update", c.steps_per_update, 1, MAX_WINDOW)
+    _validate_cells(c)
     if c.steps_per_update > 1:
         if c.framing != "stateful" or not c.stateful:
             _fail(
@@ -317,10 +328,23 @@ def _validate(c: LSTMConfig) -> None:
     if c.work > MAX_WORK:
         raise ValueError(
             f"epochs={c.epochs} is too much work for a shared server: {c.epochs:,} epochs x "
-            f"{n:,} samples x {c.time_steps} time steps = {c.work:,} LSTM steps, limit "
-            f"{MAX_WORK:,}. Lower epochs (at most {max(1, MAX_WORK // (n * c.time_steps)):,} here), "
+            f"{n:,} samples x {c.time_steps} time steps"
+            + (f" x {c.layers} layers" if c.layers > 1 else "")
+            + f" = {c.work:,} LSTM steps, limit "
+            f"{MAX_WORK:,}. Lower epochs (at most {max(1, MAX_WORK // (c.work // c.epochs)):,} here), "
             "the window, or the number of samples."
         )
+
+
+def _validate_cells(c: LSTMConfig) -> None:
+    """The cell and layer fields (their choices are checked with every other field's).
+
+    >>> LSTMConfig(layers=4)
+    Traceback (most recent call last):
+    ...
+    ValueError: layers=4 is not allowed: it must be a whole number from 1 to 3.
+    """
+    _check_int("layers", c.layers, 1, MAX_LAYERS)
 
 
 def _check_cost(c: LSTMConfig) -> None:

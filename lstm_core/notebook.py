@@ -44,19 +44,34 @@ _STEP_MARKERS = (
 )
 
 
+# Keras's layer name and what state it carries, for each config.cell.
+CELL_WORDS = {
+    "lstm": ("LSTM", "the hidden state *h* and cell state *c*"),
+    "gru": ("GRU", "the hidden state *h*"),
+    "simple": ("SimpleRNN", "the hidden state *h*"),
+}
+
+
 def _markdown(config: LSTMConfig) -> dict[str, str]:
     p = PRESETS[config.framing]
     data = make_dataset(config)
     n, t, f = data.X.shape
     axes = data.axes
+    kind, states = CELL_WORDS[config.cell]
     state = (
-        "The LSTM is **stateful**: the hidden state *h* and cell state *c* that one batch ends "
+        f"The {kind} is **stateful**: the {states} that one batch ends "
         "with are where row *i* of the next batch starts. Training therefore runs one epoch per "
-        "`fit` call, in order (no shuffling), and resets the state with `lstm.reset_state()` "
+        "`fit` call, in order (no shuffling), and resets the state with `layer.reset_state()` "
         "after every epoch, exactly like the tutorial."
         if config.stateful
-        else "The LSTM is **stateless**: every sample starts from zero state, so nothing carries "
+        else f"The {kind} is **stateless**: every sample starts from zero state, so nothing carries "
         "from one sample to the next, whatever the batch size."
+    )
+    layers = (
+        f"One `{kind}` layer of {config.units} units (the size of {states})"
+        if config.layers == 1
+        else f"{config.layers} stacked `{kind}` layers of {config.units} units each (the lower ones "
+        "hand their *h* of every time step to the layer above)"
     )
     return {
         "config": (
@@ -74,7 +89,7 @@ def _markdown(config: LSTMConfig) -> dict[str, str]:
         ),
         "model": (
             "## The model\n\n"
-            f"One `LSTM` layer of {config.units} units (the size of *h* and *c*) and a `Dense` layer "
+            f"{layers} and a `Dense` layer "
             "with softmax that turns the last *h* into next-letter probabilities; Adam and "
             "categorical cross-entropy, as in the tutorial."
         ),

@@ -35,6 +35,8 @@ PADDING = "zeros"  # variable-length only: zeros (the tutorial's, like 'A') or m
 NUM_SAMPLES = 1000  # variable-length only: how many random runs to draw
 SEED = 7  # one seed for weights, sample order and drawn runs
 STEPS_PER_UPDATE = 1  # stateful only: time steps per weight update (truncated backpropagation through time)
+CELL = "lstm"  # recurrent cell: lstm (h and c), gru (h; update, reset gates) or simple (SimpleRNN, no gates)
+LAYERS = 1  # recurrent layers stacked, 1 to 3 (lower layers feed every step up)
 # ---- end of the configuration ------------------------------------------------------------
 
 PAD_VALUE = -1.0  # what a skipped (masked) time step holds; the Masking layer looks for it
@@ -91,7 +93,7 @@ def make_data():
 
 
 def make_model(X, vocab_size):
-    """LSTM + softmax Dense, compiled like the tutorial (Adam, categorical cross-entropy)."""
+    """LSTM (or CELL, LAYERS deep) + softmax Dense, compiled like the tutorial (Adam, cross-entropy)."""
     if STATEFUL:
         # Keras 3: a stateful LSTM needs its batch size fixed on the Input.
         inp = keras.Input(batch_shape=(BATCH_SIZE, *X.shape[1:]))
@@ -101,7 +103,12 @@ def make_model(X, vocab_size):
     if FRAMING == "variable-length" and PADDING == "mask":
         x = keras.layers.Masking(mask_value=PAD_VALUE)(x)  # skip the padding steps
     # Per step, h of every time step goes to the Dense layer (Keras applies it step by step).
-    x = keras.layers.LSTM(UNITS, stateful=STATEFUL, return_sequences=PER_STEP, name="lstm")(x)
+    # Stacked, a lower layer hands its h of every time step to the layer above.
+    cell, base = {"lstm": (keras.layers.LSTM, "lstm"), "gru": (keras.layers.GRU, "gru"),
+                  "simple": (keras.layers.SimpleRNN, "simple_rnn")}[CELL]
+    for k in range(LAYERS):
+        name = base if k == 0 else f"{base}_{k + 1}"
+        x = cell(UNITS, stateful=STATEFUL, return_sequences=PER_STEP or k < LAYERS - 1, name=name)(x)
     out = keras.layers.Dense(vocab_size, activation="softmax")(x)
     model = keras.Model(inp, out)
     model.compile(
@@ -121,27 +128,30 @@ def main():
     inputs, targets, X, y = make_data()
     print("X:", X.shape, "= [samples, time steps, features]; y:", y.shape)
     model = make_model(X, y.shape[-1])
-    lstm = model.get_layer("lstm")
+    recurrent = [layer for layer in model.layers if isinstance(layer, keras.layers.RNN)]
 
     if STATEFUL:
         # One epoch per fit call, in order, and a state reset after each epoch.
-        # (Keras 3 has no Model.reset_states(); the layer has reset_state().)
+        # (Keras 3 has no Model.reset_states(); each recurrent layer has reset_state().)
         for epoch in range(epochs):
             model.fit(X, y, epochs=1, batch_size=BATCH_SIZE, shuffle=False, verbose=0)
-            lstm.reset_state()
+            for layer in recurrent:
+                layer.reset_state()
             if (epoch + 1) % max(1, epochs // 10) == 0:
                 print(f"epoch {epoch + 1}/{epochs}")
     else:
         model.fit(X, y, epochs=epochs, batch_size=BATCH_SIZE, shuffle=SHUFFLE, verbose=2)
 
     if STATEFUL:
-        lstm.reset_state()
+        for layer in recurrent:
+            layer.reset_state()
     scores = model.evaluate(X, y, batch_size=BATCH_SIZE, verbose=0)
     print(f"Model Accuracy: {scores[1] * 100:.2f}%")
 
     # One predict call for all samples (predict in a loop costs ~100 ms per call).
     if STATEFUL:
-        lstm.reset_state()
+        for layer in recurrent:
+            layer.reset_state()
     probs = model.predict(X, batch_size=BATCH_SIZE, verbose=0)
     vocab = "".join(sorted(set(SEQUENCE)))
     for letters, target, p in list(zip(inputs, targets, probs))[:SHOW]:
