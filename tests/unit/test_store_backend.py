@@ -390,3 +390,14 @@ def test_a_run_over_the_size_bound_is_not_kept_but_the_database_stays_in_use(url
     assert store.load(too_big) is None and store.problem is None  # not the database's fault
     small = RunStore(url).save(fake_run("stateful"))
     assert RunStore(url).load(small) is not None
+
+
+def test_a_stacked_gru_run_comes_back_equal(url: str) -> None:
+    config = preset("stateful").replace(cell="gru", layers=2)
+    run = types.SimpleNamespace(
+        config=config, weights=init_weights(config), stopped=False, seconds=0.5,
+        history=[types.SimpleNamespace(epoch=1, loss=1.0, accuracy=0.5, elapsed=0.1)],
+    )
+    back = RunStore(url).load(RunStore(url).save(run))
+    assert back.config == config and len(back.weights) == len(run.weights)
+    assert all(np.array_equal(a, b) for a, b in zip(back.weights, run.weights))
