@@ -124,7 +124,7 @@ if [ "$STORE" = postgres ]; then
     if [ "$(id -u)" = "0" ]; then
         # Its own folder that the postgres user can reach (the state folder's parents may be 0700),
         # with a short path (the socket's name must fit in 107 bytes); removed at the stop.
-        PG_DIR="$(mktemp -d -t lstm-lab-pg.XXXXXX)"
+        PG_DIR="$(mktemp -d -p /tmp lstm-lab-pg.XXXXXX)"
         PG_TEMP="$PG_DIR"
         chown postgres: "$PG_DIR"
         AS_PG=(runuser -u postgres --)

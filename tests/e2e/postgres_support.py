@@ -74,7 +74,8 @@ class PostgresServer:
     def start(self) -> PostgresServer:
         initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")  # both found before anything starts
         # A short path: the socket's full name must fit in 107 bytes.
-        self.dir = Path(tempfile.mkdtemp(prefix="lab-pg-"))
+        # As root: under /tmp, which the postgres user can reach (a TMPDIR may be private to root).
+        self.dir = Path(tempfile.mkdtemp(prefix="lab-pg-", dir="/tmp" if os.geteuid() == 0 else None))
         if os.geteuid() == 0:
             try:
                 pg = pwd.getpwnam("postgres")
