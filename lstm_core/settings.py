@@ -222,5 +222,10 @@ def describe() -> list[str]:
     """Every setting with its value now, e.g. ``LSTM_LAB_MAX_TRAININGS=2 (...; default 2)``."""
     lines = [f"{name}={read(name):,}  ({s.doc}; default {s.default:,})" for name, s in SETTINGS.items()]
     target = store_target()
-    shown = target.shown if target else "(unset: the SQLite file LSTM_LAB_DB)"
+    if target:
+        shown = target.shown
+    elif os.environ.get(STORE_URL, "").strip():
+        shown = "(not allowed: runs would stay in memory; see the error below)"
+    else:
+        shown = "(unset: the SQLite file LSTM_LAB_DB)"
     return [*lines, f"{STORE_URL}={shown}  ({STORE_URL_DOC})"]
