@@ -194,7 +194,7 @@ def from_record(rec: Record) -> TrainResult:
         raise ValueError(f"stored configuration is malformed ({err})") from None
     names = weight_names(config.layers)
     arrays = _read_npz(rec.weights, names)
-    f, u, v = config.features, config.units, len(config.vocab)
+    f, u, v = config.features, config.units, config.outputs
     expected = weight_shapes(config.cell, config.layers, f, u, v)
     got = [arrays[n].shape for n in names]
     if got != expected:
