@@ -27,7 +27,7 @@ def test_compose_replicas_share_one_postgres_that_is_healthy_before_them():
     url = app["environment"][settings.STORE_URL]
     env = db["environment"]
     # The URL the replicas use is the database the service creates, with its user and password.
-    rendered = url.replace("${LAB_DB_PASSWORD:-change-me}", "pw")
+    rendered = re.sub(r"\$\{LAB_DB_PASSWORD:\?[^}]*\}", "pw", url)
     target = settings.parse_store_url(rendered)
     assert target.kind == "postgresql" and target.shown == f"postgresql://{env['POSTGRES_USER']}@db:5432/{env['POSTGRES_DB']}"
     assert "${LAB_DB_PASSWORD" in url and "${LAB_DB_PASSWORD" in env["POSTGRES_PASSWORD"]
