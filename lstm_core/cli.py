@@ -205,6 +205,10 @@ def cmd_reproduce(args: argparse.Namespace, out) -> int:
     names = list(FRAMINGS) if args.framing == "all" else [args.framing]
     seeds = seed_sweep(args.seeds)
     configs = {name: sweep([name], args.seeds, epochs=args.epochs) for name in names}  # validated now
+    if "lstm_core.trainer" not in sys.modules:  # a fresh process: TensorFlow not set up yet
+        # A batch job with the machine to itself: let train_many's stacks run on two cores at
+        # once (one TensorFlow pool per process, see LSTM_LAB_TF_THREADS); the operator's wins.
+        os.environ.setdefault("LSTM_LAB_TF_THREADS", str(min(2, os.cpu_count() or 1)))
     _load_tensorflow()
     from .trainer import train_many
 

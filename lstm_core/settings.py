@@ -79,6 +79,11 @@ SETTINGS: dict[str, Setting] = {
             "model shapes the trainer may compile in one process, 0 for no limit "
             "(~12 MB each, never freed while it runs)",
         ),
+        Setting(
+            "LSTM_LAB_TF_THREADS", 1, 1, 64,
+            "threads TensorFlow runs compiled training on, shared by every training in the process: "
+            "1 keeps them to one core; 2 lets two at once (train_many's stacks) use two cores",
+        ),
         Setting("LSTM_LAB_DEBUG", 0, 0, 1, "1: the CLI shows the traceback of an unexpected error"),
         # The run store (store.py); its file is LSTM_LAB_DB, a path, read there.
         Setting(

@@ -72,9 +72,11 @@ import tensorflow as tf  # noqa: E402  (after the log level, which TF reads at i
 from . import cells_tf  # noqa: E402  (imports TensorFlow)
 from .cells_tf import stacked_matmul  # noqa: E402
 
-# Tiny matrices: one thread per training is fastest, and leaves the other core to another user.
+# XLA runs every compiled call on TensorFlow's intra-op pool, one pool per process: with one
+# thread (the default, fair on a shared server) two trainings at once take turns on it, even
+# from two Python threads; LSTM_LAB_TF_THREADS=2 lets them run on two cores (see settings).
 try:
-    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.threading.set_intra_op_parallelism_threads(settings.read("LSTM_LAB_TF_THREADS"))
 except RuntimeError:  # already initialised by someone else: keep their setting
     pass
 
