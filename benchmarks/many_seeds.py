@@ -13,11 +13,14 @@ compiling every shape it needs (XLA) but not importing TensorFlow (~3.4 s, the s
 all). The rows:
 
 - ``1 seed, one after another``: six framings, one ``train`` each (the CLI before stacking);
-- ``1 seed, train_many``: the same six runs through ``train_many`` (the CLI now: the six
-  framings spread over both cores);
+- ``1 seed, train_many``: the same six runs through ``train_many`` (the six framings spread
+  over both cores), with 1 and with 2 TensorFlow threads (``LSTM_LAB_TF_THREADS``: the size
+  of the one pool that runs every XLA call; with 1, the app's default, two stacks take turns
+  on one core; ``reproduce`` uses 2);
 - ``N seeds, one after another``: six framings x N seeds, one ``train`` each;
 - ``N seeds, stacked, 1 core``: ``train_many(cores=1)``: seeds of a framing side by side;
-- ``N seeds, stacked, 2 cores``: ``train_many(cores=2)`` (the CLI now);
+- ``N seeds, stacked, 2 cores``: ``train_many(cores=2)``, with 1 and with 2 TF threads (the
+  CLI now: 2);
 - ``Compare, N seeds, one after another``: naive and feature-window, N seeds each, one
   ``train`` each (how the Compare page trained before stacking);
 - ``Compare, N seeds, train_many``: the same runs as the Compare page runs them now;
@@ -113,9 +116,10 @@ def compare_page(spec: dict) -> dict:
 
 
 def run_row(label: str, spec: dict) -> dict:
+    env = {**os.environ, "LSTM_LAB_TF_THREADS": str(spec.get("tf_threads", 1))}
     proc = subprocess.run(
         [sys.executable, os.path.abspath(__file__), "--worker", json.dumps(spec)],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        capture_output=True, text=True, cwd=ROOT, check=False, env=env,
     )
     if proc.returncode != 0:
         raise SystemExit(f"{label}: worker failed:\n{proc.stderr[-2000:]}")
@@ -135,17 +139,23 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(worker(json.loads(args.worker))))
         return 0
     n, scale, every = args.seeds, args.epochs_scale, list(FRAMINGS)
+    # "TF threads": LSTM_LAB_TF_THREADS, the size of TensorFlow's one pool that runs every XLA
+    # call. With 1 (the app's default) two stacks take turns on one core; reproduce uses 2.
     plan = [
         ("1 seed, one after another", {"seeds": 1, "how": "sequential", "cores": 1, "framings": every}),
-        ("1 seed, train_many (CLI now)", {"seeds": 1, "how": "many", "cores": 2, "framings": every}),
+        ("1 seed, train_many, 1 TF thread", {"seeds": 1, "how": "many", "cores": 2, "framings": every}),
+        ("1 seed, train_many, 2 TF threads (CLI)", {"seeds": 1, "how": "many", "cores": 2,
+                                                    "framings": every, "tf_threads": 2}),
     ]
     if not args.skip_sequential:
         plan.append((f"{n} seeds, one after another", {"seeds": n, "how": "sequential", "cores": 1,
                                                        "framings": every}))
     plan += [
         (f"{n} seeds, stacked, 1 core", {"seeds": n, "how": "many", "cores": 1, "framings": every}),
-        (f"{n} seeds, stacked, 2 cores (CLI now)",
+        (f"{n} seeds, stacked, 2 cores, 1 TF thread",
          {"seeds": n, "how": "many", "cores": 2, "framings": every}),
+        (f"{n} seeds, stacked, 2 cores, 2 TF threads (CLI)",
+         {"seeds": n, "how": "many", "cores": 2, "framings": every, "tf_threads": 2}),
     ]
     pair = ["naive", "feature-window"]
     if not args.skip_sequential:
@@ -171,13 +181,13 @@ def main(argv: list[str] | None = None) -> int:
     base = next((r["seconds"] for r in rows if r["row"].startswith("1 seed, one")), rows[0]["seconds"])
     short = {"naive": "naive", "feature-window": "feat-w", "timestep-window": "time-w",
              "whole-batch": "batch", "stateful": "stateful", "variable-length": "var-len"}
-    head = (f"{'row':<42} {'wall s':>7} {'x 1 seed':>8} {'CPU s':>7} {'peak MB':>8} {'compiled':>8}"
+    head = (f"{'row':<48} {'wall s':>7} {'x 1 seed':>8} {'CPU s':>7} {'peak MB':>8} {'compiled':>8}"
             "  median accuracy %")
     print(head)
     print("-" * (len(head) + 40))
     for r in rows:
         accs = " ".join(f"{short[k]} {v:.1f}" for k, v in r["median_accuracy"].items())
-        print(f"{r['row']:<42} {r['seconds']:>7.1f} {r['seconds'] / base:>8.2f} {r['cpu_seconds']:>7.1f} "
+        print(f"{r['row']:<48} {r['seconds']:>7.1f} {r['seconds'] / base:>8.2f} {r['cpu_seconds']:>7.1f} "
               f"{r['peak_rss_mb']:>8} {r['compiled']:>8}  {accs}")
     print(f"epochs x {scale:g} of the tutorial's; times include compiling, not importing TensorFlow; "
           "'x 1 seed' divides by the '1 seed, one after another' row (the first row if left out). "
