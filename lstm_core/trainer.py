@@ -17,11 +17,13 @@ compiled code. Semantics match ``fit``:
 **Several models at once.** The compiled function trains S independent models of one
 shape side by side: every weight has a leading model axis (``kernel`` is (S, f, 4u)), the
 matmuls are batched, and each model has its own Adam moments, learning rate, data and
-sample order. Seeds therefore cost little more than one run: :func:`train_many` groups the
-configs it is given by shape, stacks each group (S from :data:`BUCKETS`, padded with idle
-models so a handful of compiled functions serve every group size), and runs independent
-stacks on both cores. A model trained in a stack ends with the weights it would have had
-trained alone (the tests check 1e-5).
+sample order. A model in a stack costs ~70% of a lone one (what is left is its own
+arithmetic; ``benchmarks/stacked_step.py``): :func:`train_many` groups the configs it is
+given by shape, stacks each group (S from :data:`BUCKETS`, padded with idle models so a
+handful of compiled functions serve every group size), and runs the stacks on both cores
+(truly at once only with ``LSTM_LAB_TF_THREADS=2``: every XLA call runs on TensorFlow's one
+intra-op pool). A model trained in a stack ends with the weights it would have had trained
+alone (the tests check 1e-5).
 
 **Chunks bounded in time.** A call runs as many updates as fit in about
 :data:`TARGET_CHUNK_SECONDS` (a slice of an epoch if epochs are long), so progress comes
@@ -699,8 +701,10 @@ def train_many(
     """Train every config (seeds, framings, experiment arms) and return the runs in order.
 
     Configs of one shape train side by side in one compiled call; independent stacks run
-    in parallel on up to ``cores`` threads (default: the machine's cores, at most 2), one
-    TensorFlow thread each. With a ``gate``, the caller holds one of its slots and every
+    in parallel on up to ``cores`` threads (default: the machine's cores, at most 2). Their
+    compiled calls all run on TensorFlow's intra-op pool, ``LSTM_LAB_TF_THREADS`` threads
+    (1 by default: two stacks then take turns on one core; ``reproduce`` uses 2), so plan
+    with it in mind. With a ``gate``, the caller holds one of its slots and every
     extra core is taken only if a slot is free and nobody is queued, so a shared server
     stays fair.
 
