@@ -5,6 +5,7 @@ This prints figures; it is not a test. Examples (from the repository root)::
     .venv/bin/python benchmarks/compare_fit.py --framing naive,stateful
     .venv/bin/python benchmarks/compare_fit.py --framing whole-batch,variable-length --stock-epochs-max 50
     .venv/bin/python benchmarks/compare_fit.py --framing naive --retrains 30 --with-export
+    .venv/bin/python benchmarks/compare_fit.py --framing naive,stateful --cell lstm,gru,simple --layers 1,2
 
 The stock side is the tutorial's code path: a Sequential LSTM + Dense softmax, Adam,
 categorical cross-entropy, ``fit(X, y, epochs, batch_size, shuffle)``; a stateful model
@@ -35,10 +36,10 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from lstm_core.config import FRAMINGS, preset  # noqa: E402
+from lstm_core.config import CELLS, FRAMINGS, preset  # noqa: E402
 from lstm_core.framings import make_dataset  # noqa: E402
 from lstm_core.keras_file import keras_bytes  # noqa: E402
-from lstm_core.keras_models import stock_model  # noqa: E402
+from lstm_core.keras_models import reset_states, stock_model  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -59,8 +60,7 @@ def stock_fit(config, epochs: int) -> dict:
     X, y = data.X, data.y  # (n, t, f), (n, v)
     n, t, f = X.shape
     start = time.perf_counter()
-    model = stock_model(config)  # the tutorial's LSTM + Dense softmax, Adam, cross-entropy
-    lstm = model.get_layer("lstm")
+    model = stock_model(config)  # the tutorial's LSTM (or config.cell, stacked) + Dense softmax, Adam
     ends: list[float] = []  # perf_counter at the end of every epoch
     clock = keras.callbacks.LambdaCallback(on_epoch_end=lambda *_: ends.append(time.perf_counter()))
     if config.stateful:
@@ -68,7 +68,7 @@ def stock_fit(config, epochs: int) -> dict:
             model.fit(
                 X, y, epochs=1, batch_size=config.batch_size, shuffle=False, verbose=0, callbacks=[clock]
             )
-            lstm.reset_state()
+            reset_states(model, config)
     else:
         model.fit(
             X,
@@ -83,7 +83,7 @@ def stock_fit(config, epochs: int) -> dict:
     # Steady state: from the end of epoch 1 (which includes tracing/compiling) to the end.
     per_epoch = (ends[-1] - ends[0]) / max(1, len(ends) - 1)
     if config.stateful:
-        lstm.reset_state()
+        reset_states(model, config)
     _, acc = model.evaluate(X, y, batch_size=config.batch_size, verbose=0)
     steps = epochs * math.ceil(n / config.batch_size)
     return {
@@ -115,8 +115,11 @@ def ours_fit(config) -> dict:
     }
 
 
-def compare(name: str, stock_max: int | None, epochs: int | None) -> dict:
+def compare(
+    name: str, stock_max: int | None, epochs: int | None, cell: str = "lstm", layers: int = 1
+) -> dict:
     config = preset(name) if epochs is None else preset(name).replace(epochs=epochs)
+    config = config.replace(cell=cell, layers=layers)
     stock_epochs = config.epochs if stock_max is None else min(config.epochs, stock_max)
     stock = stock_fit(config, stock_epochs)
     ours = ours_fit(config)
@@ -130,7 +133,9 @@ def compare(name: str, stock_max: int | None, epochs: int | None) -> dict:
     # steady pace (exact when not capped, an estimate when capped).
     stock_full = stock["first_epoch"] + stock["per_epoch"] * (config.epochs - 1)
     return {
-        "framing": name,
+        "framing": name if (cell, layers) == ("lstm", 1) else f"{name} {cell}x{layers}",
+        "cell": cell,
+        "layers": layers,
         "epochs": config.epochs,
         "stock_epochs": stock_epochs,
         "stock_capped": capped,
@@ -151,7 +156,7 @@ def compare(name: str, stock_max: int | None, epochs: int | None) -> dict:
 
 def print_table(rows: list[dict]) -> None:
     head = (
-        f"{'framing':<16} {'epochs':>13} {'stock s':>9} {'stock acc':>9} {'ours s':>7} "
+        f"{'framing':<24} {'epochs':>13} {'stock s':>9} {'stock acc':>9} {'ours s':>7} "
         f"{'ours acc':>8} {'speedup':>9} {'ours µs/step':>12} {'stock s/ep':>10} "
         f"{'ours s/ep':>9}"
     )
@@ -161,7 +166,7 @@ def print_table(rows: list[dict]) -> None:
         ep = f"{r['stock_epochs']}/{r['epochs']}*" if r["stock_capped"] else str(r["epochs"])
         ratio = f"{r['speedup']:.1f}x" + ("/ep" if r["stock_capped"] else "")
         print(
-            f"{r['framing']:<16} {ep:>13} {r['stock_seconds']:>9.1f} "
+            f"{r['framing']:<24} {ep:>13} {r['stock_seconds']:>9.1f} "
             f"{r['stock_accuracy']:>8.2f}% {r['ours_seconds']:>7.2f} {r['ours_accuracy']:>7.2f}% "
             f"{ratio:>9} {r['ours_us_per_step']:>12.1f} {r['stock_seconds_per_epoch']:>10.4f} "
             f"{r['ours_seconds_per_epoch']:>9.5f}"
@@ -233,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         help="cap the stock side's epochs (for whole-batch, variable-length)",
     )
     p.add_argument("--epochs", type=int, default=None, help="override every framing's epochs")
+    p.add_argument("--cell", default="lstm", help="cells, separated by commas: lstm (default), gru, simple")
+    p.add_argument("--layers", default="1", help="layer counts, separated by commas, e.g. 1,2 (default 1)")
     p.add_argument("--json", action="store_true", help="one JSON object per row")
     p.add_argument(
         "--retrains",
@@ -248,20 +255,28 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in names if n not in FRAMINGS]
     if unknown:
         p.error(f"unknown framing {unknown}; choose from {', '.join(FRAMINGS)} or all")
+    cells = args.cell.split(",")
+    if any(c not in CELLS for c in cells):
+        p.error(f"unknown cell in {args.cell!r}; choose from {', '.join(CELLS)}")
+    try:
+        depths = [int(n) for n in args.layers.split(",")]
+    except ValueError:
+        p.error(f"--layers {args.layers!r}: give whole numbers separated by commas")
     if args.retrains:
         memory_check(
             names[0] if args.framing != "all" else "naive", args.retrains, args.with_export, args.json
         )
         return 0
     rows = []
-    for name in names:
-        row = compare(name, args.stock_epochs_max, args.epochs)
+    for name, cell, depth in [(n, c, d) for n in names for c in cells for d in depths]:
+        row = compare(name, args.stock_epochs_max, args.epochs, cell, depth)
         rows.append(row)
         if args.json:
             print(json.dumps(row), flush=True)
         else:
             print(
-                f"  done {name}: stock {row['stock_seconds']:.1f} s, ours {row['ours_seconds']:.2f} s",
+                f"  done {row['framing']}: stock {row['stock_seconds']:.1f} s, "
+                f"ours {row['ours_seconds']:.2f} s",
                 file=sys.stderr,
                 flush=True,
             )
