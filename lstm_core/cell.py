@@ -139,7 +139,7 @@ def weight_names(layers: int) -> tuple[str, ...]:
 def init_weights(config: LSTMConfig, seed: int | None = None) -> Weights:
     """Fresh weights drawn like Keras's defaults (glorot uniform, orthogonal, LSTM forget bias 1)."""
     rng = np.random.default_rng(config.seed if seed is None else seed)
-    f, u, v = config.features, config.units, len(config.vocab)
+    f, u, v = config.features, config.units, config.outputs
     cell = getattr(config, "cell", "lstm")
     gates = GATES[cell]
 

@@ -40,7 +40,7 @@ import numpy as np
 from .cell import Weights, weight_shapes
 from .config import LSTMConfig
 from .framings import make_dataset
-from .keras_models import MODELS_LOCK, import_keras, keras_model
+from .keras_models import MODELS_LOCK, import_keras, keras_model, output_activation
 from .keras_preflight import (  # noqa: F401  (the two limits are re-exported)
     MAX_MODEL_BYTES,
     MAX_UNPACKED_BYTES,
@@ -102,7 +102,7 @@ def load_keras_bytes(data: bytes) -> TrainResult:
     found = check_archive(data)
     meta = _meta_of(found)
     config = config_of(meta)
-    if (found.sizes["units"], found.sizes["vocab"]) != (config.units, len(config.vocab)):
+    if (found.sizes["units"], found.sizes["vocab"]) != (config.units, config.outputs):
         raise invalid("its model's sizes do not match its configuration")
     model = _load_checked(found)
     weights = weights_of(model, config)
@@ -186,7 +186,8 @@ def weights_of(model, config: LSTMConfig) -> Weights:
         (rnn, {**LSTM_SETTINGS, "return_sequences": config.per_step or k < len(stack) - 1})
         for k, rnn in enumerate(stack)
     ]
-    for layer, settings in (*checks, (dense, DENSE_SETTINGS)):
+    dense_settings = {**DENSE_SETTINGS, "activation": output_activation(config)}
+    for layer, settings in (*checks, (dense, dense_settings)):
         layer_config = layer.get_config()
         if isinstance(layer, keras.layers.GRU):
             settings = {**settings, "reset_after": True}
@@ -202,7 +203,7 @@ def weights_of(model, config: LSTMConfig) -> Weights:
         raise invalid(f"its {kind.__name__}'s stateful setting does not match its configuration")
     arrays = [w for rnn in stack for w in rnn.get_weights()] + dense.get_weights()
     weights = [np.asarray(w, np.float32) for w in arrays]
-    expected = weight_shapes(config.cell, config.layers, config.features, config.units, len(config.vocab))
+    expected = weight_shapes(config.cell, config.layers, config.features, config.units, config.outputs)
     got = [w.shape for w in weights]
     if got != expected:
         raise invalid(f"its weight shapes {got} do not match its configuration {expected}")

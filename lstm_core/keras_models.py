@@ -51,22 +51,29 @@ def shape_key(config: LSTMConfig) -> tuple:
     >>> from lstm_core.config import preset
     >>> shape_key(preset("stateful"))  # batch, time steps, features, units, vocab, stateful, masked, per step
     (1, 1, 1, 16, 26, True, False, False)
-    >>> shape_key(preset("stateful").replace(cell="gru", layers=2))[-2:]  # other cells add (cell, layers)
-    ('gru', 2)
+    >>> shape_key(preset("stateful").replace(cell="gru", layers=2))[-3:]  # others add (cell, layers, output)
+    ('gru', 2, 'softmax')
     """
     masked = config.framing == "variable-length" and config.padding == "mask"
-    cells = () if (config.cell, config.layers) == ("lstm", 1) else (config.cell, config.layers)
+    # Other cells, stacks and the sine task's linear output add (cell, layers, output activation).
+    tail = (config.cell, config.layers, output_activation(config))
+    cells = () if tail == ("lstm", 1, "softmax") else tail
     return (
         config.batch_size if config.stateful else None,  # a stateful model has a fixed batch
         config.time_steps,
         config.features,
         config.units,
-        len(config.vocab),
+        config.outputs,
         config.stateful,
         masked,
         config.per_step,
         *cells,
     )
+
+
+def output_activation(config: LSTMConfig) -> str:
+    """The Dense layer's activation: softmax over letters, or linear for the sine task's value."""
+    return "linear" if config.is_sine else "softmax"
 
 
 # Keras's layer class and our layer name for each cell (the first LSTM keeps its old name, "lstm").
@@ -90,15 +97,18 @@ def reset_states(model, config: LSTMConfig) -> None:
 
 
 def build_model(key: tuple):
-    """A new (uncompiled) Keras model for a :func:`shape_key`: [Masking] -> cell(s) -> Dense softmax."""
+    """A new (uncompiled) Keras model for a :func:`shape_key`: [Masking] -> cell(s) -> Dense softmax
+    (Dense linear for the sine task)."""
     keras = import_keras()
     batch, t, f, units, vocab, stateful, masked, per_step = key[:8]
-    cell, layers = key[8:] if len(key) > 8 else ("lstm", 1)
+    cell, layers, activation = key[8:] if len(key) > 8 else ("lstm", 1, "softmax")
+    regression = activation == "linear"
+    name_in = "values" if regression else "letters"
     if stateful:
         # Keras 3: a stateful layer needs the batch size fixed on the Input.
-        inputs = keras.Input(batch_shape=(batch, t, f), name="letters")
+        inputs = keras.Input(batch_shape=(batch, t, f), name=name_in)
     else:
-        inputs = keras.Input(shape=(t, f), name="letters")
+        inputs = keras.Input(shape=(t, f), name=name_in)
     x = inputs
     if masked:
         # Time steps whose features all equal PAD_VALUE are skipped: h and c pass through.
@@ -110,7 +120,9 @@ def build_model(key: tuple):
     for k, name in enumerate(names):
         last = k == len(names) - 1
         x = layer_class(units, stateful=stateful, return_sequences=per_step or not last, name=name)(x)
-    outputs = keras.layers.Dense(vocab, activation="softmax", name="next_letter")(x)
+    outputs = keras.layers.Dense(
+        vocab, activation=activation, name="next_value" if regression else "next_letter"
+    )(x)
     return keras.Model(inputs, outputs, name="lstm_state_lab")
 
 
@@ -129,9 +141,10 @@ def stock_model(config: LSTMConfig, jit_compile: bool | str = "auto"):
     keras = import_keras()
     model = build_model(shape_key(config))
     model.compile(
-        loss="categorical_crossentropy",
+        # The sine task is regression: mean squared error, and no accuracy to report.
+        loss="mse" if config.is_sine else "categorical_crossentropy",
         optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
-        metrics=["accuracy"],
+        metrics=[] if config.is_sine else ["accuracy"],
         jit_compile=jit_compile,
     )
     return model

@@ -254,7 +254,11 @@ def _check_model(keras_config: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
             raise refuse(f"its {kind} has units={shown}; at most {MAX_UNITS} are allowed")
         if rnn.get("units") != units:
             raise refuse(f"its {kind} layers differ in size; stacked layers must have the same units")
-    if not _whole(vocab, 2, MAX_VOCAB):
+    # The sine task's models end in one linear unit (a value, not letter probabilities).
+    regression = dense.get("activation") == "linear"
+    if regression and vocab != 1:
+        raise refuse(f"its linear Dense layer has units={str(vocab)[:20]}; a sine model predicts 1 value")
+    if not regression and not _whole(vocab, 2, MAX_VOCAB):
         raise refuse(
             f"its Dense layer has units={str(vocab)[:20]}; it must predict 2 to {MAX_VOCAB} characters"
         )
@@ -281,8 +285,11 @@ def _check_model(keras_config: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
         if rnn.get("stateful", False) != stack[0].get("stateful", False):
             raise refuse(f"its {kind} layers must be all stateful or all not")
     lstm = stack[0]
-    if dense.get("activation") != "softmax":
-        raise refuse(f"its Dense layer has activation={_shown(dense.get('activation'))}; softmax is expected")
+    if dense.get("activation") not in ("softmax", "linear"):
+        raise refuse(
+            f"its Dense layer has activation={_shown(dense.get('activation'))}; softmax "
+            "(letters) or linear (a sine model) is expected"
+        )
     shape = _input_shape(keras_config, layers, lstm)
     batch, steps, features = shape
     if batch is not None and not _whole(batch, 1, MAX_BATCH):

@@ -73,7 +73,7 @@ def _markdown(config: LSTMConfig) -> dict[str, str]:
         else f"{config.layers} stacked `{kind}` layers of {config.units} units each (the lower ones "
         "hand their *h* of every time step to the layer above)"
     )
-    return {
+    texts = {
         "config": (
             "## The configuration\n\n"
             "These values come from LSTM State Lab. Change any of them and run the notebook again "
@@ -107,6 +107,42 @@ def _markdown(config: LSTMConfig) -> dict[str, str]:
         "predict": (
             "## Predictions\n\nOne `predict` call for all samples (a `predict` per sample "
             "costs ~100 ms each): what the model says after each input, and how sure it is."
+        ),
+    }
+    return _sine_markdown(config, texts, (n, t, f), layers) if config.is_sine else texts
+
+
+def _sine_markdown(
+    config: LSTMConfig, texts: dict[str, str], shape: tuple[int, int, int], layers: str
+) -> dict[str, str]:
+    """The steps that differ for the sine task: real values in and out, mean squared error.
+
+    ``layers`` says what the recurrent layers are, e.g. "One `LSTM` layer of 16 units (...)".
+    """
+    n, t, f = shape
+    return {
+        **texts,
+        "data": (
+            "## The data: `[samples, time steps, features]`\n\n"
+            f"A sine wave of {config.period} samples per cycle, {config.length} values, with Gaussian "
+            f"noise of standard deviation {config.noise:g}. Each sample is a window of past values; "
+            f"**X has shape [{n}, {t}, {f}]** and **y** is the next value, shape [{n}, 1]."
+        ),
+        "model": (
+            "## The model\n\n"
+            f"{layers} and a `Dense` layer of one "
+            "unit with a linear output: the next value itself, not probabilities. Adam and mean "
+            "squared error (MSE)."
+        ),
+        "evaluate": (
+            "## Mean squared error\n\n"
+            "On the training windows: the average of (prediction − next value)² — the noise alone "
+            f"contributes about {config.noise ** 2:.4f}."
+        ),
+        "predict": (
+            "## Predictions\n\nEach window's next value, predicted from the true values before it "
+            "(teacher forcing). The app also feeds the model its own output (free running) and "
+            "shows how that drifts."
         ),
     }
 

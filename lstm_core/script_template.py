@@ -37,15 +37,38 @@ SEED = 7  # one seed for weights, sample order and drawn runs
 STEPS_PER_UPDATE = 1  # stateful only: time steps per weight update (truncated backpropagation through time)
 CELL = "lstm"  # recurrent cell: lstm (h and c), gru (h; update, reset gates) or simple (SimpleRNN, no gates)
 LAYERS = 1  # recurrent layers stacked, 1 to 3 (lower layers feed every step up)
+TASK = "letters"  # letters: predict the next letter of the text; sine: the next value of a sine wave
+PERIOD = 25  # sine only: samples per cycle of the wave
+NOISE = 0.0  # sine only: standard deviation of the Gaussian noise added to every value
+LENGTH = 200  # sine only: how many values of the wave to train on
 # ---- end of the configuration ------------------------------------------------------------
 
 PAD_VALUE = -1.0  # what a skipped (masked) time step holds; the Masking layer looks for it
 PER_STEP = STEPS_PER_UPDATE > 1  # a prediction after every time step, not only the last
 SHOW = 30  # predictions printed at the end
+SINE = TASK == "sine"  # a real-valued wave: linear output, mean squared error
+
+
+def make_sine_data():
+    """Windows of the noisy sine wave and the value after each: X (samples, time steps, features), y."""
+    t = np.arange(LENGTH)
+    noise = np.random.default_rng([SEED, 2]).normal(size=LENGTH) * NOISE  # the app's own draw
+    values = np.sin(2 * np.pi * t / PERIOD) + noise
+    windows = np.stack([values[i : i + WINDOW] for i in range(LENGTH - WINDOW)])  # (samples, WINDOW)
+    if FRAMING == "feature-window":
+        X = windows[:, None, :].astype("float32")  # the values side by side: one time step
+    else:
+        X = windows[:, :, None].astype("float32")  # one value per time step
+    y = values[WINDOW:, None].astype("float32")  # (samples, 1): the next value
+    inputs = [" ".join(f"{v:.3f}" for v in w) for w in windows]
+    targets = [f"{v:.3f}" for v in y[:, 0]]
+    return inputs, targets, X, y
 
 
 def make_data():
     """The samples and their next letters: inputs, targets, X (samples, time steps, features), y."""
+    if SINE:
+        return make_sine_data()
     vocab = "".join(sorted(set(SEQUENCE)))  # the classes: sorted unique characters
     char_to_int = {ch: i for i, ch in enumerate(vocab)}
     if PER_STEP:
@@ -109,12 +132,13 @@ def make_model(X, vocab_size):
     for k in range(LAYERS):
         name = base if k == 0 else f"{base}_{k + 1}"
         x = cell(UNITS, stateful=STATEFUL, return_sequences=PER_STEP or k < LAYERS - 1, name=name)(x)
-    out = keras.layers.Dense(vocab_size, activation="softmax")(x)
+    # A sine model outputs the next value itself (linear); a letter model, probabilities.
+    out = keras.layers.Dense(vocab_size, activation="linear" if SINE else "softmax")(x)
     model = keras.Model(inp, out)
     model.compile(
-        loss="categorical_crossentropy",
+        loss="mse" if SINE else "categorical_crossentropy",
         optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE),
-        metrics=["accuracy"],
+        metrics=[] if SINE else ["accuracy"],
     )
     return model
 
@@ -146,7 +170,10 @@ def main():
         for layer in recurrent:
             layer.reset_state()
     scores = model.evaluate(X, y, batch_size=BATCH_SIZE, verbose=0)
-    print(f"Model Accuracy: {scores[1] * 100:.2f}%")
+    if SINE:
+        print(f"Model MSE: {float(np.ravel(scores)[0]):.6f}")
+    else:
+        print(f"Model Accuracy: {scores[1] * 100:.2f}%")
 
     # One predict call for all samples (predict in a loop costs ~100 ms per call).
     if STATEFUL:
@@ -154,7 +181,10 @@ def main():
             layer.reset_state()
     probs = model.predict(X, batch_size=BATCH_SIZE, verbose=0)
     vocab = "".join(sorted(set(SEQUENCE)))
-    for letters, target, p in list(zip(inputs, targets, probs))[:SHOW]:
+    if SINE:
+        for window, target, p in list(zip(inputs, targets, probs))[:SHOW]:
+            print(f"{window} -> {p[0]:.3f}  (expected {target})")
+    for letters, target, p in list(zip(inputs, targets, probs))[:0 if SINE else SHOW]:
         guess = "".join(vocab[i] for i in np.atleast_1d(np.argmax(p, axis=-1)))  # one letter per step
         print(f"{letters!r} -> {guess}  (expected {target}, p={p.max(axis=-1).min():.2f})")
     if len(inputs) > SHOW:

@@ -70,6 +70,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import tensorflow as tf  # noqa: E402  (after the log level, which TF reads at import)
 
 from . import cells_tf  # noqa: E402  (imports TensorFlow)
+from .cells_tf import stacked_matmul  # noqa: E402
 
 # Tiny matrices: one thread per training is fastest, and leaves the other core to another user.
 try:
@@ -103,6 +104,7 @@ class _Shape:
     S: int  # models side by side
     cell: str = "lstm"  # lstm | gru | simple (cells_tf.py)
     layers: int = 1  # recurrent layers stacked; state is (S, b, layers*u)
+    regression: bool = False  # the sine task: linear output and mean squared error (_head_loss)
 
     @property
     def nb(self) -> int:  # batches (updates) per epoch
@@ -116,9 +118,9 @@ class _Shape:
 
 def _shape(config: LSTMConfig, S: int = 1) -> _Shape:
     return _Shape(
-        config.num_examples, config.time_steps, config.features, len(config.vocab),
+        config.num_examples, config.time_steps, config.features, config.outputs,
         config.units, config.batch_size, config.stateful, config.per_step, S,
-        config.cell, config.layers,
+        config.cell, config.layers, config.is_sine,
     )
 
 
@@ -126,6 +128,7 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
     n, t, f, v, u, b, stateful, per_step, S = (
         shape.n, shape.t, shape.f, shape.v, shape.u, shape.b, shape.stateful, shape.per_step, shape.S
     )
+    regression = shape.regression
     nb, E = shape.nb, shape.epochs_per_call
     n_pad = nb * b  # order tensor is padded so every batch has b rows
     cell, layers = shape.cell, shape.layers
@@ -146,13 +149,12 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
             # A prediction after every step, y (S, b, t, v); Keras averages the loss over all
             # b x t steps, which is the per-row mean over steps, then the batch mean below.
             h_seq = tf.reshape(tf.stack(hs, axis=2), (S, b * t, u))
-            logits = tf.reshape(tf.matmul(h_seq, DK), (S, b, t, v)) + DB[:, None, None]
+            logits = tf.reshape(stacked_matmul(h_seq, DK), (S, b, t, v)) + DB[:, None, None]
             per_row = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits), 2)
             hit = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 3), tf.argmax(y, 3)), tf.float32), 2)
         else:
-            logits = tf.matmul(top, DK) + DB[:, None]  # (S, b, v)
-            per_row = tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits)  # (S, b)
-            hit = tf.cast(tf.equal(tf.argmax(logits, 2), tf.argmax(y, 2)), tf.float32)
+            out = stacked_matmul(top, DK) + DB[:, None]  # (S, b, v): the Dense layer before its activation
+            per_row, hit = _head_loss(out, y, regression)  # (S, b) each
         total = tf.reduce_sum(rw)
         loss = tf.reduce_sum(per_row * rw, axis=1) / total  # (S,): each model's batch mean
         return loss, tf.reduce_sum(hit * rw, axis=1), total, h, c
@@ -234,6 +236,21 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
         return params, ms, vs, iters, h, c, loss_sum, hit_sum, losses, accs
 
     return run_chunk
+
+
+def _head_loss(out, y, regression: bool):
+    """Each row's loss and hit for the output layer's pre-activations ``out`` (S, b, v).
+
+    Letters: softmax + categorical cross-entropy, a hit when the likeliest letter is the
+    target. Sine: a linear output and squared error (Keras's ``"mse"`` averages over the
+    output units: here one); there is no "right" value, so hits stay 0 and the run logs
+    accuracy 0 (the pages show MSE instead).
+    """
+    if regression:
+        per_row = tf.reduce_mean(tf.square(out - y), axis=-1)
+        return per_row, tf.zeros_like(per_row)
+    per_row = tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=out)
+    return per_row, tf.cast(tf.equal(tf.argmax(out, -1), tf.argmax(y, -1)), tf.float32)
 
 
 class CompileLimitError(ValueError):
@@ -514,7 +531,7 @@ def train(
 # ---------------------------------------------------------------------------------------
 def _cost(config: LSTMConfig) -> float:
     """Rough arithmetic of a run (for balancing the cores, not for limits)."""
-    u, f, v, b, t = config.units, config.features, len(config.vocab), config.batch_size, config.time_steps
+    u, f, v, b, t = config.units, config.features, config.outputs, config.batch_size, config.time_steps
     updates = config.epochs * math.ceil(config.num_examples / b)
     g, extra = GATES[config.cell], config.layers - 1  # upper layers read u features, not f
     first = b * t * g * u * (f + u) + g * u * (f + u + 1)

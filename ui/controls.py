@@ -32,7 +32,9 @@ from lstm_core.config import CELLS, ENCODINGS, FRAMINGS, PADDINGS, LSTMConfig, g
 from . import classroom, safe, session
 from .text import HELP
 
-FIELDS = [f.name for f in dataclasses.fields(LSTMConfig)]  # also the URL parameter names
+# The sine task's fields are not the Lab's: it trains letters (the Sine page trains waves).
+SINE_ONLY = ("task", "period", "noise", "length")
+FIELDS = [f.name for f in dataclasses.fields(LSTMConfig) if f.name not in SINE_ONLY]  # also URL names
 KEY = {name: f"lab_{name}" for name in FIELDS}  # widget keys of the Lab form
 URL_WARNINGS = "lab_url_warnings"
 INT = "%g"  # whole-number fields are float boxes (see widget_value): 30.0 shows as "30"
@@ -175,6 +177,12 @@ def load_lab_state() -> tuple[LSTMConfig, str | None]:
     any, as one sentence. URL problems are shown as warnings.
     """
     given = {k: v for k, v in st.query_params.to_dict().items() if k in KEY}
+    if any(k in st.query_params for k in SINE_ONLY):
+        st.warning(
+            "The Lab trains letters: the sine task (and its period, noise and length) has its own "
+            "page, Sine, in the links above.",
+            icon=":material/link_off:",
+        )
     forced = session.pop(FORCE_URL, False)
     if given and (forced or given != st.session_state.get(session.URL_SEEN)):
         config, warnings = config_from_url(given)  # a link: it wins over the session
