@@ -122,3 +122,16 @@ def test_compare_why_lstm_refuses_more_than_the_server_allows():
     assert_clean(at)
     assert any("limit" in e.value and "seeds" in e.value for e in at.error), [e.value for e in at.error]
     assert not any("task" in d.value.columns for d in at.dataframe)
+
+
+def test_generate_writes_on_from_a_stacked_lstm_cold_and_warm(runs):
+    at = _open(runs["stacked"], "pages/generate.py")
+    vocab = runs["stacked"].config.vocab
+    at.selectbox(key=f"gen_start_{vocab}").set_value("C")
+    at.number_input(key="gen_steps").set_value(5)
+    button(at, "Generate").click().run()
+    assert_clean(at)
+    texts = [c.value for c in at.code]
+    assert len(texts) >= 2
+    for text in texts[:2]:
+        assert text.startswith("C") and len(text) == 6 and set(text) <= set(vocab), text
