@@ -302,12 +302,20 @@ def cmd_train(args: argparse.Namespace, out) -> int:
             file=out,
         )
         return 0
-    print(f"{config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s", file=out)
+    print(f"{config.framing}{_cell_words(config)}: {run.epochs_done} epochs in {run.seconds:.1f} s", file=out)
     print(f"Model Accuracy: {acc:.2f}%", file=out)
     print(table.to_string(index=False), file=out)
     if args.save:
         print(f"saved {args.save}", file=out)
     return 0
+
+
+def _cell_words(config: LSTMConfig) -> str:
+    """`` (2 stacked GRU layers)`` after a framing's name; nothing for the tutorial's one LSTM."""
+    if (config.cell, config.layers) == ("lstm", 1):
+        return ""
+    kind = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}[config.cell]
+    return f" ({config.layers} stacked {kind} layers)" if config.layers > 1 else f" ({kind})"
 
 
 def _train_sine(run, args: argparse.Namespace, out) -> int:
@@ -502,9 +510,15 @@ def _add_trace_parser(sub) -> None:
 
 
 def cmd_trace(args: argparse.Namespace, out) -> int:
-    from .trace import check_text, gate_trace
+    from .trace import check_text, check_traceable, gate_trace, gru_trace
 
-    run, source = _loaded_or_trained(args, "trace", lambda config: check_text(config, args.text))
+    def check(config: LSTMConfig) -> None:  # before training: a refusal costs nothing
+        check_text(config, args.text)
+        check_traceable(config)
+
+    run, source = _loaded_or_trained(args, "trace", check)
+    if run.config.cell == "gru":
+        return _print_gru_trace(gru_trace(run, args.text, warm=args.warm), source, args, out)
     trace = gate_trace(run, args.text, warm=args.warm)
     if args.json:
         print(json.dumps(trace.as_dict()), file=out)
@@ -545,6 +559,24 @@ def _check_writable(path: str) -> None:
         raise ValueError(f"save={path!r} is not allowed: it is a folder.")
     if not os.access(folder, os.W_OK):
         raise ValueError(f"save={path!r} is not allowed: folder {folder!r} is not writable.")
+
+
+def _print_gru_trace(trace, source: str, args: argparse.Namespace, out) -> int:
+    """A GRU's trace: its update gate z, reset gate r and candidate g per step (no c)."""
+    if args.json:
+        print(json.dumps(trace.as_dict()), file=out)
+        return 0
+    mode = "warm" if args.warm else "cold (fresh state)"
+    print(f"{source}; GRU, {trace.units} units; {mode}", file=out)
+    print("step  fed    next  p      mean z  mean r  mean g  |h|max", file=out)
+    for k in range(trace.steps):
+        letter, p = trace.prediction(k)
+        means = "  ".join(f"{getattr(trace, g)[k].mean():6.3f}" for g in ("z", "r", "g"))
+        print(
+            f"{k + 1:>4}  {trace.fed[k]:<5}  {letter:<4}  {p:5.3f}  {means}  {abs(trace.h[k]).max():6.3f}",
+            file=out,
+        )
+    return 0
 
 
 def cmd_settings(args: argparse.Namespace, out) -> int:

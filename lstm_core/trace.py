@@ -213,9 +213,24 @@ def _not_traced(config: LSTMConfig) -> str:
     layers = f"{config.layers} stacked {what} layers" if config.layers > 1 else f"a {what}"
     return (
         f"cell={config.cell!r}, layers={config.layers} cannot be traced gate by gate: this run has "
-        f"{layers}, and the gate trace writes out one LSTM layer's four gates (gru_trace reads one GRU "
-        "layer; the State page shows h for any cell)."
+        f"{layers}, and the gate trace writes out the gates of one LSTM or one GRU layer (the State "
+        "page shows h for any cell)."
     )
+
+
+def check_traceable(config: LSTMConfig) -> None:
+    """Raise ``ValueError`` (one sentence) unless a gate trace can read this run: one LSTM or
+    one GRU layer (:func:`gate_trace`, :func:`gru_trace`).
+
+    >>> check_traceable(LSTMConfig(cell="simple"))
+    Traceback (most recent call last):
+    ...
+    ValueError: cell='simple', layers=1 cannot be traced gate by gate: this run has a SimpleRNN, \
+and the gate trace writes out the gates of one LSTM or one GRU layer (the State page shows h for any \
+cell).
+    """
+    if config.layers != 1 or config.cell not in ("lstm", "gru"):
+        raise ValueError(_not_traced(config))
 
 
 def _start(run, text: str, warm: bool, clamp: Sequence[int] = (), record: bool = True) -> tuple[_Reader, str]:
@@ -237,6 +252,8 @@ def gate_trace(run, text: str, warm: bool = False) -> GateTrace:
     """
     config: LSTMConfig = run.config
     check_text(config, text)
+    if (config.cell, config.layers) == ("gru", 1):
+        raise ValueError("A GRU has update and reset gates, not i, f, g, o: read it with gru_trace.")
     if (config.cell, config.layers) != ("lstm", 1):
         raise ValueError(_not_traced(config))
     reader, prefix = _start(run, text, warm)
@@ -305,6 +322,19 @@ class GRUTrace:
     def prediction(self, k: int) -> tuple[str, float]:
         j = int(self.probs[k].argmax())
         return self.vocab[j], float(self.probs[k, j])
+
+    def as_dict(self) -> dict:
+        """The JSON form printed by ``python -m lstm_core trace --json`` for a GRU run."""
+        steps = []
+        for k in range(self.steps):
+            row = {"fed": self.fed[k], "position": int(self.position[k]),
+                   "reset_before": bool(self.reset_before[k]), "output": bool(self.is_output[k])}
+            for name in ("x", "h_prev", "z", "r", "g", "h"):
+                row[name] = [float(v) for v in getattr(self, name)[k]]
+            row["probs"] = {ch: float(p) for ch, p in zip(self.vocab, self.probs[k])}
+            steps.append(row)
+        return {"framing": self.framing, "cell": "gru", "text": self.text, "warm": self.warm,
+                "warmup": self.warmup, "units": self.units, "vocab": self.vocab, "steps": steps}
 
 
 def gru_trace(run, text: str, warm: bool = False) -> GRUTrace:
