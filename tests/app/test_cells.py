@@ -64,7 +64,9 @@ def _open(run, page: str) -> AppTest:
 
 
 def _words(at: AppTest) -> str:
-    return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
+    return " ".join(
+        [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    )
 
 
 @pytest.mark.parametrize("name", ["gru", "simple"])
