@@ -49,7 +49,9 @@ def shape_key(config: LSTMConfig) -> tuple:
 
     >>> from lstm_core.config import preset
     >>> shape_key(preset("stateful"))  # batch, time steps, features, units, vocab, stateful, masked, per step
-    (1, 1, 1, 16, 26, True, False, False)
+    (1, 1, 1, 16, 26, True, False, False, 0)
+    >>> shape_key(preset("n-char-output"))[-1]  # last: letters out (one-shot n-char model)
+    3
     """
     masked = config.framing == "variable-length" and config.padding == "mask"
     return (
@@ -61,13 +63,14 @@ def shape_key(config: LSTMConfig) -> tuple:
         config.stateful,
         masked,
         config.per_step,
+        config.horizon if config.framing == "n-char-output" else 0,
     )
 
 
 def build_model(key: tuple):
     """A new (uncompiled) Keras model for a :func:`shape_key`: [Masking] -> LSTM -> Dense softmax."""
     keras = import_keras()
-    batch, t, f, units, vocab, stateful, masked, per_step = key
+    batch, t, f, units, vocab, stateful, masked, per_step, horizon = key
     if stateful:
         # Keras 3: a stateful layer needs the batch size fixed on the Input.
         inputs = keras.Input(batch_shape=(batch, t, f), name="letters")
@@ -79,7 +82,15 @@ def build_model(key: tuple):
         x = keras.layers.Masking(mask_value=PAD_VALUE, name="skip_padding")(x)
     # Per-step: h of every step goes to the Dense layer, which Keras applies step by step.
     x = keras.layers.LSTM(units, stateful=stateful, return_sequences=per_step, name="lstm")(x)
-    outputs = keras.layers.Dense(vocab, activation="softmax", name="next_letter")(x)
+    if horizon:
+        # n-char-output, one shot (nchar.py): the encoder's last h, repeated, feeds a decoder
+        # LSTM whose h at each step scores one of the next `horizon` letters.
+        x = keras.layers.RepeatVector(horizon, name="repeat")(x)
+        x = keras.layers.LSTM(units, return_sequences=True, name="decoder")(x)
+        dense = keras.layers.Dense(vocab, activation="softmax")
+        outputs = keras.layers.TimeDistributed(dense, name="next_letters")(x)
+    else:
+        outputs = keras.layers.Dense(vocab, activation="softmax", name="next_letter")(x)
     return keras.Model(inputs, outputs, name="lstm_state_lab")
 
 

@@ -64,6 +64,7 @@ from .cell import Weights, init_weights
 from .config import LSTMConfig
 from .framings import Dataset, make_dataset
 from .gate import TrainingGate
+from .nchar import OneShotWeights, init_one_shot, is_n_char
 from .results import EpochLog, Progress, TrainResult
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -99,6 +100,7 @@ class _Shape:
     stateful: bool
     per_step: bool  # a target after every time step (y is (n, t, v))
     S: int  # models side by side
+    horizon: int = 0  # n-char-output's one-shot model: letters out (y is (n, horizon, v)); 0 otherwise
 
     @property
     def nb(self) -> int:  # batches (updates) per epoch
@@ -114,16 +116,40 @@ def _shape(config: LSTMConfig, S: int = 1) -> _Shape:
     return _Shape(
         config.num_examples, config.time_steps, config.features, len(config.vocab),
         config.units, config.batch_size, config.stateful, config.per_step, S,
+        config.horizon if is_n_char(config) else 0,
     )
+
+
+def _init(config: LSTMConfig) -> Weights | OneShotWeights:
+    """Fresh weights for the model ``config`` trains (the one-shot model has a decoder too)."""
+    return init_one_shot(config) if is_n_char(config) else init_weights(config)
+
+
+def _decoder_logits(params, h_enc, horizon: int):
+    """The one-shot model's decoder (nchar.py): h_enc repeated ``horizon`` times -> (S, b, k, v)."""
+    DK2, DR2, DB2, DK, DB = params[3:]  # (S, u, 4u) (S, u, 4u) (S, 4u) (S, u, v) (S, v)
+    x = tf.matmul(h_enc, DK2) + DB2[:, None]  # (S, b, 4u): the same input at every step
+    h = c = tf.zeros_like(h_enc)
+    hs = []
+    for _ in range(horizon):
+        i, fg, g, o = tf.split(x + tf.matmul(h, DR2), 4, axis=2)
+        c = tf.sigmoid(fg) * c + tf.sigmoid(i) * tf.tanh(g)
+        h = tf.sigmoid(o) * tf.tanh(c)
+        hs.append(h)
+    S, b, u = h_enc.shape
+    h_seq = tf.reshape(tf.stack(hs, axis=2), (S, b * horizon, u))
+    return tf.reshape(tf.matmul(h_seq, DK), (S, b, horizon, -1)) + DB[:, None, None]
 
 
 def _build_chunk_fn(shape: _Shape) -> Callable:
     n, t, f, v, u, b, stateful, per_step, S = (
         shape.n, shape.t, shape.f, shape.v, shape.u, shape.b, shape.stateful, shape.per_step, shape.S
     )
+    horizon = shape.horizon
     nb, E = shape.nb, shape.epochs_per_call
     n_pad = nb * b  # order tensor is padded so every batch has b rows
-    weight_shapes = [(S, f, 4 * u), (S, u, 4 * u), (S, 4 * u), (S, u, v), (S, v)]
+    decoder = [(S, u, 4 * u), (S, u, 4 * u), (S, 4 * u)] if horizon else []  # one-shot n-char
+    weight_shapes = [(S, f, 4 * u), (S, u, 4 * u), (S, 4 * u), *decoder, (S, u, v), (S, v)]
     w_spec = [tf.TensorSpec(s, tf.float32) for s in weight_shapes]
     # Rows past n in the last batch are padding: weight 0, so the batch mean is over real rows.
     row_weight = tf.constant(
@@ -131,7 +157,8 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
     )
 
     def batch_loss(params, x, y, m, rw, h, c):
-        K, R, B, DK, DB = params  # (S, f, 4u) (S, u, 4u) (S, 4u) (S, u, v) (S, v)
+        K, R, B = params[:3]  # (S, f, 4u) (S, u, 4u) (S, 4u)
+        DK, DB = params[-2:]  # (S, u, v) (S, v)
         hs = []
         for step in range(t):  # t is small: unrolled, so XLA sees straight-line code
             z = tf.matmul(x[:, :, step], K) + tf.matmul(h, R) + B[:, None]  # (S, b, 4u)
@@ -142,11 +169,15 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
             c = keep * c_new + (1.0 - keep) * c
             h = keep * h_new + (1.0 - keep) * h
             hs.append(h)
-        if per_step:
-            # A prediction after every step, y (S, b, t, v); Keras averages the loss over all
-            # b x t steps, which is the per-row mean over steps, then the batch mean below.
-            h_seq = tf.reshape(tf.stack(hs, axis=2), (S, b * t, u))
-            logits = tf.reshape(tf.matmul(h_seq, DK), (S, b, t, v)) + DB[:, None, None]
+        if per_step or horizon:
+            # A prediction after every step, y (S, b, t, v), or at each of the one-shot
+            # model's output positions (S, b, horizon, v); Keras averages the loss over all of
+            # them, which is the per-row mean over steps, then the batch mean below.
+            if horizon:
+                logits = _decoder_logits(params, h, horizon)
+            else:
+                h_seq = tf.reshape(tf.stack(hs, axis=2), (S, b * t, u))
+                logits = tf.reshape(tf.matmul(h_seq, DK), (S, b, t, v)) + DB[:, None, None]
             per_row = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits), 2)
             hit = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 3), tf.argmax(y, 3)), tf.float32), 2)
         else:
@@ -173,7 +204,8 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
             tf.TensorSpec((S,), tf.float32),  # loss sum of the epoch in progress
             tf.TensorSpec((S,), tf.float32),  # hit sum of the epoch in progress
             tf.TensorSpec((S, n, t, f), tf.float32),
-            tf.TensorSpec((S, n, t, v) if per_step else (S, n, v), tf.float32),
+            tf.TensorSpec((S, n, t, v) if per_step else (S, n, horizon, v) if horizon else (S, n, v),
+                          tf.float32),
             tf.TensorSpec((S, n, t), tf.float32),
             tf.TensorSpec((S, E, n_pad), tf.int32),  # sample order of the epochs this call spans
             tf.TensorSpec((), tf.int32),  # k0: batch of the first epoch to start at
@@ -323,9 +355,11 @@ def prepare(config: LSTMConfig, models: int = 1) -> None:
             return
         entry.ran = True
     S, n, t, f, b, u = shape.S, shape.n, shape.t, shape.f, shape.b, shape.u
-    weights = [tf.zeros((S, *w.shape), tf.float32) for w in init_weights(config)]
+    weights = [tf.zeros((S, *w.shape), tf.float32) for w in _init(config)]
     zeros_state, zeros_s = tf.zeros((S, b, u)), tf.zeros((S,))
     y_shape = (S, n, t, shape.v) if shape.per_step else (S, n, shape.v)
+    if shape.horizon:
+        y_shape = (S, n, shape.horizon, shape.v)
     entry.fn(
         weights, weights, weights, zeros_s, zeros_state, zeros_state, zeros_s, zeros_s,
         tf.zeros((S, n, t, f)), tf.zeros(y_shape), tf.zeros((S, n, t)),
@@ -362,10 +396,12 @@ class _Stack:
         self.shape = _shape(self.configs[0], S)
         self.entry = _entry(self.shape)
         data = [d if d is not None else make_dataset(cfg) for _, cfg, d, _ in items]
-        weights = [w if w is not None else init_weights(cfg) for _, cfg, _, w in items]
+        weights = [w if w is not None else _init(cfg) for _, cfg, _, w in items]
+        self.weight_type = type(weights[0])  # Weights, or the one-shot model's OneShotWeights
         # Idle models fill the stack up to its bucket: copies of the first, never updated.
         padded = list(range(real)) + [0] * (S - real)
-        self.params = [tf.constant(np.stack([weights[p][j] for p in padded]), tf.float32) for j in range(5)]
+        self.params = [tf.constant(np.stack([weights[p][j] for p in padded]), tf.float32)
+                       for j in range(len(weights[0]))]
         self.ms = [tf.zeros_like(p) for p in self.params]
         self.vs = [tf.zeros_like(p) for p in self.params]
         self.iters = tf.zeros((S,), tf.float32)
@@ -460,7 +496,7 @@ class _Stack:
         arrays = [p.numpy() for p in self.params]
         seconds = (time.perf_counter() - self.start) / len(self.results)
         for s, result in enumerate(self.results):
-            result.weights = Weights(*(a[s] for a in arrays))
+            result.weights = self.weight_type(*(a[s] for a in arrays))
             result.stopped = stopped and result.epochs_done < result.config.epochs
             result.seconds = seconds  # a stack's wall time, shared by its models
         return self.results
@@ -582,7 +618,7 @@ def train_many(
 
     def skip(members: list[int]) -> None:  # stopped before this stack started: nothing trained
         for i in members:
-            results[i] = TrainResult(configs[i], make_dataset(configs[i]), init_weights(configs[i]),
+            results[i] = TrainResult(configs[i], make_dataset(configs[i]), _init(configs[i]),
                                      stopped=True)
 
     if want == 1 or len(pending) == 1:

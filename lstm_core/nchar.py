@@ -1,0 +1,195 @@
+"""Several letters out ("given BCDE, predict FGH"): the one-shot encoder-decoder in numpy.
+
+The n-char-output framing asks for the next ``horizon`` letters of each window. Two models
+can answer, and the learner compares them position by position:
+
+- **one shot** (this module's weights): an encoder LSTM reads the window; its last h is
+  repeated ``horizon`` times (Keras ``RepeatVector``) as the input of every step of a
+  decoder LSTM, whose h at step k scores the k-th next letter (``TimeDistributed(Dense)``)::
+
+      h_enc = LSTM_enc(window)                        # (b, u): the window, summed up
+      for k in 1..horizon:                            # the decoder reads h_enc every step
+          h_k, c_k = LSTM_dec(h_enc, h_{k-1}, c_{k-1})
+          p_k = softmax(h_k @ dense_kernel + dense_bias)
+
+- **recursive**: the one-letter timestep-window model, fed its own answer ``horizon``
+  times (its window slides over what it just said). An early mistake is fed back in, so
+  the far positions are where the two differ.
+
+Shapes follow Keras's ``get_weights()`` for that model (tests check numpy against Keras
+``predict`` within 1e-5)::
+
+    >>> from lstm_core.config import preset
+    >>> w = init_one_shot(preset("n-char-output"))
+    >>> [a.shape for a in w[3:6]]                     # the decoder reads h_enc: u features
+    [(32, 128), (32, 128), (128,)]
+    >>> from lstm_core.framings import make_dataset
+    >>> predict(w, make_dataset(preset("n-char-output")).X, horizon=3).shape  # 21 windows, 3, 26
+    (21, 3, 26)
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from .cell import Weights, forward, init_weights, softmax, step
+from .config import LSTMConfig
+from .framings import Dataset, encode_sample, grid_row
+
+NAME = "n-char-output"
+
+
+class OneShotWeights(NamedTuple):
+    """The eight arrays of the one-shot model, in the order ``keras.Model.get_weights()`` lists them.
+
+    The encoder's and the Dense layer's names match :class:`lstm_core.cell.Weights`, so code
+    that reads the encoder (``w.kernel``) or the output layer works for both.
+    """
+
+    kernel: np.ndarray  # (f, 4u): encoder input -> gates
+    recurrent_kernel: np.ndarray  # (u, 4u)
+    bias: np.ndarray  # (4u,)
+    decoder_kernel: np.ndarray  # (u, 4u): the repeated h_enc -> decoder gates
+    decoder_recurrent_kernel: np.ndarray  # (u, 4u)
+    decoder_bias: np.ndarray  # (4u,)
+    dense_kernel: np.ndarray  # (u, v): decoder h -> letter scores, at every output position
+    dense_bias: np.ndarray  # (v,)
+
+
+def is_n_char(config: LSTMConfig) -> bool:
+    return config.framing == NAME
+
+
+def init_one_shot(config: LSTMConfig) -> OneShotWeights:
+    """Fresh weights drawn like Keras's defaults; the encoder and Dense as ``init_weights`` draws them."""
+    enc = init_weights(config)
+    dec = init_weights(config.replace(framing="timestep-window", horizon=1, encoding="scaled"),
+                       seed=config.seed + 1)  # a second draw for the decoder's own matrices
+    u = config.units
+    rng = np.random.default_rng([config.seed, 2])
+    limit = np.sqrt(6.0 / (u + 4 * u))  # glorot uniform for the decoder's (u, 4u) input kernel
+    dec_kernel = rng.uniform(-limit, limit, (u, 4 * u)).astype(np.float32)
+    return OneShotWeights(
+        enc.kernel, enc.recurrent_kernel, enc.bias,
+        dec_kernel, dec.recurrent_kernel, dec.bias,
+        enc.dense_kernel, enc.dense_bias,
+    )
+
+
+def encoder_weights(w: OneShotWeights) -> Weights:
+    """The encoder with the output layer: what ``cell.forward`` runs (its probs are unused)."""
+    return Weights(w.kernel, w.recurrent_kernel, w.bias, w.dense_kernel, w.dense_bias)
+
+
+class Decoded(NamedTuple):
+    probs: np.ndarray  # (b, horizon, v): the next letters' probabilities, position by position
+    h_enc: np.ndarray  # (b, u): the encoder's last h, the decoder's input at every step
+    h_dec: np.ndarray  # (b, horizon, u): the decoder's h at each output position
+
+
+def decode(
+    w: OneShotWeights, X: np.ndarray, horizon: int, mask: np.ndarray | None = None
+) -> Decoded:
+    """Run the one-shot model on windows X (b, t, f), in float64.
+
+    >>> from lstm_core.config import preset
+    >>> cfg = preset("n-char-output").replace(units=4)
+    >>> out = decode(init_one_shot(cfg), np.zeros((2, 3, 1)), horizon=5)
+    >>> out.probs.shape, out.h_enc.shape, out.h_dec.shape
+    ((2, 5, 26), (2, 4), (2, 5, 4))
+    """
+    w64 = OneShotWeights(*(np.asarray(a, np.float64) for a in w))
+    h_enc = forward(encoder_weights(w64), X, mask).h  # (b, u)
+    b, u = h_enc.shape
+    h, c = np.zeros((b, u)), np.zeros((b, u))
+    hs = np.zeros((b, horizon, u))
+    for pos in range(horizon):  # the same input, h_enc, at every decoder step (RepeatVector)
+        s = step(h_enc, h, c, w64.decoder_kernel, w64.decoder_recurrent_kernel, w64.decoder_bias)
+        h, c = s.h, s.c
+        hs[:, pos] = h
+    probs = softmax(hs @ w64.dense_kernel + w64.dense_bias)  # (b, horizon, v)
+    return Decoded(probs, h_enc, hs)
+
+
+def predict(w: OneShotWeights, X: np.ndarray, horizon: int, mask: np.ndarray | None = None) -> np.ndarray:
+    """Probabilities of the next ``horizon`` letters, (b, horizon, v), for windows X (b, t, f)."""
+    return decode(w, X, horizon, mask).probs
+
+
+# ---------------------------------------------------------------------------------------
+# Recursive: a one-letter model fed its own answers
+# ---------------------------------------------------------------------------------------
+def recursive_config(config: LSTMConfig) -> LSTMConfig:
+    """The one-letter model the recursive way trains: timestep-window, same window and settings.
+
+    >>> from lstm_core.config import preset
+    >>> r = recursive_config(preset("n-char-output"))
+    >>> r.framing, r.window, r.horizon, r.num_examples
+    ('timestep-window', 3, 1, 23)
+    """
+    return config.replace(framing="timestep-window", horizon=1)
+
+
+def recursive_predict(weights: Weights, config: LSTMConfig, inputs: list[str], horizon: int) -> np.ndarray:
+    """Probabilities (n, horizon, v) of a one-letter model fed its own answer ``horizon`` times.
+
+    At position k the window holds the last ``window`` letters of the input followed by the
+    model's own k - 1 answers (its most likely letters): a mistake is carried forward.
+    """
+    vocab = config.vocab
+    texts = list(inputs)
+    out = np.zeros((len(texts), horizon, len(vocab)))
+    for k in range(horizon):
+        X = np.stack([encode_sample(config, t)[0] for t in texts])  # (n, t, f)
+        probs = forward(weights, X).probs  # (n, v)
+        out[:, k] = probs
+        texts = [t + vocab[i] for t, i in zip(texts, probs.argmax(1))]
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Accuracy per output position: engine data for the page's table
+# ---------------------------------------------------------------------------------------
+def position_hits(probs: np.ndarray, target_ids: np.ndarray) -> np.ndarray:
+    """Share right at each output position (horizon,), from probs (n, k, v) and ids (n, k).
+
+    >>> probs = np.eye(3)[[[0, 1], [0, 2]]]          # two samples, two positions
+    >>> position_hits(probs, np.array([[0, 1], [0, 1]])).tolist()
+    [1.0, 0.5]
+    """
+    return (np.asarray(probs).argmax(-1) == np.asarray(target_ids)).mean(axis=0)
+
+
+def position_table(one_shot: np.ndarray | None, recursive: np.ndarray | None) -> pd.DataFrame:
+    """Accuracy per output position, one column per way (percent, None where not trained).
+
+    >>> position_table(np.array([1.0, 0.5]), None).to_dict("list")
+    {'position': [1, 2], 'one shot': [100.0, 50.0], 'recursive': [None, None]}
+    """
+    k = len(one_shot) if one_shot is not None else len(recursive)  # type: ignore[arg-type]
+
+    def col(shares):
+        return [None] * k if shares is None else [round(100 * float(a), 2) for a in shares]
+
+    return pd.DataFrame(
+        {"position": list(range(1, k + 1)), "one shot": col(one_shot), "recursive": col(recursive)}
+    )
+
+
+def prediction_table(weights: OneShotWeights, data: Dataset) -> pd.DataFrame:
+    """One row per window: input, expected letters, predicted letters, each one's probability."""
+    probs = predict(weights, data.X, data.config.horizon, data.mask)
+    pred = probs.argmax(-1)  # (n, k)
+    picked = np.take_along_axis(probs, pred[..., None], -1)[..., 0]  # (n, k)
+    return pd.DataFrame(
+        {
+            "input": ["".join(grid_row(data.config, s)) for s in data.inputs],
+            "expected": data.targets,
+            "predicted": ["".join(data.vocab[i] for i in row) for row in pred],
+            "probability": picked.min(axis=1).round(4),  # the least sure of its letters
+            "correct": (pred == data.target_ids).all(axis=1),
+        }
+    )
