@@ -411,7 +411,7 @@ class Preset:
     name: str
     title: str
     config: LSTMConfig
-    tutorial_accuracy: float  # percent, as printed by the tutorial
+    tutorial_accuracy: float | None  # percent, as printed by the tutorial (None: not in the tutorial)
     feeds: str  # what one sample gives the network, in words
     lesson: str  # what it teaches, in one line (the notebook); with links: ui/text.py LESSONS
 
@@ -486,13 +486,29 @@ PRESETS: dict[str, Preset] = {
 }
 
 
-# The starting settings of the framings the tutorial does not have (no tutorial figure).
+# The framings the tutorial does not have (no tutorial figure), with their starting settings.
 # n-char-output: the timestep-window's settings, asked for the next 3 letters (issue 14).
-EXTRA_PRESETS: dict[str, LSTMConfig] = {
-    "n-char-output": LSTMConfig(
-        framing="n-char-output", window=3, units=32, epochs=500, batch_size=1, horizon=3
+EXTRA_PRESETS: dict[str, Preset] = {
+    "n-char-output": Preset(
+        "n-char-output",
+        "Several letters out: given BCD, predict EFG",
+        LSTMConfig(framing="n-char-output", window=3, units=32, epochs=500, batch_size=1, horizon=3),
+        None,
+        "three letters as three time steps; the answer is the next 3 letters at once",
+        "An encoder LSTM sums up the window, a decoder LSTM unrolls it into one letter per position; "
+        "the recursive way (a one-letter model fed its own answers) carries its mistakes forward.",
     ),
 }
+
+
+def about(name: str) -> Preset:
+    """A framing's :class:`Preset` (title, what it feeds, its lesson), the tutorial's six or not.
+
+    >>> about("n-char-output").tutorial_accuracy is None, about("naive").tutorial_accuracy
+    (True, 84.0)
+    """
+    preset(name)  # refuses an unknown name in one sentence
+    return EXTRA_PRESETS[name] if name in EXTRA_PRESETS else PRESETS[name]
 
 
 def preset(name: str) -> LSTMConfig:
@@ -501,7 +517,7 @@ def preset(name: str) -> LSTMConfig:
     The tutorial's six come from ``PRESETS``; the others from ``EXTRA_PRESETS``.
     """
     if name in EXTRA_PRESETS:
-        return EXTRA_PRESETS[name]
+        return EXTRA_PRESETS[name].config
     if name not in PRESETS:
         _fail("framing", name, "choose one of " + ", ".join(ALL_FRAMINGS))
     return PRESETS[name].config

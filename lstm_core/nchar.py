@@ -37,7 +37,7 @@ import pandas as pd
 
 from .cell import Weights, forward, init_weights, softmax, step
 from .config import LSTMConfig
-from .framings import Dataset, encode_sample, grid_row
+from .framings import Dataset, encode_sample, grid_row, make_dataset
 
 NAME = "n-char-output"
 
@@ -177,6 +177,32 @@ def position_table(one_shot: np.ndarray | None, recursive: np.ndarray | None) ->
     return pd.DataFrame(
         {"position": list(range(1, k + 1)), "one shot": col(one_shot), "recursive": col(recursive)}
     )
+
+
+def per_position(config: LSTMConfig, one_shot=None, recursive=None) -> pd.DataFrame:
+    """Accuracy per output position of the two ways, on ``config``'s n-char-output windows.
+
+    ``one_shot`` is a run trained with ``config``; ``recursive`` a run trained with
+    :func:`recursive_config` of it (either may be None: its column is then None). Both are
+    scored on the same windows and the same next letters::
+
+        one_shot, recursive = train_many([config, recursive_config(config)])   # the trainer
+        per_position(config, one_shot, recursive)
+        ->  position  one shot  recursive
+                   1    100.0      100.0
+                   2     95.24     90.48
+                   3     90.48     80.95
+    """
+    if not is_n_char(config):
+        raise ValueError(f"framing={config.framing!r} is not allowed here: per-position accuracy "
+                         "is for the n-char-output framing.")
+    data = make_dataset(config)
+    k = config.horizon
+    first = None if one_shot is None else position_hits(
+        predict(one_shot.weights, data.X, k, data.mask), data.target_ids)
+    second = None if recursive is None else position_hits(
+        recursive_predict(recursive.weights, recursive.config, data.inputs, k), data.target_ids)
+    return position_table(first, second)
 
 
 def prediction_table(weights: OneShotWeights, data: Dataset) -> pd.DataFrame:

@@ -26,7 +26,7 @@ import textwrap
 import nbformat
 from nbformat import v4
 
-from .config import PRESETS, LSTMConfig
+from .config import LSTMConfig, about
 from .framings import make_dataset
 from .script import keras_script
 
@@ -45,7 +45,7 @@ _STEP_MARKERS = (
 
 
 def _markdown(config: LSTMConfig) -> dict[str, str]:
-    p = PRESETS[config.framing]
+    p = about(config.framing)
     data = make_dataset(config)
     n, t, f = data.X.shape
     axes = data.axes
@@ -74,9 +74,16 @@ def _markdown(config: LSTMConfig) -> dict[str, str]:
         ),
         "model": (
             "## The model\n\n"
-            f"One `LSTM` layer of {config.units} units (the size of *h* and *c*) and a `Dense` layer "
-            "with softmax that turns the last *h* into next-letter probabilities; Adam and "
-            "categorical cross-entropy, as in the tutorial."
+            + (
+                f"An encoder `LSTM` of {config.units} units reads the window; its last *h*, repeated "
+                f"{config.horizon} times (`RepeatVector`), is the input of every step of a decoder "
+                "`LSTM` (`return_sequences=True`), and a `TimeDistributed` softmax `Dense` turns the "
+                "decoder's *h* at each step into one of the next letters"
+                if config.framing == "n-char-output"
+                else f"One `LSTM` layer of {config.units} units (the size of *h* and *c*) and a `Dense` "
+                "layer with softmax that turns the last *h* into next-letter probabilities"
+            )
+            + "; Adam and categorical cross-entropy, as in the tutorial."
         ),
         "seed": "## A fixed seed\n\nThe same seed gives the same weights and the same result on one machine.",
         "train": (
@@ -86,8 +93,14 @@ def _markdown(config: LSTMConfig) -> dict[str, str]:
         ),
         "evaluate": (
             "## Accuracy\n\n"
-            f"On the training data, as the tutorial measures it. The tutorial reported "
-            f"**{p.tutorial_accuracy:.2f}%** for this framing at its settings. {p.lesson}"
+            "On the training data, as the tutorial measures it. "
+            + (
+                f"The tutorial reported **{p.tutorial_accuracy:.2f}%** for this framing at its settings. "
+                if p.tutorial_accuracy is not None
+                else "Each of the next letters counts once; the script also prints the accuracy "
+                "at each output position (the far ones are the hard ones). "
+            )
+            + p.lesson
         ),
         "predict": (
             "## Predictions\n\nOne `predict` call for all samples (a `predict` per sample "
@@ -157,7 +170,7 @@ def notebook(config: LSTMConfig) -> nbformat.NotebookNode:
     # The script's main() may read its epochs from the command line into a local name.
     uses_local_epochs = any("range(epochs)" in c or "epochs=epochs" in c for c in chunks)
     texts = _markdown(config)
-    p = PRESETS[config.framing]
+    p = about(config.framing)
     cells = [
         v4.new_markdown_cell(
             f"# LSTM State Lab: the `{config.framing}` framing in plain Keras 3\n\n"

@@ -64,6 +64,7 @@ from . import settings
 from .cell import Weights
 from .config import LSTMConfig
 from .framings import make_dataset
+from .nchar import OneShotWeights, is_n_char
 from .results import EpochLog, TrainResult
 
 log = logging.getLogger(__name__)
@@ -150,7 +151,8 @@ def _read_npz(blob: bytes, names: tuple[str, ...]) -> dict[str, np.ndarray]:
 
 def to_record(run: TrainResult, meta: dict[str, Any] | None = None, run_id: str | None = None) -> Record:
     """Turn a ``TrainResult`` into a :class:`Record` (weights as float32 ``.npz``)."""
-    weights = _npz({n: np.asarray(w, np.float32) for n, w in zip(WEIGHT_NAMES, run.weights)})
+    names = type(run.weights)._fields  # Weights, or n-char-output's OneShotWeights (8 arrays)
+    weights = _npz({n: np.asarray(w, np.float32) for n, w in zip(names, run.weights)})
     hist = run.history
     history = _npz(
         {
@@ -179,13 +181,15 @@ def from_record(rec: Record) -> TrainResult:
         config = LSTMConfig.from_dict(json.loads(rec.config))
     except (TypeError, json.JSONDecodeError) as err:
         raise ValueError(f"stored configuration is malformed ({err})") from None
-    arrays = _read_npz(rec.weights, WEIGHT_NAMES)
+    kind = OneShotWeights if is_n_char(config) else Weights
+    arrays = _read_npz(rec.weights, kind._fields)
     f, u, v = config.features, config.units, len(config.vocab)
-    expected = [(f, 4 * u), (u, 4 * u), (4 * u,), (u, v), (v,)]
-    got = [arrays[n].shape for n in WEIGHT_NAMES]
+    decoder = [(u, 4 * u), (u, 4 * u), (4 * u,)] if kind is OneShotWeights else []
+    expected = [(f, 4 * u), (u, 4 * u), (4 * u,), *decoder, (u, v), (v,)]
+    got = [arrays[n].shape for n in kind._fields]
     if got != expected:
         raise ValueError(f"stored weight shapes {got} do not match the configuration {expected}")
-    weights = Weights(*(np.asarray(arrays[n], np.float32) for n in WEIGHT_NAMES))
+    weights = kind(*(np.asarray(arrays[n], np.float32) for n in kind._fields))
     if not all(np.isfinite(w).all() for w in weights):
         raise ValueError("stored weights contain NaN or infinity")
     h = _read_npz(rec.history, ("epoch", "loss", "accuracy", "elapsed"))
