@@ -161,7 +161,10 @@ def check_generation(config: LSTMConfig, start: str, steps: int, temperature: fl
     ...
     ValueError: start='k' is not allowed: it is not in the vocabulary 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.
     """
-    _check_letter(config, start)
+    if config.framing == "n-char-output":  # any start text: its last window letters are read
+        check_text(config, start, MAX_TRACE_CHARS, purpose=" to start from")
+    else:
+        _check_letter(config, start)
     if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= MAX_GENERATE_STEPS:
         raise ValueError(
             f"steps={steps!r} is not allowed: it must be a whole number from 1 to {MAX_GENERATE_STEPS}."
@@ -185,6 +188,9 @@ def generate(
 ) -> Generation:
     """Feed ``start``, pick the next letter, feed that back in, ``steps`` times.
 
+    n-char-output models take any start text and answer ``horizon`` letters per step, all
+    of them fed back in (the window slides over them).
+
     - cold (``warm=False``): fresh zero state and an empty window: only ``start`` is known.
     - warm: first the training sequence up to ``start``'s first appearance is fed: into the
       window for window framings, and through the state for a stateful model, along the
@@ -197,7 +203,8 @@ def generate(
     config: LSTMConfig = run.config
     check_generation(config, start, steps, temperature)
     rng = np.random.default_rng(seed)
-    prefix, h, c = warm_start(run, start) if warm else ("", None, None)
+    # A start text (n-char-output) brings its own context: warm only adds to a single letter.
+    prefix, h, c = warm_start(run, start) if warm and len(start) == 1 else ("", None, None)
     w = config.window
     text = prefix + start
     out = []
