@@ -114,7 +114,7 @@ def estimate(config) -> Estimate:
         config.time_steps,
         config.features,
         config.units,
-        len(config.vocab),
+        config.outputs,  # the Dense layer's width: the vocabulary, or 1 for the sine task
         config.batch_size,
         config.epochs,
         config.time_steps if getattr(config, "per_step", False) else 1,

@@ -3,9 +3,11 @@
 The n-char-output framing asks for the next ``horizon`` letters of each window. Two models
 can answer, and the learner compares them position by position:
 
-- **one shot** (this module's weights): an encoder LSTM reads the window; its last h is
-  repeated ``horizon`` times (Keras ``RepeatVector``) as the input of every step of a
-  decoder LSTM, whose h at step k scores the k-th next letter (``TimeDistributed(Dense)``)::
+- **one shot** (this module): an encoder (the config's cell, 1 to 3 stacked layers, as
+  ``cell.py`` runs them) reads the window; its top layer's last h is repeated ``horizon``
+  times (Keras ``RepeatVector``) as the input of every step of a decoder (one more layer of
+  the same cell, ``return_sequences=True``), whose h at step k scores the k-th next letter
+  (``TimeDistributed(Dense)``)::
 
       h_enc = LSTM_enc(window)                        # (b, u): the window, summed up
       for k in 1..horizon:                            # the decoder reads h_enc every step
@@ -16,8 +18,9 @@ can answer, and the learner compares them position by position:
   times (its window slides over what it just said). An early mistake is fed back in, so
   the far positions are where the two differ.
 
-Shapes follow Keras's ``get_weights()`` for that model (tests check numpy against Keras
-``predict`` within 1e-5)::
+The weights are an ordinary ``cell.Weights`` in Keras's ``get_weights()`` order for that
+model: the encoder's layers, the decoder's (kernel, recurrent kernel, bias) as one more
+layer, the Dense pair (tests check numpy against Keras ``predict`` within 1e-5)::
 
     >>> from lstm_core.config import preset
     >>> w = init_one_shot(preset("n-char-output"))
@@ -35,86 +38,92 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .cell import Weights, forward, init_weights, softmax, step
+from .cell import Weights, as_float64, cell_step, forward, init_weights, softmax
 from .config import LSTMConfig
 from .framings import Dataset, encode_sample, grid_row, make_dataset
 
 NAME = "n-char-output"
 
 
-class OneShotWeights(NamedTuple):
-    """The eight arrays of the one-shot model, in the order ``keras.Model.get_weights()`` lists them.
-
-    The encoder's and the Dense layer's names match :class:`lstm_core.cell.Weights`, so code
-    that reads the encoder (``w.kernel``) or the output layer works for both.
-    """
-
-    kernel: np.ndarray  # (f, 4u): encoder input -> gates
-    recurrent_kernel: np.ndarray  # (u, 4u)
-    bias: np.ndarray  # (4u,)
-    decoder_kernel: np.ndarray  # (u, 4u): the repeated h_enc -> decoder gates
-    decoder_recurrent_kernel: np.ndarray  # (u, 4u)
-    decoder_bias: np.ndarray  # (4u,)
-    dense_kernel: np.ndarray  # (u, v): decoder h -> letter scores, at every output position
-    dense_bias: np.ndarray  # (v,)
-
-
 def is_n_char(config: LSTMConfig) -> bool:
     return config.framing == NAME
 
 
-def init_one_shot(config: LSTMConfig) -> OneShotWeights:
-    """Fresh weights drawn like Keras's defaults; the encoder and Dense as ``init_weights`` draws them."""
-    enc = init_weights(config)
-    dec = init_weights(config.replace(framing="timestep-window", horizon=1, encoding="scaled"),
-                       seed=config.seed + 1)  # a second draw for the decoder's own matrices
-    u = config.units
-    rng = np.random.default_rng([config.seed, 2])
-    limit = np.sqrt(6.0 / (u + 4 * u))  # glorot uniform for the decoder's (u, 4u) input kernel
-    dec_kernel = rng.uniform(-limit, limit, (u, 4 * u)).astype(np.float32)
-    return OneShotWeights(
-        enc.kernel, enc.recurrent_kernel, enc.bias,
-        dec_kernel, dec.recurrent_kernel, dec.bias,
-        enc.dense_kernel, enc.dense_bias,
-    )
+def model_layers(config: LSTMConfig) -> int:
+    """Recurrent layers the model's weights hold: the config's, plus the one-shot decoder.
+
+    >>> from lstm_core.config import preset
+    >>> model_layers(preset("n-char-output").replace(layers=2)), model_layers(preset("naive"))
+    (3, 1)
+    """
+    return config.layers + (1 if is_n_char(config) else 0)
 
 
-def encoder_weights(w: OneShotWeights) -> Weights:
-    """The encoder with the output layer: what ``cell.forward`` runs (its probs are unused)."""
-    return Weights(w.kernel, w.recurrent_kernel, w.bias, w.dense_kernel, w.dense_bias)
+class _WithDecoder(NamedTuple):
+    """What ``cell.init_weights`` reads of a config, with one more layer: the decoder."""
+
+    seed: int
+    features: int
+    units: int
+    outputs: int
+    cell: str
+    layers: int
+
+
+def init_one_shot(config: LSTMConfig) -> Weights:
+    """Fresh weights: the encoder's layers, the decoder (one more layer of the same cell, on
+    top, reading the encoder's h), then the Dense layer, drawn as ``init_weights`` draws a stack.
+
+    >>> from lstm_core.config import preset
+    >>> w = init_one_shot(preset("n-char-output").replace(cell="gru"))
+    >>> w.layers, w.cell, decoder_layer(w)[0].shape       # 1 encoder layer + the decoder
+    (2, 'gru', (32, 96))
+    """
+    dims = _WithDecoder(config.seed, config.features, config.units, config.outputs, config.cell,
+                        config.layers + 1)
+    return init_weights(dims)  # type: ignore[arg-type]  (duck-typed: it reads these six)
+
+
+def decoder_layer(w: Weights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The decoder's (kernel, recurrent kernel, bias): the last recurrent layer of the model."""
+    return w.layer_weights[-1]
+
+
+def encoder_weights(w: Weights) -> Weights:
+    """The encoder's layers with the output layer: what ``cell.forward`` runs (its probs unused)."""
+    return Weights(*w[:-5], w[-2], w[-1])
 
 
 class Decoded(NamedTuple):
     probs: np.ndarray  # (b, horizon, v): the next letters' probabilities, position by position
-    h_enc: np.ndarray  # (b, u): the encoder's last h, the decoder's input at every step
+    h_enc: np.ndarray  # (b, u): the encoder's last h (its top layer), the decoder's input at every step
     h_dec: np.ndarray  # (b, horizon, u): the decoder's h at each output position
 
 
-def decode(
-    w: OneShotWeights, X: np.ndarray, horizon: int, mask: np.ndarray | None = None
-) -> Decoded:
+def decode(w: Weights, X: np.ndarray, horizon: int, mask: np.ndarray | None = None) -> Decoded:
     """Run the one-shot model on windows X (b, t, f), in float64.
 
     >>> from lstm_core.config import preset
-    >>> cfg = preset("n-char-output").replace(units=4)
+    >>> cfg = preset("n-char-output").replace(units=4, layers=2)
     >>> out = decode(init_one_shot(cfg), np.zeros((2, 3, 1)), horizon=5)
     >>> out.probs.shape, out.h_enc.shape, out.h_dec.shape
     ((2, 5, 26), (2, 4), (2, 5, 4))
     """
-    w64 = OneShotWeights(*(np.asarray(a, np.float64) for a in w))
-    h_enc = forward(encoder_weights(w64), X, mask).h  # (b, u)
-    b, u = h_enc.shape
-    h, c = np.zeros((b, u)), np.zeros((b, u))
-    hs = np.zeros((b, horizon, u))
+    w64 = as_float64(w)
+    u = w64.units
+    h_enc = forward(encoder_weights(w64), X, mask).h[:, -u:]  # (b, u): the top encoder layer's
+    K, R, B = decoder_layer(w64)
+    h = np.zeros_like(h_enc)
+    c = np.zeros_like(h_enc)
+    hs = np.zeros((len(h_enc), horizon, u))
     for pos in range(horizon):  # the same input, h_enc, at every decoder step (RepeatVector)
-        s = step(h_enc, h, c, w64.decoder_kernel, w64.decoder_recurrent_kernel, w64.decoder_bias)
-        h, c = s.h, s.c
+        h, c = cell_step(w64.cell, h_enc, h, c, K, R, B)
         hs[:, pos] = h
     probs = softmax(hs @ w64.dense_kernel + w64.dense_bias)  # (b, horizon, v)
     return Decoded(probs, h_enc, hs)
 
 
-def predict(w: OneShotWeights, X: np.ndarray, horizon: int, mask: np.ndarray | None = None) -> np.ndarray:
+def predict(w: Weights, X: np.ndarray, horizon: int, mask: np.ndarray | None = None) -> np.ndarray:
     """Probabilities of the next ``horizon`` letters, (b, horizon, v), for windows X (b, t, f)."""
     return decode(w, X, horizon, mask).probs
 
@@ -205,7 +214,7 @@ def per_position(config: LSTMConfig, one_shot=None, recursive=None) -> pd.DataFr
     return position_table(first, second)
 
 
-def prediction_table(weights: OneShotWeights, data: Dataset) -> pd.DataFrame:
+def prediction_table(weights: Weights, data: Dataset) -> pd.DataFrame:
     """One row per window: input, expected letters, predicted letters, each one's probability."""
     probs = predict(weights, data.X, data.config.horizon, data.mask)
     pred = probs.argmax(-1)  # (n, k)

@@ -60,15 +60,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import settings
-from .cell import Weights, init_weights
+from .cell import GATES, Weights, init_weights, weight_shapes
 from .config import LSTMConfig
 from .framings import Dataset, make_dataset
 from .gate import TrainingGate
-from .nchar import OneShotWeights, init_one_shot, is_n_char
+from .nchar import init_one_shot, is_n_char
 from .results import EpochLog, Progress, TrainResult
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import tensorflow as tf  # noqa: E402  (after the log level, which TF reads at import)
+
+from . import cells_tf  # noqa: E402  (imports TensorFlow)
 
 # Tiny matrices: one thread per training is fastest, and leaves the other core to another user.
 try:
@@ -100,6 +102,9 @@ class _Shape:
     stateful: bool
     per_step: bool  # a target after every time step (y is (n, t, v))
     S: int  # models side by side
+    cell: str = "lstm"  # lstm | gru | simple (cells_tf.py)
+    layers: int = 1  # recurrent layers stacked; state is (S, b, layers*u)
+    regression: bool = False  # the sine task: linear output and mean squared error (_head_loss)
     horizon: int = 0  # n-char-output's one-shot model: letters out (y is (n, horizon, v)); 0 otherwise
 
     @property
@@ -114,30 +119,27 @@ class _Shape:
 
 def _shape(config: LSTMConfig, S: int = 1) -> _Shape:
     return _Shape(
-        config.num_examples, config.time_steps, config.features, len(config.vocab),
+        config.num_examples, config.time_steps, config.features, config.outputs,
         config.units, config.batch_size, config.stateful, config.per_step, S,
-        config.horizon if is_n_char(config) else 0,
+        config.cell, config.layers, config.is_sine, config.horizon if is_n_char(config) else 0,
     )
 
 
-def _init(config: LSTMConfig) -> Weights | OneShotWeights:
-    """Fresh weights for the model ``config`` trains (the one-shot model has a decoder too)."""
+def _init(config: LSTMConfig) -> Weights:
+    """Fresh weights of the model ``config`` trains (n-char-output's has a decoder layer on top)."""
     return init_one_shot(config) if is_n_char(config) else init_weights(config)
 
 
-def _decoder_logits(params, h_enc, horizon: int):
-    """The one-shot model's decoder (nchar.py): h_enc repeated ``horizon`` times -> (S, b, k, v)."""
-    DK2, DR2, DB2, DK, DB = params[3:]  # (S, u, 4u) (S, u, 4u) (S, 4u) (S, u, v) (S, v)
-    x = tf.matmul(h_enc, DK2) + DB2[:, None]  # (S, b, 4u): the same input at every step
-    h = c = tf.zeros_like(h_enc)
-    hs = []
-    for _ in range(horizon):
-        i, fg, g, o = tf.split(x + tf.matmul(h, DR2), 4, axis=2)
-        c = tf.sigmoid(fg) * c + tf.sigmoid(i) * tf.tanh(g)
-        h = tf.sigmoid(o) * tf.tanh(c)
-        hs.append(h)
+def _decoder_logits(cell: str, decoder, dense, h_enc, horizon: int):
+    """The one-shot model's decoder (nchar.py): one more layer of the same cell, reading the
+    encoder's last h at each of ``horizon`` steps (RepeatVector) from a zero state; the Dense
+    layer scores each step (TimeDistributed). Returns logits (S, b, horizon, v)."""
     S, b, u = h_enc.shape
+    x = tf.repeat(h_enc[:, :, None], horizon, axis=2)  # (S, b, horizon, u)
+    zeros = tf.zeros((S, b, u))
+    hs, _, _ = cells_tf.recurrence(cell, [decoder], x, tf.ones((S, b, horizon)), zeros, zeros, u)
     h_seq = tf.reshape(tf.stack(hs, axis=2), (S, b * horizon, u))
+    DK, DB = dense
     return tf.reshape(tf.matmul(h_seq, DK), (S, b, horizon, -1)) + DB[:, None, None]
 
 
@@ -145,45 +147,39 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
     n, t, f, v, u, b, stateful, per_step, S = (
         shape.n, shape.t, shape.f, shape.v, shape.u, shape.b, shape.stateful, shape.per_step, shape.S
     )
-    horizon = shape.horizon
+    regression = shape.regression
     nb, E = shape.nb, shape.epochs_per_call
     n_pad = nb * b  # order tensor is padded so every batch has b rows
-    decoder = [(S, u, 4 * u), (S, u, 4 * u), (S, 4 * u)] if horizon else []  # one-shot n-char
-    weight_shapes = [(S, f, 4 * u), (S, u, 4 * u), (S, 4 * u), *decoder, (S, u, v), (S, v)]
-    w_spec = [tf.TensorSpec(s, tf.float32) for s in weight_shapes]
+    cell, layers, horizon = shape.cell, shape.layers, shape.horizon
+    # The one-shot n-char model has one more layer of the cell on top: its decoder.
+    model_layers = layers + (1 if horizon else 0)
+    w_spec = [tf.TensorSpec((S, *s), tf.float32) for s in weight_shapes(cell, model_layers, f, u, v)]
+    state_u = layers * u  # h and c carry every layer's units side by side
     # Rows past n in the last batch are padding: weight 0, so the batch mean is over real rows.
     row_weight = tf.constant(
         np.r_[np.ones(n, np.float32), np.zeros(n_pad - n, np.float32)].reshape(nb, b)
     )
 
     def batch_loss(params, x, y, m, rw, h, c):
-        K, R, B = params[:3]  # (S, f, 4u) (S, u, 4u) (S, 4u)
-        DK, DB = params[-2:]  # (S, u, v) (S, v)
-        hs = []
-        for step in range(t):  # t is small: unrolled, so XLA sees straight-line code
-            z = tf.matmul(x[:, :, step], K) + tf.matmul(h, R) + B[:, None]  # (S, b, 4u)
-            i, fg, g, o = tf.split(z, 4, axis=2)
-            c_new = tf.sigmoid(fg) * c + tf.sigmoid(i) * tf.tanh(g)
-            h_new = tf.sigmoid(o) * tf.tanh(c_new)
-            keep = m[:, :, step : step + 1]  # 1.0 real step, 0.0 masked padding
-            c = keep * c_new + (1.0 - keep) * c
-            h = keep * h_new + (1.0 - keep) * h
-            hs.append(h)
+        # Per layer (S, f, gates*u) (S, u, gates*u) (S, gates*u), then (S, u, v) (S, v).
+        DK, DB = params[-2], params[-1]
+        layer_params = [params[3 * k : 3 * k + 3] for k in range(layers)]
+        hs, h, c = cells_tf.recurrence(cell, layer_params, x, m, h, c, u)  # hs: top layer, per step
+        top = hs[-1]
         if per_step or horizon:
-            # A prediction after every step, y (S, b, t, v), or at each of the one-shot
-            # model's output positions (S, b, horizon, v); Keras averages the loss over all of
-            # them, which is the per-row mean over steps, then the batch mean below.
+            # A prediction after every step, y (S, b, t, v), or at each of the one-shot model's
+            # output positions, y (S, b, horizon, v); Keras averages the loss over all of them,
+            # which is the per-row mean over steps, then the batch mean below.
             if horizon:
-                logits = _decoder_logits(params, h, horizon)
+                logits = _decoder_logits(cell, params[3 * layers : 3 * layers + 3], (DK, DB), top, horizon)
             else:
                 h_seq = tf.reshape(tf.stack(hs, axis=2), (S, b * t, u))
                 logits = tf.reshape(tf.matmul(h_seq, DK), (S, b, t, v)) + DB[:, None, None]
             per_row = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits), 2)
             hit = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 3), tf.argmax(y, 3)), tf.float32), 2)
         else:
-            logits = tf.matmul(h, DK) + DB[:, None]  # (S, b, v)
-            per_row = tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits)  # (S, b)
-            hit = tf.cast(tf.equal(tf.argmax(logits, 2), tf.argmax(y, 2)), tf.float32)
+            out = tf.matmul(top, DK) + DB[:, None]  # (S, b, v): the Dense layer before its activation
+            per_row, hit = _head_loss(out, y, regression)  # (S, b) each
         total = tf.reduce_sum(rw)
         loss = tf.reduce_sum(per_row * rw, axis=1) / total  # (S,): each model's batch mean
         return loss, tf.reduce_sum(hit * rw, axis=1), total, h, c
@@ -199,8 +195,8 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
             w_spec,  # Adam first moments
             w_spec,  # Adam second moments
             tf.TensorSpec((S,), tf.float32),  # Adam iterations so far, per model
-            tf.TensorSpec((S, b, u), tf.float32),  # h carried from the previous call (mid-epoch)
-            tf.TensorSpec((S, b, u), tf.float32),  # c
+            tf.TensorSpec((S, b, state_u), tf.float32),  # h carried from the previous call (mid-epoch)
+            tf.TensorSpec((S, b, state_u), tf.float32),  # c
             tf.TensorSpec((S,), tf.float32),  # loss sum of the epoch in progress
             tf.TensorSpec((S,), tf.float32),  # hit sum of the epoch in progress
             tf.TensorSpec((S, n, t, f), tf.float32),
@@ -215,7 +211,7 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
         ],
     )
     def run_chunk(params, ms, vs, iters, h, c, loss_sum, hit_sum, X, Y, M, order, k0, count, left, lr):
-        zeros_state = tf.zeros((S, b, u), tf.float32)
+        zeros_state = tf.zeros((S, b, state_u), tf.float32)
         zeros_s = tf.zeros((S,), tf.float32)
         order_by_batch = tf.reshape(order, (S, E, nb, b))  # static slice sizes for XLA
 
@@ -266,6 +262,21 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
         return params, ms, vs, iters, h, c, loss_sum, hit_sum, losses, accs
 
     return run_chunk
+
+
+def _head_loss(out, y, regression: bool):
+    """Each row's loss and hit for the output layer's pre-activations ``out`` (S, b, v).
+
+    Letters: softmax + categorical cross-entropy, a hit when the likeliest letter is the
+    target. Sine: a linear output and squared error (Keras's ``"mse"`` averages over the
+    output units: here one); there is no "right" value, so hits stay 0 and the run logs
+    accuracy 0 (the pages show MSE instead).
+    """
+    if regression:
+        per_row = tf.reduce_mean(tf.square(out - y), axis=-1)
+        return per_row, tf.zeros_like(per_row)
+    per_row = tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=out)
+    return per_row, tf.cast(tf.equal(tf.argmax(out, -1), tf.argmax(y, -1)), tf.float32)
 
 
 class CompileLimitError(ValueError):
@@ -356,7 +367,7 @@ def prepare(config: LSTMConfig, models: int = 1) -> None:
         entry.ran = True
     S, n, t, f, b, u = shape.S, shape.n, shape.t, shape.f, shape.b, shape.u
     weights = [tf.zeros((S, *w.shape), tf.float32) for w in _init(config)]
-    zeros_state, zeros_s = tf.zeros((S, b, u)), tf.zeros((S,))
+    zeros_state, zeros_s = tf.zeros((S, b, u * shape.layers)), tf.zeros((S,))
     y_shape = (S, n, t, shape.v) if shape.per_step else (S, n, shape.v)
     if shape.horizon:
         y_shape = (S, n, shape.horizon, shape.v)
@@ -397,7 +408,6 @@ class _Stack:
         self.entry = _entry(self.shape)
         data = [d if d is not None else make_dataset(cfg) for _, cfg, d, _ in items]
         weights = [w if w is not None else _init(cfg) for _, cfg, _, w in items]
-        self.weight_type = type(weights[0])  # Weights, or the one-shot model's OneShotWeights
         # Idle models fill the stack up to its bucket: copies of the first, never updated.
         padded = list(range(real)) + [0] * (S - real)
         self.params = [tf.constant(np.stack([weights[p][j] for p in padded]), tf.float32)
@@ -406,8 +416,8 @@ class _Stack:
         self.vs = [tf.zeros_like(p) for p in self.params]
         self.iters = tf.zeros((S,), tf.float32)
         b, u = self.shape.b, self.shape.u
-        self.h = tf.zeros((S, b, u), tf.float32)
-        self.c = tf.zeros((S, b, u), tf.float32)
+        self.h = tf.zeros((S, b, u * self.shape.layers), tf.float32)  # every layer's state
+        self.c = tf.zeros((S, b, u * self.shape.layers), tf.float32)
         self.loss_sum = tf.zeros((S,), tf.float32)
         self.hit_sum = tf.zeros((S,), tf.float32)
         self.X = tf.constant(np.stack([data[p].X for p in padded]))
@@ -496,7 +506,7 @@ class _Stack:
         arrays = [p.numpy() for p in self.params]
         seconds = (time.perf_counter() - self.start) / len(self.results)
         for s, result in enumerate(self.results):
-            result.weights = self.weight_type(*(a[s] for a in arrays))
+            result.weights = Weights(*(a[s] for a in arrays))
             result.stopped = stopped and result.epochs_done < result.config.epochs
             result.seconds = seconds  # a stack's wall time, shared by its models
         return self.results
@@ -549,9 +559,12 @@ def train(
 # ---------------------------------------------------------------------------------------
 def _cost(config: LSTMConfig) -> float:
     """Rough arithmetic of a run (for balancing the cores, not for limits)."""
-    u, f, v, b, t = config.units, config.features, len(config.vocab), config.batch_size, config.time_steps
+    u, f, v, b, t = config.units, config.features, config.outputs, config.batch_size, config.time_steps
     updates = config.epochs * math.ceil(config.num_examples / b)
-    return updates * (b * t * 4 * u * (f + u) + 4 * u * (f + u + 1) + u * v + 2_000)
+    g, extra = GATES[config.cell], config.layers - 1  # upper layers read u features, not f
+    first = b * t * g * u * (f + u) + g * u * (f + u + 1)
+    upper = extra * (b * t * g * u * 2 * u + g * u * (2 * u + 1))
+    return updates * (first + upper + u * v + 2_000)
 
 
 def _bucket(size: int) -> int:

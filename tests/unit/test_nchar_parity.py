@@ -17,6 +17,7 @@ keras = pytest.importorskip("keras")
 pytest.importorskip("tensorflow")
 
 from lstm_core import keras_models, nchar, trainer  # noqa: E402
+from lstm_core.cell import Weights  # noqa: E402
 from lstm_core.config import ALPHABET, LSTMConfig  # noqa: E402
 from lstm_core.framings import make_dataset  # noqa: E402
 
@@ -31,6 +32,11 @@ CASES = {
         framing="n-char-output", sequence=ALPHABET[:14], window=2, horizon=5, units=5, epochs=3,
         batch_size=3, shuffle=False, encoding="onehot",
     ),
+    # the cells engineer's machinery: a GRU encoder of two stacked layers, and a GRU decoder
+    "GRU, 2 encoder layers": LSTMConfig(
+        framing="n-char-output", sequence=ALPHABET[:10], window=3, horizon=2, units=4, epochs=3,
+        batch_size=2, shuffle=False, cell="gru", layers=2,
+    ),
 }
 
 
@@ -43,33 +49,36 @@ def stock(config: LSTMConfig):
 def test_one_shot_trainer_matches_stock_fit(case):
     config = CASES[case]
     model, data = stock(config)
+    kind = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}[config.cell]
     assert [layer.__class__.__name__ for layer in model.layers[1:]] == [
-        "LSTM", "RepeatVector", "LSTM", "TimeDistributed"
+        *[kind] * config.layers, "RepeatVector", kind, "TimeDistributed"
     ]
-    start = nchar.OneShotWeights(*model.get_weights())
+    start = Weights(*model.get_weights())
     assert data.y.shape == (config.num_examples, config.horizon, len(config.vocab))
 
     ours = trainer.train(config, initial_weights=start, dataset=data)
     fit = model.fit(data.X, data.y, epochs=config.epochs, batch_size=config.batch_size,
                     shuffle=False, verbose=0)
 
-    assert isinstance(ours.weights, nchar.OneShotWeights)
-    for name, mine, theirs in zip(nchar.OneShotWeights._fields, ours.weights, model.get_weights()):
+    assert ours.weights.layers == config.layers + 1  # the decoder is one more layer on top
+    for name, mine, theirs in zip(ours.weights.names, ours.weights, model.get_weights()):
         scale = float(np.abs(theirs).max())
         np.testing.assert_allclose(mine, theirs, rtol=1e-4, atol=1e-4 * scale,
                                    err_msg=f"{case}: {name} differs from fit's")
-    assert not np.allclose(ours.weights.decoder_kernel, start.decoder_kernel), "decoder never trained"
+    assert not np.allclose(nchar.decoder_layer(ours.weights)[0], nchar.decoder_layer(start)[0]), "decoder?"
     np.testing.assert_allclose([h.loss for h in ours.history], fit.history["loss"], rtol=1e-4)
     np.testing.assert_allclose([h.accuracy for h in ours.history], fit.history["accuracy"], atol=1e-6)
     updates = config.epochs * math.ceil(config.num_examples / config.batch_size)
     assert int(model.optimizer.iterations.numpy()) == updates
 
 
-def test_numpy_one_shot_predicts_what_keras_predicts():
-    config = CASES["batch 3, partial last, onehot, horizon 5"].replace(epochs=40)
+@pytest.mark.parametrize(("case", "shape"), [("batch 3, partial last, onehot, horizon 5", (8, 5, 14)),
+                                             ("GRU, 2 encoder layers", (6, 2, 10))])
+def test_numpy_one_shot_predicts_what_keras_predicts(case, shape):
+    config = CASES[case].replace(epochs=40)
     run = trainer.train(config)
     model = keras_models.keras_model(run)
     theirs = model.predict_on_batch(run.dataset.X)
     mine = nchar.predict(run.weights, run.dataset.X, config.horizon)
-    assert mine.shape == theirs.shape == (8, 5, 14)
+    assert mine.shape == theirs.shape == shape
     np.testing.assert_allclose(mine, theirs, atol=1e-5)
