@@ -26,8 +26,8 @@ BUTTON_HELP = (
     "windows, one output position at a time. The one-shot model becomes the current model."
 )
 EXPLAIN = (
-    "Two ways to predict several letters. **One shot**: an encoder LSTM reads the window, and "
-    "a decoder LSTM, given the encoder's last *h* at every step, answers all {k} letters at "
+    "Two ways to predict several letters. **One shot**: an encoder {cell} reads the window, and "
+    "a decoder {cell}, given the encoder's last *h* at every step, answers all {k} letters at "
     "once. **Recursive**: the one-letter model predicts the next letter, appends it to its "
     "window, and predicts again, {k} times; a mistake it makes is fed back in. The first "
     "position is the same question for both; the far positions are where they differ."
@@ -82,7 +82,8 @@ def comparison(shown: LSTMConfig, run: TrainResult | None) -> None:
         return
     with st.container(border=True, key="nchar_compare"):
         st.subheader("One shot or recursive: accuracy per output position", anchor=False)
-        st.markdown(EXPLAIN.format(k=config.horizon))
+        cell = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}[config.cell]
+        st.markdown(EXPLAIN.format(k=config.horizon, cell=cell))
         if st.button("Train both and compare", icon=":material/compare_arrows:", key="nchar_train_both",
                      help=BUTTON_HELP):
             try:
