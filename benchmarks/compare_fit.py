@@ -5,6 +5,7 @@ This prints figures; it is not a test. Examples (from the repository root)::
     .venv/bin/python benchmarks/compare_fit.py --framing naive,stateful
     .venv/bin/python benchmarks/compare_fit.py --framing whole-batch,variable-length --stock-epochs-max 50
     .venv/bin/python benchmarks/compare_fit.py --framing naive --retrains 30 --with-export
+    .venv/bin/python benchmarks/compare_fit.py --framing n-char-output --horizon 5   # one shot (issue 14)
 
 The stock side is the tutorial's code path: a Sequential LSTM + Dense softmax, Adam,
 categorical cross-entropy, ``fit(X, y, epochs, batch_size, shuffle)``; a stateful model
@@ -35,7 +36,7 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from lstm_core.config import FRAMINGS, preset  # noqa: E402
+from lstm_core.config import ALL_FRAMINGS, FRAMINGS, preset  # noqa: E402
 from lstm_core.framings import make_dataset  # noqa: E402
 from lstm_core.keras_file import keras_bytes  # noqa: E402
 from lstm_core.keras_models import stock_model  # noqa: E402
@@ -115,8 +116,10 @@ def ours_fit(config) -> dict:
     }
 
 
-def compare(name: str, stock_max: int | None, epochs: int | None) -> dict:
+def compare(name: str, stock_max: int | None, epochs: int | None, horizon: int | None = None) -> dict:
     config = preset(name) if epochs is None else preset(name).replace(epochs=epochs)
+    if horizon is not None and name == "n-char-output":  # the one-shot encoder-decoder's letters out
+        config = config.replace(horizon=horizon)
     stock_epochs = config.epochs if stock_max is None else min(config.epochs, stock_max)
     stock = stock_fit(config, stock_epochs)
     ours = ours_fit(config)
@@ -233,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         help="cap the stock side's epochs (for whole-batch, variable-length)",
     )
     p.add_argument("--epochs", type=int, default=None, help="override every framing's epochs")
+    p.add_argument("--horizon", type=int, default=None, help="n-char-output: letters out (its preset: 3)")
     p.add_argument("--json", action="store_true", help="one JSON object per row")
     p.add_argument(
         "--retrains",
@@ -245,9 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = p.parse_args(argv)
     names = list(FRAMINGS) if args.framing == "all" else args.framing.split(",")
-    unknown = [n for n in names if n not in FRAMINGS]
+    unknown = [n for n in names if n not in ALL_FRAMINGS]  # all: the tutorial's six; n-char-output by name
     if unknown:
-        p.error(f"unknown framing {unknown}; choose from {', '.join(FRAMINGS)} or all")
+        p.error(f"unknown framing {unknown}; choose from {', '.join(ALL_FRAMINGS)} or all")
     if args.retrains:
         memory_check(
             names[0] if args.framing != "all" else "naive", args.retrains, args.with_export, args.json
@@ -255,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows = []
     for name in names:
-        row = compare(name, args.stock_epochs_max, args.epochs)
+        row = compare(name, args.stock_epochs_max, args.epochs, args.horizon)
         rows.append(row)
         if args.json:
             print(json.dumps(row), flush=True)
