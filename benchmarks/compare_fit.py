@@ -7,6 +7,7 @@ This prints figures; it is not a test. Examples (from the repository root)::
     .venv/bin/python benchmarks/compare_fit.py --framing naive --retrains 30 --with-export
     .venv/bin/python benchmarks/compare_fit.py --framing naive,stateful --cell lstm,gru,simple --layers 1,2
     .venv/bin/python benchmarks/compare_fit.py --task sine --framing timestep-window,stateful
+    .venv/bin/python benchmarks/compare_fit.py --framing n-char-output --horizon 5   # one shot (issue 14)
 
 The stock side is the tutorial's code path: a Sequential LSTM + Dense softmax, Adam,
 categorical cross-entropy, ``fit(X, y, epochs, batch_size, shuffle)``; a stateful model
@@ -41,7 +42,7 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from lstm_core.config import CELLS, FRAMINGS, SINE_FRAMINGS, preset  # noqa: E402
+from lstm_core.config import ALL_FRAMINGS, CELLS, FRAMINGS, SINE_FRAMINGS, preset  # noqa: E402
 from lstm_core.framings import make_dataset  # noqa: E402
 from lstm_core.keras_file import keras_bytes  # noqa: E402
 from lstm_core.keras_models import reset_states, stock_model  # noqa: E402
@@ -133,11 +134,13 @@ def base_config(name: str, task: str):
 
 def compare(
     name: str, stock_max: int | None, epochs: int | None, task: str = "letters", cell: str = "lstm",
-    layers: int = 1,
+    layers: int = 1, horizon: int | None = None,
 ) -> dict:
     config = base_config(name, task)
     config = config if epochs is None else config.replace(epochs=epochs)
     config = config.replace(cell=cell, layers=layers)
+    if horizon is not None and name == "n-char-output":  # the one-shot encoder-decoder's letters out
+        config = config.replace(horizon=horizon)
     stock_epochs = config.epochs if stock_max is None else min(config.epochs, stock_max)
     stock = stock_fit(config, stock_epochs)
     ours = ours_fit(config)
@@ -265,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--epochs", type=int, default=None, help="override every framing's epochs")
     p.add_argument("--cell", default="lstm", help="cells, separated by commas: lstm (default), gru, simple")
     p.add_argument("--layers", default="1", help="layer counts, separated by commas, e.g. 1,2 (default 1)")
+    p.add_argument("--horizon", type=int, default=None, help="n-char-output: letters out (its preset: 3)")
     p.add_argument("--json", action="store_true", help="one JSON object per row")
     p.add_argument(
         "--task", default="letters", choices=["letters", "sine"],
@@ -280,8 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         "--with-export", action="store_true", help="memory check: also export each run with keras_bytes"
     )
     args = p.parse_args(argv)
-    known = SINE_FRAMINGS if args.task == "sine" else FRAMINGS
-    names = list(known) if args.framing == "all" else args.framing.split(",")
+    known = SINE_FRAMINGS if args.task == "sine" else ALL_FRAMINGS  # all: the tutorial's six
+    every = SINE_FRAMINGS if args.task == "sine" else FRAMINGS
+    names = list(every) if args.framing == "all" else args.framing.split(",")
     unknown = [n for n in names if n not in known]
     if unknown:
         p.error(f"unknown framing {unknown} for --task {args.task}; choose from {', '.join(known)} or all")
@@ -299,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows = []
     for name, cell, depth in [(n, c, d) for n in names for c in cells for d in depths]:
-        row = compare(name, args.stock_epochs_max, args.epochs, args.task, cell, depth)
+        row = compare(name, args.stock_epochs_max, args.epochs, args.task, cell, depth, args.horizon)
         rows.append(row)
         if args.json:
             print(json.dumps(row), flush=True)

@@ -109,6 +109,13 @@ def estimate_shape(
 
 def estimate(config) -> Estimate:
     """The estimate for an ``LSTMConfig`` (duck-typed: config.py calls this while validating)."""
+    if getattr(config, "framing", "") == "n-char-output":
+        # The one-shot decoder: `horizon` more steps reading u numbers, a Dense at each step.
+        # Counted as time steps of max(features, units) inputs: a little pessimistic.
+        return _for_cells(config, estimate_shape(
+            config.num_examples, config.time_steps + config.horizon, max(config.features, config.units),
+            config.units, config.outputs, config.batch_size, config.epochs, config.horizon,
+        ))
     return _for_cells(config, estimate_shape(
         config.num_examples,
         config.time_steps,
