@@ -109,7 +109,14 @@ def estimate_shape(
 
 def estimate(config) -> Estimate:
     """The estimate for an ``LSTMConfig`` (duck-typed: config.py calls this while validating)."""
-    return estimate_shape(
+    if getattr(config, "framing", "") == "n-char-output":
+        # The one-shot decoder: `horizon` more steps reading u numbers, a Dense at each step.
+        # Counted as time steps of max(features, units) inputs: a little pessimistic.
+        return _for_cells(config, estimate_shape(
+            config.num_examples, config.time_steps + config.horizon, max(config.features, config.units),
+            config.units, config.outputs, config.batch_size, config.epochs, config.horizon,
+        ))
+    return _for_cells(config, estimate_shape(
         config.num_examples,
         config.time_steps,
         config.features,
@@ -118,7 +125,32 @@ def estimate(config) -> Estimate:
         config.batch_size,
         config.epochs,
         config.time_steps if getattr(config, "per_step", False) else 1,
-    )
+    ))
+
+
+def _for_cells(config, est: Estimate) -> Estimate:
+    """``est`` for another cell or a stack (issue 14; the one-layer LSTM's estimate is unchanged).
+
+    A GRU computes 3 gate blocks and a SimpleRNN 1 where the LSTM computes 4; every layer above
+    the first reads the u numbers of h below instead of the features; each layer adds its own
+    unrolled steps to the compiled program::
+
+        >>> from lstm_core.config import preset
+        >>> one, three = (estimate(preset("naive").replace(layers=n)) for n in (1, 3))
+        >>> three.macs_per_update > 2 * one.macs_per_update, three.compile_seconds > one.compile_seconds
+        (True, True)
+    """
+    cell, layers = getattr(config, "cell", "lstm"), getattr(config, "layers", 1)
+    if (cell, layers) == ("lstm", 1):
+        return est
+    gates = {"lstm": 4, "gru": 3, "simple": 1}[cell]
+    b, t, f, u = config.batch_size, config.time_steps, config.features, config.units
+    lstm_part = b * t * 4 * u * (f + u)
+    cells_part = b * t * gates * u * ((f + u) + (layers - 1) * 2 * u)
+    macs = est.macs_per_update - lstm_part + cells_part
+    per_update = SAFETY * (UPDATE_OVERHEAD_S * layers + macs * MAC_S)
+    compile_s = SAFETY * (COMPILE_BASE_S + COMPILE_PER_STEP_S * compile_steps(t, u) * layers)
+    return Estimate(est.updates, macs, compile_s, per_update)
 
 
 def cheap_to_compile(config) -> bool:

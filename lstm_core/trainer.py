@@ -66,6 +66,7 @@ from .cell import GATES, Weights, init_weights, weight_shapes
 from .config import LSTMConfig
 from .framings import Dataset, make_dataset
 from .gate import TrainingGate
+from .nchar import init_one_shot, is_n_char
 from .results import EpochLog, Progress, TrainResult
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -110,6 +111,7 @@ class _Shape:
     cell: str = "lstm"  # lstm | gru | simple (cells_tf.py)
     layers: int = 1  # recurrent layers stacked; state is (S, b, layers*u)
     regression: bool = False  # the sine task: linear output and mean squared error (_head_loss)
+    horizon: int = 0  # n-char-output's one-shot model: letters out (y is (n, horizon, v)); 0 otherwise
 
     @property
     def nb(self) -> int:  # batches (updates) per epoch
@@ -125,8 +127,26 @@ def _shape(config: LSTMConfig, S: int = 1) -> _Shape:
     return _Shape(
         config.num_examples, config.time_steps, config.features, config.outputs,
         config.units, config.batch_size, config.stateful, config.per_step, S,
-        config.cell, config.layers, config.is_sine,
+        config.cell, config.layers, config.is_sine, config.horizon if is_n_char(config) else 0,
     )
+
+
+def _init(config: LSTMConfig) -> Weights:
+    """Fresh weights of the model ``config`` trains (n-char-output's has a decoder layer on top)."""
+    return init_one_shot(config) if is_n_char(config) else init_weights(config)
+
+
+def _decoder_logits(cell: str, decoder, dense, h_enc, horizon: int):
+    """The one-shot model's decoder (nchar.py): one more layer of the same cell, reading the
+    encoder's last h at each of ``horizon`` steps (RepeatVector) from a zero state; the Dense
+    layer scores each step (TimeDistributed). Returns logits (S, b, horizon, v)."""
+    S, b, u = h_enc.shape
+    x = tf.repeat(h_enc[:, :, None], horizon, axis=2)  # (S, b, horizon, u)
+    zeros = tf.zeros((S, b, u))
+    hs, _, _ = cells_tf.recurrence(cell, [decoder], x, tf.ones((S, b, horizon)), zeros, zeros, u)
+    h_seq = tf.reshape(tf.stack(hs, axis=2), (S, b * horizon, u))
+    DK, DB = dense
+    return tf.reshape(stacked_matmul(h_seq, DK), (S, b, horizon, -1)) + DB[:, None, None]
 
 
 def _build_chunk_fn(shape: _Shape) -> Callable:
@@ -136,8 +156,10 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
     regression = shape.regression
     nb, E = shape.nb, shape.epochs_per_call
     n_pad = nb * b  # order tensor is padded so every batch has b rows
-    cell, layers = shape.cell, shape.layers
-    w_spec = [tf.TensorSpec((S, *s), tf.float32) for s in weight_shapes(cell, layers, f, u, v)]
+    cell, layers, horizon = shape.cell, shape.layers, shape.horizon
+    # The one-shot n-char model has one more layer of the cell on top: its decoder.
+    model_layers = layers + (1 if horizon else 0)
+    w_spec = [tf.TensorSpec((S, *s), tf.float32) for s in weight_shapes(cell, model_layers, f, u, v)]
     state_u = layers * u  # h and c carry every layer's units side by side
     # Rows past n in the last batch are padding: weight 0, so the batch mean is over real rows.
     row_weight = tf.constant(
@@ -150,11 +172,15 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
         layer_params = [params[3 * k : 3 * k + 3] for k in range(layers)]
         hs, h, c = cells_tf.recurrence(cell, layer_params, x, m, h, c, u)  # hs: top layer, per step
         top = hs[-1]
-        if per_step:
-            # A prediction after every step, y (S, b, t, v); Keras averages the loss over all
-            # b x t steps, which is the per-row mean over steps, then the batch mean below.
-            h_seq = tf.reshape(tf.stack(hs, axis=2), (S, b * t, u))
-            logits = tf.reshape(stacked_matmul(h_seq, DK), (S, b, t, v)) + DB[:, None, None]
+        if per_step or horizon:
+            # A prediction after every step, y (S, b, t, v), or at each of the one-shot model's
+            # output positions, y (S, b, horizon, v); Keras averages the loss over all of them,
+            # which is the per-row mean over steps, then the batch mean below.
+            if horizon:
+                logits = _decoder_logits(cell, params[3 * layers : 3 * layers + 3], (DK, DB), top, horizon)
+            else:
+                h_seq = tf.reshape(tf.stack(hs, axis=2), (S, b * t, u))
+                logits = tf.reshape(stacked_matmul(h_seq, DK), (S, b, t, v)) + DB[:, None, None]
             per_row = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits), 2)
             hit = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 3), tf.argmax(y, 3)), tf.float32), 2)
         else:
@@ -180,7 +206,8 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
             tf.TensorSpec((S,), tf.float32),  # loss sum of the epoch in progress
             tf.TensorSpec((S,), tf.float32),  # hit sum of the epoch in progress
             tf.TensorSpec((S, n, t, f), tf.float32),
-            tf.TensorSpec((S, n, t, v) if per_step else (S, n, v), tf.float32),
+            tf.TensorSpec((S, n, t, v) if per_step else (S, n, horizon, v) if horizon else (S, n, v),
+                          tf.float32),
             tf.TensorSpec((S, n, t), tf.float32),
             tf.TensorSpec((S, E, n_pad), tf.int32),  # sample order of the epochs this call spans
             tf.TensorSpec((), tf.int32),  # k0: batch of the first epoch to start at
@@ -345,9 +372,11 @@ def prepare(config: LSTMConfig, models: int = 1) -> None:
             return
         entry.ran = True
     S, n, t, f, b, u = shape.S, shape.n, shape.t, shape.f, shape.b, shape.u
-    weights = [tf.zeros((S, *w.shape), tf.float32) for w in init_weights(config)]
+    weights = [tf.zeros((S, *w.shape), tf.float32) for w in _init(config)]
     zeros_state, zeros_s = tf.zeros((S, b, u * shape.layers)), tf.zeros((S,))
     y_shape = (S, n, t, shape.v) if shape.per_step else (S, n, shape.v)
+    if shape.horizon:
+        y_shape = (S, n, shape.horizon, shape.v)
     entry.fn(
         weights, weights, weights, zeros_s, zeros_state, zeros_state, zeros_s, zeros_s,
         tf.zeros((S, n, t, f)), tf.zeros(y_shape), tf.zeros((S, n, t)),
@@ -384,7 +413,7 @@ class _Stack:
         self.shape = _shape(self.configs[0], S)
         self.entry = _entry(self.shape)
         data = [d if d is not None else make_dataset(cfg) for _, cfg, d, _ in items]
-        weights = [w if w is not None else init_weights(cfg) for _, cfg, _, w in items]
+        weights = [w if w is not None else _init(cfg) for _, cfg, _, w in items]
         # Idle models fill the stack up to its bucket: copies of the first, never updated.
         padded = list(range(real)) + [0] * (S - real)
         self.params = [tf.constant(np.stack([weights[p][j] for p in padded]), tf.float32)
@@ -730,7 +759,7 @@ def train_many(
 
     def skip(members: list[int]) -> None:  # stopped before this stack started: nothing trained
         for i in members:
-            results[i] = TrainResult(configs[i], make_dataset(configs[i]), init_weights(configs[i]),
+            results[i] = TrainResult(configs[i], make_dataset(configs[i]), _init(configs[i]),
                                      stopped=True)
 
     if want == 1 or len(pending) == 1:
