@@ -338,15 +338,18 @@ def verdict(outcomes, k: int) -> list[tuple[str, str]]:
             f"({arm}) {exp.ARMS[arm]}: {hit} of {len(runs)} seeds recall every letter "
             "(theory: all can, since the cue is inside the sample)."
         )
-        if hit < len(runs):
-            stuck = ", ".join(
-                f"seed {o.seed} (final loss {o.history[-1].loss:.2f})"
-                for o in runs
-                if o.recall_accuracy < 1.0
-            )
+        stalled = [o for o in runs if o.recall_accuracy < 1.0 and not getattr(o, "stopped", False)]
+        stopped = [o for o in runs if o.recall_accuracy < 1.0 and getattr(o, "stopped", False)]
+        if stalled:
+            stuck = ", ".join(f"seed {o.seed} (final loss {o.history[-1].loss:.2f})" for o in stalled)
             sentence += (
                 f" Not yet there after {exp.EPOCHS} epochs: {stuck}; training stalled, the framing allows it."
             )
+        if stopped:  # a Stop ended them early: no verdict on training they did not get
+            cut = ", ".join(
+                f"seed {o.seed} ({o.history[-1].epoch if o.history else 0} epochs)" for o in stopped
+            )
+            sentence += f" Stopped before the end: {cut}."
         out.append(("ok" if hit == len(runs) else "surprise", sentence))
     runs = by_arm.get("a", [])
     chance = max((o.recall_ceiling for o in runs), default=0.5)
