@@ -6,6 +6,9 @@ the words and charts are here.
 
 from __future__ import annotations
 
+import logging
+import time
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -396,6 +399,20 @@ ORDER_HELP = (
 )
 
 
+def _await_stopped_experiment() -> None:
+    """After a Stop, wait (a moment, at most ``session.HANDOVER_SECONDS``) for the
+    interrupted run of this page to finish scoring every model it trained."""
+    box, start, notice = session.mailbox(), time.monotonic(), None
+    while box.get(EXPERIMENT) and time.monotonic() - start < session.HANDOVER_SECONDS:
+        if notice is None and time.monotonic() - start > 0.3:
+            notice = st.empty()
+            notice.info("Stopping the experiment: every model trained so far is scored and shown "
+                        "here in a moment.", icon=":material/hourglass_top:")
+        time.sleep(0.05)
+    if notice is not None:
+        notice.empty()
+
+
 def experiment_section() -> None:
     st.subheader("The experiment: truncated backpropagation on delayed recall", anchor=False)
     st.markdown(
@@ -447,22 +464,31 @@ def experiment_section() -> None:
 
         seeds_used = range(7, 7 + seeds)
         # Stored now and filled in place later: after a click has interrupted the training,
-        # touching session state could be interrupted again; a plain list cannot.
+        # touching session state could be interrupted again; a plain list cannot. The
+        # mailbox flag tells the next script run (which Streamlit's fast reruns start while
+        # this one still scores the stopped models) to wait for the list.
+        box = session.mailbox()
         kept: list = []
         st.session_state[EXPERIMENT] = kept
         st.session_state["memory_exp_done"] = (k, order)
+        box[EXPERIMENT] = True
+        outcomes = None
         try:
             outcomes = exp.run_experiment(k, seeds=seeds_used, order=order, train_all=train_all)
-        except Exception as exc:  # the engine's message, never a traceback
-            st.error(safe.plain(f"The experiment failed: {exc}"), icon=":material/error:")
-            outcomes = None
-        kept[:] = outcomes or []  # every model, finished or stopped part way
+        except Exception as exc:  # the engine's message, never a traceback (that goes to the log)
+            logging.getLogger(__name__).warning("the memory experiment failed", exc_info=True)
+            if not interrupt:
+                st.error(safe.plain(f"The experiment failed: {exc}"), icon=":material/error:")
+        finally:
+            kept[:] = outcomes or []  # every model, finished or stopped part way
+            box[EXPERIMENT] = False
         if interrupt:
             raise interrupt[0]  # Stop or another click: Streamlit reruns as asked, the outcomes stay
         bar.empty()
         stop_box.empty()
         if outcomes:
             st.rerun()  # the forward view, drawn above, can now offer the experiment's runs
+    _await_stopped_experiment()
     outcomes = st.session_state.get(EXPERIMENT)
     if not outcomes:
         st.caption(f"{3 * seeds} trainings of {exp.EPOCHS} epochs; about a second each on a quiet machine.")

@@ -35,7 +35,11 @@ def test_memory_experiment_stop_keeps_every_model_and_says_how_many_stopped(brow
         assert stop_box["x"] + stop_box["width"] <= 1024
         stop.click()
         warning = page.get_by_test_id("stAlert").filter(has_text="Stopped early")
-        expect(warning).to_be_visible(timeout=TIMEOUT_MS)
+        try:
+            expect(warning).to_be_visible(timeout=120_000)  # scoring 15 models after the stop
+        except AssertionError:
+            page.screenshot(path="test-artifacts/seeds-stop-failed.png", full_page=True)
+            raise
         wait_for_app_run(page, timeout_ms=TIMEOUT_MS)
         expect(page.locator(EXCEPTION)).to_have_count(0)
         text = warning.inner_text()
