@@ -1,23 +1,40 @@
-"""The LSTM in a few lines of numpy: weights, their initial values, and the forward pass.
+"""The recurrent cells in a few lines of numpy: weights, their initial values, the forward pass.
 
-This is the same arithmetic as ``keras.layers.LSTM`` followed by a softmax ``Dense`` layer
-(tests load trained weights into Keras and check both agree within 1e-5). The app uses it
-for every prediction, generation and state trace, because one numpy step takes
-microseconds where ``model.predict`` takes ~100 ms.
+This is the same arithmetic as ``keras.layers.LSTM`` (or ``GRU``, or ``SimpleRNN``), one to
+three of them stacked, followed by a softmax ``Dense`` layer (tests load trained weights into
+Keras and check both agree within 1e-5). The app uses it for every prediction, generation
+and state trace, because one numpy step takes microseconds where ``model.predict`` takes
+~100 ms.
 
-One time step, for input x, previous hidden state h and cell state c::
+One LSTM time step, for input x, previous hidden state h and cell state c::
 
     z = x @ kernel + h @ recurrent_kernel + bias      # (b, 4u): four gates side by side
     i, f, g, o = split(z, 4)                           # Keras's order: input, forget, cell, output
     c = sigmoid(f) * c + sigmoid(i) * tanh(g)          # forget some memory, write some new
     h = sigmoid(o) * tanh(c)                           # what the cell shows the next layer
 
-Example::
+A GRU (Keras 3's default ``reset_after=True``) has no c; two gates decide how much of h to
+keep (update z) and how much of it the candidate may look at (reset r)::
+
+    xz, xr, xh = split(x @ kernel + bias[0], 3)        # Keras's order: update, reset, candidate
+    rz, rr, rh = split(h @ recurrent_kernel + bias[1], 3)
+    z, r = sigmoid(xz + rz), sigmoid(xr + rr)
+    h = z * h + (1 - z) * tanh(xh + r * rh)            # keep some of h, replace the rest
+
+A SimpleRNN has no gates at all: ``h = tanh(x @ kernel + h @ recurrent_kernel + bias)``.
+
+Stacked layers: layer 1 reads the letters, layer k+1 reads the h of layer k at every time
+step, and the Dense layer reads the top layer's h. The weights are kept in the order
+``keras.Model.get_weights()`` lists them (kernel, recurrent kernel, bias of each layer,
+then the Dense kernel and bias), so they go in and out of Keras unchanged. Example::
 
     >>> from lstm_core.config import preset
     >>> w = init_weights(preset("naive"))
     >>> w.kernel.shape, w.recurrent_kernel.shape, w.dense_kernel.shape
     ((1, 128), (32, 128), (32, 26))
+    >>> g = init_weights(preset("naive").replace(cell="gru", layers=2))
+    >>> g.cell, g.layers, [k.shape for k in g.arrays[:6]]
+    ('gru', 2, [(1, 96), (32, 96), (2, 96), (32, 96), (32, 96), (2, 96)])
 """
 
 from __future__ import annotations
@@ -29,33 +46,122 @@ import numpy as np
 
 from .config import LSTMConfig
 
+# Gate blocks per cell: columns of the kernel are (gates x units).
+GATES = {"lstm": 4, "gru": 3, "simple": 1}
+CELL_BY_GATES = {g: name for name, g in GATES.items()}
 
-class Weights(NamedTuple):
-    """The five arrays of the model, in the order ``keras.Model.get_weights()`` lists them."""
 
-    kernel: np.ndarray  # (f, 4u): input -> gates
-    recurrent_kernel: np.ndarray  # (u, 4u): previous h -> gates
-    bias: np.ndarray  # (4u,)
-    dense_kernel: np.ndarray  # (u, v): h -> letter scores
-    dense_bias: np.ndarray  # (v,)
+def weight_shapes(cell: str, layers: int, f: int, u: int, v: int) -> list[tuple[int, ...]]:
+    """The shapes of the weight arrays, in ``get_weights()`` order.
+
+    >>> weight_shapes("lstm", 1, 1, 16, 26)
+    [(1, 64), (16, 64), (64,), (16, 26), (26,)]
+    >>> weight_shapes("simple", 2, 3, 4, 5)
+    [(3, 4), (4, 4), (4,), (4, 4), (4, 4), (4,), (4, 5), (5,)]
+    """
+    g = GATES[cell]
+    shapes: list[tuple[int, ...]] = []
+    for layer in range(layers):
+        fan_in = f if layer == 0 else u
+        bias = (2, g * u) if cell == "gru" else (g * u,)  # GRU: input and recurrent biases
+        shapes += [(fan_in, g * u), (u, g * u), bias]
+    return shapes + [(u, v), (v,)]
+
+
+class Weights(tuple):
+    """The model's arrays, in the order ``keras.Model.get_weights()`` lists them.
+
+    ``Weights(k, r, b, dk, db)`` is one layer; each further layer adds its (kernel,
+    recurrent kernel, bias) before the Dense pair. The cell is read from the shapes (an
+    LSTM's recurrent kernel is (u, 4u), a GRU's (u, 3u), a SimpleRNN's (u, u)).
+    ``kernel``, ``recurrent_kernel`` and ``bias`` name the first layer's arrays.
+    """
+
+    # The one-layer names, as the NamedTuple this class once was listed them (stored runs use them).
+    _fields = ("kernel", "recurrent_kernel", "bias", "dense_kernel", "dense_bias")
+
+    def __new__(cls, *arrays: np.ndarray) -> Weights:
+        if len(arrays) < 5 or (len(arrays) - 2) % 3:
+            raise ValueError(f"Weights needs 3 arrays per layer and 2 for the Dense layer, got {len(arrays)}")
+        return super().__new__(cls, arrays)
+
+    def __repr__(self) -> str:
+        return f"Weights({self.cell}, layers={self.layers}, shapes={[np.shape(a) for a in self]})"
+
+    @property
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        return tuple(self)
+
+    @property
+    def layers(self) -> int:
+        return (len(self) - 2) // 3
+
+    @property
+    def layer_weights(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """(kernel, recurrent kernel, bias) of each layer, bottom first."""
+        return [tuple(self[3 * k : 3 * k + 3]) for k in range(self.layers)]  # type: ignore[misc]
+
+    @property
+    def cell(self) -> str:
+        r = np.shape(self[1])
+        return CELL_BY_GATES.get(r[1] // max(1, r[0]), "lstm")
+
+    @property
+    def units(self) -> int:
+        return int(np.shape(self[1])[0])
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """A name per array: the first layer's keep the one-layer names (stored runs read them)."""
+        names = []
+        for k in range(self.layers):
+            suffix = "" if k == 0 else f"_{k + 1}"
+            names += [f"kernel{suffix}", f"recurrent_kernel{suffix}", f"bias{suffix}"]
+        return (*names, "dense_kernel", "dense_bias")
+
+    kernel = property(lambda self: self[0], doc="(f, gates*u): first layer's input -> gates")
+    recurrent_kernel = property(lambda self: self[1], doc="(u, gates*u): previous h -> gates")
+    bias = property(lambda self: self[2], doc="(gates*u,), a GRU's (2, 3u)")
+    dense_kernel = property(lambda self: self[-2], doc="(u, v): top h -> letter scores")
+    dense_bias = property(lambda self: self[-1], doc="(v,)")
+
+
+def weight_names(layers: int) -> tuple[str, ...]:
+    """The names :attr:`Weights.names` gives a model of ``layers`` layers.
+
+    >>> weight_names(2)[3:]
+    ('kernel_2', 'recurrent_kernel_2', 'bias_2', 'dense_kernel', 'dense_bias')
+    """
+    dummy = [np.zeros((1, 1))] * (3 * layers + 2)
+    return Weights(*dummy).names
 
 
 def init_weights(config: LSTMConfig, seed: int | None = None) -> Weights:
-    """Fresh weights drawn like Keras's defaults (glorot uniform, orthogonal, forget bias 1)."""
+    """Fresh weights drawn like Keras's defaults (glorot uniform, orthogonal, LSTM forget bias 1)."""
     rng = np.random.default_rng(config.seed if seed is None else seed)
-    f, u, v = config.features, config.units, len(config.vocab)
+    f, u, v = config.features, config.units, config.outputs
+    cell = getattr(config, "cell", "lstm")
+    gates = GATES[cell]
 
     def glorot(fan_in: int, fan_out: int) -> np.ndarray:
         limit = np.sqrt(6.0 / (fan_in + fan_out))
         return rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32)
 
-    # Orthogonal, as keras.initializers.Orthogonal draws it for a (u, 4u) matrix.
-    a = rng.normal(size=(4 * u, u))
-    q, r = np.linalg.qr(a)
-    q = (q * np.sign(np.diag(r))).T.astype(np.float32)  # (u, 4u)
-    bias = np.zeros(4 * u, np.float32)
-    bias[u : 2 * u] = 1.0  # unit_forget_bias: start by remembering
-    return Weights(glorot(f, 4 * u), q, bias, glorot(u, v), np.zeros(v, np.float32))
+    arrays: list[np.ndarray] = []
+    for layer in range(getattr(config, "layers", 1)):
+        kernel = glorot(f if layer == 0 else u, gates * u)
+        # Orthogonal, as keras.initializers.Orthogonal draws it for a (u, gates*u) matrix.
+        a = rng.normal(size=(gates * u, u))
+        q, r = np.linalg.qr(a)
+        q = (q * np.sign(np.diag(r))).T.astype(np.float32)  # (u, gates*u)
+        if cell == "gru":
+            bias = np.zeros((2, gates * u), np.float32)
+        else:
+            bias = np.zeros(gates * u, np.float32)
+        if cell == "lstm":
+            bias[u : 2 * u] = 1.0  # unit_forget_bias: start by remembering
+        arrays += [kernel, q, bias]
+    return Weights(*arrays, glorot(u, v), np.zeros(v, np.float32))
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -93,7 +199,7 @@ def step(
     recurrent_kernel: np.ndarray,
     bias: np.ndarray,
 ) -> Step:
-    """One time step: input x (b, f), previous h and c (b, u) -> gates and the new h, c.
+    """One LSTM time step: input x (b, f), previous h and c (b, u) -> gates and the new h, c.
 
     With all weights zero every gate sits at its midpoint and nothing is written::
 
@@ -112,6 +218,51 @@ def step(
     return Step(z, i, f, g, o, c_new, o * np.tanh(c_new))
 
 
+class GRUStep(NamedTuple):
+    """Everything one GRU time step computes (Keras 3, ``reset_after=True``)."""
+
+    z: np.ndarray  # (b, u): update gate, 0..1: how much of h_prev to keep
+    r: np.ndarray  # (b, u): reset gate, 0..1: how much of h_prev the candidate sees
+    g: np.ndarray  # (b, u): candidate, -1..1: tanh(x_h + r * (h_prev @ R_h + b_h))
+    h: np.ndarray  # (b, u): new hidden state, z * h_prev + (1 - z) * g
+
+
+def gru_step(x, h, kernel, recurrent_kernel, bias) -> GRUStep:
+    """One GRU time step: x (b, f), previous h (b, u) -> gates and the new h.
+
+    With all weights zero both gates sit at 0.5: half of h is kept, half replaced by 0::
+
+        >>> s = gru_step(np.ones((1, 1)), np.ones((1, 2)), np.zeros((1, 6)), np.zeros((2, 6)),
+        ...              np.zeros((2, 6)))
+        >>> s.z, s.h
+        (array([[0.5, 0.5]]), array([[0.5, 0.5]]))
+    """
+    xz, xr, xh = np.split(x @ kernel + bias[0], 3, axis=1)
+    rz, rr, rh = np.split(h @ recurrent_kernel + bias[1], 3, axis=1)
+    z, r = _sigmoid(xz + rz), _sigmoid(xr + rr)
+    g = np.tanh(xh + r * rh)
+    return GRUStep(z, r, g, z * h + (1.0 - z) * g)
+
+
+def simple_step(x, h, kernel, recurrent_kernel, bias) -> np.ndarray:
+    """One SimpleRNN time step: the new h, ``tanh(x @ kernel + h @ recurrent_kernel + bias)``.
+
+    >>> simple_step(np.ones((1, 1)), np.zeros((1, 1)), np.ones((1, 1)), np.ones((1, 1)), np.zeros(1))
+    array([[0.76159416]])
+    """
+    return np.tanh(x @ kernel + h @ recurrent_kernel + bias)
+
+
+def cell_step(cell: str, x, h, c, kernel, recurrent_kernel, bias) -> tuple[np.ndarray, np.ndarray]:
+    """One time step of any cell: (new h, new c); c passes through unchanged for GRU and SimpleRNN."""
+    if cell == "lstm":
+        s = step(x, h, c, kernel, recurrent_kernel, bias)
+        return s.h, s.c
+    if cell == "gru":
+        return gru_step(x, h, kernel, recurrent_kernel, bias).h, c
+    return simple_step(x, h, kernel, recurrent_kernel, bias), c
+
+
 def as_float64(w: Weights) -> Weights:
     """The weights in float64: traces and forward passes compute in double precision."""
     return Weights(*(np.asarray(a, np.float64) for a in w))
@@ -119,13 +270,18 @@ def as_float64(w: Weights) -> Weights:
 
 @dataclass
 class Forward:
-    """What one forward pass over a batch gives back."""
+    """What one forward pass over a batch gives back.
+
+    ``h_seq`` and ``c_seq`` are the top layer's (the one the Dense layer reads); ``h`` and
+    ``c`` are every layer's final state side by side, (b, layers x u), to feed back in. A GRU
+    or SimpleRNN has no cell state: its ``c_seq`` and ``c`` stay zero.
+    """
 
     probs: np.ndarray  # (b, v): next-letter probabilities after the last time step
-    h_seq: np.ndarray  # (b, t, u): hidden state after every time step
-    c_seq: np.ndarray  # (b, t, u): cell state after every time step
-    h: np.ndarray  # (b, u): final hidden state (feed it back in to carry state)
-    c: np.ndarray  # (b, u): final cell state
+    h_seq: np.ndarray  # (b, t, u): top layer's hidden state after every time step
+    c_seq: np.ndarray  # (b, t, u): top layer's cell state after every time step (LSTM)
+    h: np.ndarray  # (b, layers*u): final hidden state of every layer (feed it back in to carry state)
+    c: np.ndarray  # (b, layers*u): final cell state of every layer
 
 
 def forward(
@@ -135,26 +291,48 @@ def forward(
     h0: np.ndarray | None = None,
     c0: np.ndarray | None = None,
 ) -> Forward:
-    """Run the LSTM and the softmax layer over X of shape (b, t, f).
+    """Run the recurrent layers and the softmax layer over X of shape (b, t, f).
 
-    Where ``mask`` is False a time step is skipped: h and c pass through unchanged, as in
-    Keras with a Masking layer. ``h0``/``c0`` default to zeros (a fresh, "cold" state).
+    Where ``mask`` is False a time step is skipped in every layer: h and c pass through
+    unchanged, as in Keras with a Masking layer. ``h0``/``c0`` (b, layers x u) default to
+    zeros (a fresh, "cold" state).
     """
     X = np.asarray(X, np.float64)
     b, t, _ = X.shape
-    u = w.recurrent_kernel.shape[0]
-    h = np.zeros((b, u)) if h0 is None else np.array(h0, np.float64)
-    c = np.zeros((b, u)) if c0 is None else np.array(c0, np.float64)
+    u, layers = w.units, w.layers
+    h = np.zeros((b, layers * u)) if h0 is None else np.array(h0, np.float64).reshape(b, layers * u)
+    c = np.zeros((b, layers * u)) if c0 is None else np.array(c0, np.float64).reshape(b, layers * u)
     w = as_float64(w)
+    top = slice((layers - 1) * u, layers * u)
     h_seq, c_seq = np.zeros((b, t, u)), np.zeros((b, t, u))
     for t_ in range(t):
-        s = step(X[:, t_], h, c, w.kernel, w.recurrent_kernel, w.bias)
-        c_new, h_new = s.c, s.h
+        h_new, c_new = stack_step(w, X[:, t_], h, c)
         if mask is not None:
             keep = np.asarray(mask)[:, t_ : t_ + 1]
             c_new = np.where(keep, c_new, c)
             h_new = np.where(keep, h_new, h)
         h, c = h_new, c_new
-        h_seq[:, t_], c_seq[:, t_] = h, c
-    probs = softmax(h @ w.dense_kernel + w.dense_bias)
+        h_seq[:, t_], c_seq[:, t_] = h[:, top], c[:, top]
+    probs = softmax(h[:, top] @ w.dense_kernel + w.dense_bias)
     return Forward(probs, h_seq, c_seq, h, c)
+
+
+def stack_step(w: Weights, x: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One time step through every layer: x (b, f), h and c (b, layers x u) -> the new h and c.
+
+    Layer k reads the new h of layer k - 1 (the letters for the first layer)::
+
+        >>> from lstm_core.config import preset
+        >>> w = init_weights(preset("naive").replace(cell="simple", layers=2, units=3))
+        >>> h, c = stack_step(w, np.ones((1, 1)), np.zeros((1, 6)), np.zeros((1, 6)))
+        >>> h.shape, bool(np.allclose(h[:, 3:], np.tanh(h[:, :3] @ w[3])))  # layer 2 reads layer 1
+        ((1, 6), True)
+    """
+    u = w.units
+    hs, cs = [], []
+    for layer, (K, R, B) in enumerate(w.layer_weights):
+        cols = slice(layer * u, (layer + 1) * u)
+        x, c_new = cell_step(w.cell, x, h[:, cols], c[:, cols], K, R, B)
+        hs.append(x)
+        cs.append(c_new)
+    return np.concatenate(hs, axis=1), np.concatenate(cs, axis=1)

@@ -8,6 +8,8 @@ Examples::
     python -m lstm_core generate --framing stateful --start K --steps 5        # KBCDEF
     python -m lstm_core generate --load abc.keras --start K --steps 5 --warm
     python -m lstm_core trace --framing stateful --text ABCDEFGHIJK --json   # every gate, every step
+    python -m lstm_core train --task sine --framing timestep-window --period 25 --noise 0.05
+    python -m lstm_core generate --task sine --framing stateful --start 100 --steps 50   # numbers
     python -m lstm_core settings                        # the LSTM_LAB_* settings in force
 
 Bad arguments or invalid values end with exit code 2 and one readable line on stderr,
@@ -21,6 +23,7 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import math
 import os
 import statistics
 import sys
@@ -137,9 +140,28 @@ _CONFIG_ARGS = tuple(f.name for f in dataclasses.fields(LSTMConfig) if f.name !=
 
 
 def _config_from(args: argparse.Namespace) -> LSTMConfig:
-    """The preset of ``--framing`` with the given options changed (converted and validated)."""
+    """The preset of ``--framing`` with the given options changed (converted and validated).
+
+    With ``--task sine`` the starting point is the sine task's preset for that framing
+    (``sine.sine_preset``); only train and generate work on a sine model."""
     changes = {k: getattr(args, k) for k in _CONFIG_ARGS if getattr(args, k) is not None}
+    if changes.get("task") == "sine":
+        _refuse_sine(args.command)
+        from .config import SINE_FRAMINGS
+        from .sine import sine_preset
+
+        if args.framing not in SINE_FRAMINGS:
+            raise UsageError(
+                f"{args.command}: --framing {args.framing} does not apply to --task sine "
+                f"(choose one of {', '.join(SINE_FRAMINGS)})"
+            )
+        return LSTMConfig.from_dict({**sine_preset(args.framing).to_dict(), **changes})
     return LSTMConfig.from_dict({**preset(args.framing).to_dict(), **changes})
+
+
+def _refuse_sine(command: str) -> None:
+    if command not in ("train", "generate"):
+        raise UsageError(f"{command}: works on letter models only; a sine model trains and generates")
 
 
 # ---------------------------------------------------------------------------------------
@@ -248,6 +270,8 @@ def cmd_train(args: argparse.Namespace, out) -> int:
     from .trainer import train
 
     run = train(config)
+    if config.is_sine:
+        return _train_sine(run, args, out)
     acc = _pct(accuracy(run))
     table = prediction_table(run)
     if args.save:
@@ -278,12 +302,95 @@ def cmd_train(args: argparse.Namespace, out) -> int:
             file=out,
         )
         return 0
-    print(f"{config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s", file=out)
+    print(f"{config.framing}{_cell_words(config)}: {run.epochs_done} epochs in {run.seconds:.1f} s", file=out)
     print(f"Model Accuracy: {acc:.2f}%", file=out)
     print(table.to_string(index=False), file=out)
     if args.save:
         print(f"saved {args.save}", file=out)
     return 0
+
+
+def _cell_words(config: LSTMConfig) -> str:
+    """`` (2 stacked GRU layers)`` after a framing's name; nothing for the tutorial's one LSTM."""
+    if (config.cell, config.layers) == ("lstm", 1):
+        return ""
+    kind = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}[config.cell]
+    return f" ({config.layers} stacked {kind} layers)" if config.layers > 1 else f" ({kind})"
+
+
+def _train_sine(run, args: argparse.Namespace, out) -> int:
+    """``train --task sine``: the training MSE and the one-step (teacher-forced) predictions."""
+    from .keras_file import keras_bytes
+    from .sine import mse, teacher_forced, wave
+
+    config = run.config
+    if args.save:
+        with open(args.save, "wb") as fh:
+            fh.write(keras_bytes(run))
+    w = wave(config)
+    pred = teacher_forced(run, w.noisy)
+    rows = [(t, float(w.noisy[t]), float(pred[t])) for t in range(len(pred)) if not math.isnan(pred[t])]
+    error = mse(run)
+    if args.json:
+        print(json.dumps({
+            "task": "sine", "framing": config.framing, "mse": error, "epochs": run.epochs_done,
+            "seconds": round(run.seconds, 3), "config": config.to_dict(),
+            "predictions": [{"position": t, "value": v, "predicted": p} for t, v, p in rows],
+        }), file=out)
+        return 0
+    print(f"sine, {config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s", file=out)
+    print(f"Model MSE: {error:.6f}", file=out)
+    print("position     value  predicted (teacher-forced: from the true values before it)", file=out)
+    for t, v, p in rows:
+        print(f"{t:>8}  {v:8.4f}  {p:9.4f}", file=out)
+    if args.save:
+        print(f"saved {args.save}", file=out)
+    return 0
+
+
+def _generate_sine(run, args: argparse.Namespace, source: str, out) -> int:
+    """``generate`` for a sine model: numbers, free-running beside teacher-forced."""
+    from .sine import forecast, mse
+
+    fc = forecast(run, _sine_start(args.start), args.steps)
+    print(f"{source}, MSE {mse(run):.6f}", file=out)
+    print(
+        f"from position {fc.start}: free-running (fed its own output) beside teacher-forced "
+        "(fed the true values)", file=out,
+    )
+    print("step  position     truth  teacher  |error|     free  |error|", file=out)
+    for r in fc.table().itertuples(index=False):
+        print(
+            f"{r.step:>4}  {r.position:>8}  {r.truth:8.4f}  {r.teacher_forced:7.4f}  {r.teacher_error:7.4f}"
+            f"  {r.free_running:7.4f}  {r.free_error:7.4f}", file=out,
+        )
+    print(
+        f"mean |error|: teacher-forced {fc.teacher_error.mean():.4f}, "
+        f"free-running {fc.free_error.mean():.4f}", file=out,
+    )
+    return 0
+
+
+def _sine_start(start: str) -> int:
+    """``--start`` for a sine model: the position of the wave to start generating at."""
+    try:
+        return int(start)
+    except ValueError:
+        raise ValueError(
+            f"start={start[:40]!r} is not allowed: for a sine model it is the position to start at "
+            "(a whole number)."
+        ) from None
+
+
+def _check_sine_generation(config: LSTMConfig, args: argparse.Namespace) -> None:
+    from .sine import check_forecast
+
+    if args.temperature != 0.0 or args.warm:
+        raise UsageError(
+            "generate: --temperature and --warm do not apply to a sine model (it predicts numbers, "
+            "and always reads the true values before --start)"
+        )
+    check_forecast(config, _sine_start(args.start), args.steps)
 
 
 def cmd_generate(args: argparse.Namespace, out) -> int:
@@ -312,17 +419,25 @@ def cmd_generate(args: argparse.Namespace, out) -> int:
                 f"framing={args.framing!r} does not match the loaded model's framing {run.config.framing!r}."
             )
         source = f"loaded {args.load} ({run.config.framing})"
+        if run.config.is_sine:
+            _check_sine_generation(run.config, args)
+            return _generate_sine(run, args, source, out)
     else:
         if args.framing is None:
             raise UsageError("generate: give --framing NAME (or --load PATH)")
         config = _config_from(args)
         # Check start/steps/temperature before training: mistakes answer at once.
-        check_generation(config, args.start, args.steps, args.temperature)
+        if config.is_sine:
+            _check_sine_generation(config, args)
+        else:
+            check_generation(config, args.start, args.steps, args.temperature)
         _load_tensorflow()
         from .trainer import train
 
         run = train(config)
         source = f"trained {config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s"
+        if config.is_sine:
+            return _generate_sine(run, args, f"trained sine, {source.removeprefix('trained ')}", out)
     seed = args.seed if args.seed is not None else 0
     gen = generate(run, args.start, steps=args.steps, warm=args.warm, temperature=args.temperature, seed=seed)
     print(f"{source}, accuracy {_pct(accuracy(run)):.2f}%", file=out)
@@ -354,6 +469,8 @@ def _loaded_or_trained(args: argparse.Namespace, command: str, check) -> tuple[A
 
         with _native_stderr_silenced():
             run = keras_file.load_keras_bytes(data)
+        if run.config.is_sine:
+            _refuse_sine(command)
         if args.framing is not None and args.framing != run.config.framing:
             raise ValueError(
                 f"framing={args.framing!r} does not match the loaded model's framing {run.config.framing!r}."
@@ -393,9 +510,15 @@ def _add_trace_parser(sub) -> None:
 
 
 def cmd_trace(args: argparse.Namespace, out) -> int:
-    from .trace import check_text, gate_trace
+    from .trace import check_text, check_traceable, gate_trace, gru_trace
 
-    run, source = _loaded_or_trained(args, "trace", lambda config: check_text(config, args.text))
+    def check(config: LSTMConfig) -> None:  # before training: a refusal costs nothing
+        check_text(config, args.text)
+        check_traceable(config)
+
+    run, source = _loaded_or_trained(args, "trace", check)
+    if run.config.cell == "gru":
+        return _print_gru_trace(gru_trace(run, args.text, warm=args.warm), source, args, out)
     trace = gate_trace(run, args.text, warm=args.warm)
     if args.json:
         print(json.dumps(trace.as_dict()), file=out)
@@ -436,6 +559,24 @@ def _check_writable(path: str) -> None:
         raise ValueError(f"save={path!r} is not allowed: it is a folder.")
     if not os.access(folder, os.W_OK):
         raise ValueError(f"save={path!r} is not allowed: folder {folder!r} is not writable.")
+
+
+def _print_gru_trace(trace, source: str, args: argparse.Namespace, out) -> int:
+    """A GRU's trace: its update gate z, reset gate r and candidate g per step (no c)."""
+    if args.json:
+        print(json.dumps(trace.as_dict()), file=out)
+        return 0
+    mode = "warm" if args.warm else "cold (fresh state)"
+    print(f"{source}; GRU, {trace.units} units; {mode}", file=out)
+    print("step  fed    next  p      mean z  mean r  mean g  |h|max", file=out)
+    for k in range(trace.steps):
+        letter, p = trace.prediction(k)
+        means = "  ".join(f"{getattr(trace, g)[k].mean():6.3f}" for g in ("z", "r", "g"))
+        print(
+            f"{k + 1:>4}  {trace.fed[k]:<5}  {letter:<4}  {p:5.3f}  {means}  {abs(trace.h[k]).max():6.3f}",
+            file=out,
+        )
+    return 0
 
 
 def cmd_settings(args: argparse.Namespace, out) -> int:

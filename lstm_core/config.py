@@ -39,7 +39,19 @@ FRAMINGS = (
     "variable-length",
 )
 ENCODINGS = ("scaled", "onehot")
+# What the model learns: the next letter of a text, or the next value of a sampled sine wave
+# (real numbers: linear output and mean squared error instead of softmax and cross-entropy).
+TASKS = ("letters", "sine")
+# The framings a sine wave can be cut with: windows of past values (as time steps, as
+# features, or one value) and one value at a time with state carried (stateful). Random
+# variable-length runs and per-step chunks are letter framings only.
+SINE_FRAMINGS = ("naive", "feature-window", "timestep-window", "whole-batch", "stateful")
+MIN_PERIOD, MAX_PERIOD = 4, 1_000  # samples per cycle: 4 is the coarsest that still shows a wave
+MAX_NOISE = 1.0  # std of the added noise; the wave's amplitude is 1
+MIN_LENGTH = 8  # values of the curve to train on (at most MAX_SAMPLES)
 PADDINGS = ("zeros", "mask")
+CELLS = ("lstm", "gru", "simple")  # keras.layers.LSTM, GRU (reset_after=True), SimpleRNN
+MAX_LAYERS = 3  # recurrent layers stacked (the lower ones return sequences)
 
 # Limits that keep one user from occupying a shared server (issue: "never falls over").
 # The work budget counts what the LSTM cell actually computes: epochs x samples x time steps.
@@ -104,6 +116,22 @@ class LSTMConfig:
     steps_per_update: int = _field(
         1, "stateful only: time steps per weight update (truncated backpropagation through time)"
     )
+    # The recurrent cell and how many are stacked (issue 14 part 3). The defaults are the
+    # tutorial's one LSTM layer, so every earlier run, URL and stored run means what it did.
+    cell: str = _field(
+        "lstm",
+        "recurrent cell: lstm (h and c), gru (h; update, reset gates) or simple (SimpleRNN, no gates)",
+        CELLS,
+    )
+    layers: int = _field(1, f"recurrent layers stacked, 1 to {MAX_LAYERS} (lower layers feed every step up)")
+
+    # The sine task (issue 14 part 2): a real-valued sequence. Validated in _validate_sine.
+    task: str = _field(
+        "letters", "letters: predict the next letter of the text; sine: the next value of a sine wave", TASKS
+    )
+    period: int = _field(25, "sine only: samples per cycle of the wave")
+    noise: float = _field(0.0, "sine only: standard deviation of the Gaussian noise added to every value")
+    length: int = _field(200, "sine only: how many values of the wave to train on")
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -113,6 +141,16 @@ class LSTMConfig:
     def vocab(self) -> str:
         """The sorted unique characters of the sequence, e.g. ``"AB"`` for ``"ABAB"``."""
         return "".join(sorted(set(self.sequence)))
+
+    @property
+    def is_sine(self) -> bool:
+        """True for the sine task: one real number in per time step, one out (regression)."""
+        return self.task == "sine"
+
+    @property
+    def outputs(self) -> int:
+        """Units of the output layer: one per letter of the vocabulary, or 1 value for sine."""
+        return 1 if self.is_sine else len(self.vocab)
 
     @property
     def per_step(self) -> bool:
@@ -135,6 +173,8 @@ class LSTMConfig:
     @property
     def num_examples(self) -> int:
         """How many samples the framing produces (validated to be at least 1)."""
+        if self.is_sine:  # a window of values, then the value after it
+            return self.length - self.window
         if self.framing == "variable-length":
             return self.num_samples
         if self.per_step:  # non-overlapping chunks; each needs the letter after its last step
@@ -143,8 +183,8 @@ class LSTMConfig:
 
     @property
     def work(self) -> int:
-        """Training cost in LSTM cell steps: epochs x samples x time steps."""
-        return self.epochs * self.num_examples * self.time_steps
+        """Training cost in cell steps: epochs x samples x time steps x layers."""
+        return self.epochs * self.num_examples * self.time_steps * self.layers
 
     def replace(self, **changes: Any) -> LSTMConfig:
         """A copy with some fields changed, validated again."""
@@ -268,6 +308,7 @@ def _validate(c: LSTMConfig) -> None:
     _check_int("num_samples", c.num_samples, 1, MAX_SAMPLES)
     _check_int("seed", c.seed, 0, MAX_SEED)
     _check_int("steps_per_update", c.steps_per_update, 1, MAX_WINDOW)
+    _validate_cells(c)
     if c.steps_per_update > 1:
         if c.framing != "stateful" or not c.stateful:
             _fail(
@@ -291,7 +332,11 @@ def _validate(c: LSTMConfig) -> None:
     for flag in ("shuffle", "stateful"):
         if not isinstance(getattr(c, flag), bool):
             _fail(flag, getattr(c, flag), "it must be true or false")
-    if c.framing != "variable-length" and c.window >= len(c.sequence):
+    if c.task == "sine":
+        _validate_sine(c)
+    else:
+        _refuse_sine_fields(c)
+    if not c.is_sine and c.framing != "variable-length" and c.window >= len(c.sequence):
         _fail(
             "window",
             c.window,
@@ -317,10 +362,23 @@ def _validate(c: LSTMConfig) -> None:
     if c.work > MAX_WORK:
         raise ValueError(
             f"epochs={c.epochs} is too much work for a shared server: {c.epochs:,} epochs x "
-            f"{n:,} samples x {c.time_steps} time steps = {c.work:,} LSTM steps, limit "
-            f"{MAX_WORK:,}. Lower epochs (at most {max(1, MAX_WORK // (n * c.time_steps)):,} here), "
+            f"{n:,} samples x {c.time_steps} time steps"
+            + (f" x {c.layers} layers" if c.layers > 1 else "")
+            + f" = {c.work:,} LSTM steps, limit "
+            f"{MAX_WORK:,}. Lower epochs (at most {max(1, MAX_WORK // (c.work // c.epochs)):,} here), "
             "the window, or the number of samples."
         )
+
+
+def _validate_cells(c: LSTMConfig) -> None:
+    """The cell and layer fields (their choices are checked with every other field's).
+
+    >>> LSTMConfig(layers=4)
+    Traceback (most recent call last):
+    ...
+    ValueError: layers=4 is not allowed: it must be a whole number from 1 to 3.
+    """
+    _check_int("layers", c.layers, 1, MAX_LAYERS)
 
 
 def _check_cost(c: LSTMConfig) -> None:
@@ -330,13 +388,15 @@ def _check_cost(c: LSTMConfig) -> None:
         return
     most = est.largest_epochs(c.epochs)
     sizes = [f"the units ({c.units})"]
-    if getattr(c, "layers", 1) > 1:  # (the cells branch's stacked layers)
+    if c.layers > 1:
         sizes.append(f"the layers ({c.layers})")
     if c.window > 1:
         sizes.append(f"the window ({c.window})")
     if c.encoding == "onehot":
         sizes.append(f"the number of different characters ({len(c.vocab)}, one-hot)")
-    if c.framing == "variable-length":
+    if c.is_sine:
+        sizes.append(f"the length ({c.length:,} values)")
+    elif c.framing == "variable-length":
         sizes.append(f"the samples ({c.num_samples:,})")
     else:
         sizes.append(f"the sequence ({len(c.sequence):,} characters)")
@@ -351,6 +411,65 @@ def _check_cost(c: LSTMConfig) -> None:
         f"would take about {est.seconds:,.0f} s here, and the limit is {cost.MAX_SECONDS:,.0f} s. "
         + advice
     )
+
+
+def _validate_sine(c: LSTMConfig) -> None:
+    """The sine task's own fields, and the letter fields that do not apply to it.
+
+    A refusal rather than silently ignoring a setting: a learner who typed a text or chose
+    one-hot for a sine run would otherwise believe it was used::
+
+        >>> LSTMConfig(task="sine", framing="timestep-window", window=5, sequence="ABAB")
+        Traceback (most recent call last):
+        ...
+        ValueError: sequence='ABAB' is not allowed: the sine task learns the wave set by period, noise \
+and length, not a text; leave the sequence out.
+        >>> LSTMConfig(task="sine", framing="variable-length", window=5)
+        Traceback (most recent call last):
+        ...
+        ValueError: framing='variable-length' is not allowed: the sine task supports naive, \
+feature-window, timestep-window, whole-batch, stateful.
+    """
+    if c.framing not in SINE_FRAMINGS:
+        _fail("framing", c.framing, "the sine task supports " + ", ".join(SINE_FRAMINGS))
+    if c.sequence != ALPHABET:
+        _fail(
+            "sequence", _short(c.sequence),
+            "the sine task learns the wave set by period, noise and length, not a text; "
+            "leave the sequence out",
+        )
+    if c.encoding != "scaled":
+        _fail("encoding", c.encoding, "the sine task feeds each value as it is (one number); use scaled")
+    if c.steps_per_update != 1:
+        _fail("steps_per_update", c.steps_per_update, "the sine task predicts one value per sample; use 1")
+    if c.stateful and c.framing != "stateful":
+        _fail("stateful", c.stateful, "for the sine task carried state needs the stateful framing")
+    if c.framing == "stateful" and c.window != 1:
+        _fail("window", c.window, "the stateful framing feeds one value at a time; use 1")
+    _check_int("period", c.period, MIN_PERIOD, MAX_PERIOD)
+    _check_int("length", c.length, MIN_LENGTH, MAX_SAMPLES)
+    if isinstance(c.noise, bool) or not isinstance(c.noise, (int, float)) or not 0.0 <= c.noise <= MAX_NOISE:
+        _fail("noise", c.noise, f"it must be a number from 0 to {MAX_NOISE:g} (the wave's amplitude is 1)")
+    if c.window >= c.length:
+        _fail(
+            "window", c.window,
+            f"it must be shorter than the length ({c.length} values), so that at least one window "
+            "has a next value to predict",
+        )
+
+
+def _refuse_sine_fields(c: LSTMConfig) -> None:
+    """A letters run with a sine field changed: say the field is unused rather than ignore it.
+
+    >>> LSTMConfig(period=50)
+    Traceback (most recent call last):
+    ...
+    ValueError: period=50 is not allowed: it applies to the sine task only (task=sine).
+    """
+    defaults = {f.name: f.default for f in dataclasses.fields(LSTMConfig)}
+    for name in ("period", "noise", "length"):
+        if getattr(c, name) != defaults[name]:
+            _fail(name, getattr(c, name), "it applies to the sine task only (task=sine)")
 
 
 def _short(text: str) -> str:

@@ -197,6 +197,10 @@ def _chunks(config: LSTMConfig) -> tuple[list[str], list[str]]:
 
 def make_dataset(config: LSTMConfig) -> Dataset:
     """Build the framing's samples and targets from the config's sequence."""
+    if config.is_sine:  # windows of a wave, not of a text (sine.py)
+        from .sine import sine_dataset
+
+        return sine_dataset(config)
     if config.per_step:
         inputs, targets = _chunks(config)
     elif config.framing == "variable-length":

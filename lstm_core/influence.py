@@ -169,6 +169,12 @@ class Influence:
 
 def check_request(config: LSTMConfig, text: str, step: int) -> None:
     """Raise ``ValueError`` with one sentence if ``text``/``step`` cannot be asked about."""
+    if (config.cell, config.layers) != ("lstm", 1):
+        # The gradient below is backpropagation written out for one LSTM layer.
+        raise ValueError(
+            f"cell={config.cell!r}, layers={config.layers} is not allowed here: influence reads runs "
+            "with one LSTM layer (its gradient is written out for the LSTM's gates)."
+        )
     check_text(config, text, MAX_TEXT)
     if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= len(text):
         raise ValueError(f"step={step!r} is not allowed: it must be a whole number from 1 to {len(text)}.")

@@ -37,10 +37,10 @@ from typing import Any
 
 import numpy as np
 
-from .cell import Weights
+from .cell import Weights, weight_shapes
 from .config import LSTMConfig
 from .framings import make_dataset
-from .keras_models import MODELS_LOCK, import_keras, keras_model
+from .keras_models import MODELS_LOCK, import_keras, keras_model, output_activation
 from .keras_preflight import (  # noqa: F401  (the two limits are re-exported)
     MAX_MODEL_BYTES,
     MAX_UNPACKED_BYTES,
@@ -57,7 +57,7 @@ FORMAT_VERSION = 1
 # MAX_MODEL_BYTES (20 MiB) and MAX_UNPACKED_BYTES (60 MiB) live in keras_preflight (imported
 # above, and re-exported here for the CLI).
 KERAS_MEMBERS = ("config.json", "model.weights.h5")  # what Keras itself needs in the archive
-# Our numpy LSTM (cell.py) computes exactly Keras's default LSTM and a softmax Dense.
+# Our numpy cells (cell.py) compute exactly Keras's default LSTM (GRU, SimpleRNN) and a softmax Dense.
 # (return_sequences is checked against the config: on for a per-step model, else off.)
 LSTM_SETTINGS = {
     "activation": "tanh",
@@ -102,7 +102,7 @@ def load_keras_bytes(data: bytes) -> TrainResult:
     found = check_archive(data)
     meta = _meta_of(found)
     config = config_of(meta)
-    if (found.sizes["units"], found.sizes["vocab"]) != (config.units, len(config.vocab)):
+    if (found.sizes["units"], found.sizes["vocab"]) != (config.units, config.outputs):
         raise invalid("its model's sizes do not match its configuration")
     model = _load_checked(found)
     weights = weights_of(model, config)
@@ -169,27 +169,41 @@ def _load_checked(found: Archive):
 
 
 def weights_of(model, config: LSTMConfig) -> Weights:
-    """The model's five weight arrays, once its layers are shown to compute what ``config`` says."""
+    """The model's weight arrays, once its layers are shown to compute what ``config`` says."""
     keras = import_keras()
-    lstms = [layer for layer in model.layers if isinstance(layer, keras.layers.LSTM)]
+    from .keras_models import KERAS_CELLS
+
+    kind = getattr(keras.layers, KERAS_CELLS[config.cell][0])
+    stack = [layer for layer in model.layers if isinstance(layer, kind)]
+    others = [layer for layer in model.layers if isinstance(layer, keras.layers.RNN) and layer not in stack]
     denses = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
-    if len(lstms) != 1 or len(denses) != 1:
-        raise invalid("it must hold exactly one LSTM layer and one Dense layer")
-    lstm, dense = lstms[0], denses[0]
-    lstm_settings = {**LSTM_SETTINGS, "return_sequences": config.per_step}
-    for layer, settings in ((lstm, lstm_settings), (dense, DENSE_SETTINGS)):
+    if len(stack) != config.layers or others or len(denses) != 1:
+        raise invalid(
+            f"it must hold exactly {config.layers} {kind.__name__} layer(s) and one Dense layer"
+        )
+    dense = denses[0]
+    checks = [
+        (rnn, {**LSTM_SETTINGS, "return_sequences": config.per_step or k < len(stack) - 1})
+        for k, rnn in enumerate(stack)
+    ]
+    dense_settings = {**DENSE_SETTINGS, "activation": output_activation(config)}
+    for layer, settings in (*checks, (dense, dense_settings)):
         layer_config = layer.get_config()
+        if isinstance(layer, keras.layers.GRU):
+            settings = {**settings, "reset_after": True}
+        if isinstance(layer, keras.layers.SimpleRNN):
+            settings = {k: v for k, v in settings.items() if k != "recurrent_activation"}
         for name, value in settings.items():
             if layer_config.get(name) != value:
                 raise invalid(
                     f"its {type(layer).__name__} layer has {name}="
                     f"{layer_config.get(name)!r}, expected {value!r}"
                 )
-    if bool(lstm.stateful) != config.stateful:
-        raise invalid("its LSTM's stateful setting does not match its configuration")
-    weights = [np.asarray(w, np.float32) for w in lstm.get_weights() + dense.get_weights()]
-    f, u, v = config.features, config.units, len(config.vocab)
-    expected = [(f, 4 * u), (u, 4 * u), (4 * u,), (u, v), (v,)]
+    if any(bool(rnn.stateful) != config.stateful for rnn in stack):
+        raise invalid(f"its {kind.__name__}'s stateful setting does not match its configuration")
+    arrays = [w for rnn in stack for w in rnn.get_weights()] + dense.get_weights()
+    weights = [np.asarray(w, np.float32) for w in arrays]
+    expected = weight_shapes(config.cell, config.layers, config.features, config.units, config.outputs)
     got = [w.shape for w in weights]
     if got != expected:
         raise invalid(f"its weight shapes {got} do not match its configuration {expected}")

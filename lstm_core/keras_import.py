@@ -19,13 +19,14 @@ infers the rest (:class:`Inferred`), which the user may correct:
   as letters is "onehot"; 1 time step with k letters' worth of features is the
   feature-window framing, several time steps the timestep-window framing.
 
-Only what our numpy LSTM computes is accepted: one ``LSTM`` (default activations,
-``return_sequences`` off) then one ``Dense`` with softmax, nothing else (an ``InputLayer``
-aside). Anything else gets one sentence naming what was found. The archive and its
-``config.json`` are checked as plain bytes and JSON *before* Keras builds anything
-(``keras_preflight.check_archive``, shared with our own files); Keras then loads only the
-checked members, with ``safe_mode=True``. Files saved by LSTM State Lab itself go through
-``keras_file.load_keras_bytes`` (:func:`load_any` picks).
+Only what our numpy cells compute is accepted: one ``LSTM`` (default activations,
+``return_sequences`` off; or a ``GRU`` with ``reset_after``, or a ``SimpleRNN``; or up to three
+of one kind stacked, the lower ones returning sequences) then one ``Dense`` with softmax,
+nothing else (an ``InputLayer`` aside). Anything else gets one sentence naming what was
+found. The archive and its ``config.json`` are checked as plain bytes and JSON *before*
+Keras builds anything (``keras_preflight.check_archive``, shared with our own files);
+Keras then loads only the checked members, with ``safe_mode=True``. Files saved by LSTM
+State Lab itself go through ``keras_file.load_keras_bytes`` (:func:`load_any` picks).
 
 Example (inference only; loading needs Keras)::
 
@@ -48,13 +49,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .cell import Weights
+from .cell import Weights, weight_shapes
 from .config import ALPHABET, LSTMConfig
 from .framings import make_dataset
 from .keras_preflight import Archive, check_archive
 from .results import TrainResult
 
-ACCEPTED = "one LSTM layer then one Dense layer with softmax (an Input layer aside)"
+ACCEPTED = (
+    "one LSTM layer (or GRU or SimpleRNN, up to 3 of one kind stacked) then one Dense layer with "
+    "softmax (an Input layer aside)"
+)
+CELL_OF = {"LSTM": "lstm", "GRU": "gru", "SimpleRNN": "simple"}  # Keras class -> config.cell
 LSTM_SETTINGS = {  # what cell.py computes: anything else would give other numbers
     "activation": "tanh",
     "recurrent_activation": "sigmoid",
@@ -79,6 +84,8 @@ class ModelShape:
     vocab_size: int
     stateful: bool
     batch_size: int | None  # fixed on the input (stateful models), else None
+    cell: str = "lstm"  # lstm | gru | simple
+    layers: int = 1  # recurrent layers stacked
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,8 @@ def preflight(data: bytes) -> Archive:
     know). Raises ``ValueError`` naming what was found, e.g. a GRU, two LSTMs, a Lambda.
     """
     archive = check_archive(data)
-    others = [c for c in layer_classes(archive.keras_config) if c not in ("InputLayer", "LSTM", "Dense")]
+    allowed = ("InputLayer", "Dense", *CELL_OF)
+    others = [c for c in layer_classes(archive.keras_config) if c not in allowed]
     if others:
         raise _refuse(f"it has a {others[0]} layer")
     return archive
@@ -141,27 +149,40 @@ def read_model(data: bytes) -> tuple[ModelShape, Weights]:
         except Exception as err:  # Keras raises many kinds; none may reach the user raw
             first = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
             raise _refuse(f"Keras could not load it ({first})") from None
-    lstm = next(layer for layer in model.layers if isinstance(layer, keras.layers.LSTM))
+    stack = [layer for layer in model.layers if type(layer).__name__ in CELL_OF]
     dense = next(layer for layer in model.layers if isinstance(layer, keras.layers.Dense))
-    for layer, settings in ((lstm, LSTM_SETTINGS), (dense, {"activation": "softmax", "use_bias": True})):
-        got = layer.get_config()
+    for k, rnn in enumerate(stack):
+        settings = {**LSTM_SETTINGS, "return_sequences": k < len(stack) - 1}
+        if isinstance(rnn, keras.layers.GRU):
+            settings["reset_after"] = True
+        if isinstance(rnn, keras.layers.SimpleRNN):
+            del settings["recurrent_activation"]
+        got = rnn.get_config()
         for name, value in settings.items():
             if got.get(name) != value:
-                raise _refuse(f"its {type(layer).__name__} layer has {name}={got.get(name)!r}, not {value!r}")
-    weights = [np.asarray(w, np.float32) for w in lstm.get_weights() + dense.get_weights()]
-    if len(weights) != 5 or not all(np.isfinite(w).all() for w in weights):
+                raise _refuse(f"its {type(rnn).__name__} layer has {name}={got.get(name)!r}, not {value!r}")
+    got = dense.get_config()
+    for name, value in {"activation": "softmax", "use_bias": True}.items():
+        if got.get(name) != value:
+            raise _refuse(f"its Dense layer has {name}={got.get(name)!r}, not {value!r}")
+    cell = CELL_OF[type(stack[0]).__name__]
+    arrays = [w for rnn in stack for w in rnn.get_weights()] + dense.get_weights()
+    weights = [np.asarray(w, np.float32) for w in arrays]
+    if len(weights) != 3 * len(stack) + 2 or not all(np.isfinite(w).all() for w in weights):
         raise _refuse("its weights are incomplete or contain NaN or infinity")
     batch, t, f = (tuple(model.inputs[0].shape) + (None, None, None))[:3]
-    units, vocab = weights[1].shape[0], weights[4].shape[0]
-    if weights[0].shape != (f, 4 * units) or weights[3].shape != (units, vocab):
-        raise _refuse(f"its weight shapes {[w.shape for w in weights]} do not fit one LSTM and one Dense")
+    units, vocab = weights[1].shape[0], weights[-1].shape[0]
+    if [w.shape for w in weights] != weight_shapes(cell, len(stack), int(f), units, vocab):
+        raise _refuse(f"its weight shapes {[w.shape for w in weights]} do not fit its layers")
     shape = ModelShape(
         time_steps=int(t) if t is not None else None,
         features=int(f),
         units=int(units),
         vocab_size=int(vocab),
-        stateful=bool(lstm.stateful),
+        stateful=bool(stack[0].stateful),
         batch_size=int(batch) if batch is not None else None,
+        cell=cell,
+        layers=len(stack),
     )
     del model  # a one-off: the run keeps plain numpy weights
     return shape, Weights(*weights)
@@ -226,6 +247,8 @@ def infer(
         shuffle=not shape.stateful,
         stateful=shape.stateful,
         encoding=encoding,
+        cell=shape.cell,
+        layers=shape.layers,
     )
     if config.time_steps != t and shape.time_steps is not None:
         raise ValueError(

@@ -14,7 +14,9 @@ in a raw exception. So every upload (an LSTM State Lab file or a plain Keras one
 - ``config.json``: at most 1 MiB, JSON nested at most ``MAX_JSON_DEPTH`` levels, a
   ``Functional`` or ``Sequential`` model whose layers are exactly
   ``[InputLayer,] [Masking,] LSTM, Dense`` (the two mask ops Keras records beside a
-  ``Masking`` layer are allowed with it), with sizes within ``lstm_core.config``'s limits.
+  ``Masking`` layer are allowed with it), with sizes within ``lstm_core.config``'s limits;
+  in place of the one LSTM, one to three of the same recurrent class (``LSTM``, ``GRU``
+  with ``reset_after``, ``SimpleRNN``), all of one size, the lower ones returning sequences.
 
 It returns the members Keras needs, so the loader can hand Keras a clean three-member
 archive (Keras unpacks an archive with extra members to a temporary folder of its own).
@@ -44,6 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .config import MAX_BATCH, MAX_UNITS, MAX_VOCAB, MAX_WINDOW
+from .config import MAX_LAYERS as MAX_RECURRENT
 
 MiB = 1024 * 1024
 MAX_MODEL_BYTES = 20 * MiB  # a tutorial-sized model is ~100 KB; 256 units x 64 letters ~3 MB
@@ -55,7 +58,8 @@ MAX_LAYERS = 8
 MAX_FEATURES = MAX_VOCAB * MAX_WINDOW  # one-hot feature-window: 64 letters x 64 characters
 KERAS_MEMBERS = ("config.json", "metadata.json", "model.weights.h5")
 REQUIRED = ("config.json", "model.weights.h5")
-ACCEPTED = "[InputLayer,] [Masking,] LSTM, Dense"
+ACCEPTED = f"[InputLayer,] [Masking,] LSTM (or GRU or SimpleRNN; 1 to {MAX_RECURRENT} of one kind), Dense"
+RECURRENT = {"LSTM": "lstm", "GRU": "gru", "SimpleRNN": "simple"}  # Keras class -> our cell
 MASK_OPS = {"NotEqual", "Any"}  # Keras's Functional config records Masking's ops as layers
 
 
@@ -218,7 +222,9 @@ def layer_names(keras_config: Any) -> tuple[str, ...]:
         core = core[1:]
     if core and core[0] == "Masking":
         core = core[1:]
-    if core != ["LSTM", "Dense"] or (kind == "Functional" and names[0] != "InputLayer"):
+    cells = core[:-1]
+    stack_ok = 1 <= len(cells) <= MAX_RECURRENT and cells[0] in RECURRENT and len(set(cells)) == 1
+    if not stack_ok or core[-1:] != ["Dense"] or (kind == "Functional" and names[0] != "InputLayer"):
         shown = ", ".join(n[:40] for n in names)
         raise refuse(f"its layers are {shown}; accepted are {ACCEPTED}")
     return tuple(names)
@@ -236,12 +242,23 @@ def _whole(value: Any, low: int, high: int) -> bool:
 
 def _check_model(keras_config: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
     names = layer_names(keras_config)
-    layers = {layer["class_name"]: layer["config"] for layer in keras_config["config"]["layers"]}
-    lstm, dense = layers["LSTM"], layers["Dense"]
-    units, vocab = lstm.get("units"), dense.get("units")
-    if not _whole(units, 1, MAX_UNITS):
-        raise refuse(f"its LSTM has units={str(units)[:20]}; at most {MAX_UNITS} are allowed")
-    if not _whole(vocab, 2, MAX_VOCAB):
+    all_layers = keras_config["config"]["layers"]
+    layers = {layer["class_name"]: layer["config"] for layer in all_layers}
+    stack = [layer["config"] for layer in all_layers if layer["class_name"] in RECURRENT]
+    kind = next(n for n in names if n in RECURRENT)
+    dense = layers["Dense"]
+    units, vocab = stack[0].get("units"), dense.get("units")
+    for rnn in stack:
+        if not _whole(rnn.get("units"), 1, MAX_UNITS):
+            shown = str(rnn.get("units"))[:20]
+            raise refuse(f"its {kind} has units={shown}; at most {MAX_UNITS} are allowed")
+        if rnn.get("units") != units:
+            raise refuse(f"its {kind} layers differ in size; stacked layers must have the same units")
+    # The sine task's models end in one linear unit (a value, not letter probabilities).
+    regression = dense.get("activation") == "linear"
+    if regression and vocab != 1:
+        raise refuse(f"its linear Dense layer has units={str(vocab)[:20]}; a sine model predicts 1 value")
+    if not regression and not _whole(vocab, 2, MAX_VOCAB):
         raise refuse(
             f"its Dense layer has units={str(vocab)[:20]}; it must predict 2 to {MAX_VOCAB} characters"
         )
@@ -253,15 +270,26 @@ def _check_model(keras_config: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
         "return_state": False,
         "unroll": False,
     }
-    for key, value in expected.items():
-        if lstm.get(key, value) != value:
-            raise refuse(f"its LSTM has {key}={_shown(lstm.get(key))}; only {value!r} is computed here")
-    if not isinstance(lstm.get("stateful", False), bool) or not isinstance(
-        lstm.get("return_sequences", False), bool
-    ):
-        raise refuse("its LSTM's stateful and return_sequences must be true or false")
-    if dense.get("activation") != "softmax":
-        raise refuse(f"its Dense layer has activation={_shown(dense.get('activation'))}; softmax is expected")
+    if kind == "GRU":
+        expected["reset_after"] = True  # Keras 3's default, and what cell.gru_step computes
+    for k, rnn in enumerate(stack):
+        for key, value in expected.items():
+            if rnn.get(key, value) != value:
+                raise refuse(f"its {kind} has {key}={_shown(rnn.get(key))}; only {value!r} is computed here")
+        if not isinstance(rnn.get("stateful", False), bool) or not isinstance(
+            rnn.get("return_sequences", False), bool
+        ):
+            raise refuse(f"its {kind}'s stateful and return_sequences must be true or false")
+        if k < len(stack) - 1 and not rnn.get("return_sequences", False):
+            raise refuse(f"its lower {kind} layers must return sequences (every step feeds the layer above)")
+        if rnn.get("stateful", False) != stack[0].get("stateful", False):
+            raise refuse(f"its {kind} layers must be all stateful or all not")
+    lstm = stack[0]
+    if dense.get("activation") not in ("softmax", "linear"):
+        raise refuse(
+            f"its Dense layer has activation={_shown(dense.get('activation'))}; softmax "
+            "(letters) or linear (a sine model) is expected"
+        )
     shape = _input_shape(keras_config, layers, lstm)
     batch, steps, features = shape
     if batch is not None and not _whole(batch, 1, MAX_BATCH):
@@ -276,8 +304,10 @@ def _check_model(keras_config: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
         "vocab": vocab,
         "batch_shape": shape,
         "stateful": lstm.get("stateful", False),
-        "return_sequences": lstm.get("return_sequences", False),
+        "return_sequences": stack[-1].get("return_sequences", False),
         "masked": "Masking" in names,
+        "cell": RECURRENT[kind],
+        "layers": len(stack),
     }
     return names, sizes
 
@@ -292,8 +322,9 @@ def _input_shape(keras_config: dict, layers: dict, lstm: dict) -> tuple[Any, Any
         ),
     ]
     for layer in keras_config["config"]["layers"]:  # build_config sits beside config in Keras 3
-        if layer.get("class_name") == "LSTM" and isinstance(layer.get("build_config"), dict):
+        if layer.get("class_name") in RECURRENT and isinstance(layer.get("build_config"), dict):
             candidates.append(layer["build_config"].get("input_shape"))
+            break  # the first recurrent layer reads the letters
     for shape in candidates:
         if isinstance(shape, list) and len(shape) == 3:
             return shape[0], shape[1], shape[2]

@@ -44,21 +44,36 @@ _STEP_MARKERS = (
 )
 
 
+# Keras's layer name and what state it carries, for each config.cell.
+CELL_WORDS = {
+    "lstm": ("LSTM", "the hidden state *h* and cell state *c*"),
+    "gru": ("GRU", "the hidden state *h*"),
+    "simple": ("SimpleRNN", "the hidden state *h*"),
+}
+
+
 def _markdown(config: LSTMConfig) -> dict[str, str]:
     p = PRESETS[config.framing]
     data = make_dataset(config)
     n, t, f = data.X.shape
     axes = data.axes
+    kind, states = CELL_WORDS[config.cell]
     state = (
-        "The LSTM is **stateful**: the hidden state *h* and cell state *c* that one batch ends "
+        f"The {kind} is **stateful**: the {states} that one batch ends "
         "with are where row *i* of the next batch starts. Training therefore runs one epoch per "
-        "`fit` call, in order (no shuffling), and resets the state with `lstm.reset_state()` "
+        "`fit` call, in order (no shuffling), and resets the state with `layer.reset_state()` "
         "after every epoch, exactly like the tutorial."
         if config.stateful
-        else "The LSTM is **stateless**: every sample starts from zero state, so nothing carries "
+        else f"The {kind} is **stateless**: every sample starts from zero state, so nothing carries "
         "from one sample to the next, whatever the batch size."
     )
-    return {
+    layers = (
+        f"One `{kind}` layer of {config.units} units (the size of {states})"
+        if config.layers == 1
+        else f"{config.layers} stacked `{kind}` layers of {config.units} units each (the lower ones "
+        "hand their *h* of every time step to the layer above)"
+    )
+    texts = {
         "config": (
             "## The configuration\n\n"
             "These values come from LSTM State Lab. Change any of them and run the notebook again "
@@ -74,7 +89,7 @@ def _markdown(config: LSTMConfig) -> dict[str, str]:
         ),
         "model": (
             "## The model\n\n"
-            f"One `LSTM` layer of {config.units} units (the size of *h* and *c*) and a `Dense` layer "
+            f"{layers} and a `Dense` layer "
             "with softmax that turns the last *h* into next-letter probabilities; Adam and "
             "categorical cross-entropy, as in the tutorial."
         ),
@@ -92,6 +107,42 @@ def _markdown(config: LSTMConfig) -> dict[str, str]:
         "predict": (
             "## Predictions\n\nOne `predict` call for all samples (a `predict` per sample "
             "costs ~100 ms each): what the model says after each input, and how sure it is."
+        ),
+    }
+    return _sine_markdown(config, texts, (n, t, f), layers) if config.is_sine else texts
+
+
+def _sine_markdown(
+    config: LSTMConfig, texts: dict[str, str], shape: tuple[int, int, int], layers: str
+) -> dict[str, str]:
+    """The steps that differ for the sine task: real values in and out, mean squared error.
+
+    ``layers`` says what the recurrent layers are, e.g. "One `LSTM` layer of 16 units (...)".
+    """
+    n, t, f = shape
+    return {
+        **texts,
+        "data": (
+            "## The data: `[samples, time steps, features]`\n\n"
+            f"A sine wave of {config.period} samples per cycle, {config.length} values, with Gaussian "
+            f"noise of standard deviation {config.noise:g}. Each sample is a window of past values; "
+            f"**X has shape [{n}, {t}, {f}]** and **y** is the next value, shape [{n}, 1]."
+        ),
+        "model": (
+            "## The model\n\n"
+            f"{layers} and a `Dense` layer of one "
+            "unit with a linear output: the next value itself, not probabilities. Adam and mean "
+            "squared error (MSE)."
+        ),
+        "evaluate": (
+            "## Mean squared error\n\n"
+            "On the training windows: the average of (prediction − next value)² — the noise alone "
+            f"contributes about {config.noise ** 2:.4f}."
+        ),
+        "predict": (
+            "## Predictions\n\nEach window's next value, predicted from the true values before it "
+            "(teacher forcing). The app also feeds the model its own output (free running) and "
+            "shows how that drifts."
         ),
     }
 

@@ -35,15 +35,40 @@ PADDING = "zeros"  # variable-length only: zeros (the tutorial's, like 'A') or m
 NUM_SAMPLES = 1000  # variable-length only: how many random runs to draw
 SEED = 7  # one seed for weights, sample order and drawn runs
 STEPS_PER_UPDATE = 1  # stateful only: time steps per weight update (truncated backpropagation through time)
+CELL = "lstm"  # recurrent cell: lstm (h and c), gru (h; update, reset gates) or simple (SimpleRNN, no gates)
+LAYERS = 1  # recurrent layers stacked, 1 to 3 (lower layers feed every step up)
+TASK = "letters"  # letters: predict the next letter of the text; sine: the next value of a sine wave
+PERIOD = 25  # sine only: samples per cycle of the wave
+NOISE = 0.0  # sine only: standard deviation of the Gaussian noise added to every value
+LENGTH = 200  # sine only: how many values of the wave to train on
 # ---- end of the configuration ------------------------------------------------------------
 
 PAD_VALUE = -1.0  # what a skipped (masked) time step holds; the Masking layer looks for it
 PER_STEP = STEPS_PER_UPDATE > 1  # a prediction after every time step, not only the last
 SHOW = 30  # predictions printed at the end
+SINE = TASK == "sine"  # a real-valued wave: linear output, mean squared error
+
+
+def make_sine_data():
+    """Windows of the noisy sine wave and the value after each: X (samples, time steps, features), y."""
+    t = np.arange(LENGTH)
+    noise = np.random.default_rng([SEED, 2]).normal(size=LENGTH) * NOISE  # the app's own draw
+    values = np.sin(2 * np.pi * t / PERIOD) + noise
+    windows = np.stack([values[i : i + WINDOW] for i in range(LENGTH - WINDOW)])  # (samples, WINDOW)
+    if FRAMING == "feature-window":
+        X = windows[:, None, :].astype("float32")  # the values side by side: one time step
+    else:
+        X = windows[:, :, None].astype("float32")  # one value per time step
+    y = values[WINDOW:, None].astype("float32")  # (samples, 1): the next value
+    inputs = [" ".join(f"{v:.3f}" for v in w) for w in windows]
+    targets = [f"{v:.3f}" for v in y[:, 0]]
+    return inputs, targets, X, y
 
 
 def make_data():
     """The samples and their next letters: inputs, targets, X (samples, time steps, features), y."""
+    if SINE:
+        return make_sine_data()
     vocab = "".join(sorted(set(SEQUENCE)))  # the classes: sorted unique characters
     char_to_int = {ch: i for i, ch in enumerate(vocab)}
     if PER_STEP:
@@ -91,7 +116,7 @@ def make_data():
 
 
 def make_model(X, vocab_size):
-    """LSTM + softmax Dense, compiled like the tutorial (Adam, categorical cross-entropy)."""
+    """LSTM (or CELL, LAYERS deep) + softmax Dense, compiled like the tutorial (Adam, cross-entropy)."""
     if STATEFUL:
         # Keras 3: a stateful LSTM needs its batch size fixed on the Input.
         inp = keras.Input(batch_shape=(BATCH_SIZE, *X.shape[1:]))
@@ -101,13 +126,19 @@ def make_model(X, vocab_size):
     if FRAMING == "variable-length" and PADDING == "mask":
         x = keras.layers.Masking(mask_value=PAD_VALUE)(x)  # skip the padding steps
     # Per step, h of every time step goes to the Dense layer (Keras applies it step by step).
-    x = keras.layers.LSTM(UNITS, stateful=STATEFUL, return_sequences=PER_STEP, name="lstm")(x)
-    out = keras.layers.Dense(vocab_size, activation="softmax")(x)
+    # Stacked, a lower layer hands its h of every time step to the layer above.
+    cell, base = {"lstm": (keras.layers.LSTM, "lstm"), "gru": (keras.layers.GRU, "gru"),
+                  "simple": (keras.layers.SimpleRNN, "simple_rnn")}[CELL]
+    for k in range(LAYERS):
+        name = base if k == 0 else f"{base}_{k + 1}"
+        x = cell(UNITS, stateful=STATEFUL, return_sequences=PER_STEP or k < LAYERS - 1, name=name)(x)
+    # A sine model outputs the next value itself (linear); a letter model, probabilities.
+    out = keras.layers.Dense(vocab_size, activation="linear" if SINE else "softmax")(x)
     model = keras.Model(inp, out)
     model.compile(
-        loss="categorical_crossentropy",
+        loss="mse" if SINE else "categorical_crossentropy",
         optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE),
-        metrics=["accuracy"],
+        metrics=[] if SINE else ["accuracy"],
     )
     return model
 
@@ -121,30 +152,39 @@ def main():
     inputs, targets, X, y = make_data()
     print("X:", X.shape, "= [samples, time steps, features]; y:", y.shape)
     model = make_model(X, y.shape[-1])
-    lstm = model.get_layer("lstm")
+    recurrent = [layer for layer in model.layers if isinstance(layer, keras.layers.RNN)]
 
     if STATEFUL:
         # One epoch per fit call, in order, and a state reset after each epoch.
-        # (Keras 3 has no Model.reset_states(); the layer has reset_state().)
+        # (Keras 3 has no Model.reset_states(); each recurrent layer has reset_state().)
         for epoch in range(epochs):
             model.fit(X, y, epochs=1, batch_size=BATCH_SIZE, shuffle=False, verbose=0)
-            lstm.reset_state()
+            for layer in recurrent:
+                layer.reset_state()
             if (epoch + 1) % max(1, epochs // 10) == 0:
                 print(f"epoch {epoch + 1}/{epochs}")
     else:
         model.fit(X, y, epochs=epochs, batch_size=BATCH_SIZE, shuffle=SHUFFLE, verbose=2)
 
     if STATEFUL:
-        lstm.reset_state()
+        for layer in recurrent:
+            layer.reset_state()
     scores = model.evaluate(X, y, batch_size=BATCH_SIZE, verbose=0)
-    print(f"Model Accuracy: {scores[1] * 100:.2f}%")
+    if SINE:
+        print(f"Model MSE: {float(np.ravel(scores)[0]):.6f}")
+    else:
+        print(f"Model Accuracy: {scores[1] * 100:.2f}%")
 
     # One predict call for all samples (predict in a loop costs ~100 ms per call).
     if STATEFUL:
-        lstm.reset_state()
+        for layer in recurrent:
+            layer.reset_state()
     probs = model.predict(X, batch_size=BATCH_SIZE, verbose=0)
     vocab = "".join(sorted(set(SEQUENCE)))
-    for letters, target, p in list(zip(inputs, targets, probs))[:SHOW]:
+    if SINE:
+        for window, target, p in list(zip(inputs, targets, probs))[:SHOW]:
+            print(f"{window} -> {p[0]:.3f}  (expected {target})")
+    for letters, target, p in list(zip(inputs, targets, probs))[:0 if SINE else SHOW]:
         guess = "".join(vocab[i] for i in np.atleast_1d(np.argmax(p, axis=-1)))  # one letter per step
         print(f"{letters!r} -> {guess}  (expected {target}, p={p.max(axis=-1).min():.2f})")
     if len(inputs) > SHOW:

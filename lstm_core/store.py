@@ -61,7 +61,7 @@ from typing import Any
 import numpy as np
 
 from . import settings
-from .cell import Weights
+from .cell import Weights, weight_names, weight_shapes
 from .config import LSTMConfig
 from .framings import make_dataset
 from .results import EpochLog, TrainResult
@@ -72,7 +72,8 @@ SCHEMA_VERSION = 1  # PRAGMA user_version of a database this code wrote
 ID_BYTES = 18  # secrets.token_urlsafe(18): 24 characters, 144 random bits
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")  # anything else is not even looked up
 BUSY_SECONDS = 10.0  # how long a writer waits for another writer's lock before giving up
-WEIGHT_NAMES = Weights._fields  # kernel, recurrent_kernel, bias, dense_kernel, dense_bias
+WEIGHT_NAMES = Weights._fields  # one layer's: kernel, recurrent_kernel, bias, dense_kernel, dense_bias
+# A stacked run adds kernel_2, recurrent_kernel_2, bias_2, ... (cell.weight_names).
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -150,7 +151,7 @@ def _read_npz(blob: bytes, names: tuple[str, ...]) -> dict[str, np.ndarray]:
 
 def to_record(run: TrainResult, meta: dict[str, Any] | None = None, run_id: str | None = None) -> Record:
     """Turn a ``TrainResult`` into a :class:`Record` (weights as float32 ``.npz``)."""
-    weights = _npz({n: np.asarray(w, np.float32) for n, w in zip(WEIGHT_NAMES, run.weights)})
+    weights = _npz({n: np.asarray(w, np.float32) for n, w in zip(run.weights.names, run.weights)})
     hist = run.history
     history = _npz(
         {
@@ -179,13 +180,14 @@ def from_record(rec: Record) -> TrainResult:
         config = LSTMConfig.from_dict(json.loads(rec.config))
     except (TypeError, json.JSONDecodeError) as err:
         raise ValueError(f"stored configuration is malformed ({err})") from None
-    arrays = _read_npz(rec.weights, WEIGHT_NAMES)
-    f, u, v = config.features, config.units, len(config.vocab)
-    expected = [(f, 4 * u), (u, 4 * u), (4 * u,), (u, v), (v,)]
-    got = [arrays[n].shape for n in WEIGHT_NAMES]
+    names = weight_names(config.layers)
+    arrays = _read_npz(rec.weights, names)
+    f, u, v = config.features, config.units, config.outputs
+    expected = weight_shapes(config.cell, config.layers, f, u, v)
+    got = [arrays[n].shape for n in names]
     if got != expected:
         raise ValueError(f"stored weight shapes {got} do not match the configuration {expected}")
-    weights = Weights(*(np.asarray(arrays[n], np.float32) for n in WEIGHT_NAMES))
+    weights = Weights(*(np.asarray(arrays[n], np.float32) for n in names))
     if not all(np.isfinite(w).all() for w in weights):
         raise ValueError("stored weights contain NaN or infinity")
     h = _read_npz(rec.history, ("epoch", "loss", "accuracy", "elapsed"))

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .cell import Weights, as_float64, softmax, step
+from .cell import Weights, as_float64, gru_step, softmax, stack_step, step
 from .config import LSTMConfig
 from .framings import PAD_LETTER, encode_sample, grid_row
 from .inference import warm_start
@@ -139,18 +139,25 @@ class _Reader:
     """Reads letters one at a time as the run's framing reads text, keeping h and c between
     samples only when the run is stateful (as in training and in ``inference.generate``).
 
-    ``clamp`` names units whose h and c are forced to zero after every step (a lesion).
+    ``clamp`` names units whose h and c are forced to zero after every step (a lesion; in a
+    stack, units of the top layer). Any cell and any number of layers can be read; only a
+    one-layer LSTM can be recorded gate by gate (``record``).
     """
 
     def __init__(self, run, context: str = "", h=None, c=None, clamp: Sequence[int] = (), record=True):
         self.config: LSTMConfig = run.config
         self.w: Weights = as_float64(run.weights)
-        u = self.w.recurrent_kernel.shape[0]
+        self.lstm = self.w.cell == "lstm" and self.w.layers == 1  # cell.step's Step: every gate
+        self.gru = self.w.cell == "gru" and self.w.layers == 1  # cell.gru_step's GRUStep
+        if record and not (self.lstm or self.gru):
+            raise ValueError(_not_traced(self.config))
+        self.top = (self.w.layers - 1) * self.w.units  # first state column of the top layer
+        u = self.w.units * self.w.layers  # every layer's state side by side
         self.context = context  # letters read so far (window context)
         self.fresh = h is None  # is the carried state a zero state nobody wrote?
         self.h = np.zeros((1, u)) if h is None else np.array(h, np.float64).reshape(1, u)
         self.c = np.zeros((1, u)) if c is None else np.array(c, np.float64).reshape(1, u)
-        self.clamp = list(clamp)
+        self.clamp = [self.top + k for k in clamp]
         self.record = record
         self.rows: list[tuple] = []  # (fed, position, reset_before, is_output, x, h_prev, c_prev, step)
 
@@ -169,8 +176,15 @@ class _Reader:
         for t in range(len(mask)):
             if not mask[t]:
                 continue  # masked padding: Keras skips the step, h and c pass through unchanged
-            s = step(x[t : t + 1].astype(np.float64), h, c, *self.w[:3])
-            h_new, c_new = s.h.copy(), s.c.copy()
+            if self.lstm:
+                s = step(x[t : t + 1].astype(np.float64), h, c, *self.w[:3])
+                h_new, c_new = s.h.copy(), s.c.copy()
+            elif self.gru:
+                s = gru_step(x[t : t + 1].astype(np.float64), h, *self.w[:3])
+                h_new, c_new = s.h.copy(), c
+            else:
+                s = None
+                h_new, c_new = stack_step(self.w, x[t : t + 1].astype(np.float64), h, c)
             if self.clamp:
                 h_new[:, self.clamp] = 0.0
                 c_new[:, self.clamp] = 0.0
@@ -179,7 +193,11 @@ class _Reader:
             h, c, fresh = h_new, c_new, False
         if config.stateful:
             self.h, self.c, self.fresh = h, c, False
-        return softmax(h @ self.w.dense_kernel + self.w.dense_bias)[0]
+        return softmax(h[:, self.top :] @ self.w.dense_kernel + self.w.dense_bias)[0]
+
+    def clamp_columns(self, units: Sequence[int]) -> list[int]:
+        """State columns of these units of the top layer (the layer the letters are read from)."""
+        return [self.top + k for k in units]
 
     def set_state(self, h: np.ndarray, c: np.ndarray) -> None:
         self.h, self.c = (
@@ -187,6 +205,32 @@ class _Reader:
             np.array(c, np.float64).reshape(self.c.shape),
         )
         self.fresh = False
+
+
+def _not_traced(config: LSTMConfig) -> str:
+    """Why a gate trace is refused: it writes out one LSTM layer's four gates."""
+    what = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}[config.cell]
+    layers = f"{config.layers} stacked {what} layers" if config.layers > 1 else f"a {what}"
+    return (
+        f"cell={config.cell!r}, layers={config.layers} cannot be traced gate by gate: this run has "
+        f"{layers}, and the gate trace writes out the gates of one LSTM or one GRU layer (the State "
+        "page shows h for any cell)."
+    )
+
+
+def check_traceable(config: LSTMConfig) -> None:
+    """Raise ``ValueError`` (one sentence) unless a gate trace can read this run: one LSTM or
+    one GRU layer (:func:`gate_trace`, :func:`gru_trace`).
+
+    >>> check_traceable(LSTMConfig(cell="simple"))
+    Traceback (most recent call last):
+    ...
+    ValueError: cell='simple', layers=1 cannot be traced gate by gate: this run has a SimpleRNN, \
+and the gate trace writes out the gates of one LSTM or one GRU layer (the State page shows h for any \
+cell).
+    """
+    if config.layers != 1 or config.cell not in ("lstm", "gru"):
+        raise ValueError(_not_traced(config))
 
 
 def _start(run, text: str, warm: bool, clamp: Sequence[int] = (), record: bool = True) -> tuple[_Reader, str]:
@@ -208,6 +252,10 @@ def gate_trace(run, text: str, warm: bool = False) -> GateTrace:
     """
     config: LSTMConfig = run.config
     check_text(config, text)
+    if (config.cell, config.layers) == ("gru", 1):
+        raise ValueError("A GRU has update and reset gates, not i, f, g, o: read it with gru_trace.")
+    if (config.cell, config.layers) != ("lstm", 1):
+        raise ValueError(_not_traced(config))
     reader, prefix = _start(run, text, warm)
     for k, letter in enumerate(text):
         reader.read(letter, k)
@@ -235,6 +283,96 @@ def gate_trace(run, text: str, warm: bool = False) -> GateTrace:
         c=np.stack([r[9][0] for r in rows]),
         h=h,
         probs=softmax(h @ w.dense_kernel + w.dense_bias),
+    )
+
+
+@dataclass
+class GRUTrace:
+    """Every GRU time step of one text (Keras 3's GRU, ``reset_after=True``): one row per step.
+
+    ``h = z * h_prev + (1 - z) * g``: the update gate z keeps old state, the candidate g
+    (which sees ``r * (h_prev @ R_h + b_h)``: the reset gate r) replaces the rest.
+    """
+
+    framing: str
+    text: str
+    warm: bool
+    warmup: str
+    vocab: str
+    fed: list[str]
+    position: np.ndarray  # (n,) int
+    reset_before: np.ndarray  # (n,) bool
+    is_output: np.ndarray  # (n,) bool
+    x: np.ndarray  # (n, f)
+    h_prev: np.ndarray  # (n, u)
+    z: np.ndarray  # (n, u) update gate: how much of h_prev to keep
+    r: np.ndarray  # (n, u) reset gate: how much of h_prev the candidate sees
+    g: np.ndarray  # (n, u) candidate
+    h: np.ndarray  # (n, u) hidden state after the step
+    probs: np.ndarray  # (n, v)
+
+    @property
+    def steps(self) -> int:
+        return len(self.fed)
+
+    @property
+    def units(self) -> int:
+        return self.h.shape[1]
+
+    def prediction(self, k: int) -> tuple[str, float]:
+        j = int(self.probs[k].argmax())
+        return self.vocab[j], float(self.probs[k, j])
+
+    def as_dict(self) -> dict:
+        """The JSON form printed by ``python -m lstm_core trace --json`` for a GRU run."""
+        steps = []
+        for k in range(self.steps):
+            row = {"fed": self.fed[k], "position": int(self.position[k]),
+                   "reset_before": bool(self.reset_before[k]), "output": bool(self.is_output[k])}
+            for name in ("x", "h_prev", "z", "r", "g", "h"):
+                row[name] = [float(v) for v in getattr(self, name)[k]]
+            row["probs"] = {ch: float(p) for ch, p in zip(self.vocab, self.probs[k])}
+            steps.append(row)
+        return {"framing": self.framing, "cell": "gru", "text": self.text, "warm": self.warm,
+                "warmup": self.warmup, "units": self.units, "vocab": self.vocab, "steps": steps}
+
+
+def gru_trace(run, text: str, warm: bool = False) -> GRUTrace:
+    """:func:`gate_trace` for a one-layer GRU run: its update and reset gates at every step.
+
+    >>> import types
+    >>> from lstm_core.cell import init_weights
+    >>> from lstm_core.config import preset
+    >>> config = preset("stateful").replace(cell="gru")
+    >>> t = gru_trace(types.SimpleNamespace(config=config, weights=init_weights(config)), "ABC")
+    >>> t.z.shape, bool(np.allclose(t.h, t.z * t.h_prev + (1 - t.z) * t.g))
+    ((3, 16), True)
+    """
+    config: LSTMConfig = run.config
+    check_text(config, text)
+    if (config.cell, config.layers) != ("gru", 1):
+        raise ValueError(
+            f"cell={config.cell!r}, layers={config.layers} has no GRU trace: it reads a run with one "
+            "GRU layer."
+        )
+    reader, prefix = _start(run, text, warm)
+    for k, letter in enumerate(text):
+        reader.read(letter, k)
+    rows = reader.rows
+    h = np.stack([r[8][0] for r in rows])
+    return GRUTrace(
+        framing=config.framing, text=text, warm=warm, warmup=prefix, vocab=config.vocab,
+        fed=[r[0] for r in rows],
+        position=np.array([r[1] for r in rows], int),
+        reset_before=np.array([r[2] for r in rows], bool),
+        is_output=np.array([r[3] for r in rows], bool),
+        x=np.stack([np.asarray(r[4], np.float64) for r in rows]),
+        h_prev=np.stack([r[5] for r in rows]),
+        z=np.stack([r[7].z[0] for r in rows]),
+        r=np.stack([r[7].r[0] for r in rows]),
+        g=np.stack([r[7].g[0] for r in rows]),
+        h=h,
+        probs=softmax(h @ reader.w.dense_kernel + reader.w.dense_bias),
     )
 
 
@@ -331,11 +469,11 @@ def continue_text(
         reader.set_state(other.h, other.c)
     if units:
         h, c = reader.h.copy(), reader.c.copy()
-        h[:, units] = 0.0
-        c[:, units] = 0.0
+        h[:, reader.clamp_columns(units)] = 0.0
+        c[:, reader.clamp_columns(units)] = 0.0
         reader.set_state(h, c)
         if every_step:
-            reader.clamp = units
+            reader.clamp = reader.clamp_columns(units)
     probs = reader.read(text[-1], len(text) - 1)
     letters, chances = [], []
     for k in range(steps):

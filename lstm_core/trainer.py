@@ -60,7 +60,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import settings
-from .cell import Weights, init_weights
+from .cell import GATES, Weights, init_weights, weight_shapes
 from .config import LSTMConfig
 from .framings import Dataset, make_dataset
 from .gate import TrainingGate
@@ -68,6 +68,8 @@ from .results import EpochLog, Progress, TrainResult
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import tensorflow as tf  # noqa: E402  (after the log level, which TF reads at import)
+
+from . import cells_tf  # noqa: E402  (imports TensorFlow)
 
 # Tiny matrices: one thread per training is fastest, and leaves the other core to another user.
 try:
@@ -99,6 +101,9 @@ class _Shape:
     stateful: bool
     per_step: bool  # a target after every time step (y is (n, t, v))
     S: int  # models side by side
+    cell: str = "lstm"  # lstm | gru | simple (cells_tf.py)
+    layers: int = 1  # recurrent layers stacked; state is (S, b, layers*u)
+    regression: bool = False  # the sine task: linear output and mean squared error (_head_loss)
 
     @property
     def nb(self) -> int:  # batches (updates) per epoch
@@ -112,8 +117,9 @@ class _Shape:
 
 def _shape(config: LSTMConfig, S: int = 1) -> _Shape:
     return _Shape(
-        config.num_examples, config.time_steps, config.features, len(config.vocab),
+        config.num_examples, config.time_steps, config.features, config.outputs,
         config.units, config.batch_size, config.stateful, config.per_step, S,
+        config.cell, config.layers, config.is_sine,
     )
 
 
@@ -121,27 +127,23 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
     n, t, f, v, u, b, stateful, per_step, S = (
         shape.n, shape.t, shape.f, shape.v, shape.u, shape.b, shape.stateful, shape.per_step, shape.S
     )
+    regression = shape.regression
     nb, E = shape.nb, shape.epochs_per_call
     n_pad = nb * b  # order tensor is padded so every batch has b rows
-    weight_shapes = [(S, f, 4 * u), (S, u, 4 * u), (S, 4 * u), (S, u, v), (S, v)]
-    w_spec = [tf.TensorSpec(s, tf.float32) for s in weight_shapes]
+    cell, layers = shape.cell, shape.layers
+    w_spec = [tf.TensorSpec((S, *s), tf.float32) for s in weight_shapes(cell, layers, f, u, v)]
+    state_u = layers * u  # h and c carry every layer's units side by side
     # Rows past n in the last batch are padding: weight 0, so the batch mean is over real rows.
     row_weight = tf.constant(
         np.r_[np.ones(n, np.float32), np.zeros(n_pad - n, np.float32)].reshape(nb, b)
     )
 
     def batch_loss(params, x, y, m, rw, h, c):
-        K, R, B, DK, DB = params  # (S, f, 4u) (S, u, 4u) (S, 4u) (S, u, v) (S, v)
-        hs = []
-        for step in range(t):  # t is small: unrolled, so XLA sees straight-line code
-            z = tf.matmul(x[:, :, step], K) + tf.matmul(h, R) + B[:, None]  # (S, b, 4u)
-            i, fg, g, o = tf.split(z, 4, axis=2)
-            c_new = tf.sigmoid(fg) * c + tf.sigmoid(i) * tf.tanh(g)
-            h_new = tf.sigmoid(o) * tf.tanh(c_new)
-            keep = m[:, :, step : step + 1]  # 1.0 real step, 0.0 masked padding
-            c = keep * c_new + (1.0 - keep) * c
-            h = keep * h_new + (1.0 - keep) * h
-            hs.append(h)
+        # Per layer (S, f, gates*u) (S, u, gates*u) (S, gates*u), then (S, u, v) (S, v).
+        DK, DB = params[-2], params[-1]
+        layer_params = [params[3 * k : 3 * k + 3] for k in range(layers)]
+        hs, h, c = cells_tf.recurrence(cell, layer_params, x, m, h, c, u)  # hs: top layer, per step
+        top = hs[-1]
         if per_step:
             # A prediction after every step, y (S, b, t, v); Keras averages the loss over all
             # b x t steps, which is the per-row mean over steps, then the batch mean below.
@@ -150,9 +152,8 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
             per_row = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits), 2)
             hit = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 3), tf.argmax(y, 3)), tf.float32), 2)
         else:
-            logits = tf.matmul(h, DK) + DB[:, None]  # (S, b, v)
-            per_row = tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits)  # (S, b)
-            hit = tf.cast(tf.equal(tf.argmax(logits, 2), tf.argmax(y, 2)), tf.float32)
+            out = tf.matmul(top, DK) + DB[:, None]  # (S, b, v): the Dense layer before its activation
+            per_row, hit = _head_loss(out, y, regression)  # (S, b) each
         total = tf.reduce_sum(rw)
         loss = tf.reduce_sum(per_row * rw, axis=1) / total  # (S,): each model's batch mean
         return loss, tf.reduce_sum(hit * rw, axis=1), total, h, c
@@ -168,8 +169,8 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
             w_spec,  # Adam first moments
             w_spec,  # Adam second moments
             tf.TensorSpec((S,), tf.float32),  # Adam iterations so far, per model
-            tf.TensorSpec((S, b, u), tf.float32),  # h carried from the previous call (mid-epoch)
-            tf.TensorSpec((S, b, u), tf.float32),  # c
+            tf.TensorSpec((S, b, state_u), tf.float32),  # h carried from the previous call (mid-epoch)
+            tf.TensorSpec((S, b, state_u), tf.float32),  # c
             tf.TensorSpec((S,), tf.float32),  # loss sum of the epoch in progress
             tf.TensorSpec((S,), tf.float32),  # hit sum of the epoch in progress
             tf.TensorSpec((S, n, t, f), tf.float32),
@@ -183,7 +184,7 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
         ],
     )
     def run_chunk(params, ms, vs, iters, h, c, loss_sum, hit_sum, X, Y, M, order, k0, count, left, lr):
-        zeros_state = tf.zeros((S, b, u), tf.float32)
+        zeros_state = tf.zeros((S, b, state_u), tf.float32)
         zeros_s = tf.zeros((S,), tf.float32)
         order_by_batch = tf.reshape(order, (S, E, nb, b))  # static slice sizes for XLA
 
@@ -234,6 +235,21 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
         return params, ms, vs, iters, h, c, loss_sum, hit_sum, losses, accs
 
     return run_chunk
+
+
+def _head_loss(out, y, regression: bool):
+    """Each row's loss and hit for the output layer's pre-activations ``out`` (S, b, v).
+
+    Letters: softmax + categorical cross-entropy, a hit when the likeliest letter is the
+    target. Sine: a linear output and squared error (Keras's ``"mse"`` averages over the
+    output units: here one); there is no "right" value, so hits stay 0 and the run logs
+    accuracy 0 (the pages show MSE instead).
+    """
+    if regression:
+        per_row = tf.reduce_mean(tf.square(out - y), axis=-1)
+        return per_row, tf.zeros_like(per_row)
+    per_row = tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=out)
+    return per_row, tf.cast(tf.equal(tf.argmax(out, -1), tf.argmax(y, -1)), tf.float32)
 
 
 class CompileLimitError(ValueError):
@@ -332,7 +348,7 @@ def prepare(config: LSTMConfig, models: int = 1) -> None:
         entry.ran = True
     S, n, t, f, b, u = shape.S, shape.n, shape.t, shape.f, shape.b, shape.u
     weights = [tf.zeros((S, *w.shape), tf.float32) for w in init_weights(config)]
-    zeros_state, zeros_s = tf.zeros((S, b, u)), tf.zeros((S,))
+    zeros_state, zeros_s = tf.zeros((S, b, u * shape.layers)), tf.zeros((S,))
     y_shape = (S, n, t, shape.v) if shape.per_step else (S, n, shape.v)
     entry.fn(
         weights, weights, weights, zeros_s, zeros_state, zeros_state, zeros_s, zeros_s,
@@ -373,13 +389,14 @@ class _Stack:
         weights = [w if w is not None else init_weights(cfg) for _, cfg, _, w in items]
         # Idle models fill the stack up to its bucket: copies of the first, never updated.
         padded = list(range(real)) + [0] * (S - real)
-        self.params = [tf.constant(np.stack([weights[p][j] for p in padded]), tf.float32) for j in range(5)]
+        self.params = [tf.constant(np.stack([weights[p][j] for p in padded]), tf.float32)
+                       for j in range(len(weights[0]))]
         self.ms = [tf.zeros_like(p) for p in self.params]
         self.vs = [tf.zeros_like(p) for p in self.params]
         self.iters = tf.zeros((S,), tf.float32)
         b, u = self.shape.b, self.shape.u
-        self.h = tf.zeros((S, b, u), tf.float32)
-        self.c = tf.zeros((S, b, u), tf.float32)
+        self.h = tf.zeros((S, b, u * self.shape.layers), tf.float32)  # every layer's state
+        self.c = tf.zeros((S, b, u * self.shape.layers), tf.float32)
         self.loss_sum = tf.zeros((S,), tf.float32)
         self.hit_sum = tf.zeros((S,), tf.float32)
         self.X = tf.constant(np.stack([data[p].X for p in padded]))
@@ -521,9 +538,12 @@ def train(
 # ---------------------------------------------------------------------------------------
 def _cost(config: LSTMConfig) -> float:
     """Rough arithmetic of a run (for balancing the cores, not for limits)."""
-    u, f, v, b, t = config.units, config.features, len(config.vocab), config.batch_size, config.time_steps
+    u, f, v, b, t = config.units, config.features, config.outputs, config.batch_size, config.time_steps
     updates = config.epochs * math.ceil(config.num_examples / b)
-    return updates * (b * t * 4 * u * (f + u) + 4 * u * (f + u + 1) + u * v + 2_000)
+    g, extra = GATES[config.cell], config.layers - 1  # upper layers read u features, not f
+    first = b * t * g * u * (f + u) + g * u * (f + u + 1)
+    upper = extra * (b * t * g * u * 2 * u + g * u * (2 * u + 1))
+    return updates * (first + upper + u * v + 2_000)
 
 
 def _bucket(size: int) -> int:

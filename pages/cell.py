@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from lstm_core import inference
 from lstm_core import trace as cell_trace
 from ui import cell_charts, safe, session, training
 from ui.routing import page_setup
@@ -326,6 +327,67 @@ def surgery_section(run, trace: cell_trace.GateTrace, text: str, warm: bool, sug
         st.caption("Nothing changed: what was removed or swapped did not matter for these letters.")
 
 
+# --- other cells (issue 14): GRU and SimpleRNN, and stacks -----------------------------------------
+CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}
+CELL_EXPLAINED = {
+    "lstm": (
+        "**LSTM**: two states, h and c, and three gates. The forget gate f decides how much of c to "
+        "keep, the input gate i how much of the candidate g to write, the output gate o how much of "
+        "tanh(c) to show as h. c can carry a value for many steps untouched (f near 1, i near 0)."
+    ),
+    "gru": (
+        "**GRU**: one state, h, and two gates. The update gate z decides how much of h_prev to keep: "
+        "h = z·h_prev + (1 − z)·g. The reset gate r decides how much of h_prev the candidate g may "
+        "look at: g = tanh(x·W + r·(h_prev·U) + b). With z near 1 a unit holds its value, like an "
+        "LSTM's c with f near 1."
+    ),
+    "simple": (
+        "**SimpleRNN**: one state, h, and no gates: h = tanh(x·W + h_prev·U + b). Every step rewrites "
+        "all of h, so what it read long ago fades quickly (and its gradient with it): the problem the "
+        "LSTM's gates were invented for."
+    ),
+}
+
+
+def other_cell_section(run, text: str, warm: bool) -> None:
+    """A run the LSTM gate view cannot show: its cell explained, and the trace it does have."""
+    config = run.config
+    name = CELL_NAMES[config.cell]
+    st.markdown(CELL_EXPLAINED[config.cell])
+    if (config.cell, config.layers) == ("gru", 1):
+        try:
+            trace = cell_trace.gru_trace(run, text, warm=warm)
+        except ValueError as exc:
+            st.error(safe.plain(exc), icon=":material/error:")
+            return
+        st.caption(
+            f"The trace below shows this run's GRU: its {trace.units} units at each of the "
+            f"{trace.steps} steps of your text. Update gate z: near 1 (dark) the unit keeps its h. "
+            "Reset gate r: near 0 the candidate ignores h_prev."
+        )
+        for values, title, domain in ((trace.z, "z", [0.0, 1.0]), (trace.r, "r", [0.0, 1.0]),
+                                      (trace.h, "h", [-1.0, 1.0])):
+            chart = cell_charts.over_steps_chart(values, trace.fed, title, domain)
+            st.altair_chart(chart, width="stretch", height=cell_charts.height(chart, rotated_labels=True))
+        last = trace.steps - 1
+        letter, p = trace.prediction(last)
+        st.markdown(f"After the last step the model predicts **{md_escape(letter)}** ({p:.0%}).")
+        return
+    what = f"{config.layers} stacked {name} layers" if config.layers > 1 else f"a {name}"
+    st.info(
+        f"This run has {what}. The step-by-step gate view writes out one LSTM or one GRU layer; "
+        "below is the hidden state h of the top layer (the one the output reads) at every step.",
+        icon=":material/info:",
+    )
+    try:
+        trace = inference.state_trace(run, text)
+    except ValueError as exc:
+        st.error(safe.plain(exc), icon=":material/error:")
+        return
+    chart = cell_charts.over_steps_chart(trace.h, trace.labels, "h", [-1.0, 1.0])
+    st.altair_chart(chart, width="stretch", height=cell_charts.height(chart, rotated_labels=True))
+
+
 def main() -> None:
     st.title("Cell", anchor=False)
     st.caption(
@@ -336,8 +398,9 @@ def main() -> None:
     if run is None:
         return
     config = run.config
+    layers = f"{config.layers} stacked " if config.layers > 1 else ""
     st.caption(
-        f"Model: `{config.framing}` · {config.units} units · "
+        f"Model: `{config.framing}` · {layers}{CELL_NAMES[config.cell]} · {config.units} units · "
         f"{'stateful' if config.stateful else 'stateless'} · window {config.window}"
     )
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
@@ -349,6 +412,9 @@ def main() -> None:
         help=HELP_TEXT,
     )
     warm = c2.toggle("Warm start", key="cell_warm", help=HELP_WARM)
+    if (config.cell, config.layers) != ("lstm", 1):
+        other_cell_section(run, text, warm)
+        return
     try:
         trace = cell_trace.gate_trace(run, text, warm=warm)
     except ValueError as exc:
@@ -364,6 +430,10 @@ def main() -> None:
     surgery_section(
         run, trace, text, warm, cell_trace.most_active_unit(trace) if suggested is None else suggested
     )
+    with st.expander("Other cells: GRU and SimpleRNN", icon=":material/compare_arrows:"):
+        for cell in ("gru", "simple"):
+            st.markdown(CELL_EXPLAINED[cell])
+        st.caption("Pick the cell in the Lab (Cell, Layers) and train: this page then shows that cell.")
 
 
 main()

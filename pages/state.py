@@ -26,9 +26,25 @@ HELP_TEXT = (
 page_setup("State")  # first: page config and the links to every page
 
 
+# What each cell carries from step to step, and how h is made (GRU and SimpleRNN have no c).
+CELL_STATE = {
+    "lstm": "h = o · tanh(c) stays between -1 and 1; c can grow.",
+    "gru": "A GRU carries h only (no c): h = z · h_prev + (1 − z) · candidate, between -1 and 1.",
+    "simple": "A SimpleRNN carries h only (no c, no gates): h = tanh(x·W + h_prev·U + b).",
+}
+CELL_NAME = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}
+
+
+def model_words(config) -> str:
+    """``LSTM`` or e.g. ``2 stacked GRU layers`` for the page's captions."""
+    name = CELL_NAME[config.cell]
+    return name if config.layers == 1 else f"{config.layers} stacked {name} layers"
+
+
 def trace_section(run: TrainResult) -> None:
     config = run.config
-    st.subheader("Hidden state h and cell state c", anchor=False)
+    has_c = config.cell == "lstm"
+    st.subheader("Hidden state h and cell state c" if has_c else "Hidden state h", anchor=False)
     text = st.text_input(
         "Text to trace",
         value=config.sequence[: min(12, len(config.sequence))],
@@ -41,12 +57,14 @@ def trace_section(run: TrainResult) -> None:
     except ValueError as exc:
         st.error(safe.plain(exc), icon=":material/error:")
         return
+    top = " of the top layer (the one the output reads)" if config.layers > 1 else ""
     st.caption(
-        "Each column is one time step (the letter fed), each row one unit. ↺ marks a step that "
-        "started from zero state. h = o · tanh(c) stays between -1 and 1; c can grow."
+        f"Each column is one time step (the letter fed), each row one unit{top}. ↺ marks a step "
+        "that started from zero state. " + CELL_STATE[config.cell]
     )
     st.altair_chart(charts.state_heatmap(trace.h, trace.labels, trace.reset_before, "h"), width="stretch")
-    st.altair_chart(charts.state_heatmap(trace.c, trace.labels, trace.reset_before, "c"), width="stretch")
+    if has_c:
+        st.altair_chart(charts.state_heatmap(trace.c, trace.labels, trace.reset_before, "c"), width="stretch")
     steps = pd.DataFrame(
         {
             "fed": [visible(lab) for lab in trace.labels],
@@ -154,7 +172,7 @@ def main() -> None:
     run = training.require_run("State")
     if run is not None:
         st.caption(
-            f"Model: `{run.config.framing}` · {run.config.units} units · "
+            f"Model: `{run.config.framing}` · {model_words(run.config)} · {run.config.units} units · "
             f"{'stateful' if run.config.stateful else 'stateless'}"
         )
         trace_section(run)

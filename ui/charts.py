@@ -40,8 +40,24 @@ def history_frame(history, max_points: int = MAX_POINTS) -> pd.DataFrame:
     )
 
 
-def history_chart(history, height: int = 260) -> alt.Chart:
-    """Loss (left axis) and accuracy (right axis, 0-100%) over the epochs trained so far."""
+def history_chart(history, height: int = 260, regression: bool = False) -> alt.Chart:
+    """Loss (left axis) and accuracy (right axis, 0-100%) over the epochs trained so far.
+
+    ``regression`` (the sine task): the mean squared error alone; there is no accuracy.
+    """
+    if regression:
+        kept = thin(history)
+        frame = pd.DataFrame({"epoch": [h.epoch for h in kept], "MSE": [h.loss for h in kept]})
+        return (
+            alt.Chart(frame)
+            .mark_line()
+            .encode(
+                x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
+                y=alt.Y("MSE:Q", title="loss (mean squared error)", scale=alt.Scale(zero=True)),
+                tooltip=["epoch:Q", alt.Tooltip("MSE:Q", format=".5f")],
+            )
+            .properties(height=height)
+        )
     data = history_frame(history)
     base = alt.Chart(data).encode(
         x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),

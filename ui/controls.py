@@ -27,17 +27,20 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.config import ENCODINGS, FRAMINGS, PADDINGS, LSTMConfig, get_default_config, preset
+from lstm_core.config import CELLS, ENCODINGS, FRAMINGS, PADDINGS, LSTMConfig, get_default_config, preset
 
 from . import classroom, safe, session
 from .text import HELP
 
-FIELDS = [f.name for f in dataclasses.fields(LSTMConfig)]  # also the URL parameter names
+# The sine task's fields are not the Lab's: it trains letters (the Sine page trains waves).
+SINE_ONLY = ("task", "period", "noise", "length")
+FIELDS = [f.name for f in dataclasses.fields(LSTMConfig) if f.name not in SINE_ONLY]  # also URL names
 KEY = {name: f"lab_{name}" for name in FIELDS}  # widget keys of the Lab form
 URL_WARNINGS = "lab_url_warnings"
 INT = "%g"  # whole-number fields are float boxes (see widget_value): 30.0 shows as "30"
 FORCE_URL = "lab_force_url"  # set by Overview: apply the URL even if it was seen before
 SHOWN_FRAMING = "lab_shown_framing"  # the framing the form showed before the last change
+CELL_LABELS = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}  # config.cell as the form shows it
 
 
 # -- URL ---------------------------------------------------------------------------------
@@ -174,6 +177,12 @@ def load_lab_state() -> tuple[LSTMConfig, str | None]:
     any, as one sentence. URL problems are shown as warnings.
     """
     given = {k: v for k, v in st.query_params.to_dict().items() if k in KEY}
+    if any(k in st.query_params for k in SINE_ONLY):
+        st.warning(
+            "The Lab trains letters: the sine task (and its period, noise and length) has its own "
+            "page, Sine, in the links above.",
+            icon=":material/link_off:",
+        )
     forced = session.pop(FORCE_URL, False)
     if given and (forced or given != st.session_state.get(session.URL_SEEN)):
         config, warnings = config_from_url(given)  # a link: it wins over the session
@@ -220,7 +229,7 @@ def lab_form():
         return name not in hidden
 
     with st.container(border=True, key="lab_settings"):
-        top = st.columns([1, 3])
+        top = st.columns([1, 2, 0.55, 0.45])
         if show("framing"):
             top[0].selectbox(
                 "Framing preset", FRAMINGS, key=KEY["framing"], help=HELP["framing"],
@@ -228,6 +237,10 @@ def lab_form():
             )
         if show("sequence"):
             top[1].text_input("Training sequence", key=KEY["sequence"], help=HELP["sequence"])
+        if show("cell"):  # the recurrent cell and its stack (issue 14): beside what it reads
+            top[2].selectbox("Cell", CELLS, key=KEY["cell"], help=HELP["cell"], format_func=CELL_LABELS.get)
+        if show("layers"):
+            top[3].number_input("Layers", step=1.0, format=INT, key=KEY["layers"], help=HELP["layers"])
         numbers = [  # (field, label, step of the +/- buttons)
             ("window", "Window / max length", 1.0),
             ("units", "Units", 1.0),

@@ -46,6 +46,7 @@ PAGES = (
     Page("pages/cell.py", "Cell", ":material/memory:"),
     Page("pages/compare.py", "Compare", ":material/compare_arrows:"),
     Page("pages/memory.py", "Memory", ":material/history:"),
+    Page("pages/sine.py", "Sine", ":material/ssid_chart:"),
 )
 HIDDEN = {"pages/overview.py"}  # shown at "/" by app.py; /overview is only an alias
 

@@ -86,6 +86,17 @@ HELP = {
         "The random seed for the first weights, the sample order and the drawn runs. "
         "The same seed gives the same result every time."
     ),
+    "cell": (
+        "The recurrent cell. lstm: the tutorial's, with a hidden state h and a cell state c guarded "
+        "by input, forget and output gates. gru: h only, with an update gate (how much of h to keep) "
+        "and a reset gate (how much of h the new candidate sees). simple: SimpleRNN, "
+        "h = tanh(x·W + h·U + b), no gates: it forgets fast."
+    ),
+    "layers": (
+        "How many recurrent layers are stacked (1 to 3). The lowest reads the letters; each layer "
+        "above reads the h of the one below at every time step; the last one's h is read out. "
+        "Each layer adds its own state and training time."
+    ),
 }
 
 TENSOR = (

@@ -48,9 +48,8 @@ def test_the_parameter_term_grows_with_the_weights_past_the_cache():
         e.seconds_per_update - cost.SAFETY * (cost.UPDATE_OVERHEAD_S + e.macs_per_update * cost.MAC_S)
         for e in (small, big)
     ]
-    expected = [
-        cost.SAFETY * cost.SHARED * cost.PARAM_S * (e.parameters - cost.CACHE_PARAMETERS) for e in (small, big)
-    ]
+    per_weight = cost.SAFETY * cost.SHARED * cost.PARAM_S
+    expected = [per_weight * (e.parameters - cost.CACHE_PARAMETERS) for e in (small, big)]
     assert streaming == pytest.approx(expected)
     assert streaming[1] > 5 * streaming[0] > 0
 

@@ -1,0 +1,64 @@
+"""The recurrence inside the trainer's compiled step, for every cell and stacked layers.
+
+The same arithmetic as ``cell.py`` (numpy), written in TensorFlow for S models side by side:
+every weight has a leading model axis, so ``x`` is (S, b, f) and a kernel (S, f, gates*u).
+The trainer unrolls the time steps (there are few), so XLA sees straight-line code.
+
+State is carried as one tensor per kind, every layer's units side by side: h and c are
+(S, b, layers*u). A GRU or SimpleRNN has no cell state; its c passes through untouched.
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+
+def _lstm(x, h, c, K, R, B):
+    z = tf.matmul(x, K) + tf.matmul(h, R) + B[:, None]  # (S, b, 4u)
+    i, fg, g, o = tf.split(z, 4, axis=2)
+    c_new = tf.sigmoid(fg) * c + tf.sigmoid(i) * tf.tanh(g)
+    return tf.sigmoid(o) * tf.tanh(c_new), c_new
+
+
+def _gru(x, h, c, K, R, B):
+    # Keras 3's GRU, reset_after=True: B is (S, 2, 3u), input bias then recurrent bias.
+    xz, xr, xh = tf.split(tf.matmul(x, K) + B[:, 0:1], 3, axis=2)
+    rz, rr, rh = tf.split(tf.matmul(h, R) + B[:, 1:2], 3, axis=2)
+    z = tf.sigmoid(xz + rz)
+    r = tf.sigmoid(xr + rr)
+    g = tf.tanh(xh + r * rh)
+    return z * h + (1.0 - z) * g, c
+
+
+def _simple(x, h, c, K, R, B):
+    return tf.tanh(tf.matmul(x, K) + tf.matmul(h, R) + B[:, None]), c
+
+
+STEPS = {"lstm": _lstm, "gru": _gru, "simple": _simple}
+
+
+def recurrence(cell: str, layer_params, x, m, h, c, units: int):
+    """Run the stacked layers over one batch.
+
+    ``layer_params``: (kernel, recurrent kernel, bias) per layer, bottom first; ``x`` (S, b,
+    t, f); ``m`` (S, b, t), 1.0 for a real step and 0.0 for masked padding (skipped in every
+    layer, as Keras's Masking layer does); ``h``, ``c`` (S, b, layers*units). Returns the
+    top layer's h after every step (a list of t tensors (S, b, u)) and the final h and c.
+    """
+    step_fn = STEPS[cell]
+    t = x.shape[2]
+    inputs = [x[:, :, s] for s in range(t)]
+    h_out, c_out = [], []
+    for layer, (K, R, B) in enumerate(layer_params):
+        hl = h[:, :, layer * units : (layer + 1) * units]
+        cl = c[:, :, layer * units : (layer + 1) * units]
+        for s in range(t):
+            h_new, c_new = step_fn(inputs[s], hl, cl, K, R, B)
+            keep = m[:, :, s : s + 1]  # 1.0 real step, 0.0 masked padding
+            cl = keep * c_new + (1.0 - keep) * cl
+            hl = keep * h_new + (1.0 - keep) * hl
+            inputs[s] = hl  # the layer above reads this step's h
+        h_out.append(hl)
+        c_out.append(cl)
+    join = (lambda parts: parts[0]) if len(layer_params) == 1 else (lambda parts: tf.concat(parts, axis=2))
+    return inputs, join(h_out), join(c_out)
