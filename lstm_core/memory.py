@@ -44,12 +44,13 @@ DEFAULT_MB = float(settings.SETTINGS["LSTM_LAB_MEMORY_MB"].default)
 MIB = 1024 * 1024
 # What one training adds to the process's resident memory, measured by
 # benchmarks/calibrate_memory.py (busy machine, 2026-11-29) and rounded up:
-# a tutorial run +0-16 MB; a 256-unit one-hot shape (4.5 M weights, 32 MB of inputs)
-# +108-174 MB to train and +32-54 MB to compile; two of them at once +470 MB.
+# a tutorial run +0-16 MB (+20 MB to compile); a 256-unit one-hot shape (4.5 M weights,
+# 32 MB of inputs) +108-174 MB to train and +32-97 MB to compile; two at once +292-470 MB.
 RUN_BASE_MB = 16.0  # history, chunk bookkeeping, allocator slack
 PARAM_COPIES = 10  # weights in numpy and as tensors, gradient, two moments, their new values, result
 DATA_COPIES = 3  # the dataset in numpy, stacked, and as a tensor
-COMPILE_MB = 64.0  # a new shape's XLA program and the buffers its build touches
+COMPILE_MB = 64.0  # a new shape's XLA program and the buffers its build touches ...
+COMPILE_PARAM_COPIES = 4  # ... plus its first call's weights and outputs (new weights, 2 moments)
 FIRST_COMPILE_MB = 160.0  # the process's first compile also starts XLA (LLVM, thread pools)
 
 _lock = threading.Lock()
@@ -107,8 +108,20 @@ def run_mb(config, compiled: bool = False, first: bool = False, models: int = 1)
     new shape (``compiled=False``), plus XLA's start-up if nothing was compiled yet (``first``)."""
     params = cost.estimate(config).parameters
     per_model = (DATA_COPIES * data_bytes(config) + PARAM_COPIES * 4 * params) / MIB
-    extra = (0.0 if compiled else COMPILE_MB) + (FIRST_COMPILE_MB if first else 0.0)
+    extra = (0.0 if compiled else compile_mb(config, models)) + (FIRST_COMPILE_MB if first else 0.0)
     return RUN_BASE_MB + models * per_model + extra
+
+
+def compile_mb(config, models: int = 1) -> float:
+    """MiB compiling ``config``'s new shape may add: the program, and the buffers of its first
+    call (zero inputs, the weights and what it returns), which grow with the model.
+
+    >>> from lstm_core.config import preset
+    >>> round(compile_mb(preset("naive")))      # a tutorial shape: the program
+    64
+    """
+    params = cost.estimate(config).parameters
+    return COMPILE_MB + models * (COMPILE_PARAM_COPIES * 4 * params + data_bytes(config)) / MIB
 
 
 def reserved_mb() -> float:

@@ -70,7 +70,7 @@ def warm_up(config: LSTMConfig | None = None) -> None:
 def warm_up_allowed(config: LSTMConfig) -> bool:
     """Whether opening a page may compile ``config``'s shape in the background."""
     free = memory.free_mb()
-    return cost.cheap_to_compile(config) and (free is None or free >= memory.COMPILE_MB)
+    return cost.cheap_to_compile(config) and (free is None or free >= memory.compile_mb(config))
 
 
 def _prepare_quietly(config: LSTMConfig) -> None:
@@ -84,7 +84,7 @@ def _prepare_quietly(config: LSTMConfig) -> None:
             return
         with GATE.try_slot() as got:
             if got:
-                with memory.admit(memory.COMPILE_MB):  # refused near the budget: skipped
+                with memory.admit(memory.compile_mb(config)):  # refused near the budget: skipped
                     trainer.prepare(config)
     except memory.MemoryRefused:
         return

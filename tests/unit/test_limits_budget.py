@@ -100,7 +100,9 @@ def test_stacked_layers_feed_the_layer_below_and_a_horizon_adds_a_decoder():
 def test_a_run_needs_more_memory_with_more_weights_data_and_a_new_shape():
     naive = preset("naive")
     assert memory.run_mb(naive, compiled=True) < 20
-    assert memory.run_mb(naive) - memory.run_mb(naive, compiled=True) == memory.COMPILE_MB
+    assert memory.run_mb(naive) - memory.run_mb(naive, compiled=True) == memory.compile_mb(naive)
+    big_compile = memory.compile_mb(naive.replace(units=256, encoding="onehot"))
+    assert memory.compile_mb(naive) < memory.COMPILE_MB + 1 < big_compile
     assert memory.run_mb(naive, first=True) - memory.run_mb(naive) == memory.FIRST_COMPILE_MB
     big = LSTMConfig(framing="feature-window", encoding="onehot", window=32, units=256, epochs=1,
                      sequence=S2000)
