@@ -414,7 +414,8 @@ async def run_hostile(browser, base_url: str, index: int, train_query: str, time
             await assert_no_exception(page)
             if await refusal.count():
                 result.refused = True
-                result.detail = "refused for memory: " + (await refusal.first.inner_text())[:160]
+                words = " ".join((await refusal.first.inner_text()).split()).removeprefix("error ")
+                result.detail = "refused for memory: " + words[:200]
             else:
                 text = await page.get_by_text(re.compile(r"trained in [0-9.]+ s")).first.inner_text()
                 result.trained_s = float(re.search(r"trained in ([0-9.]+) s", text).group(1))
