@@ -1,9 +1,17 @@
-"""The run store: every trained model kept in one SQLite file, found again by an unguessable id.
+"""The run store: every trained model kept in a database, found again by an unguessable id.
 
 A run lives in a browser session only as long as the tab; the store is what makes a link
 to a trained model work after a reload, in another browser, or after a server restart.
-It uses Python's own ``sqlite3`` (one file, WAL mode so readers never wait for a writer)
-and stores nothing that needs unpickling:
+Where it keeps runs is a setting, ``LSTM_LAB_STORE_URL`` (``settings.py``):
+
+- ``sqlite:///PATH``, the default (``LSTM_LAB_DB``, else the user's data folder): one file,
+  Python's own ``sqlite3``, WAL mode so readers never wait for a writer. Safe for every
+  process of one machine; not for several machines (SQLite's locks do not hold over NFS).
+- ``postgresql://USER@HOST:PORT/DATABASE``: a database server that replicas on several
+  machines share (driver: ``psycopg``). The same table, the same statements and the same
+  bounds; one advisory lock orders the writers as ``BEGIN IMMEDIATE`` does for SQLite.
+
+It stores nothing that needs unpickling:
 
 - ``config``  the run's :class:`~lstm_core.config.LSTMConfig` as JSON, validated again on
   the way back in (a tampered row cannot smuggle in a config the app would refuse);
@@ -18,9 +26,10 @@ Bounded three ways, oldest evicted first: at most ``LSTM_LAB_MAX_RUNS`` runs (de
 ``LSTM_LAB_DB_MAX_MB`` megabytes of stored arrays (default 500). A tutorial-sized run takes
 about 20 KB, so 5,000 runs are about 100 MB.
 
-A missing folder, a corrupt or locked file never breaks anything: the store then keeps
-runs in this process's memory (the same bounds), and ``problem`` says why, so the app can
-tell its users that runs will not outlive the server. Example::
+A missing folder, a corrupt or locked file, a bad URL or a database server that cannot be
+reached never breaks anything: the store then keeps runs in this process's memory (the same
+bounds), and ``problem`` says why in one sentence, so the app can tell its users that runs
+will not outlive the server. Example::
 
     >>> import tempfile, os
     >>> from lstm_core.cell import init_weights
@@ -36,6 +45,8 @@ tell its users that runs will not outlive the server. Example::
     True
     >>> store.load("no-such-run-id-0000000") is None
     True
+    >>> RunStore("mysql://lab@db/lab").problem.split(":")[0]    # a bad URL: memory, and why
+    "LSTM_LAB_STORE_URL='mysql"
 
 Loading a run imports numpy only: never TensorFlow.
 """
@@ -72,6 +83,7 @@ SCHEMA_VERSION = 1  # PRAGMA user_version of a database this code wrote
 ID_BYTES = 18  # secrets.token_urlsafe(18): 24 characters, 144 random bits
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")  # anything else is not even looked up
 BUSY_SECONDS = 10.0  # how long a writer waits for another writer's lock before giving up
+RETRY_SECONDS = 30.0  # after a failure, how often the database is tried again (a server restarted)
 WEIGHT_NAMES = Weights._fields  # one layer's: kernel, recurrent_kernel, bias, dense_kernel, dense_bias
 # A stacked run adds kernel_2, recurrent_kernel_2, bias_2, ... (cell.weight_names).
 
@@ -202,57 +214,41 @@ def from_record(rec: Record) -> TrainResult:
 
 
 # ---------------------------------------------------------------------------------------
-# The store
+# The backends: one SQLite file, or a PostgreSQL server that several replicas share
 # ---------------------------------------------------------------------------------------
-class RunStore:
-    """Runs in one SQLite file (or, if that cannot work, in this process's memory).
+class StoreError(Exception):
+    """Trouble the store itself finds (a newer schema, a run over the size bound)."""
 
-    ``problem`` is None while runs go to disk; otherwise one sentence saying why they do
-    not (the app shows it). Safe to share between threads and processes: every call opens
-    its own connection, and SQLite's locks (WAL, a busy timeout) order the writers.
-    """
 
-    def __init__(
-        self,
-        path: str | os.PathLike | None = None,
-        max_runs: int | None = None,
-        max_days: float | None = None,
-        max_mb: float | None = None,
-        busy_seconds: float = BUSY_SECONDS,
-    ) -> None:
-        self.path = Path(path) if path is not None else default_path()
-        # Unset or bad environment values give the defaults (settings.py reports bad ones).
-        self.max_runs = int(max_runs if max_runs is not None else settings.read("LSTM_LAB_MAX_RUNS"))
-        self.max_days = float(max_days if max_days is not None else settings.read("LSTM_LAB_MAX_RUN_DAYS"))
-        self.max_bytes = int(1e6 * (max_mb if max_mb is not None else settings.read("LSTM_LAB_DB_MAX_MB")))
+class _SQLite:
+    """One file on this machine; WAL lets processes of one machine share it (never over NFS)."""
+
+    kind = "sqlite"
+    tiebreak = "rowid"  # the insertion order, for runs saved within the clock's resolution
+    all_past = "LIMIT -1 OFFSET ?"  # SQLite needs a LIMIT before an OFFSET; -1 is none
+
+    def __init__(self, path: Path, busy_seconds: float) -> None:
+        self.path = path
+        self.shown = str(path)
         self.busy_seconds = busy_seconds
-        self.problem: str | None = None
-        self._memory: OrderedDict[str, Record] = OrderedDict()  # the fallback, oldest first
-        self._lock = threading.Lock()
-        try:
-            self._open()
-        except (sqlite3.Error, OSError) as err:
-            self._fail(err)
-
-    # -- the file ------------------------------------------------------------------------
-    @property
-    def on_disk(self) -> bool:
-        return self.problem is None
+        self.errors: tuple[type[BaseException], ...] = (sqlite3.Error, OSError, StoreError)
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def connect(self) -> Iterator[Any]:
         conn = sqlite3.connect(self.path, timeout=self.busy_seconds, isolation_level=None)
         with closing(conn):
             yield conn
 
-    def _open(self) -> None:
+    @staticmethod
+    def execute(conn: Any, sql: str, params: tuple = ()) -> Any:
+        return conn.execute(sql, params)
+
+    def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
+        with self.connect() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
-                raise sqlite3.DatabaseError(
-                    f"it was written by a newer version of the app (schema {version})"
-                )
+                raise StoreError(f"it was written by a newer version of the app (schema {version})")
             conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
             if version == 0:
                 conn.execute("BEGIN IMMEDIATE")
@@ -271,23 +267,244 @@ class RunStore:
                     raise
             conn.execute("SELECT count(*) FROM runs").fetchone()  # a corrupt file fails here
 
+    @staticmethod
+    def begin_write(conn: Any) -> None:
+        conn.execute("BEGIN IMMEDIATE")  # the write lock now: writers take turns (busy timeout)
+
+    @staticmethod
+    def after_eviction(conn: Any) -> None:
+        conn.execute("PRAGMA incremental_vacuum")
+
+
+_PG_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    seq      BIGINT GENERATED ALWAYS AS IDENTITY,  -- insertion order (SQLite's rowid)
+    id       TEXT PRIMARY KEY,
+    created  DOUBLE PRECISION NOT NULL,
+    config   TEXT NOT NULL,
+    weights  BYTEA NOT NULL,
+    history  BYTEA NOT NULL,
+    stopped  INTEGER NOT NULL,
+    seconds  DOUBLE PRECISION NOT NULL,
+    size     BIGINT NOT NULL,
+    meta     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_by_age ON runs (created);
+CREATE TABLE IF NOT EXISTS run_store_schema (version INTEGER NOT NULL)
+"""
+# One advisory lock orders every writer of every replica (SQLite's BEGIN IMMEDIATE, on a server):
+# insert + eviction then see each other's rows, so the bounds hold after every commit.
+_PG_LOCK = 0x4C53544D  # "LSTM"
+
+
+class _Postgres:
+    """A PostgreSQL database (``postgresql://USER@HOST:PORT/DATABASE``) that replicas share.
+
+    The same table and the same statements as SQLite, with ``%s`` placeholders, ``BYTEA`` for the
+    blobs and an identity column for the insertion order. A connection per call, like SQLite:
+    a save or a link is one or two statements, and a replica holds no idle connection.
+    """
+
+    kind = "postgresql"
+    tiebreak = "seq"
+    all_past = "OFFSET ?"
+
+    def __init__(self, url: str, shown: str, busy_seconds: float) -> None:
+        try:
+            import psycopg  # only a server that uses PostgreSQL needs the driver
+        except ImportError:
+            raise StoreError("the psycopg package is not installed: pip install 'psycopg[binary]'") from None
+        self.psycopg = psycopg
+        self.url = url
+        self.shown = shown
+        self.busy_seconds = busy_seconds
+        self.errors = (psycopg.Error, OSError, StoreError)
+
+    @contextmanager
+    def connect(self) -> Iterator[Any]:
+        conn = self.psycopg.connect(
+            self.url, autocommit=True, connect_timeout=max(1, round(self.busy_seconds)),
+            application_name="lstm-state-lab",
+        )
+        with closing(conn):
+            yield conn
+
+    @staticmethod
+    def execute(conn: Any, sql: str, params: tuple = ()) -> Any:
+        return conn.execute(sql.replace("?", "%s"), params)  # no statement here has a literal '?'
+
+    def open(self) -> None:
+        with self.connect() as conn:
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK,))  # replicas start at once
+                for statement in _PG_SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                version = conn.execute("SELECT max(version) FROM run_store_schema").fetchone()[0]
+                if version is None:
+                    conn.execute("INSERT INTO run_store_schema (version) VALUES (%s)", (SCHEMA_VERSION,))
+                elif version > SCHEMA_VERSION:
+                    raise StoreError(f"it was written by a newer version of the app (schema {version})")
+            conn.execute("SELECT count(*) FROM runs").fetchone()
+
+    def begin_write(self, conn: Any) -> None:
+        conn.execute("BEGIN")
+        # Like SQLite's busy timeout: a writer that cannot get the lock in time gives up.
+        conn.execute(f"SET LOCAL lock_timeout = '{int(self.busy_seconds * 1000)}ms'")
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK,))
+
+    @staticmethod
+    def after_eviction(conn: Any) -> None:
+        pass  # autovacuum gives freed space back to new rows
+
+
+def _backend(where: str | os.PathLike | None, busy_seconds: float) -> _SQLite | _Postgres:
+    """The backend for ``where``: a URL, a file path, or None for ``LSTM_LAB_STORE_URL`` /
+    ``LSTM_LAB_DB`` / the default file. A bad URL or a missing driver raises ``StoreError``."""
+    if where is None:
+        raw = os.environ.get(settings.STORE_URL, "")
+        if not raw.strip():
+            return _SQLite(default_path(), busy_seconds)
+    else:
+        raw = os.fspath(where)
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", raw):  # scheme://: a URL, else a file path
+            return _SQLite(Path(raw).expanduser(), busy_seconds)
+    try:
+        target = settings.parse_store_url(raw)
+    except ValueError as err:
+        raise StoreError(str(err).rstrip(".")) from None
+    if target.kind == "sqlite":
+        return _SQLite(Path(target.location), busy_seconds)
+    return _Postgres(target.location, target.shown, busy_seconds)
+
+
+# ---------------------------------------------------------------------------------------
+# The store
+# ---------------------------------------------------------------------------------------
+class RunStore:
+    """Runs in one SQLite file or a PostgreSQL database (or, if that cannot work, in memory).
+
+    ``where`` is a file path or a URL (``sqlite:///PATH``, ``postgresql://USER@HOST:PORT/DB``);
+    None reads ``LSTM_LAB_STORE_URL`` (else ``LSTM_LAB_DB``, else :func:`default_path`).
+    ``problem`` is None while runs go to the database; otherwise one sentence saying why they
+    do not (the app shows it). Safe to share between threads and processes, and (PostgreSQL)
+    between machines: every call opens its own connection, and the database's locks order the
+    writers.
+    """
+
+    def __init__(
+        self,
+        where: str | os.PathLike | None = None,
+        max_runs: int | None = None,
+        max_days: float | None = None,
+        max_mb: float | None = None,
+        busy_seconds: float = BUSY_SECONDS,
+        retry_seconds: float = RETRY_SECONDS,
+    ) -> None:
+        # Unset or bad environment values give the defaults (settings.py reports bad ones).
+        self.max_runs = int(max_runs if max_runs is not None else settings.read("LSTM_LAB_MAX_RUNS"))
+        self.max_days = float(max_days if max_days is not None else settings.read("LSTM_LAB_MAX_RUN_DAYS"))
+        self.max_bytes = int(1e6 * (max_mb if max_mb is not None else settings.read("LSTM_LAB_DB_MAX_MB")))
+        self.busy_seconds = busy_seconds
+        self.retry_seconds = retry_seconds
+        self.problem: str | None = None
+        self._failed_at: float | None = None  # when the database last failed (monotonic clock)
+        self._retrying = False
+        self._memory: OrderedDict[str, Record] = OrderedDict()  # the fallback, oldest first
+        self._lock = threading.Lock()
+        self._db: _SQLite | _Postgres | None = None
+        try:
+            self._db = _backend(where, busy_seconds)
+        except StoreError as err:  # a bad URL, no driver: nothing to open
+            self.problem = f"{err}, so trained models are kept only until the server restarts"
+            log.warning("run store: %s", self.problem)
+            return
+        try:
+            self._db.open()
+        except self._db.errors as err:
+            self._fail(err)
+
+    # -- the database --------------------------------------------------------------------
+    @property
+    def on_disk(self) -> bool:
+        """Whether runs go to the database (False: kept in this process's memory)."""
+        return self.problem is None
+
+    @property
+    def backend(self) -> str | None:
+        """``"sqlite"`` or ``"postgresql"`` (None when the setting itself is unusable)."""
+        return self._db.kind if self._db else None
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file (None for PostgreSQL)."""
+        return getattr(self._db, "path", None)
+
+    @property
+    def shown(self) -> str:
+        """Where runs are kept, safe to show (a URL never carries its password)."""
+        return self._db.shown if self._db else "(none)"
+
     def _fail(self, err: BaseException) -> None:
-        why = str(err).strip() or type(err).__name__
+        lines = str(err).strip().splitlines()  # libpq's messages run over several lines
+        why = lines[0].strip() if lines else type(err).__name__
         self.problem = (
-            f"the run database {str(self.path)!r} cannot be used ({why}), so trained models are "
+            f"the run database {self.shown!r} cannot be used ({why}), so trained models are "
             "kept only until the server restarts"
         )
+        self._failed_at = time.monotonic()
         log.warning("run store: %s", self.problem)
+
+    def _recover(self) -> None:
+        """After a failure, try the database again, at most every ``retry_seconds``.
+
+        A database server that restarted or a lock that was let go should not leave a
+        long-running server on memory for good (on several replicas, links would then work on
+        one replica only). When the database works again, the runs memory kept meanwhile move
+        into it, so their links work everywhere from then on.
+        """
+        if self._failed_at is None or self._db is None:  # never failed, or no database to try
+            return
+        with self._lock:  # one thread tries, outside the lock; the others go on with memory
+            waited = time.monotonic() - self._failed_at
+            if self.problem is None or self._retrying or waited < self.retry_seconds:
+                return
+            self._retrying = True
+            self._failed_at = time.monotonic()
+        try:
+            try:
+                self._db.open()
+            except self._db.errors:
+                return
+            with self._lock:
+                kept = list(self._memory.values())
+            for rec in kept:
+                try:
+                    self._insert(rec)
+                except self._db.errors as err:
+                    self._fail(err)
+                    return
+                with self._lock:
+                    self._memory.pop(rec.id, None)
+            self.problem = None
+            log.warning("run store: %r works again; %d runs kept in memory meanwhile moved to it",
+                        self.shown, len(kept))
+        finally:
+            self._retrying = False
 
     # -- save / load ---------------------------------------------------------------------
     def save(self, run: TrainResult, meta: dict[str, Any] | None = None) -> str:
         """Keep ``run`` (a ``TrainResult``) and return its new id. Never raises for storage trouble."""
         rec = to_record(run, meta)
+        if rec.size > self.max_bytes:  # kept nowhere (not the database's fault: it stays in use)
+            log.warning("run store: run %s of %s bytes is over LSTM_LAB_DB_MAX_MB", rec.id, f"{rec.size:,}")
+            return rec.id
+        self._recover()
         if self.on_disk:
             try:
                 self._insert(rec)
                 return rec.id
-            except (sqlite3.Error, OSError) as err:
+            except self._db.errors as err:
                 self._fail(err)
         self._remember(rec)
         return rec.id
@@ -312,48 +529,51 @@ class RunStore:
             rec = self._memory.get(run_id)
         if rec is not None:
             return rec if rec.created >= cutoff else None
+        self._recover()
         if not self.on_disk:
             return None
+        db = self._db
         try:
-            with self._connect() as conn:
-                row = conn.execute(
+            with db.connect() as conn:
+                row = db.execute(
+                    conn,
                     "SELECT id, created, config, weights, history, stopped, seconds, meta "
                     "FROM runs WHERE id = ? AND created >= ?",
                     (run_id, cutoff),
                 ).fetchone()
-        except (sqlite3.Error, OSError) as err:
+        except db.errors as err:
             log.warning("run store: reading %s failed: %s", run_id, err)
             return None
-        return None if row is None else Record(*row)
+        return None if row is None else Record(*row[:5], bool(row[5]), *row[6:])
 
     def count(self) -> int:
-        """How many runs are kept (on disk, or in memory after a problem)."""
-        with self._lock:
-            in_memory = len(self._memory)
-        if not self.on_disk:
-            return in_memory
-        with self._connect() as conn:
-            return in_memory + conn.execute("SELECT count(*) FROM runs").fetchone()[0]
+        """How many runs are kept (in the database, or in memory after a problem)."""
+        return self._total("count(*)", len)
 
     def stored_bytes(self) -> int:
         """Bytes of stored arrays (the quantity ``LSTM_LAB_DB_MAX_MB`` bounds)."""
+        return self._total("coalesce(sum(size), 0)", lambda m: sum(r.size for r in m.values()))
+
+    def _total(self, sql: str, in_memory_of) -> int:
         with self._lock:
-            in_memory = sum(r.size for r in self._memory.values())
+            in_memory = in_memory_of(self._memory)
         if not self.on_disk:
             return in_memory
-        with self._connect() as conn:
-            return in_memory + conn.execute("SELECT coalesce(sum(size), 0) FROM runs").fetchone()[0]
+        with self._db.connect() as conn:
+            return in_memory + int(self._db.execute(conn, f"SELECT {sql} FROM runs").fetchone()[0])
 
     # -- inside --------------------------------------------------------------------------
     def _insert(self, rec: Record) -> None:
         if rec.size > self.max_bytes:
-            raise sqlite3.DataError(f"one run of {rec.size:,} bytes is over the store's limit")
-        with self._connect() as conn:
-            # One write transaction for insert + eviction: 8 sessions finishing at once take
-            # turns (busy timeout), and the bounds hold after every commit.
-            conn.execute("BEGIN IMMEDIATE")
+            raise StoreError(f"one run of {rec.size:,} bytes is over the store's limit")
+        db = self._db
+        with db.connect() as conn:
+            # One write transaction for insert + eviction: 8 sessions (or 3 replicas) finishing
+            # at once take turns, and the bounds hold after every commit.
+            db.begin_write(conn)
             try:
-                conn.execute(
+                db.execute(
+                    conn,
                     "INSERT INTO runs (id, created, config, weights, history, stopped, seconds, "
                     "size, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (rec.id, rec.created, rec.config, rec.weights, rec.history, int(rec.stopped),
@@ -365,24 +585,28 @@ class RunStore:
                 conn.execute("ROLLBACK")
                 raise
             if evicted:
-                conn.execute("PRAGMA incremental_vacuum")
+                db.after_eviction(conn)
 
-    def _evict(self, conn: sqlite3.Connection, now: float) -> int:
+    def _evict(self, conn: Any, now: float) -> int:
+        db, order = self._db, self._db.tiebreak
         cutoff = now - self.max_days * 86400
-        gone = conn.execute("DELETE FROM runs WHERE created < ?", (cutoff,)).rowcount
+        gone = db.execute(conn, "DELETE FROM runs WHERE created < ?", (cutoff,)).rowcount
         # Oldest first past the count bound...
-        gone += conn.execute(
-            "DELETE FROM runs WHERE id IN (SELECT id FROM runs ORDER BY created DESC, rowid DESC "
-            "LIMIT -1 OFFSET ?)",
+        gone += db.execute(
+            conn,
+            f"DELETE FROM runs WHERE id IN (SELECT id FROM runs ORDER BY created DESC, {order} DESC "
+            f"{db.all_past})",
             (self.max_runs,),
         ).rowcount
         # ...and past the size bound.
-        total = conn.execute("SELECT coalesce(sum(size), 0) FROM runs").fetchone()[0]
+        total = db.execute(conn, "SELECT coalesce(sum(size), 0) FROM runs").fetchone()[0]
         while total > self.max_bytes:
-            oldest = conn.execute("SELECT id, size FROM runs ORDER BY created, rowid LIMIT 1").fetchone()
+            oldest = db.execute(
+                conn, f"SELECT id, size FROM runs ORDER BY created, {order} LIMIT 1"
+            ).fetchone()
             if oldest is None:
                 break
-            conn.execute("DELETE FROM runs WHERE id = ?", (oldest[0],))
+            db.execute(conn, "DELETE FROM runs WHERE id = ?", (oldest[0],))
             total -= oldest[1]
             gone += 1
         return gone
@@ -409,7 +633,7 @@ _store_lock = threading.Lock()
 
 
 def get_store() -> RunStore:
-    """The process's store, opened on first use at :func:`default_path`."""
+    """The process's store, opened on first use where ``LSTM_LAB_STORE_URL`` (or ``LSTM_LAB_DB``) says."""
     global _store
     with _store_lock:
         if _store is None:

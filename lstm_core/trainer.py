@@ -70,6 +70,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import tensorflow as tf  # noqa: E402  (after the log level, which TF reads at import)
 
 from . import cells_tf  # noqa: E402  (imports TensorFlow)
+from .cells_tf import stacked_matmul  # noqa: E402
 
 # Tiny matrices: one thread per training is fastest, and leaves the other core to another user.
 try:
@@ -148,11 +149,11 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
             # A prediction after every step, y (S, b, t, v); Keras averages the loss over all
             # b x t steps, which is the per-row mean over steps, then the batch mean below.
             h_seq = tf.reshape(tf.stack(hs, axis=2), (S, b * t, u))
-            logits = tf.reshape(tf.matmul(h_seq, DK), (S, b, t, v)) + DB[:, None, None]
+            logits = tf.reshape(stacked_matmul(h_seq, DK), (S, b, t, v)) + DB[:, None, None]
             per_row = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits), 2)
             hit = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 3), tf.argmax(y, 3)), tf.float32), 2)
         else:
-            out = tf.matmul(top, DK) + DB[:, None]  # (S, b, v): the Dense layer before its activation
+            out = stacked_matmul(top, DK) + DB[:, None]  # (S, b, v): the Dense layer before its activation
             per_row, hit = _head_loss(out, y, regression)  # (S, b) each
         total = tf.reduce_sum(rw)
         loss = tf.reduce_sum(per_row * rw, axis=1) / total  # (S,): each model's batch mean

@@ -57,19 +57,22 @@ say "installing requirements.txt and requirements-test.txt into $VENV (quick whe
 "$VPY" -m pip install --quiet --disable-pip-version-check -r requirements-test.txt \
     2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 
-# --- 3. Chromium and nginx for the browser tests -------------------------------------------
-# The class-server test (tests/e2e/test_cluster.py) puts Debian's nginx in front of replicas.
+# --- 3. Chromium, nginx and PostgreSQL for the browser and store tests ---------------------
+# The class-server test (tests/e2e/test_cluster.py) puts Debian's nginx in front of replicas;
+# the run-store tests (tests/unit/test_store_backend.py, tests/e2e/test_cluster_store.py) start a
+# throwaway PostgreSQL server (Debian keeps its initdb in /usr/lib/postgresql/<version>/bin).
 NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
-if [ ! -x "$CHROMIUM" ] || [ ! -x "$NGINX_BIN" ]; then
+have_postgres() { command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; }
+if [ ! -x "$CHROMIUM" ] || [ ! -x "$NGINX_BIN" ] || ! have_postgres; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 && [ "$CHROMIUM" = /usr/bin/chromium ]; then
-        say "installing Debian's chromium and nginx with apt-get (the browser tests need both)"
+        say "installing Debian's chromium, nginx and postgresql with apt-get (the browser and store tests need them)"
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq
-        apt-get install -y -qq chromium fonts-liberation nginx >/dev/null
+        apt-get install -y -qq chromium fonts-liberation nginx postgresql >/dev/null
     else
-        echo "Chromium ($CHROMIUM) or nginx is missing. The browser tests drive Debian's Chromium and" >&2
-        echo "the class-server test runs Debian's nginx; install them with:" >&2
-        echo "    sudo apt-get update && sudo apt-get install -y chromium nginx" >&2
+        echo "Chromium ($CHROMIUM), nginx or PostgreSQL is missing. The browser tests drive Debian's Chromium," >&2
+        echo "the class-server test runs Debian's nginx and the store tests a throwaway PostgreSQL; install them with:" >&2
+        echo "    sudo apt-get update && sudo apt-get install -y chromium nginx postgresql" >&2
         echo "(or point LSTM_LAB_CHROMIUM at another Chromium/Chrome binary)." >&2
         if is_ci; then
             echo "error: CI is set, so the browser tests must run; stopping." >&2

@@ -24,6 +24,9 @@ os.environ.setdefault("LSTM_LAB_MEMORY_MB", "100000")
 # use a throwaway one, never the user's data folder.
 if not os.environ.get("LSTM_LAB_DB"):
     os.environ["LSTM_LAB_DB"] = str(Path(tempfile.mkdtemp(prefix="lstm-lab-tests-")) / "runs.sqlite3")
+# ... and never a database server the developer's shell points at (the store tests that need
+# PostgreSQL start a throwaway one: tests/e2e/postgres_support.py).
+os.environ.pop("LSTM_LAB_STORE_URL", None)
 
 TESTS = Path(__file__).resolve().parent
 DOCTESTED = (TESTS.parent / "lstm_core", TESTS.parent / "ui")  # their docstring examples run

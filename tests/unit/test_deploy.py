@@ -33,10 +33,10 @@ def _tool(name: str) -> str:
 
 def _code_limits() -> set[str]:
     """Every LSTM_LAB_* setting of a server: lstm_core/settings.py's list, and the run store's path
-    (LSTM_LAB_DEBUG is the CLI's, not a server's)."""
-    from lstm_core.settings import SETTINGS
+    and URL (LSTM_LAB_DEBUG is the CLI's, not a server's)."""
+    from lstm_core.settings import SETTINGS, STORE_URL
 
-    return (set(SETTINGS) | {"LSTM_LAB_DB"}) - {"LSTM_LAB_DEBUG"}
+    return (set(SETTINGS) | {"LSTM_LAB_DB", STORE_URL}) - {"LSTM_LAB_DEBUG"}
 
 
 def test_hadolint_finds_nothing():
