@@ -72,8 +72,11 @@ PARAM_S = 2.0e-9  # per parameter past the cache: weight, gradient, both Adam mo
 # tutorial model has ~5,000); past that they stream from memory.
 CACHE_PARAMETERS = 65_536
 COMPILE_BASE_S = 2.0  # XLA compile of the smallest shape
-COMPILE_PER_STEP_S = 0.25  # each unrolled time step (of up to 64 units) adds to the program
+COMPILE_PER_STEP_S = 0.6  # each unrolled time step (of up to 64 units) adds to the program (see below)
 COMPILE_UNITS = 64  # above this many units, a step's compile grows in proportion
+# COMPILE_PER_STEP_S was 0.25 s, fitted on shapes of at most 5 steps. A 64-step shape compiled
+# in 184 s on a machine at load ~12 (where its updates ran ~5-10x their quiet pace): ~0.6 s
+# per step quiet, so 0.25 x SAFETY would not have bounded it. Re-fit on a quiet machine.
 # Two trainings at once (LSTM_LAB_MAX_TRAININGS=2) share the memory bus: the issue-16 shape
 # took ~2.8x its time alone beside a second one (37 vs 13 ms per update). Arithmetic on cached
 # weights runs on its own core and slows far less (SAFETY covers it).
