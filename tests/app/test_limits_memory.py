@@ -30,3 +30,14 @@ def test_a_new_shape_that_does_not_fit_is_refused_and_a_known_one_still_trains(m
     after = at.session_state["run"]
     assert after is not before and after.config.epochs == 25
     assert memory.reserved_mb() == 0  # released when the run ended
+
+
+def test_a_background_compile_is_skipped_when_its_compile_does_not_fit(monkeypatch):
+    from lstm_core.config import preset
+    from ui import training
+
+    config = preset("naive").replace(units=20)
+    monkeypatch.setenv("LSTM_LAB_MEMORY_MB", str(int(memory.rss_mb() + memory.compile_mb(config) + 200)))
+    assert training.warm_up_allowed(config)
+    monkeypatch.setenv("LSTM_LAB_MEMORY_MB", str(int(memory.rss_mb() + memory.compile_mb(config) / 2)))
+    assert not training.warm_up_allowed(config)
