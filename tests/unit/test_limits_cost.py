@@ -82,7 +82,7 @@ def test_max_seconds_comes_from_the_environment(monkeypatch):
 
 def test_only_small_shapes_compile_in_the_background():
     assert all(cost.cheap_to_compile(p.config) for p in PRESETS.values())
-    big = LSTMConfig(framing="feature-window", encoding="onehot", window=32, units=256, epochs=1,
+    big = LSTMConfig(framing="feature-window", encoding="onehot", window=24, units=256, epochs=1,
                      sequence=S2000)
     assert not cost.cheap_to_compile(big)
     assert not cost.cheap_to_compile(preset("timestep-window").replace(window=20, epochs=10))
