@@ -82,6 +82,17 @@ HELP = {
         "update's gradient reaches (truncated backpropagation through time). Above 1 the text is "
         "cut into chunks, state carries chunk to chunk, and the next letter is predicted at every step."
     ),
+    "wrap": (
+        "Variable-length only: read the text as a circle, so a run may continue past its last "
+        "letter at its first (…XYZABC…). Without it a run must end before the last letter, so "
+        "the longest run is one letter shorter than the text; with it the maximum length may be "
+        "26 (the whole alphabet) or more, as the tutorial suggests."
+    ),
+    "horizon": (
+        "n-char-output only: how many next letters one sample asks for (1 to 10). Given the "
+        "window BCDE and horizon 3 the answer is FGH, all at once, from an encoder LSTM whose "
+        "last state a decoder LSTM unrolls into one letter per position."
+    ),
     "seed": (
         "The random seed for the first weights, the sample order and the drawn runs. "
         "The same seed gives the same result every time."
@@ -144,6 +155,16 @@ COMPARE = (
     'asks whether that difference "may or may not be real". One run per framing cannot tell. '
     "Train each framing with several seeds: every seed is one point, and an exact permutation "
     "test says how often seed luck alone would open a gap that large."
+)
+
+
+WHY_LSTM = (
+    "Three cells, the same settings: the **LSTM** (h and c, three gates), the **GRU** (h only, "
+    "update and reset gates) and the **SimpleRNN** (h only, no gates). On the alphabet every "
+    "next letter follows from the one before, so no cell needs memory. In **delayed recall** "
+    "(`XabcdefgY ZabcdefgW …`) the letter at the end of a run depends on the cue 8 steps back: "
+    "each sample shows the cue, and the cell must carry it to the end and learn to. The score "
+    "there counts only the recalled letters (the others follow from the letter before)."
 )
 
 
