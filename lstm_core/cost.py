@@ -171,7 +171,19 @@ def shape_numbers(config) -> dict:
     (read with defaults that mean the tutorial's single LSTM, so this works before and after
     they merge): ``cell`` (gates per unit), ``layers``, ``outputs`` (1 for the sine task) and
     ``horizon`` (letters out per sample; the one-shot n-char model adds a decoder layer that
-    runs ``horizon`` steps)."""
+    runs ``horizon`` steps).
+
+    A GRU computes 3 gate blocks and a SimpleRNN 1 where the LSTM computes 4; every layer above
+    the first reads the units of h below instead of the features, and adds its own unrolled
+    steps to the compiled program::
+
+        >>> from lstm_core.config import preset
+        >>> one, three = (estimate(preset("naive").replace(layers=n)) for n in (1, 3))
+        >>> three.macs_per_update > 2 * one.macs_per_update, three.compile_seconds > one.compile_seconds
+        (True, True)
+        >>> estimate(preset("naive").replace(cell="gru")).parameters < one.parameters
+        True
+    """
     gates = GATES.get(str(getattr(config, "cell", "lstm")), 4)
     layers = int(getattr(config, "layers", 1) or 1)
     outputs = int(getattr(config, "outputs", len(config.vocab)))
