@@ -66,7 +66,18 @@ def dataset_ceiling(ds: Dataset) -> float:
     >>> from lstm_core.framings import make_dataset
     >>> dataset_ceiling(make_dataset(preset("naive")))
     1.0
+
+    n-char-output counts each output position of each window (its next letters)::
+
+        >>> cfg = preset("n-char-output").replace(sequence="aaaabbbccd" * 6, window=2, horizon=2)
+        >>> round(dataset_ceiling(make_dataset(cfg)) * 57 * 2)  # 57 windows x 2 positions
+        96
     """
+    if ds.target_ids.ndim == 2:  # n-char-output: every output position counts, each its own question
+        return best_share(
+            ((ds.X[i].tobytes() + ds.mask[i].tobytes(), k), int(target))
+            for i in range(len(ds.target_ids)) for k, target in enumerate(ds.target_ids[i])
+        )
     pairs = (
         (ds.X[i].tobytes() + ds.mask[i].tobytes(), int(ds.target_ids[i])) for i in range(len(ds.target_ids))
     )

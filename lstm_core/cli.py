@@ -31,7 +31,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from . import cli_memory, settings
+from . import cli_memory, nchar, settings
 from .config import (
     FIELD_DOCS,
     FIRST_SEED,
@@ -92,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_args(tr, framing_required=True)
     tr.add_argument("--save", metavar="PATH", help="write the trained model as a .keras file")
     tr.add_argument("--json", action="store_true", help="print JSON with accuracy and predictions")
+    tr.add_argument(
+        "--recursive", action="store_true",
+        help="n-char-output only: also train the one-letter model fed its own answers, and print "
+        "the accuracy per output position of both",
+    )
 
     gen = sub.add_parser("generate", help="train (or load) a model and generate letters")
     _add_config_args(gen, framing_required=False)
@@ -263,17 +268,23 @@ def cmd_train(args: argparse.Namespace, out) -> int:
     from .inference import accuracy, prediction_table
 
     config = _config_from(args)
+    if args.recursive and config.framing != "n-char-output":
+        raise UsageError("train: --recursive needs --framing n-char-output")
     if args.save is not None:
         _check_writable(args.save)
     _load_tensorflow()
     from .keras_file import keras_bytes
-    from .trainer import train
+    from .trainer import train, train_many
 
-    run = train(config)
+    if args.recursive:
+        run, recursive = train_many([config, nchar.recursive_config(config)])
+    else:
+        run, recursive = train(config), None
     if config.is_sine:
         return _train_sine(run, args, out)
     acc = _pct(accuracy(run))
     table = prediction_table(run)
+    positions = nchar.per_position(config, run, recursive) if nchar.is_n_char(config) else None
     if args.save:
         with open(args.save, "wb") as fh:
             fh.write(keras_bytes(run))
@@ -297,6 +308,7 @@ def cmd_train(args: argparse.Namespace, out) -> int:
                     "seconds": round(run.seconds, 3),
                     "config": config.to_dict(),
                     "predictions": predictions,
+                    **({} if positions is None else {"per_position": positions.to_dict("records")}),
                 }
             ),
             file=out,
@@ -305,6 +317,11 @@ def cmd_train(args: argparse.Namespace, out) -> int:
     print(f"{config.framing}{_cell_words(config)}: {run.epochs_done} epochs in {run.seconds:.1f} s", file=out)
     print(f"Model Accuracy: {acc:.2f}%", file=out)
     print(table.to_string(index=False), file=out)
+    if positions is not None:
+        if recursive is None:
+            positions = positions.drop(columns="recursive")
+        print("Accuracy per output position (%):", file=out)
+        print(positions.to_string(index=False), file=out)
     if args.save:
         print(f"saved {args.save}", file=out)
     return 0

@@ -38,6 +38,10 @@ FRAMINGS = (
     "stateful",
     "variable-length",
 )
+# Framings beyond the tutorial's six (issue 14): not in ``reproduce all``, the Overview or the
+# shipped pretrained runs, which are about the tutorial; every other part of the app has them.
+EXTRA_FRAMINGS = ("n-char-output",)
+ALL_FRAMINGS = FRAMINGS + EXTRA_FRAMINGS
 ENCODINGS = ("scaled", "onehot")
 # What the model learns: the next letter of a text, or the next value of a sampled sine wave
 # (real numbers: linear output and mean squared error instead of softmax and cross-entropy).
@@ -66,6 +70,7 @@ MAX_WINDOW = 64
 MAX_BATCH = 1_024
 MAX_SAMPLES = 5_000
 MAX_SEED = 2**31 - 1
+MAX_HORIZON = 10  # n-char-output: characters predicted per sample
 # What inference accepts (generation and state traces), for the pages' help texts too.
 MAX_GENERATE_STEPS = 500  # letters generated in one request
 MAX_TEMPERATURE = 5.0  # sampling temperature; 0 picks the most likely letter
@@ -96,7 +101,9 @@ class LSTMConfig:
                    shuffle=False, stateful=True)
     """
 
-    framing: str = _field("naive", "which of the six tutorial framings builds the data", FRAMINGS)
+    framing: str = _field(
+        "naive", "which framing builds the data: the tutorial's six, or n-char-output", ALL_FRAMINGS
+    )
     sequence: str = _field(ALPHABET, "the training text; its sorted unique characters are the vocabulary")
     window: int = _field(1, "letters per sample (for variable-length: the longest run)")
     units: int = _field(32, "LSTM memory units: the size of the hidden state h and cell state c")
@@ -132,6 +139,14 @@ class LSTMConfig:
     period: int = _field(25, "sine only: samples per cycle of the wave")
     noise: float = _field(0.0, "sine only: standard deviation of the Gaussian noise added to every value")
     length: int = _field(200, "sine only: how many values of the wave to train on")
+    # -- issue 14 parts 1 and 4 (validated in _validate_nchar) ------------------------------
+    wrap: bool = _field(
+        False,
+        "variable-length only: runs may wrap from the text's end to its start (...XYZABC...)",
+    )
+    horizon: int = _field(
+        1, f"n-char-output only: how many next characters one sample predicts (1 to {MAX_HORIZON})"
+    )
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -179,7 +194,7 @@ class LSTMConfig:
             return self.num_samples
         if self.per_step:  # non-overlapping chunks; each needs the letter after its last step
             return (len(self.sequence) - 1) // self.steps_per_update
-        return len(self.sequence) - self.window
+        return len(self.sequence) - self.window - self.horizon + 1
 
     @property
     def work(self) -> int:
@@ -343,8 +358,12 @@ def _validate(c: LSTMConfig) -> None:
             f"it must be shorter than the sequence ({len(c.sequence)} characters), "
             "so that at least one sample has a next letter to predict",
         )
-    if c.framing == "variable-length" and c.window > len(c.sequence) - 1:
-        _fail("window", c.window, f"the maximum length must be at most {len(c.sequence) - 1}")
+    _validate_nchar(c)
+    if c.framing == "variable-length" and not c.wrap and c.window > len(c.sequence) - 1:
+        _fail(
+            "window", c.window,
+            f"the maximum length must be at most {len(c.sequence) - 1} (or turn on wrap)",
+        )
     if c.framing == "naive" and c.window != 1:
         _fail("window", c.window, "the naive framing feeds exactly 1 letter; use timestep-window for more")
     n = c.num_examples
@@ -379,6 +398,36 @@ def _validate_cells(c: LSTMConfig) -> None:
     ValueError: layers=4 is not allowed: it must be a whole number from 1 to 3.
     """
     _check_int("layers", c.layers, 1, MAX_LAYERS)
+
+
+def _validate_nchar(c: LSTMConfig) -> None:
+    """The two fields of issue 14 (parts 1 and 4): ``wrap`` and ``horizon``.
+
+    >>> preset("variable-length").replace(window=26, wrap=True, epochs=100).window
+    26
+    >>> preset("timestep-window").replace(horizon=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: horizon=3 is not allowed: only the n-char-output framing predicts more than 1 character.
+    """
+    if not isinstance(c.wrap, bool):
+        _fail("wrap", c.wrap, "it must be true or false")
+    if c.wrap and c.framing != "variable-length":
+        _fail("wrap", c.wrap, "only the variable-length framing draws runs that can wrap around")
+    _check_int("horizon", c.horizon, 1, MAX_HORIZON)
+    if c.framing != "n-char-output":
+        if c.horizon != 1:
+            _fail("horizon", c.horizon, "only the n-char-output framing predicts more than 1 character")
+        return
+    if c.stateful:
+        _fail("stateful", c.stateful, "the n-char-output model reads each window from a fresh state")
+    if c.window + c.horizon > len(c.sequence):
+        _fail(
+            "horizon",
+            c.horizon,
+            f"window ({c.window}) + horizon must be at most the sequence's {len(c.sequence)} "
+            "characters, so that one sample has all its next characters",
+        )
 
 
 def _check_cost(c: LSTMConfig) -> None:
@@ -483,7 +532,7 @@ class Preset:
     name: str
     title: str
     config: LSTMConfig
-    tutorial_accuracy: float  # percent, as printed by the tutorial
+    tutorial_accuracy: float | None  # percent, as printed by the tutorial (None: not in the tutorial)
     feeds: str  # what one sample gives the network, in words
     lesson: str  # what it teaches, in one line (the notebook); with links: ui/text.py LESSONS
 
@@ -558,10 +607,40 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+# The framings the tutorial does not have (no tutorial figure), with their starting settings.
+# n-char-output: the timestep-window's settings, asked for the next 3 letters (issue 14).
+EXTRA_PRESETS: dict[str, Preset] = {
+    "n-char-output": Preset(
+        "n-char-output",
+        "Several letters out: given BCD, predict EFG",
+        LSTMConfig(framing="n-char-output", window=3, units=32, epochs=500, batch_size=1, horizon=3),
+        None,
+        "three letters as three time steps; the answer is the next 3 letters at once",
+        "An encoder LSTM sums up the window, a decoder LSTM unrolls it into one letter per position; "
+        "the recursive way (a one-letter model fed its own answers) carries its mistakes forward.",
+    ),
+}
+
+
+def about(name: str) -> Preset:
+    """A framing's :class:`Preset` (title, what it feeds, its lesson), the tutorial's six or not.
+
+    >>> about("n-char-output").tutorial_accuracy is None, about("naive").tutorial_accuracy
+    (True, 84.0)
+    """
+    preset(name)  # refuses an unknown name in one sentence
+    return EXTRA_PRESETS[name] if name in EXTRA_PRESETS else PRESETS[name]
+
+
 def preset(name: str) -> LSTMConfig:
-    """The tutorial's settings for a framing, e.g. ``preset("stateful").epochs == 300``."""
+    """The starting settings of a framing, e.g. ``preset("stateful").epochs == 300``.
+
+    The tutorial's six come from ``PRESETS``; the others from ``EXTRA_PRESETS``.
+    """
+    if name in EXTRA_PRESETS:
+        return EXTRA_PRESETS[name].config
     if name not in PRESETS:
-        _fail("framing", name, "choose one of " + ", ".join(FRAMINGS))
+        _fail("framing", name, "choose one of " + ", ".join(ALL_FRAMINGS))
     return PRESETS[name].config
 
 

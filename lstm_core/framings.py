@@ -59,7 +59,12 @@ class Dataset:
     @property
     def per_step(self) -> bool:
         """True when there is a target at every time step (y has a time axis)."""
-        return self.y.ndim == 3
+        return self.config.per_step
+
+    @property
+    def n_char(self) -> bool:
+        """True for n-char-output: ``horizon`` next letters per sample, y (n, horizon, v)."""
+        return self.config.framing == "n-char-output"
 
     @property
     def axes(self) -> dict[str, str]:
@@ -78,6 +83,8 @@ class Dataset:
             else f"{t} time steps: letters one after another"
             + (" (shorter runs padded in front)" if c.framing == "variable-length" else "")
             + ("; the next letter is predicted after every step" if self.per_step else "")
+            + (f"; the targets are the next {c.horizon} letters" if self.n_char else "")
+            + ("; runs may wrap from the end of the text to its start" if c.wrap else "")
         )
         return {"samples": f"{n} samples", "time_steps": steps, "features": feat}
 
@@ -176,6 +183,8 @@ def _random_runs(config: LSTMConfig) -> tuple[list[str], list[str]]:
     """
     s, w = config.sequence, config.window
     rng = np.random.default_rng(config.seed)
+    if config.wrap:
+        return _wrapped_runs(config, rng)
     inputs, targets = [], []
     for _ in range(config.num_samples):
         start = int(rng.integers(max(1, len(s) - 2)))
@@ -183,6 +192,45 @@ def _random_runs(config: LSTMConfig) -> tuple[list[str], list[str]]:
         inputs.append(s[start : end + 1])
         targets.append(s[end + 1])
     return inputs, targets
+
+
+def _wrapped_runs(config: LSTMConfig, rng: np.random.Generator) -> tuple[list[str], list[str]]:
+    """Variable-length runs on the text read as a circle (the tutorial's suggested extension).
+
+    A run starts at any position, is 1..window letters long, and continues past the last
+    letter back at the first; its target is the letter after it on the circle, so with the
+    alphabet "XYZAB" asks for "C" and a run may hold all 26 letters or more::
+
+        >>> from lstm_core.config import ALPHABET as abc, preset
+        >>> cfg = preset("variable-length").replace(window=26, wrap=True, num_samples=200, epochs=100)
+        >>> ins, outs = _random_runs(cfg)
+        >>> max(map(len, ins)), any(r.endswith("ZA") for r in ins)
+        (26, True)
+        >>> all(abc.index(o) == (abc.index(r[-1]) + 1) % 26 for r, o in zip(ins, outs))
+        True
+    """
+    s, w = config.sequence, config.window
+    circle = s * (w // len(s) + 2)  # long enough for any run from any start, and its target
+    inputs, targets = [], []
+    for _ in range(config.num_samples):
+        start = int(rng.integers(len(s)))
+        length = int(rng.integers(1, w + 1))
+        inputs.append(circle[start : start + length])
+        targets.append(circle[start + length])
+    return inputs, targets
+
+
+def _next_chars(config: LSTMConfig) -> tuple[list[str], list[str]]:
+    """n-char-output: each window of ``window`` letters and the ``horizon`` letters after it.
+
+    >>> from lstm_core.config import preset
+    >>> ins, outs = _next_chars(preset("n-char-output"))
+    >>> ins[1], outs[1], len(ins)
+    ('BCD', 'EFG', 21)
+    """
+    s, w, k = config.sequence, config.window, config.horizon
+    starts = range(config.num_examples)
+    return [s[i : i + w] for i in starts], [s[i + w : i + w + k] for i in starts]
 
 
 def _chunks(config: LSTMConfig) -> tuple[list[str], list[str]]:
@@ -203,6 +251,8 @@ def make_dataset(config: LSTMConfig) -> Dataset:
         return sine_dataset(config)
     if config.per_step:
         inputs, targets = _chunks(config)
+    elif config.framing == "n-char-output":
+        inputs, targets = _next_chars(config)
     elif config.framing == "variable-length":
         inputs, targets = _random_runs(config)
     else:
@@ -211,9 +261,10 @@ def make_dataset(config: LSTMConfig) -> Dataset:
     X = np.stack([e[0] for e in encoded]).astype(np.float32)  # (n, t, f)
     mask = np.stack([e[1] for e in encoded])  # (n, t)
     index = vocab_index(config.vocab)
-    if config.per_step:
-        target_ids = np.array([[index[ch] for ch in t] for t in targets], dtype=np.int64)  # (n, t)
+    if config.per_step or config.framing == "n-char-output":
+        # (n, t) per step, or (n, horizon): the next letters after the window
+        target_ids = np.array([[index[ch] for ch in t] for t in targets], dtype=np.int64)
     else:
         target_ids = np.array([index[ch] for ch in targets], dtype=np.int64)  # (n,)
-    y = np.eye(len(config.vocab), dtype=np.float32)[target_ids]  # (n, v) or per-step (n, t, v)
+    y = np.eye(len(config.vocab), dtype=np.float32)[target_ids]  # (n, v); per-step (n, t, v); (n, k, v)
     return Dataset(config, X, y, mask, inputs, targets, target_ids, config.vocab)

@@ -24,6 +24,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from . import nchar
 from .cell import Forward, Weights, forward, softmax
 from .config import MAX_GENERATE_STEPS, MAX_TEMPERATURE, MAX_TRACE_CHARS, LSTMConfig
 from .framings import PAD_LETTER, Dataset, check_text, encode_sample, grid_row
@@ -45,6 +46,8 @@ def _predict_dataset(weights: Weights, data: Dataset) -> np.ndarray:
     prediction after every step.
     """
     c = data.config
+    if data.n_char:  # the one-shot model: (n, horizon, v), the next letters position by position
+        return nchar.predict(weights, data.X, c.horizon, data.mask)
     if not c.stateful:
         return forward(weights, data.X, data.mask).probs
     b = c.batch_size
@@ -73,6 +76,8 @@ def prediction_table(run: TrainResult) -> pd.DataFrame:
     get one row per predicted step; ``input`` is the chunk so far, e.g. ``"FGH"``.
     """
     data: Dataset = run.dataset
+    if data.n_char:  # one row per window: its next letters as one text
+        return nchar.prediction_table(run.weights, data)
     probs = _predict_dataset(run.weights, data)
     if data.per_step:
         n, t, v = probs.shape
@@ -100,8 +105,17 @@ def prediction_table(run: TrainResult) -> pd.DataFrame:
 
 
 def per_letter_accuracy(run: TrainResult) -> pd.DataFrame:
-    """Accuracy grouped by the letter to be predicted: columns letter, accuracy, samples."""
-    table = prediction_table(run)
+    """Accuracy grouped by the letter to be predicted: columns letter, accuracy, samples.
+
+    n-char-output counts every output position: the letter expected there, right or not.
+    """
+    if run.dataset.n_char:
+        pred = _predict_dataset(run.weights, run.dataset).argmax(-1)  # (n, horizon)
+        ids = run.dataset.target_ids
+        table = pd.DataFrame({"expected": [run.dataset.vocab[i] for i in ids.reshape(-1)],
+                              "correct": (pred == ids).reshape(-1)})
+    else:
+        table = prediction_table(run)
     grouped = table.groupby("expected", sort=True)["correct"].agg(["mean", "size"]).reset_index()
     grouped.columns = ["letter", "accuracy", "samples"]
     return grouped
@@ -110,7 +124,7 @@ def per_letter_accuracy(run: TrainResult) -> pd.DataFrame:
 @dataclass
 class GeneratedStep:
     fed: str  # what the model read for this step (the window, or the one letter)
-    letter: str  # the letter it chose
+    letter: str  # the letter it chose (n-char-output: the horizon letters it chose at once)
     probability: float  # the probability it gave that letter
 
 
@@ -147,7 +161,10 @@ def check_generation(config: LSTMConfig, start: str, steps: int, temperature: fl
     ...
     ValueError: start='k' is not allowed: it is not in the vocabulary 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.
     """
-    _check_letter(config, start)
+    if config.framing == "n-char-output":  # any start text: its last window letters are read
+        check_text(config, start, MAX_TRACE_CHARS, purpose=" to start from")
+    else:
+        _check_letter(config, start)
     if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= MAX_GENERATE_STEPS:
         raise ValueError(
             f"steps={steps!r} is not allowed: it must be a whole number from 1 to {MAX_GENERATE_STEPS}."
@@ -171,6 +188,9 @@ def generate(
 ) -> Generation:
     """Feed ``start``, pick the next letter, feed that back in, ``steps`` times.
 
+    n-char-output models take any start text and answer ``horizon`` letters per step, all
+    of them fed back in (the window slides over them).
+
     - cold (``warm=False``): fresh zero state and an empty window: only ``start`` is known.
     - warm: first the training sequence up to ``start``'s first appearance is fed: into the
       window for window framings, and through the state for a stateful model, along the
@@ -183,10 +203,21 @@ def generate(
     config: LSTMConfig = run.config
     check_generation(config, start, steps, temperature)
     rng = np.random.default_rng(seed)
-    prefix, h, c = warm_start(run, start) if warm else ("", None, None)
+    # A start text (n-char-output) brings its own context: warm only adds to a single letter.
+    prefix, h, c = warm_start(run, start) if warm and len(start) == 1 else ("", None, None)
     w = config.window
     text = prefix + start
     out = []
+    if run.dataset.n_char:  # the one-shot model: horizon letters per step, from one window
+        for _ in range(steps):
+            fed = text[-w:]
+            x, m = encode_sample(config, fed)
+            probs = nchar.predict(run.weights, x[None], config.horizon, m[None])[0]  # (horizon, v)
+            picks = [_pick(p, temperature, rng) for p in probs]
+            letters = "".join(config.vocab[k] for k in picks)
+            out.append(GeneratedStep(fed, letters, float(min(probs[j, k] for j, k in enumerate(picks)))))
+            text += letters
+        return Generation(start, warm, prefix, out)
     for _ in range(steps):
         fed = text[-w:]
         fw = _forward_one(run, fed, h if config.stateful else None, c if config.stateful else None)
@@ -224,7 +255,8 @@ def warm_start(run: TrainResult, start: str) -> tuple[str, np.ndarray | None, np
 
 def _forward_one(run: TrainResult, letters: str, h, c) -> Forward:
     x, m = encode_sample(run.config, letters)
-    return forward(run.weights, x[None], m[None], h, c)
+    weights = nchar.encoder_weights(run.weights) if run.dataset.n_char else run.weights
+    return forward(weights, x[None], m[None], h, c)
 
 
 @dataclass
@@ -251,6 +283,15 @@ def state_trace(run: TrainResult, text: str) -> StateTrace:
     config: LSTMConfig = run.config
     check_text(config, text, MAX_TRACE_CHARS, purpose=" to trace")
     labels, hs, cs, resets, preds = [], [], [], [], []
+    if run.dataset.n_char:  # the encoder's state over the last window; it answers horizon letters
+        sample = text[-config.window :]
+        fw = _forward_one(run, sample, None, None)
+        x, m = encode_sample(config, sample)
+        probs = nchar.predict(run.weights, x[None], config.horizon, m[None])[0]
+        labels = grid_row(config, sample)
+        answer = "".join(config.vocab[k] for k in probs.argmax(-1))
+        preds = [""] * (len(labels) - 1) + [answer]
+        return StateTrace(labels, fw.h_seq[0], fw.c_seq[0], [True] + [False] * (len(labels) - 1), preds)
     if config.time_steps > 1 and not config.stateful:
         sample = text[-config.window :]
         fw = _forward_one(run, sample, None, None)

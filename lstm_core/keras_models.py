@@ -53,11 +53,15 @@ def shape_key(config: LSTMConfig) -> tuple:
     (1, 1, 1, 16, 26, True, False, False)
     >>> shape_key(preset("stateful").replace(cell="gru", layers=2))[-3:]  # others add (cell, layers, output)
     ('gru', 2, 'softmax')
+    >>> shape_key(preset("n-char-output"))[-4:]  # the one-shot n-char model adds its letters out
+    ('lstm', 1, 'softmax', 3)
     """
     masked = config.framing == "variable-length" and config.padding == "mask"
     # Other cells, stacks and the sine task's linear output add (cell, layers, output activation).
     tail = (config.cell, config.layers, output_activation(config))
     cells = () if tail == ("lstm", 1, "softmax") else tail
+    if config.framing == "n-char-output":  # one shot: a decoder for `horizon` letters (nchar.py)
+        cells = (*tail, config.horizon)
     return (
         config.batch_size if config.stateful else None,  # a stateful model has a fixed batch
         config.time_steps,
@@ -101,7 +105,8 @@ def build_model(key: tuple):
     (Dense linear for the sine task)."""
     keras = import_keras()
     batch, t, f, units, vocab, stateful, masked, per_step = key[:8]
-    cell, layers, activation = key[8:] if len(key) > 8 else ("lstm", 1, "softmax")
+    cell, layers, activation = key[8:11] if len(key) > 8 else ("lstm", 1, "softmax")
+    horizon = key[11] if len(key) > 11 else 0
     regression = activation == "linear"
     name_in = "values" if regression else "letters"
     if stateful:
@@ -120,9 +125,17 @@ def build_model(key: tuple):
     for k, name in enumerate(names):
         last = k == len(names) - 1
         x = layer_class(units, stateful=stateful, return_sequences=per_step or not last, name=name)(x)
-    outputs = keras.layers.Dense(
-        vocab, activation=activation, name="next_value" if regression else "next_letter"
-    )(x)
+    if horizon:
+        # n-char-output, one shot (nchar.py): the encoder's last h, repeated, feeds a decoder
+        # (one more layer of the cell) whose h at each step scores one of the next letters.
+        x = keras.layers.RepeatVector(horizon, name="repeat")(x)
+        x = layer_class(units, return_sequences=True, name="decoder")(x)
+        dense = keras.layers.Dense(vocab, activation=activation)
+        outputs = keras.layers.TimeDistributed(dense, name="next_letters")(x)
+    else:
+        outputs = keras.layers.Dense(
+            vocab, activation=activation, name="next_value" if regression else "next_letter"
+        )(x)
     return keras.Model(inputs, outputs, name="lstm_state_lab")
 
 

@@ -26,7 +26,7 @@ import textwrap
 import nbformat
 from nbformat import v4
 
-from .config import PRESETS, LSTMConfig
+from .config import LSTMConfig, about
 from .framings import make_dataset
 from .script import keras_script
 
@@ -53,7 +53,7 @@ CELL_WORDS = {
 
 
 def _markdown(config: LSTMConfig) -> dict[str, str]:
-    p = PRESETS[config.framing]
+    p = about(config.framing)
     data = make_dataset(config)
     n, t, f = data.X.shape
     axes = data.axes
@@ -73,6 +73,13 @@ def _markdown(config: LSTMConfig) -> dict[str, str]:
         else f"{config.layers} stacked `{kind}` layers of {config.units} units each (the lower ones "
         "hand their *h* of every time step to the layer above)"
     )
+    if config.framing == "n-char-output":  # one shot: the encoder, then a decoder of the same cell
+        layers = (
+            f"An encoder ({layers[0].lower() + layers[1:]}) reads the window; its last *h*, repeated "
+            f"{config.horizon} times (`RepeatVector`), is the input of every step of a decoder `{kind}` "
+            "(`return_sequences=True`), and a `TimeDistributed` softmax `Dense` turns the decoder's "
+            "*h* at each step into one of the next letters. That"
+        )
     texts = {
         "config": (
             "## The configuration\n\n"
@@ -101,8 +108,14 @@ def _markdown(config: LSTMConfig) -> dict[str, str]:
         ),
         "evaluate": (
             "## Accuracy\n\n"
-            f"On the training data, as the tutorial measures it. The tutorial reported "
-            f"**{p.tutorial_accuracy:.2f}%** for this framing at its settings. {p.lesson}"
+            "On the training data, as the tutorial measures it. "
+            + (
+                f"The tutorial reported **{p.tutorial_accuracy:.2f}%** for this framing at its settings. "
+                if p.tutorial_accuracy is not None
+                else "Each of the next letters counts once; the script also prints the accuracy "
+                "at each output position (the far ones are the hard ones). "
+            )
+            + p.lesson
         ),
         "predict": (
             "## Predictions\n\nOne `predict` call for all samples (a `predict` per sample "
@@ -208,7 +221,7 @@ def notebook(config: LSTMConfig) -> nbformat.NotebookNode:
     # The script's main() may read its epochs from the command line into a local name.
     uses_local_epochs = any("range(epochs)" in c or "epochs=epochs" in c for c in chunks)
     texts = _markdown(config)
-    p = PRESETS[config.framing]
+    p = about(config.framing)
     cells = [
         v4.new_markdown_cell(
             f"# LSTM State Lab: the `{config.framing}` framing in plain Keras 3\n\n"

@@ -21,7 +21,7 @@ import keras
 import numpy as np
 
 # ---- the configuration -------------------------------------------------------------------
-FRAMING = "naive"  # which of the six tutorial framings builds the data
+FRAMING = "naive"  # which framing builds the data: the tutorial's six, or n-char-output
 SEQUENCE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # the training text; its sorted unique characters are the vocabulary
 WINDOW = 1  # letters per sample (for variable-length: the longest run)
 UNITS = 32  # LSTM memory units: the size of the hidden state h and cell state c
@@ -41,10 +41,13 @@ TASK = "letters"  # letters: predict the next letter of the text; sine: the next
 PERIOD = 25  # sine only: samples per cycle of the wave
 NOISE = 0.0  # sine only: standard deviation of the Gaussian noise added to every value
 LENGTH = 200  # sine only: how many values of the wave to train on
+WRAP = False  # variable-length only: runs may wrap from the text's end to its start (...XYZABC...)
+HORIZON = 1  # n-char-output only: how many next characters one sample predicts (1 to 10)
 # ---- end of the configuration ------------------------------------------------------------
 
 PAD_VALUE = -1.0  # what a skipped (masked) time step holds; the Masking layer looks for it
 PER_STEP = STEPS_PER_UPDATE > 1  # a prediction after every time step, not only the last
+N_CHAR = FRAMING == "n-char-output"  # the next HORIZON letters at once (encoder-decoder)
 SHOW = 30  # predictions printed at the end
 SINE = TASK == "sine"  # a real-valued wave: linear output, mean squared error
 
@@ -77,6 +80,21 @@ def make_data():
         starts = range(0, (len(SEQUENCE) - 1) // STEPS_PER_UPDATE * STEPS_PER_UPDATE, STEPS_PER_UPDATE)
         inputs = [SEQUENCE[i : i + STEPS_PER_UPDATE] for i in starts]
         targets = [SEQUENCE[i + 1 : i + STEPS_PER_UPDATE + 1] for i in starts]
+    elif N_CHAR:
+        # Every window of WINDOW letters and the HORIZON letters that follow it.
+        starts = range(len(SEQUENCE) - WINDOW - HORIZON + 1)
+        inputs = [SEQUENCE[i : i + WINDOW] for i in starts]
+        targets = [SEQUENCE[i + WINDOW : i + WINDOW + HORIZON] for i in starts]
+    elif FRAMING == "variable-length" and WRAP:
+        # Runs of 1..WINDOW letters on the text read as a circle (...XYZABC...).
+        rng = np.random.default_rng(SEED)
+        circle = SEQUENCE * (WINDOW // len(SEQUENCE) + 2)
+        inputs, targets = [], []
+        for _ in range(NUM_SAMPLES):
+            start = int(rng.integers(len(SEQUENCE)))
+            length = int(rng.integers(1, WINDOW + 1))
+            inputs.append(circle[start : start + length])
+            targets.append(circle[start + length])
     elif FRAMING == "variable-length":
         # Random runs of 1..WINDOW letters and the letter after each (the tutorial's draw).
         rng = np.random.default_rng(SEED)
@@ -110,8 +128,9 @@ def make_data():
         x[steps - len(numbers) :] = numbers  # a short run is padded in front
         samples.append(x)
     X = np.stack(samples)  # (samples, time steps, features)
-    ids = [[char_to_int[ch] for ch in t] if PER_STEP else char_to_int[t] for t in targets]
+    ids = [[char_to_int[ch] for ch in t] if PER_STEP or N_CHAR else char_to_int[t] for t in targets]
     y = keras.utils.to_categorical(ids, num_classes=len(vocab))  # per step: (samples, steps, vocab)
+    # n-char-output: (samples, HORIZON, vocab), even for one letter
     return inputs, targets, X, y
 
 
@@ -132,8 +151,15 @@ def make_model(X, vocab_size):
     for k in range(LAYERS):
         name = base if k == 0 else f"{base}_{k + 1}"
         x = cell(UNITS, stateful=STATEFUL, return_sequences=PER_STEP or k < LAYERS - 1, name=name)(x)
-    # A sine model outputs the next value itself (linear); a letter model, probabilities.
-    out = keras.layers.Dense(vocab_size, activation="linear" if SINE else "softmax")(x)
+    if N_CHAR:
+        # Encoder-decoder: the encoder's last h, repeated HORIZON times, is the decoder's input
+        # at every step; the decoder's h at step k scores the k-th next letter.
+        x = keras.layers.RepeatVector(HORIZON)(x)  # (batch, HORIZON, units)
+        x = cell(UNITS, return_sequences=True, name="decoder")(x)
+        out = keras.layers.TimeDistributed(keras.layers.Dense(vocab_size, activation="softmax"))(x)
+    else:
+        # A sine model outputs the next value itself (linear); a letter model, probabilities.
+        out = keras.layers.Dense(vocab_size, activation="linear" if SINE else "softmax")(x)
     model = keras.Model(inp, out)
     model.compile(
         loss="mse" if SINE else "categorical_crossentropy",
@@ -181,6 +207,11 @@ def main():
             layer.reset_state()
     probs = model.predict(X, batch_size=BATCH_SIZE, verbose=0)
     vocab = "".join(sorted(set(SEQUENCE)))
+    if N_CHAR:
+        # The far positions are where one-shot and recursive prediction differ.
+        right = np.argmax(probs, axis=-1) == np.argmax(y, axis=-1)  # (samples, HORIZON)
+        shares = ", ".join(f"{k + 1}: {a * 100:.1f}%" for k, a in enumerate(right.mean(0)))
+        print("accuracy per position:", shares)
     if SINE:
         for window, target, p in list(zip(inputs, targets, probs))[:SHOW]:
             print(f"{window} -> {p[0]:.3f}  (expected {target})")

@@ -75,6 +75,7 @@ from . import settings
 from .cell import Weights, weight_names, weight_shapes
 from .config import LSTMConfig
 from .framings import make_dataset
+from .nchar import model_layers
 from .results import EpochLog, TrainResult
 
 log = logging.getLogger(__name__)
@@ -192,10 +193,11 @@ def from_record(rec: Record) -> TrainResult:
         config = LSTMConfig.from_dict(json.loads(rec.config))
     except (TypeError, json.JSONDecodeError) as err:
         raise ValueError(f"stored configuration is malformed ({err})") from None
-    names = weight_names(config.layers)
+    layers = model_layers(config)  # n-char-output's one-shot model: a decoder layer on top
+    names = weight_names(layers)
     arrays = _read_npz(rec.weights, names)
     f, u, v = config.features, config.units, config.outputs
-    expected = weight_shapes(config.cell, config.layers, f, u, v)
+    expected = weight_shapes(config.cell, layers, f, u, v)
     got = [arrays[n].shape for n in names]
     if got != expected:
         raise ValueError(f"stored weight shapes {got} do not match the configuration {expected}")

@@ -64,6 +64,7 @@ from .cell import GATES, Weights, init_weights, weight_shapes
 from .config import LSTMConfig
 from .framings import Dataset, make_dataset
 from .gate import TrainingGate
+from .nchar import init_one_shot, is_n_char
 from .results import EpochLog, Progress, TrainResult
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -81,7 +82,8 @@ except RuntimeError:  # already initialised by someone else: keep their setting
 log = logging.getLogger(__name__)
 TARGET_CHUNK_SECONDS = 0.25  # one compiled call: progress ~4 times a second, Stop well within 1 s
 CHUNK_SAMPLES = 16_384  # width of the sample-order tensor per model (epochs x padded samples)
-BUCKETS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32)  # models per compiled call; at most 1/3 idle
+BUCKETS = (1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 24, 32)  # models per compiled call; at most 1/3 idle
+# (10 and 20: twenty seeds, the benchmark's case, split evenly over two cores with none idle)
 BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # keras.optimizers.Adam defaults
 ENV_MAX_COMPILED = "LSTM_LAB_MAX_COMPILED"
 
@@ -105,6 +107,7 @@ class _Shape:
     cell: str = "lstm"  # lstm | gru | simple (cells_tf.py)
     layers: int = 1  # recurrent layers stacked; state is (S, b, layers*u)
     regression: bool = False  # the sine task: linear output and mean squared error (_head_loss)
+    horizon: int = 0  # n-char-output's one-shot model: letters out (y is (n, horizon, v)); 0 otherwise
 
     @property
     def nb(self) -> int:  # batches (updates) per epoch
@@ -120,8 +123,26 @@ def _shape(config: LSTMConfig, S: int = 1) -> _Shape:
     return _Shape(
         config.num_examples, config.time_steps, config.features, config.outputs,
         config.units, config.batch_size, config.stateful, config.per_step, S,
-        config.cell, config.layers, config.is_sine,
+        config.cell, config.layers, config.is_sine, config.horizon if is_n_char(config) else 0,
     )
+
+
+def _init(config: LSTMConfig) -> Weights:
+    """Fresh weights of the model ``config`` trains (n-char-output's has a decoder layer on top)."""
+    return init_one_shot(config) if is_n_char(config) else init_weights(config)
+
+
+def _decoder_logits(cell: str, decoder, dense, h_enc, horizon: int):
+    """The one-shot model's decoder (nchar.py): one more layer of the same cell, reading the
+    encoder's last h at each of ``horizon`` steps (RepeatVector) from a zero state; the Dense
+    layer scores each step (TimeDistributed). Returns logits (S, b, horizon, v)."""
+    S, b, u = h_enc.shape
+    x = tf.repeat(h_enc[:, :, None], horizon, axis=2)  # (S, b, horizon, u)
+    zeros = tf.zeros((S, b, u))
+    hs, _, _ = cells_tf.recurrence(cell, [decoder], x, tf.ones((S, b, horizon)), zeros, zeros, u)
+    h_seq = tf.reshape(tf.stack(hs, axis=2), (S, b * horizon, u))
+    DK, DB = dense
+    return tf.reshape(stacked_matmul(h_seq, DK), (S, b, horizon, -1)) + DB[:, None, None]
 
 
 def _build_chunk_fn(shape: _Shape) -> Callable:
@@ -131,8 +152,10 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
     regression = shape.regression
     nb, E = shape.nb, shape.epochs_per_call
     n_pad = nb * b  # order tensor is padded so every batch has b rows
-    cell, layers = shape.cell, shape.layers
-    w_spec = [tf.TensorSpec((S, *s), tf.float32) for s in weight_shapes(cell, layers, f, u, v)]
+    cell, layers, horizon = shape.cell, shape.layers, shape.horizon
+    # The one-shot n-char model has one more layer of the cell on top: its decoder.
+    model_layers = layers + (1 if horizon else 0)
+    w_spec = [tf.TensorSpec((S, *s), tf.float32) for s in weight_shapes(cell, model_layers, f, u, v)]
     state_u = layers * u  # h and c carry every layer's units side by side
     # Rows past n in the last batch are padding: weight 0, so the batch mean is over real rows.
     row_weight = tf.constant(
@@ -145,11 +168,15 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
         layer_params = [params[3 * k : 3 * k + 3] for k in range(layers)]
         hs, h, c = cells_tf.recurrence(cell, layer_params, x, m, h, c, u)  # hs: top layer, per step
         top = hs[-1]
-        if per_step:
-            # A prediction after every step, y (S, b, t, v); Keras averages the loss over all
-            # b x t steps, which is the per-row mean over steps, then the batch mean below.
-            h_seq = tf.reshape(tf.stack(hs, axis=2), (S, b * t, u))
-            logits = tf.reshape(stacked_matmul(h_seq, DK), (S, b, t, v)) + DB[:, None, None]
+        if per_step or horizon:
+            # A prediction after every step, y (S, b, t, v), or at each of the one-shot model's
+            # output positions, y (S, b, horizon, v); Keras averages the loss over all of them,
+            # which is the per-row mean over steps, then the batch mean below.
+            if horizon:
+                logits = _decoder_logits(cell, params[3 * layers : 3 * layers + 3], (DK, DB), top, horizon)
+            else:
+                h_seq = tf.reshape(tf.stack(hs, axis=2), (S, b * t, u))
+                logits = tf.reshape(stacked_matmul(h_seq, DK), (S, b, t, v)) + DB[:, None, None]
             per_row = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits), 2)
             hit = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 3), tf.argmax(y, 3)), tf.float32), 2)
         else:
@@ -175,7 +202,8 @@ def _build_chunk_fn(shape: _Shape) -> Callable:
             tf.TensorSpec((S,), tf.float32),  # loss sum of the epoch in progress
             tf.TensorSpec((S,), tf.float32),  # hit sum of the epoch in progress
             tf.TensorSpec((S, n, t, f), tf.float32),
-            tf.TensorSpec((S, n, t, v) if per_step else (S, n, v), tf.float32),
+            tf.TensorSpec((S, n, t, v) if per_step else (S, n, horizon, v) if horizon else (S, n, v),
+                          tf.float32),
             tf.TensorSpec((S, n, t), tf.float32),
             tf.TensorSpec((S, E, n_pad), tf.int32),  # sample order of the epochs this call spans
             tf.TensorSpec((), tf.int32),  # k0: batch of the first epoch to start at
@@ -326,6 +354,14 @@ def compiled_cache_info() -> dict:
             "left": max(0, limit - built) if limit else None}
 
 
+def is_compiled(config: LSTMConfig, models: int = 1) -> bool:
+    """True if ``config``'s training step (``models`` side by side) is compiled in this process:
+    training it again costs no compile time and no compile memory (see ``memory.run_mb``)."""
+    with _compiled_lock:
+        entry = _compiled.get(_shape(config, models))
+        return entry is not None and entry.ran
+
+
 def prepare(config: LSTMConfig, models: int = 1) -> None:
     """Compile the training step for ``config``'s shape now, without training anything.
 
@@ -340,9 +376,11 @@ def prepare(config: LSTMConfig, models: int = 1) -> None:
             return
         entry.ran = True
     S, n, t, f, b, u = shape.S, shape.n, shape.t, shape.f, shape.b, shape.u
-    weights = [tf.zeros((S, *w.shape), tf.float32) for w in init_weights(config)]
+    weights = [tf.zeros((S, *w.shape), tf.float32) for w in _init(config)]
     zeros_state, zeros_s = tf.zeros((S, b, u * shape.layers)), tf.zeros((S,))
     y_shape = (S, n, t, shape.v) if shape.per_step else (S, n, shape.v)
+    if shape.horizon:
+        y_shape = (S, n, shape.horizon, shape.v)
     entry.fn(
         weights, weights, weights, zeros_s, zeros_state, zeros_state, zeros_s, zeros_s,
         tf.zeros((S, n, t, f)), tf.zeros(y_shape), tf.zeros((S, n, t)),
@@ -379,7 +417,7 @@ class _Stack:
         self.shape = _shape(self.configs[0], S)
         self.entry = _entry(self.shape)
         data = [d if d is not None else make_dataset(cfg) for _, cfg, d, _ in items]
-        weights = [w if w is not None else init_weights(cfg) for _, cfg, _, w in items]
+        weights = [w if w is not None else _init(cfg) for _, cfg, _, w in items]
         # Idle models fill the stack up to its bucket: copies of the first, never updated.
         padded = list(range(real)) + [0] * (S - real)
         self.params = [tf.constant(np.stack([weights[p][j] for p in padded]), tf.float32)
@@ -403,6 +441,8 @@ class _Stack:
         self.drawn = [(-1, None)] * real  # (epoch, order) last drawn per model
         self.results = [TrainResult(cfg, d, w) for cfg, d, w in zip(self.configs, data, weights)]
         self.pos = 0  # updates done (the same for every active model: they run in lockstep)
+        self.within = 0.0  # share of the epoch in progress done, when a call ended inside one
+        self.running: tuple[np.ndarray, np.ndarray] | None = None  # its loss and accuracy so far
         rate = self.entry.seconds_per_update
         self.chunk = 1 if rate is None else max(1, int(TARGET_CHUNK_SECONDS / rate))
 
@@ -453,6 +493,7 @@ class _Stack:
         self.pos += count
         elapsed = time.perf_counter() - self.start
         epochs_after = self.pos // nb
+        self._partial()
         reported = []
         for s, (cfg, result) in enumerate(zip(self.configs, self.results)):
             done = result.epochs_done
@@ -467,12 +508,36 @@ class _Stack:
                              elapsed - per_epoch * (new - j - 1))
                 )
             reported.append(s)
+        if self.within:  # mid-epoch: every model still training reports how far it got
+            reported += [s for s, cfg in enumerate(self.configs)
+                         if s not in reported and self.pos < cfg.epochs * nb]
         return reported
 
+    def _partial(self) -> None:
+        """After a call that ended inside an epoch: how far, and that epoch's running means.
+
+        Only when epochs are measured to be longer than a call (calls are then slices of
+        one epoch); at an epoch end, or before the speed is known, ``within`` is 0 and
+        nothing is read back.
+        """
+        nb, b, n = self.shape.nb, self.shape.b, self.shape.n
+        k, rate = self.pos % nb, self.entry.seconds_per_update
+        self.within = k / nb if k and rate is not None and rate * nb > TARGET_CHUNK_SECONDS else 0.0
+        if self.within:
+            rows = min(k * b, n)  # rows trained so far this epoch (the last batch may be short)
+            self.running = (self.loss_sum.numpy() / rows, self.hit_sum.numpy() / rows)
+
     def progress(self, s: int) -> Progress:
-        result, last = self.results[s], self.results[s].history[-1]
-        return Progress(last.epoch, result.config.epochs, last.loss, last.accuracy,
-                        time.perf_counter() - self.start, result.history)
+        result, cfg = self.results[s], self.configs[s]
+        elapsed = time.perf_counter() - self.start
+        if self.within and self.pos < cfg.epochs * self.shape.nb and (
+            not result.history or result.history[-1].epoch == self.pos // self.shape.nb
+        ):
+            loss, acc = self.running
+            return Progress(result.epochs_done, cfg.epochs, float(loss[s]), float(acc[s]), elapsed,
+                            result.history, within=self.within)
+        last = result.history[-1]
+        return Progress(last.epoch, cfg.epochs, last.loss, last.accuracy, elapsed, result.history)
 
     def finish(self, stopped: bool) -> list[TrainResult]:
         arrays = [p.numpy() for p in self.params]
@@ -543,27 +608,120 @@ def _bucket(size: int) -> int:
     return next(s for s in BUCKETS if s >= size)
 
 
+STACKED_SHARE = 0.7  # a model's update in a large stack costs ~70% of a lone one's (CPU time,
+# benchmarks/stacked_step.py); idle models padding a stack cost as much as real ones
+COMPILE_COST = 4e9  # a new compiled function, in _cost's units (~2 s of training on this machine)
+
+
+def _stack_cost(unit: float, size: int) -> float:
+    """Estimated cost of ``size`` models of one shape (``unit`` each alone) in one stack."""
+    S = _bucket(size)
+    return unit * S * (STACKED_SHARE + (1.0 - STACKED_SHARE) / S)
+
+
+def _partitions(m: int, k: int, most: int = 12) -> list[tuple[int, ...]]:
+    """Ways to cut ``m`` models into ``k`` stacks: near-equal first, then cuts into bucket
+    sizes that pad less (least padding, then most even, first; at most ``most``).
+
+    >>> _partitions(14, 2)  # 7 + 7 pads both to 8; the others pad nothing
+    [(7, 7), (8, 6), (10, 4), (12, 2)]
+    """
+    top = BUCKETS[-1]
+    equal = tuple(m // k + (j < m % k) for j in range(k))
+    if equal[0] > top:
+        equal = ()
+
+    def padding(parts: tuple[int, ...]) -> int:
+        return sum(_bucket(p) for p in parts) - m
+
+    found: list[tuple[int, ...]] = []
+
+    def fill(left: int, parts: tuple[int, ...]) -> None:  # bucket-sized parts, then the rest
+        if len(parts) == k - 1:
+            if 1 <= left <= (parts[-1] if parts else top):
+                found.append((*parts, left))
+            return
+        for size in BUCKETS:
+            if size <= (parts[-1] if parts else top) and size < left:
+                fill(left - size, (*parts, size))
+
+    fill(m, ())
+    limit = padding(equal) if equal else m
+    better = sorted({p for p in found if p != equal and padding(p) < limit},
+                    key=lambda p: (padding(p), max(p) - min(p)))
+    return ([equal] if equal else []) + better[: most - 1]
+
+
+def _makespan(stacks: list[tuple[float, _Shape]], workers: int) -> float:
+    """Finish time of the costliest-first schedule (each stack to the first free worker).
+
+    A stack whose function is not compiled yet compiles it first; one that needs a function
+    another worker is compiling waits for it (TensorFlow compiles a function once).
+    """
+    loads, ready = [0.0] * workers, {}
+    for cost, key in sorted(stacks, key=lambda st: -st[0]):
+        j = loads.index(min(loads))
+        start = loads[j]
+        if key not in _compiled:
+            if key not in ready:
+                ready[key] = start + COMPILE_COST
+            start = max(start, ready[key])
+        loads[j] = start + cost
+    return max(loads)
+
+
 def plan(configs: Sequence[LSTMConfig], workers: int = 1) -> list[list[int]]:
     """Which configs train together: lists of positions in ``configs``, costliest first.
 
-    Configs of one shape share a stack (at most ``BUCKETS[-1]``); a group costing more than
-    its share of the cores is split in near-equal stacks so both cores can work on it.
+    Configs of one shape share a stack (at most ``BUCKETS[-1]``). A group may be cut into
+    several stacks so both cores work on it; the cut is chosen to finish soonest, counting
+    idle models that pad a stack to its bucket and the compiling of functions not yet built
+    (a cheap group stays whole: a second compiled function would cost more than it saves).
 
     >>> from lstm_core.config import preset
     >>> plan([preset("naive").replace(seed=s) for s in range(5)] + [preset("stateful")], workers=2)
-    [[0, 1, 2], [3, 4], [5]]
+    [[0, 1, 2, 3, 4], [5]]
+    >>> costly = [preset("variable-length").replace(seed=s) for s in range(14)]
+    >>> [len(stack) for stack in plan(costly + [preset("stateful")], workers=2)]  # 7 + 7 pads to 8 + 8
+    [8, 6, 1]
     """
     groups: dict[_Shape, list[int]] = {}
     for i, cfg in enumerate(configs):
         groups.setdefault(_shape(cfg), []).append(i)
-    total = sum(_cost(c) for c in configs) or 1.0
-    stacks = []
-    for members in groups.values():
-        share = sum(_cost(configs[i]) for i in members) * workers / total
-        pieces = max(math.ceil(len(members) / BUCKETS[-1]), min(len(members), math.ceil(share - 1e-9)))
-        size = math.ceil(len(members) / pieces)
-        stacks += [members[k : k + size] for k in range(0, len(members), size)]
-    return sorted(stacks, key=lambda st: -sum(_cost(configs[i]) for i in st))
+    keys = list(groups)
+    units = {key: max(_cost(configs[i]) for i in groups[key]) for key in keys}
+    options = {}
+    for key in keys:
+        m = len(groups[key])
+        low = math.ceil(m / BUCKETS[-1])
+        options[key] = [p for k in range(low, min(m, low + workers) + 1) for p in _partitions(m, k)]
+
+    def stacks_of(choice: dict) -> list[tuple[float, _Shape]]:
+        return [(_stack_cost(units[key], size), replace_s(key, size)) for key in keys for size in choice[key]]
+
+    def replace_s(key: _Shape, size: int) -> _Shape:
+        return _Shape(**{**key.__dict__, "S": _bucket(size)})
+
+    # Coordinate descent: each group's cut in turn, the others fixed (a few passes suffice).
+    choice = {key: options[key][0] for key in keys}
+    best = _makespan(stacks_of(choice), workers)
+    for _ in range(3):
+        improved = False
+        for key in keys:
+            for option in options[key]:
+                trial = {**choice, key: option}
+                span = _makespan(stacks_of(trial), workers)
+                if span < best * 0.99:  # a clear gain only: every extra stack has its own overhead
+                    choice, best, improved = trial, span, True
+        if not improved:
+            break
+    out = []
+    for key in keys:
+        members, at = groups[key], 0
+        for size in choice[key]:
+            out.append(members[at : at + size])
+            at += size
+    return sorted(out, key=lambda st: -_stack_cost(units[_shape(configs[st[0]])], len(st)))
 
 
 def train_many(
@@ -603,7 +761,7 @@ def train_many(
 
     def skip(members: list[int]) -> None:  # stopped before this stack started: nothing trained
         for i in members:
-            results[i] = TrainResult(configs[i], make_dataset(configs[i]), init_weights(configs[i]),
+            results[i] = TrainResult(configs[i], make_dataset(configs[i]), _init(configs[i]),
                                      stopped=True)
 
     if want == 1 or len(pending) == 1:

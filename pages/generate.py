@@ -27,11 +27,18 @@ HELP_TEMPERATURE = (
 page_setup("Generate")  # first: page config and the links to every page
 
 
+HELP_START_TEXT = (
+    "The text the model starts from: any letters of its vocabulary. It reads the last "
+    "window letters of it, answers the next letters at once, and reads on from what it said."
+)
+
+
 def steps_table(gen: Generation) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "step": range(1, len(gen.steps) + 1),
             "fed": [visible(s.fed) for s in gen.steps],
+            # n-char-output: the horizon letters of one step, in one cell
             "letter": [visible(s.letter) for s in gen.steps],
             "probability": [s.probability for s in gen.steps],
         }
@@ -39,6 +46,7 @@ def steps_table(gen: Generation) -> pd.DataFrame:
 
 
 def show(gen: Generation, title: str, note: str) -> None:
+    letters = max((len(s.letter) for s in gen.steps), default=1)
     st.subheader(title, anchor=False)
     st.code(gen.text, language=None, wrap_lines=True)  # 500 letters wrap instead of running off
     st.caption(note)
@@ -51,7 +59,8 @@ def show(gen: Generation, title: str, note: str) -> None:
             # column ran past the table's frame.
             "step": st.column_config.NumberColumn("step", width=48),
             "fed": st.column_config.TextColumn("fed", width=72),
-            "letter": st.column_config.TextColumn("letter", width=56),
+            # n-char-output models answer several letters per step: room for all of them.
+            "letter": st.column_config.TextColumn("letter", width=max(56, 20 + 11 * letters)),
             "probability": st.column_config.ProgressColumn(
                 "probability", min_value=0.0, max_value=1.0, format="%.3f", width=150
             ),
@@ -111,17 +120,34 @@ def main() -> None:
         f"Model: `{config.framing}` · {config.units} units · vocabulary of {len(vocab)} "
         f"characters · {'stateful' if config.stateful else 'stateless'}"
     )
+    n_char = config.framing == "n-char-output"
+    if n_char:
+        st.info(
+            f"This model answers {config.horizon} letters per step, all at once (one shot): each "
+            "step below reads its window and adds its letters, and the next step reads on from them.",
+            icon=":material/format_letter_spacing:",
+        )
     with st.form("generate_form"):
         c1, c2, c3 = st.columns(3)
-        start = c1.selectbox(
-            "Start letter",
-            vocab,
-            format_func=visible,
-            index=vocab.index("K") if "K" in vocab else 0,
-            key=f"gen_start_{config.vocab}",
-            help=HELP_START,
+        if n_char:
+            start = c1.text_input(
+                "Start text", value=config.sequence[: config.window], key=f"gen_text_{config.vocab}",
+                help=HELP_START_TEXT,
+            )
+        else:
+            start = c1.selectbox(
+                "Start letter",
+                vocab,
+                format_func=visible,
+                index=vocab.index("K") if "K" in vocab else 0,
+                key=f"gen_start_{config.vocab}",
+                help=HELP_START,
+            )
+        steps_help = (
+            f"How many steps, each adding {config.horizon} letters (1 to {MAX_GENERATE_STEPS})."
+            if n_char else HELP_STEPS
         )
-        steps = c2.number_input("Steps", value=10, step=1, key="gen_steps", help=HELP_STEPS)
+        steps = c2.number_input("Steps", value=10, step=1, key="gen_steps", help=steps_help)
         temperature = c3.slider("Temperature", 0.0, 2.0, 0.0, 0.1, key="gen_temp", help=HELP_TEMPERATURE)
         clicked = st.form_submit_button("Generate", type="primary", icon=":material/auto_awesome:")
     if clicked:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import controls, memory, results, safe, session, share, training
+from ui import controls, memory, nchar, results, safe, session, share, training
 from ui.routing import page_setup
 
 page_setup("Lab")  # first: page config and the links to every page
@@ -42,6 +42,7 @@ def main() -> None:
                 icon=":material/history:",
             )
         results.show_results(run)
+    nchar.comparison(shown, run)  # n-char-output only: one shot vs recursive, per position
     # Below the results once there are some, so the live chart and the results stay in view.
     if problem:
         st.caption("The data view returns once the settings above are valid.")

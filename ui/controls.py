@@ -27,7 +27,15 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.config import CELLS, ENCODINGS, FRAMINGS, PADDINGS, LSTMConfig, get_default_config, preset
+from lstm_core.config import (
+    ALL_FRAMINGS,
+    CELLS,
+    ENCODINGS,
+    PADDINGS,
+    LSTMConfig,
+    get_default_config,
+    preset,
+)
 
 from . import classroom, safe, session
 from .text import HELP
@@ -116,7 +124,7 @@ def follow_preset(values: Mapping[str, Any], old: str) -> dict[str, Any]:
     (3.0, 32.0, 'aaaabbbccd')
     """
     new = dict(values)
-    if values["framing"] not in FRAMINGS or old not in FRAMINGS or old == values["framing"]:
+    if values["framing"] not in ALL_FRAMINGS or old not in ALL_FRAMINGS or old == values["framing"]:
         return new
     before, after = preset(old), preset(values["framing"])
     for name in FIELDS[1:]:
@@ -232,7 +240,7 @@ def lab_form():
         top = st.columns([1, 1.7, 0.75, 0.55])
         if show("framing"):
             top[0].selectbox(
-                "Framing preset", FRAMINGS, key=KEY["framing"], help=HELP["framing"],
+                "Framing preset", ALL_FRAMINGS, key=KEY["framing"], help=HELP["framing"],
                 on_change=_on_framing_change,
             )
         if show("sequence"):
@@ -249,10 +257,13 @@ def lab_form():
             ("seed", "Seed", 1.0),
             ("num_samples", "Samples", 100.0),
             ("steps_per_update", "Time steps per update", 1.0),
+            ("horizon", "Letters out (horizon)", 1.0),
         ]
         boxes = [n for n in numbers if show(n[0])]
         choices = [("encoding", "Input encoding", ENCODINGS), ("padding", "Padding", PADDINGS)]
-        cells = iter(st.columns(4) + st.columns(4) + st.columns(4, vertical_alignment="center"))
+        cells = iter(
+            st.columns(4) + st.columns(4) + st.columns(4) + st.columns(4, vertical_alignment="center")
+        )
         for name, label, step in boxes[:4]:
             next(cells).number_input(label, step=step, format=INT, key=KEY[name], help=HELP[name])
         if show("learning_rate"):
@@ -269,6 +280,8 @@ def lab_form():
             next(cells).checkbox("Shuffle each epoch", key=KEY["shuffle"], help=HELP["shuffle"])
         if show("stateful"):
             next(cells).checkbox("Stateful", key=KEY["stateful"], help=HELP["stateful"])
+        if show("wrap"):
+            next(cells).checkbox("Wrap around (…XYZABC…)", key=KEY["wrap"], help=HELP["wrap"])
         action = st.columns([1, 4], vertical_alignment="center")
         action[0].button(
             "Train", type="primary", icon=":material/play_arrow:", on_click=_on_train, key="lab_train",

@@ -16,7 +16,7 @@ import streamlit as st
 
 from lstm_core import inference
 from lstm_core.ceiling import ceiling, dataset_ceiling, stateful_ceiling
-from lstm_core.config import ALPHABET, PRESETS, LSTMConfig
+from lstm_core.config import ALPHABET, PRESETS, LSTMConfig, preset
 from lstm_core.framings import Dataset, make_dataset
 from lstm_core.results import TrainResult
 
@@ -45,7 +45,7 @@ def data_view(config: LSTMConfig, expanded: bool = False) -> None:
         st.markdown(
             f"**X has shape [{n}, {t}, {f}]**: {axes['samples']} × {axes['time_steps']} × "
             f"{axes['features']}.  \n**y has shape [{', '.join(map(str, data.y.shape))}]**: for each "
-            f"{'time step of each sample' if data.per_step else 'sample'}, "
+            f"{_y_rows(data)}, "
             f"a one-hot vector over the {_plural(len(data.vocab), 'character')} of the vocabulary."
         )
         if n > MAX_ROWS:
@@ -61,7 +61,8 @@ def data_view(config: LSTMConfig, expanded: bool = False) -> None:
         numbers = pd.DataFrame(np.round(flat, 4), columns=num_cols)
         ids = data.target_ids[:MAX_ROWS]
         # Per-step runs (issue 12) have a target at every time step: show them side by side.
-        numbers["target id"] = [" ".join(map(str, r)) for r in ids] if data.per_step else ids
+        several = data.per_step or data.n_char  # n-char-output: the next horizon letters' ids
+        numbers["target id"] = [" ".join(map(str, r)) for r in ids] if several else ids
         numbers_tab.dataframe(numbers, height=260)
         numbers_tab.caption(
             "Column t2·f1 is time step 2, feature 1. The target id is the index "
@@ -69,9 +70,18 @@ def data_view(config: LSTMConfig, expanded: bool = False) -> None:
         )
 
 
+def _y_rows(data: Dataset) -> str:
+    """What one row of y answers, in words."""
+    if data.per_step:
+        return "time step of each sample"
+    if data.n_char:
+        return f"each of the next {data.config.horizon} letters of each sample"
+    return "sample"
+
+
 def differing_fields(config: LSTMConfig) -> list[str]:
-    """Fields where ``config`` departs from its framing's tutorial preset."""
-    base = PRESETS[config.framing].config
+    """Fields where ``config`` departs from its framing's (tutorial) preset."""
+    base = preset(config.framing)
     return [k for k, v in config.to_dict().items() if v != getattr(base, k)]
 
 
@@ -115,7 +125,7 @@ def yardstick(config: LSTMConfig, data: Dataset) -> Yardstick:
     """
     # A per-step model predicts inside chunks; without memory it would read one letter.
     stateless = round(100 * (ceiling(config.sequence, 1) if data.per_step else dataset_ceiling(data)), 2)
-    if config.sequence == ALPHABET:
+    if config.sequence == ALPHABET and config.framing in PRESETS:
         return Yardstick("tutorial", PRESETS[config.framing].tutorial_accuracy, stateless)
     best = round(100 * stateful_ceiling(data), 2) if config.stateful else stateless
     return Yardstick("ceiling", best, stateless)

@@ -82,6 +82,17 @@ HELP = {
         "update's gradient reaches (truncated backpropagation through time). Above 1 the text is "
         "cut into chunks, state carries chunk to chunk, and the next letter is predicted at every step."
     ),
+    "wrap": (
+        "Variable-length only: read the text as a circle, so a run may continue past its last "
+        "letter at its first (…XYZABC…). Without it a run must end before the last letter, so "
+        "the longest run is one letter shorter than the text; with it the maximum length may be "
+        "26 (the whole alphabet) or more, as the tutorial suggests."
+    ),
+    "horizon": (
+        "n-char-output only: how many next letters one sample asks for (1 to 10). Given the "
+        "window BCDE and horizon 3 the answer is FGH, all at once, from an encoder LSTM whose "
+        "last state a decoder LSTM unrolls into one letter per position."
+    ),
     "seed": (
         "The random seed for the first weights, the sample order and the drawn runs. "
         "The same seed gives the same result every time."

@@ -1,0 +1,130 @@
+"""The Lab's "one shot or recursive?" section for the n-char-output framing (issue 14 part 1).
+
+One click trains both ways side by side (``train_many``): the one-shot encoder-decoder the
+form describes, and the one-letter timestep-window model with the same window and settings,
+fed its own answers. The engine scores both on the same windows, position by position
+(``nchar.per_position``); this section words it. The one-shot run also becomes the current
+model (Generate then continues N letters at a time), and both runs are kept in the session.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lstm_core import nchar
+from lstm_core.config import LSTMConfig
+from lstm_core.results import TrainResult
+
+from . import errors, session, training
+
+RUNS = "nchar_runs"  # session key: {"config", "one shot", "recursive"} of the last comparison
+BUTTON_HELP = (
+    "Trains two models on the same text, window and settings, side by side: the one-shot "
+    "encoder-decoder (these settings) and a one-letter model (timestep-window) that is fed its "
+    "own answer to reach the letters after the first. The table then scores both on the same "
+    "windows, one output position at a time. The one-shot model becomes the current model."
+)
+EXPLAIN = (
+    "Two ways to predict several letters. **One shot**: an encoder {cell} reads the window, and "
+    "a decoder {cell}, given the encoder's last *h* at every step, answers all {k} letters at "
+    "once. **Recursive**: the one-letter model predicts the next letter, appends it to its "
+    "window, and predicts again, {k} times; a mistake it makes is fed back in. The first "
+    "position is the same question for both; the far positions are where they differ."
+)
+
+
+def position_words(table: pd.DataFrame) -> str:
+    """The table in one sentence: where the two ways part, from the engine's figures.
+
+    >>> t = pd.DataFrame({"position": [1, 2, 3], "one shot": [90.0, 85.0, 80.0],
+    ...                   "recursive": [95.0, 85.0, 70.0]})
+    >>> position_words(t)
+    'At position 1 recursive is ahead by 5.00 points; at position 3 one shot is ahead by 10.00 points.'
+    """
+    parts = []
+    gaps = table["one shot"] - table["recursive"]
+    first, last = table.index[0], table.index[-1]
+    for idx in dict.fromkeys([first, last]):
+        gap = float(gaps[idx])
+        pos = int(table["position"][idx])
+        if abs(gap) < 0.005:
+            parts.append(f"at position {pos} both score {table['one shot'][idx]:.2f}%")
+        else:
+            ahead = "one shot" if gap > 0 else "recursive"
+            parts.append(f"at position {pos} {ahead} is ahead by {abs(gap):.2f} points")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def _train_both(config: LSTMConfig) -> None:
+    """Train both ways through the gate, keeping each finished run at once."""
+    kept: dict = {"config": config, "one shot": None, "recursive": None}
+    st.session_state[RUNS] = kept
+    queue = st.empty()
+    bar, stop_box = training.progress_with_stop("nchar_stop", "Stop now; a run that finished is kept.")
+    configs = [config, nchar.recursive_config(config)]
+    for trained, run in training.train_in_turn(configs, ["one shot", "recursive"], bar, queue):
+        kept["recursive" if trained.framing != config.framing else "one shot"] = run
+    bar.empty()
+    stop_box.empty()
+    if kept["one shot"] is not None:
+        session.set_run(kept["one shot"], meta={"origin": "lab n-char compare"})
+
+
+def comparison(shown: LSTMConfig, run: TrainResult | None) -> None:
+    """The section, for an n-char-output form (or current run); nothing for other framings."""
+    if nchar.is_n_char(shown):
+        config = shown
+    elif run is not None and nchar.is_n_char(run.config):
+        config = run.config
+    else:
+        return
+    with st.container(border=True, key="nchar_compare"):
+        st.subheader("One shot or recursive: accuracy per output position", anchor=False)
+        cell = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}[config.cell]
+        st.markdown(EXPLAIN.format(k=config.horizon, cell=cell))
+        if st.button("Train both and compare", icon=":material/compare_arrows:", key="nchar_train_both",
+                     help=BUTTON_HELP):
+            try:
+                _train_both(config)
+            except Exception as exc:  # one sentence for the user; a bug's traceback goes to the log
+                errors.show_error(exc, "Training both ways")
+            else:
+                st.rerun()  # the one-shot run is the current model now: its results go above
+        kept = st.session_state.get(RUNS)
+        if kept and kept["config"] == config:
+            one_shot, recursive = kept["one shot"], kept["recursive"]
+        elif run is not None and run.config == config:
+            one_shot, recursive = run, None  # trained with Train: the one-shot column only
+        else:
+            st.caption("Press **Train both and compare** to fill the table for these settings.")
+            return
+        if one_shot is None and recursive is None:
+            st.caption("Stopped before either model finished: nothing to score yet.")
+            return
+        table = nchar.per_position(config, one_shot, recursive)
+        st.dataframe(
+            table,
+            hide_index=True,
+            key="nchar_table",
+            column_config={
+                "position": st.column_config.NumberColumn(
+                    "output position", help="1 is the letter right after the window, 2 the one after, …"
+                ),
+                "one shot": st.column_config.NumberColumn(
+                    "one shot", format="%.2f%%", help="Encoder-decoder: all letters at once."
+                ),
+                "recursive": st.column_config.NumberColumn(
+                    "recursive", format="%.2f%%", help="One-letter model fed its own answers."
+                ),
+            },
+        )
+        windows = config.num_examples
+        if one_shot is not None and recursive is not None:
+            st.markdown(position_words(table))
+        elif recursive is None:
+            st.caption("Only the one-shot model is trained for these settings: press "
+                       "**Train both and compare** for the recursive column.")
+        st.caption(f"Both are scored on the same {windows} windows of {config.window} letters; "
+                   f"one window = {100 / windows:.2f} points.")
