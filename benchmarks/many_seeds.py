@@ -6,6 +6,7 @@ Examples (from the repository root)::
     .venv/bin/python benchmarks/many_seeds.py                          # 1 vs 20 seeds, tutorial settings
     .venv/bin/python benchmarks/many_seeds.py --seeds 5 --epochs-scale 0.1   # a quick look
     .venv/bin/python benchmarks/many_seeds.py --json
+    .venv/bin/python benchmarks/many_seeds.py --only Compare              # the Compare rows only
 
 Every row runs in a fresh Python process, as a user's command would: its time includes
 compiling every shape it needs (XLA) but not importing TensorFlow (~3.4 s, the same for
@@ -17,8 +18,11 @@ all). The rows:
 - ``N seeds, one after another``: six framings x N seeds, one ``train`` each;
 - ``N seeds, stacked, 1 core``: ``train_many(cores=1)``: seeds of a framing side by side;
 - ``N seeds, stacked, 2 cores``: ``train_many(cores=2)`` (the CLI now);
-- ``Compare, N seeds``: naive and feature-window, N seeds each, as the Compare page runs
-  them (target: on screen within 10 s).
+- ``Compare, N seeds, one after another``: naive and feature-window, N seeds each, one
+  ``train`` each (how the Compare page trained before stacking);
+- ``Compare, N seeds, train_many``: the same runs as the Compare page runs them now;
+- ``Compare page: click -> results``: the Compare page itself through Streamlit's AppTest,
+  from the click on Compare until its table and verdict are drawn (target: within 10 s).
 
 Accuracy columns are medians over seeds: the same seeds give the same models in every
 mode, so they must agree row to row. Measure on a quiet machine: the processes use one or
@@ -58,6 +62,8 @@ def worker(spec: dict) -> dict:
     """One row, in this process: train, time it, score it."""
     from lstm_core import inference, trainer  # TensorFlow import: outside the clock
 
+    if spec["how"] == "compare_page":
+        return compare_page(spec)
     configs = configs_for(spec["framings"], spec["seeds"], spec["scale"])
     wall, cpu = time.perf_counter(), time.process_time()
     if spec["how"] == "sequential":
@@ -78,6 +84,34 @@ def worker(spec: dict) -> dict:
     }
 
 
+def compare_page(spec: dict) -> dict:
+    """The Compare page in AppTest: click Compare, wait for the results it draws."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "app"))
+    from apptest_support import button, open_page  # the app tests' helpers
+
+    from lstm_core import trainer  # TensorFlow import: outside the clock (as in the other rows)
+
+    at = open_page("pages/compare.py")
+    at.multiselect[0].set_value(spec["framings"])
+    at.number_input[0].set_value(spec["seeds"])
+    at.select_slider[0].set_value(spec["scale"])
+    wall, cpu = time.perf_counter(), time.process_time()
+    button(at, "Compare").click().run(timeout=3600)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    problems = [e.value for e in at.error] + [e.value for e in at.exception]
+    if problems or not len(at.dataframe):
+        raise SystemExit(f"the Compare page showed no results: {problems}")
+    table = at.dataframe[0].value
+    return {
+        "seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "compiled": trainer.compiled_cache_info()["compiled"],
+        "median_accuracy": dict(zip(table["framing"], table["median"].round(2))),
+        "runs": int(table["runs"].sum()),
+    }
+
+
 def run_row(label: str, spec: dict) -> dict:
     proc = subprocess.run(
         [sys.executable, os.path.abspath(__file__), "--worker", json.dumps(spec)],
@@ -94,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--epochs-scale", type=float, default=1.0, help="fraction of each preset's epochs")
     p.add_argument("--skip-sequential", action="store_true", help="leave out the slow N-seed sequential row")
     p.add_argument("--json", action="store_true", help="one JSON object per row")
+    p.add_argument("--only", nargs="+", help="only the rows whose label contains one of these words")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.worker:
@@ -111,9 +146,18 @@ def main(argv: list[str] | None = None) -> int:
         (f"{n} seeds, stacked, 1 core", {"seeds": n, "how": "many", "cores": 1, "framings": every}),
         (f"{n} seeds, stacked, 2 cores (CLI now)",
          {"seeds": n, "how": "many", "cores": 2, "framings": every}),
-        (f"Compare naive + feature-window, {n} seeds",
-         {"seeds": n, "how": "many", "cores": 2, "framings": ["naive", "feature-window"]}),
     ]
+    pair = ["naive", "feature-window"]
+    if not args.skip_sequential:
+        plan.append((f"Compare {n} seeds, one after another",
+                     {"seeds": n, "how": "sequential", "cores": 1, "framings": pair}))
+    plan += [
+        (f"Compare {n} seeds, train_many", {"seeds": n, "how": "many", "cores": 2, "framings": pair}),
+        (f"Compare page {n} seeds: click -> results", {"seeds": n, "how": "compare_page", "cores": 2,
+                                                       "framings": pair}),
+    ]
+    if args.only:
+        plan = [row for row in plan if any(word in row[0] for word in args.only)]
     rows = []
     for label, spec in plan:
         row = run_row(label, {**spec, "scale": scale})
@@ -124,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  done: {label}: {row['seconds']:.1f} s", file=sys.stderr, flush=True)
     if args.json:
         return 0
-    base = rows[0]["seconds"]
+    base = next((r["seconds"] for r in rows if r["row"].startswith("1 seed, one")), rows[0]["seconds"])
     short = {"naive": "naive", "feature-window": "feat-w", "timestep-window": "time-w",
              "whole-batch": "batch", "stateful": "stateful", "variable-length": "var-len"}
     head = (f"{'row':<42} {'wall s':>7} {'x 1 seed':>8} {'CPU s':>7} {'peak MB':>8} {'compiled':>8}"
@@ -136,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r['row']:<42} {r['seconds']:>7.1f} {r['seconds'] / base:>8.2f} {r['cpu_seconds']:>7.1f} "
               f"{r['peak_rss_mb']:>8} {r['compiled']:>8}  {accs}")
     print(f"epochs x {scale:g} of the tutorial's; times include compiling, not importing TensorFlow; "
-          f"'x 1 seed' divides by the first row. Machine: {os.cpu_count()} cores, "
+          "'x 1 seed' divides by the '1 seed, one after another' row (the first row if left out). "
+          f"Machine: {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.1f} at the end.")
     return 0
 

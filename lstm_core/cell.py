@@ -149,11 +149,12 @@ def init_weights(config: LSTMConfig, seed: int | None = None) -> Weights:
 
     arrays: list[np.ndarray] = []
     for layer in range(getattr(config, "layers", 1)):
-        kernel = glorot(f if layer == 0 else u, gates * u)
-        # Orthogonal, as keras.initializers.Orthogonal draws it for a (u, gates*u) matrix.
+        # Orthogonal, as keras.initializers.Orthogonal draws it for a (u, gates*u) matrix. Drawn
+        # before the kernel: the order every stored and shipped one-layer LSTM was made with.
         a = rng.normal(size=(gates * u, u))
         q, r = np.linalg.qr(a)
         q = (q * np.sign(np.diag(r))).T.astype(np.float32)  # (u, gates*u)
+        kernel = glorot(f if layer == 0 else u, gates * u)
         if cell == "gru":
             bias = np.zeros((2, gates * u), np.float32)
         else:

@@ -437,6 +437,8 @@ def _check_cost(c: LSTMConfig) -> None:
         return
     most = est.largest_epochs(c.epochs)
     sizes = [f"the units ({c.units})"]
+    if c.layers > 1:
+        sizes.append(f"the layers ({c.layers})")
     if c.window > 1:
         sizes.append(f"the window ({c.window})")
     if c.encoding == "onehot":

@@ -11,8 +11,9 @@ framings, several seeds each:
   of the recall reaches the cue inside the chunk. Theory: 100%.
 - **(c) timestep-window, window k + 1**: every sample holds its cue. Theory: 100%.
 
-The engine returns numbers; the page words them. ``train_fn`` is the one place that trains
-(one run after another today; a trainer that trains several seeds at once can replace it)::
+The engine returns numbers; the page words them. Every run trains in one call of
+``train_all`` (:func:`lstm_core.trainer.train_many` by default: the seeds of an arm side by
+side in one compiled function, the arms on both cores)::
 
     >>> [(arm, cfg.framing, cfg.time_steps) for arm, _, cfg in experiment_configs(4, seeds=[7])]
     [('a', 'stateful', 1), ('b', 'stateful', 5), ('c', 'timestep-window', 5)]
@@ -20,7 +21,7 @@ The engine returns numbers; the page words them. ``train_fn`` is the one place t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,6 +88,7 @@ class Outcome:
     run: object = None  # the trained run itself, for the forward view
     cue_beyond: float = 0.0  # occlusion of the cue at a recall, when the cue lies outside the update
     max_beyond: float = 0.0  # largest occlusion from any letter outside the update's own sample
+    stopped: bool = False  # a stop ended its training early: scored as far as it got
 
 
 def _ceilings(config: LSTMConfig, arm: str, k: int) -> tuple[float, float]:
@@ -124,6 +126,7 @@ def score(arm: str, seed: int, run, k: int) -> Outcome:
         run,
         cue,
         most,
+        bool(getattr(run, "stopped", False)),
     )
 
 
@@ -158,17 +161,25 @@ def run_experiment(
     train_fn: Callable[[LSTMConfig], object] | None = None,
     on_start: Callable[[int, int, str, int], None] | None = None,
     order: str = "alternating",
+    train_all: Callable[[list[LSTMConfig]], Sequence[object]] | None = None,
 ) -> list[Outcome]:
-    """Train every arm for every seed and score it. ``on_start(i, total, arm, seed)`` before each.
+    """Train every arm for every seed and score it, in :func:`experiment_configs` order.
 
-    ``train_fn(config) -> run`` defaults to :func:`lstm_core.trainer.train`.
+    All runs train in one call, ``train_all(configs) -> runs`` (default
+    :func:`lstm_core.trainer.train_many`; the app passes its gated version, with progress
+    and Stop). A run a stop left unfinished is scored as it is (``Outcome.stopped``), so a
+    stop keeps every model. Given ``train_fn(config) -> run`` instead, the runs train one
+    after another, with ``on_start(i, total, arm, seed)`` before each.
     """
-    if train_fn is None:
-        from .trainer import train as train_fn
     plan = experiment_configs(k, seeds, order)
-    outcomes = []
-    for i, (arm, seed, config) in enumerate(plan):
-        if on_start is not None:
-            on_start(i, len(plan), arm, seed)
-        outcomes.append(score(arm, seed, train_fn(config), k))
-    return outcomes
+    if train_fn is not None:
+        runs = []
+        for i, (arm, seed, config) in enumerate(plan):
+            if on_start is not None:
+                on_start(i, len(plan), arm, seed)
+            runs.append(train_fn(config))
+    else:
+        if train_all is None:
+            from .trainer import train_many as train_all
+        runs = list(train_all([config for _, _, config in plan]))
+    return [score(arm, seed, run, k) for (arm, seed, _), run in zip(plan, runs, strict=True)]

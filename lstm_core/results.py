@@ -17,6 +17,8 @@ loading TensorFlow. They hold numpy arrays and plain numbers only::
     >>> p = Progress(epoch=30, epochs=300, loss=2.1, accuracy=0.4, elapsed=1.5, history=run.history)
     >>> p.fraction, round(p.seconds_left, 1)
     (0.1, 13.5)
+    >>> Progress(0, 4, 3.1, 0.1, 2.0, [], within=0.5).fraction  # half of epoch 1 done
+    0.125
 """
 
 from __future__ import annotations
@@ -48,14 +50,19 @@ class Progress:
     accuracy: float
     elapsed: float
     history: list[EpochLog]  # everything so far, for redrawing a chart
+    # Share (0..1) of the epoch in progress already trained: an epoch longer than one chunk
+    # is reported part way through; loss and accuracy are then that epoch's running means
+    # so far (as fit's progress bar shows them), and ``history`` has not changed.
+    within: float = 0.0
 
     @property
     def fraction(self) -> float:
-        return self.epoch / self.epochs
+        return (self.epoch + self.within) / self.epochs
 
     @property
     def seconds_left(self) -> float:
-        return self.elapsed / max(self.epoch, 1) * (self.epochs - self.epoch)
+        done = self.epoch + self.within
+        return self.elapsed / max(done, 1) * (self.epochs - done)
 
 
 @dataclass

@@ -82,7 +82,8 @@ except RuntimeError:  # already initialised by someone else: keep their setting
 log = logging.getLogger(__name__)
 TARGET_CHUNK_SECONDS = 0.25  # one compiled call: progress ~4 times a second, Stop well within 1 s
 CHUNK_SAMPLES = 16_384  # width of the sample-order tensor per model (epochs x padded samples)
-BUCKETS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32)  # models per compiled call; at most 1/3 idle
+BUCKETS = (1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 24, 32)  # models per compiled call; at most 1/3 idle
+# (10 and 20: twenty seeds, the benchmark's case, split evenly over two cores with none idle)
 BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # keras.optimizers.Adam defaults
 ENV_MAX_COMPILED = "LSTM_LAB_MAX_COMPILED"
 
@@ -353,6 +354,14 @@ def compiled_cache_info() -> dict:
             "left": max(0, limit - built) if limit else None}
 
 
+def is_compiled(config: LSTMConfig, models: int = 1) -> bool:
+    """True if ``config``'s training step (``models`` side by side) is compiled in this process:
+    training it again costs no compile time and no compile memory (see ``memory.run_mb``)."""
+    with _compiled_lock:
+        entry = _compiled.get(_shape(config, models))
+        return entry is not None and entry.ran
+
+
 def prepare(config: LSTMConfig, models: int = 1) -> None:
     """Compile the training step for ``config``'s shape now, without training anything.
 
@@ -432,6 +441,8 @@ class _Stack:
         self.drawn = [(-1, None)] * real  # (epoch, order) last drawn per model
         self.results = [TrainResult(cfg, d, w) for cfg, d, w in zip(self.configs, data, weights)]
         self.pos = 0  # updates done (the same for every active model: they run in lockstep)
+        self.within = 0.0  # share of the epoch in progress done, when a call ended inside one
+        self.running: tuple[np.ndarray, np.ndarray] | None = None  # its loss and accuracy so far
         rate = self.entry.seconds_per_update
         self.chunk = 1 if rate is None else max(1, int(TARGET_CHUNK_SECONDS / rate))
 
@@ -482,6 +493,7 @@ class _Stack:
         self.pos += count
         elapsed = time.perf_counter() - self.start
         epochs_after = self.pos // nb
+        self._partial()
         reported = []
         for s, (cfg, result) in enumerate(zip(self.configs, self.results)):
             done = result.epochs_done
@@ -496,12 +508,36 @@ class _Stack:
                              elapsed - per_epoch * (new - j - 1))
                 )
             reported.append(s)
+        if self.within:  # mid-epoch: every model still training reports how far it got
+            reported += [s for s, cfg in enumerate(self.configs)
+                         if s not in reported and self.pos < cfg.epochs * nb]
         return reported
 
+    def _partial(self) -> None:
+        """After a call that ended inside an epoch: how far, and that epoch's running means.
+
+        Only when epochs are measured to be longer than a call (calls are then slices of
+        one epoch); at an epoch end, or before the speed is known, ``within`` is 0 and
+        nothing is read back.
+        """
+        nb, b, n = self.shape.nb, self.shape.b, self.shape.n
+        k, rate = self.pos % nb, self.entry.seconds_per_update
+        self.within = k / nb if k and rate is not None and rate * nb > TARGET_CHUNK_SECONDS else 0.0
+        if self.within:
+            rows = min(k * b, n)  # rows trained so far this epoch (the last batch may be short)
+            self.running = (self.loss_sum.numpy() / rows, self.hit_sum.numpy() / rows)
+
     def progress(self, s: int) -> Progress:
-        result, last = self.results[s], self.results[s].history[-1]
-        return Progress(last.epoch, result.config.epochs, last.loss, last.accuracy,
-                        time.perf_counter() - self.start, result.history)
+        result, cfg = self.results[s], self.configs[s]
+        elapsed = time.perf_counter() - self.start
+        if self.within and self.pos < cfg.epochs * self.shape.nb and (
+            not result.history or result.history[-1].epoch == self.pos // self.shape.nb
+        ):
+            loss, acc = self.running
+            return Progress(result.epochs_done, cfg.epochs, float(loss[s]), float(acc[s]), elapsed,
+                            result.history, within=self.within)
+        last = result.history[-1]
+        return Progress(last.epoch, cfg.epochs, last.loss, last.accuracy, elapsed, result.history)
 
     def finish(self, stopped: bool) -> list[TrainResult]:
         arrays = [p.numpy() for p in self.params]
@@ -572,27 +608,120 @@ def _bucket(size: int) -> int:
     return next(s for s in BUCKETS if s >= size)
 
 
+STACKED_SHARE = 0.7  # a model's update in a large stack costs ~70% of a lone one's (CPU time,
+# benchmarks/stacked_step.py); idle models padding a stack cost as much as real ones
+COMPILE_COST = 4e9  # a new compiled function, in _cost's units (~2 s of training on this machine)
+
+
+def _stack_cost(unit: float, size: int) -> float:
+    """Estimated cost of ``size`` models of one shape (``unit`` each alone) in one stack."""
+    S = _bucket(size)
+    return unit * S * (STACKED_SHARE + (1.0 - STACKED_SHARE) / S)
+
+
+def _partitions(m: int, k: int, most: int = 12) -> list[tuple[int, ...]]:
+    """Ways to cut ``m`` models into ``k`` stacks: near-equal first, then cuts into bucket
+    sizes that pad less (least padding, then most even, first; at most ``most``).
+
+    >>> _partitions(14, 2)  # 7 + 7 pads both to 8; the others pad nothing
+    [(7, 7), (8, 6), (10, 4), (12, 2)]
+    """
+    top = BUCKETS[-1]
+    equal = tuple(m // k + (j < m % k) for j in range(k))
+    if equal[0] > top:
+        equal = ()
+
+    def padding(parts: tuple[int, ...]) -> int:
+        return sum(_bucket(p) for p in parts) - m
+
+    found: list[tuple[int, ...]] = []
+
+    def fill(left: int, parts: tuple[int, ...]) -> None:  # bucket-sized parts, then the rest
+        if len(parts) == k - 1:
+            if 1 <= left <= (parts[-1] if parts else top):
+                found.append((*parts, left))
+            return
+        for size in BUCKETS:
+            if size <= (parts[-1] if parts else top) and size < left:
+                fill(left - size, (*parts, size))
+
+    fill(m, ())
+    limit = padding(equal) if equal else m
+    better = sorted({p for p in found if p != equal and padding(p) < limit},
+                    key=lambda p: (padding(p), max(p) - min(p)))
+    return ([equal] if equal else []) + better[: most - 1]
+
+
+def _makespan(stacks: list[tuple[float, _Shape]], workers: int) -> float:
+    """Finish time of the costliest-first schedule (each stack to the first free worker).
+
+    A stack whose function is not compiled yet compiles it first; one that needs a function
+    another worker is compiling waits for it (TensorFlow compiles a function once).
+    """
+    loads, ready = [0.0] * workers, {}
+    for cost, key in sorted(stacks, key=lambda st: -st[0]):
+        j = loads.index(min(loads))
+        start = loads[j]
+        if key not in _compiled:
+            if key not in ready:
+                ready[key] = start + COMPILE_COST
+            start = max(start, ready[key])
+        loads[j] = start + cost
+    return max(loads)
+
+
 def plan(configs: Sequence[LSTMConfig], workers: int = 1) -> list[list[int]]:
     """Which configs train together: lists of positions in ``configs``, costliest first.
 
-    Configs of one shape share a stack (at most ``BUCKETS[-1]``); a group costing more than
-    its share of the cores is split in near-equal stacks so both cores can work on it.
+    Configs of one shape share a stack (at most ``BUCKETS[-1]``). A group may be cut into
+    several stacks so both cores work on it; the cut is chosen to finish soonest, counting
+    idle models that pad a stack to its bucket and the compiling of functions not yet built
+    (a cheap group stays whole: a second compiled function would cost more than it saves).
 
     >>> from lstm_core.config import preset
     >>> plan([preset("naive").replace(seed=s) for s in range(5)] + [preset("stateful")], workers=2)
-    [[0, 1, 2], [3, 4], [5]]
+    [[0, 1, 2, 3, 4], [5]]
+    >>> costly = [preset("variable-length").replace(seed=s) for s in range(14)]
+    >>> [len(stack) for stack in plan(costly + [preset("stateful")], workers=2)]  # 7 + 7 pads to 8 + 8
+    [8, 6, 1]
     """
     groups: dict[_Shape, list[int]] = {}
     for i, cfg in enumerate(configs):
         groups.setdefault(_shape(cfg), []).append(i)
-    total = sum(_cost(c) for c in configs) or 1.0
-    stacks = []
-    for members in groups.values():
-        share = sum(_cost(configs[i]) for i in members) * workers / total
-        pieces = max(math.ceil(len(members) / BUCKETS[-1]), min(len(members), math.ceil(share - 1e-9)))
-        size = math.ceil(len(members) / pieces)
-        stacks += [members[k : k + size] for k in range(0, len(members), size)]
-    return sorted(stacks, key=lambda st: -sum(_cost(configs[i]) for i in st))
+    keys = list(groups)
+    units = {key: max(_cost(configs[i]) for i in groups[key]) for key in keys}
+    options = {}
+    for key in keys:
+        m = len(groups[key])
+        low = math.ceil(m / BUCKETS[-1])
+        options[key] = [p for k in range(low, min(m, low + workers) + 1) for p in _partitions(m, k)]
+
+    def stacks_of(choice: dict) -> list[tuple[float, _Shape]]:
+        return [(_stack_cost(units[key], size), replace_s(key, size)) for key in keys for size in choice[key]]
+
+    def replace_s(key: _Shape, size: int) -> _Shape:
+        return _Shape(**{**key.__dict__, "S": _bucket(size)})
+
+    # Coordinate descent: each group's cut in turn, the others fixed (a few passes suffice).
+    choice = {key: options[key][0] for key in keys}
+    best = _makespan(stacks_of(choice), workers)
+    for _ in range(3):
+        improved = False
+        for key in keys:
+            for option in options[key]:
+                trial = {**choice, key: option}
+                span = _makespan(stacks_of(trial), workers)
+                if span < best * 0.99:  # a clear gain only: every extra stack has its own overhead
+                    choice, best, improved = trial, span, True
+        if not improved:
+            break
+    out = []
+    for key in keys:
+        members, at = groups[key], 0
+        for size in choice[key]:
+            out.append(members[at : at + size])
+            at += size
+    return sorted(out, key=lambda st: -_stack_cost(units[_shape(configs[st[0]])], len(st)))
 
 
 def train_many(

@@ -11,12 +11,12 @@ import statistics
 import pandas as pd
 import streamlit as st
 
-from lstm_core import inference
+from lstm_core import inference, why_lstm
 from lstm_core.config import FIRST_SEED, FRAMINGS, MAX_SEEDS, PRESETS, LSTMConfig, check_sweep_cost, sweep
 from lstm_core.stats import RANDOM_SPLITS, PermutationTest, permutation_test, smallest_p_value
 from ui import charts, errors, safe, session, training
 from ui.routing import page_setup
-from ui.text import COMPARE
+from ui.text import COMPARE, WHY_LSTM
 
 SCALES = [0.1, 0.25, 0.5, 1.0]
 TUTORIAL_PAIR = ("naive", "feature-window")  # the tutorial's own question
@@ -147,6 +147,77 @@ def verdict(rows: list[dict]) -> str | None:
     return words
 
 
+# --- "Why LSTM?": the three cells on a memory task and on the alphabet ---------------------
+WHY_MAX_SEEDS = 5  # 3 cells x 2 tasks x 5 seeds = 30 runs, within the sweep's run cap
+
+
+def run_why(pairs: list[tuple[str, LSTMConfig]]) -> None:
+    """Train every (task, cell, seed); finished runs are kept as they come (a click may stop it)."""
+    rows: list[dict] = []
+    st.session_state[session.WHY_LSTM] = {"rows": rows, "planned": len(pairs)}
+    queue = st.empty()
+    bar, stop_box = training.progress_with_stop("why_stop", "Stop now; the runs finished so far are kept.")
+    configs = [c for _, c in pairs]
+    tasks = {id(c): task for task, c in pairs}
+    labels = [f"run {k + 1}/{len(pairs)} · {task}, {why_lstm.CELL_NAMES[c.cell]} seed {c.seed}"
+              for k, (task, c) in enumerate(pairs)]
+    for config, run in training.train_in_turn(configs, labels, bar, queue):
+        rows.append(why_lstm.score(tasks[id(config)], run))
+    bar.empty()
+    stop_box.empty()
+
+
+def why_words(table: pd.DataFrame) -> str:
+    """The result in a sentence per task: which cell did best, on average over the seeds."""
+    parts = []
+    for task, group in table.groupby("task", sort=False):
+        best = group.sort_values("mean", ascending=False)
+        cells = ", ".join(f"{r.cell} {r.mean:.1f}%" for r in best.itertuples())
+        parts.append(f"**{task}** (mean over seeds): {cells}.")
+    return " ".join(parts)
+
+
+def why_lstm_section() -> None:
+    st.divider()
+    st.subheader("Why LSTM?", anchor=False)
+    st.markdown(WHY_LSTM)
+    with st.form("why_form"):
+        c1, c2 = st.columns(2)
+        seeds = c1.number_input(
+            "Seeds per cell", value=3, step=1, min_value=1, max_value=WHY_MAX_SEEDS,
+            help=f"Runs per cell and task, 1 to {WHY_MAX_SEEDS}, seeds {FIRST_SEED}, {FIRST_SEED + 1}, …; "
+            "the shared server's budget may allow fewer at the full epochs.",
+        )
+        scale = c2.select_slider(
+            "Epochs scale", SCALES, value=1.0, key="why_scale",
+            help="Fraction of the epochs (alphabet 500, delayed recall 400), for a quicker look.",
+        )
+        clicked = st.form_submit_button("Compare the cells", type="primary", icon=":material/memory:")
+    if clicked:
+        pairs = why_lstm.why_lstm_configs(int(seeds), epochs_scale=scale)
+        try:
+            why_lstm.check_cost([c for _, c in pairs])
+        except ValueError as exc:
+            st.error(safe.plain(exc), icon=":material/error:")
+        else:
+            try:
+                run_why(pairs)
+            except Exception as exc:  # one sentence for the user; a bug's traceback goes to the log
+                errors.show_error(exc, "The comparison")
+    result = st.session_state.get(session.WHY_LSTM)
+    if not result or not result["rows"]:
+        return
+    if len(result["rows"]) < result["planned"]:
+        st.warning(f"Stopped: {len(result['rows'])} of {result['planned']} runs finished.",
+                   icon=":material/pause_circle:")
+    table = why_lstm.summary(result["rows"])
+    st.info(why_words(table), icon=":material/memory:")
+    st.dataframe(
+        table, hide_index=True,
+        column_config={k: st.column_config.NumberColumn(k, format="%.1f%%") for k in ("mean", "min", "max")},
+    )
+
+
 def main() -> None:
     st.title("Compare", anchor=False)
     st.markdown(COMPARE)
@@ -217,3 +288,4 @@ def main() -> None:
 
 
 main()
+why_lstm_section()

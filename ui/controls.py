@@ -237,7 +237,7 @@ def lab_form():
         return name not in hidden
 
     with st.container(border=True, key="lab_settings"):
-        top = st.columns([1, 2, 0.55, 0.45])
+        top = st.columns([1, 1.7, 0.75, 0.55])
         if show("framing"):
             top[0].selectbox(
                 "Framing preset", ALL_FRAMINGS, key=KEY["framing"], help=HELP["framing"],

@@ -293,6 +293,7 @@ def outcome_frame(outcomes) -> pd.DataFrame:
                 "cue via carried state": o.cue_beyond,
                 "most via carried state": o.max_beyond,
                 "final loss": o.history[-1].loss if o.history else float("nan"),
+                "epochs": o.history[-1].epoch if o.history else 0,
                 "seconds": o.seconds,
             }
             for o in outcomes
@@ -428,34 +429,50 @@ def experiment_section() -> None:
     # Random by default: then the cue is the only evidence, and the forward view shows it.
     order = cols[2].selectbox("Cue order", tasks.ORDERS, index=1, key="memory_exp_order", help=ORDER_HELP)
     if st.button("Run the experiment", icon=":material/experiment:", key="memory_run_experiment"):
-        bar = st.progress(0.0, text="starting: loading TensorFlow…")
         queue = st.empty()
+        bar, stop_box = training.progress_with_stop(
+            "memory_exp_stop", "Stop now: every model trained so far is kept and scored as it is."
+        )
+        interrupt: list[BaseException] = []
 
-        def train_one(config):  # one run after another; a many-seeds trainer can replace it
-            return training.train_gated(config, queue_box=queue)
+        def train_all(configs):  # every run in one call: seeds side by side, arms on both cores
+            labels = [f"({arm}) seed {seed}" for arm, seed, _ in exp.experiment_configs(k, seeds_used, order)]
+            runs, signal = training.train_together(configs, labels, bar, queue)
+            if signal is not None:
+                interrupt.append(signal)
+            return runs
 
-        def on_start(i, total, arm, seed):
-            bar.progress(
-                i / total, text=f"training ({arm}) {exp.ARMS[arm]}, seed {seed} ({i + 1} of {total})"
-            )
-
+        seeds_used = range(7, 7 + seeds)
+        # Stored now and filled in place later: after a click has interrupted the training,
+        # touching session state could be interrupted again; a plain list cannot.
+        kept: list = []
+        st.session_state[EXPERIMENT] = kept
+        st.session_state["memory_exp_done"] = (k, order)
         try:
-            outcomes = exp.run_experiment(
-                k, seeds=range(7, 7 + seeds), train_fn=train_one, on_start=on_start, order=order
-            )
+            outcomes = exp.run_experiment(k, seeds=seeds_used, order=order, train_all=train_all)
         except Exception as exc:  # the engine's message, never a traceback
             st.error(safe.plain(f"The experiment failed: {exc}"), icon=":material/error:")
             outcomes = None
+        kept[:] = outcomes or []  # every model, finished or stopped part way
+        if interrupt:
+            raise interrupt[0]  # Stop or another click: Streamlit reruns as asked, the outcomes stay
         bar.empty()
+        stop_box.empty()
         if outcomes:
-            st.session_state[EXPERIMENT] = outcomes
-            st.session_state["memory_exp_done"] = (k, order)
             st.rerun()  # the forward view, drawn above, can now offer the experiment's runs
     outcomes = st.session_state.get(EXPERIMENT)
     if not outcomes:
         st.caption(f"{3 * seeds} trainings of {exp.EPOCHS} epochs; about a second each on a quiet machine.")
         return
     done_k, done_order = st.session_state.get("memory_exp_done", (4, "random"))
+    stopped = [o for o in outcomes if getattr(o, "stopped", False)]
+    if stopped:
+        st.warning(
+            f"Stopped early: {len(stopped)} of {len(outcomes)} models did not finish their "
+            f"{exp.EPOCHS} epochs. They are scored as they were when Stop was pressed; run the "
+            "experiment again for the full result.",
+            icon=":material/pause_circle:",
+        )
     frame = outcome_frame(outcomes)
     st.altair_chart(outcome_chart(frame), width="stretch")
     st.code(exp.experiment_text(done_k, done_order), language=None, wrap_lines=True)

@@ -48,6 +48,7 @@ LAB_REQUEST = "lab_request"  # a validated config waiting to be trained by this 
 URL_SEEN = "lab_url_seen"  # the query string last applied to the form
 EXPERIMENT = "within_batch_experiment"
 COMPARISON = "comparison"
+WHY_LSTM = "why_lstm_comparison"  # the Compare page's "Why LSTM?" runs (rows of why_lstm.score)
 CELL_PLAYING = "cell_playing"  # the Cell page is stepping by itself (Play)
 CELL_TOUCHED = "cell_touched"  # a Cell widget changed: this run is not a Play tick
 # How long a new script run waits for an interrupted training to hand over its model: the

@@ -158,6 +158,16 @@ COMPARE = (
 )
 
 
+WHY_LSTM = (
+    "Three cells, the same settings: the **LSTM** (h and c, three gates), the **GRU** (h only, "
+    "update and reset gates) and the **SimpleRNN** (h only, no gates). On the alphabet every "
+    "next letter follows from the one before, so no cell needs memory. In **delayed recall** "
+    "(`XabcdefgY ZabcdefgW …`) the letter at the end of a run depends on the cue 8 steps back: "
+    "each sample shows the cue, and the cell must carry it to the end and learn to. The score "
+    "there counts only the recalled letters (the others follow from the letter before)."
+)
+
+
 # -- lessons you can check -----------------------------------------------------------------
 DEMO_SEEDS = tuple(range(FIRST_SEED, FIRST_SEED + 5))  # the seeds each Demo's range was measured on
 

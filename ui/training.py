@@ -69,7 +69,8 @@ def warm_up(config: LSTMConfig | None = None) -> None:
 
 def warm_up_allowed(config: LSTMConfig) -> bool:
     """Whether opening a page may compile ``config``'s shape in the background."""
-    return cost.cheap_to_compile(config) and not memory.over_budget()
+    free = memory.free_mb()
+    return cost.cheap_to_compile(config) and (free is None or free >= memory.compile_mb(config))
 
 
 def _prepare_quietly(config: LSTMConfig) -> None:
@@ -82,8 +83,11 @@ def _prepare_quietly(config: LSTMConfig) -> None:
         if left is not None and left <= WARM_UP_RESERVE:
             return
         with GATE.try_slot() as got:
-            if got and not memory.over_budget():
-                trainer.prepare(config)
+            if got:
+                with memory.admit(memory.compile_mb(config)):  # refused near the budget: skipped
+                    trainer.prepare(config)
+    except memory.MemoryRefused:
+        return
     except Exception:  # only a head start: Train compiles (and reports) anyway
         log.warning("background compile of %s failed", config.framing, exc_info=True)
 
@@ -121,9 +125,16 @@ def train_gated(
         box.empty()
         # Compiled shapes cannot be freed to make room (TensorFlow keeps every XLA program
         # until the process ends); the trainer's LSTM_LAB_MAX_COMPILED budget bounds them.
-        if memory.over_budget():
-            raise ValueError(memory.refusal())  # a refusal worded for a person, not a crash
-        return trainer.train(config, on_progress=on_progress, should_stop=should_stop)
+        # What this run adds is reserved up front, so two big runs admitted together cannot
+        # take the server past its budget; a refusal is a sentence for a person, not a crash.
+        with memory.admit(run_need(trainer, [config])):
+            return trainer.train(config, on_progress=on_progress, should_stop=should_stop)
+
+
+def run_need(trainer, configs: list[LSTMConfig]) -> float:
+    """MiB a training of ``configs`` may add to the server (``memory.need_for``)."""
+    first = trainer.compiled_cache_info()["compiled"] == 0
+    return memory.need_for(configs, trainer.is_compiled, first)
 
 
 class TimeLeft:
@@ -147,18 +158,27 @@ class TimeLeft:
         self.first: tuple[float, int] | None = None
 
     def __call__(self, p) -> float | None:
+        done = p.epoch + getattr(p, "within", 0.0)  # long epochs are reported part way
         if self.first is None:
-            self.first = (p.elapsed, p.epoch)
+            self.first = (p.elapsed, done)
             return None
         t0, e0 = self.first
-        if p.epoch <= e0 or p.elapsed - t0 < self.MIN_SECONDS:
+        if done <= e0 or p.elapsed - t0 < self.MIN_SECONDS:
             return None
-        return round((p.elapsed - t0) / (p.epoch - e0) * (p.epochs - p.epoch), 3)
+        return round((p.elapsed - t0) / (done - e0) * (p.epochs - done), 3)
 
 
 def progress_text(p: Progress, seconds_left: float | None = None) -> str:
-    """'epoch 120/300 · 2 s left' for a ``Progress`` (just 'epoch 120/300' without an estimate)."""
+    """'epoch 120/300 · 2 s left' for a ``Progress`` (just 'epoch 120/300' without an estimate).
+
+    An epoch longer than one of the trainer's calls is reported part way through:
+
+    >>> progress_text(Progress(3, 10, 2.5, 0.2, 9.0, [], within=0.45))
+    'epoch 3/10 · 45% of epoch 4'
+    """
     text = f"epoch {p.epoch:,}/{p.epochs:,}"
+    if getattr(p, "within", 0.0) > 0:
+        text += f" · {p.within:.0%} of epoch {p.epoch + 1:,}"
     if seconds_left is not None and p.epoch < p.epochs:
         text += f" · {max(1, round(seconds_left))} s left"
     return text
@@ -176,22 +196,22 @@ def train_many_gated(
     trainer = _trainer()
     with GATE.slot(on_wait=queue_notice(box)):
         box.empty()
-        if memory.over_budget():
-            raise ValueError(memory.refusal())
-        return trainer.train_many(configs, on_progress=on_progress, should_stop=should_stop, gate=GATE)
+        with memory.admit(run_need(trainer, configs)):
+            return trainer.train_many(configs, on_progress=on_progress, should_stop=should_stop, gate=GATE)
 
 
-def train_in_turn(
+def train_together(
     configs: list[LSTMConfig], labels: list[str], bar, queue_box
-) -> Iterator[tuple[LSTMConfig, TrainResult]]:
-    """Train ``configs`` through the gate and yield each finished run with its config.
+) -> tuple[list[TrainResult], BaseException | None]:
+    """Train ``configs`` through the gate, all at once, and return every run with the
+    Streamlit signal a click raised meanwhile (or None).
 
-    They train all at once (``trainer.train_many``: seeds of a framing side by side, a
+    They train in one ``trainer.train_many`` call (seeds of a framing side by side, a
     second core when the gate has one free), so 20 seeds cost a few runs' time. ``bar`` (an
     ``st.progress`` placeholder) shows the whole series, its text prefixed with the label of
     the run that reported last. A click meanwhile (Stop, another widget) stops the training
-    within a second: the runs that finished are still yielded, so the caller keeps them,
-    and then Streamlit's signal is re-raised.
+    within a second and every run comes back as far as it got (``stopped``); the caller
+    keeps what it wants, *then* raises the signal so Streamlit reruns as the user asked.
     """
     interrupt: list[BaseException] = []
     fractions = [0.0] * len(configs)
@@ -204,16 +224,26 @@ def train_in_turn(
             return  # many runs report at once: redraw the bar ten times a second at most
         last_draw[0] = now
         try:
-            bar.progress(sum(fractions) / len(configs), text=f"{labels[i]} · {progress_text(p)}")
+            bar.progress(min(1.0, sum(fractions) / len(configs)), text=f"{labels[i]} · {progress_text(p)}")
         except BaseException as signal:  # noqa: BLE001 - Streamlit's rerun/stop signal
             interrupt.append(signal)
 
     runs = train_many_gated(configs, on_progress, lambda: bool(interrupt), queue_box)
+    return runs, (interrupt[0] if interrupt else None)
+
+
+def train_in_turn(
+    configs: list[LSTMConfig], labels: list[str], bar, queue_box
+) -> Iterator[tuple[LSTMConfig, TrainResult]]:
+    """Train ``configs`` at once (:func:`train_together`) and yield each finished run with
+    its config; after a click meanwhile, the finished runs are still yielded (so the caller
+    keeps them) and then Streamlit's signal is re-raised."""
+    runs, interrupt = train_together(configs, labels, bar, queue_box)
     for config, run in zip(configs, runs):
         if not run.stopped:
             yield config, run
-    if interrupt:
-        raise interrupt[0]
+    if interrupt is not None:
+        raise interrupt
 
 
 def progress_with_stop(key: str, help: str, text: str = "starting: loading TensorFlow…"):
@@ -260,7 +290,7 @@ def train_live(config: LSTMConfig, key: str = "stop", progress_area=None) -> Tra
             # Building an altair chart costs ~40 ms of Python, taken from the training on a
             # 2-CPU server: redraw twice a second (the progress bar moves at every report).
             now = time.monotonic()
-            if now - last_chart[0] >= CHART_SECONDS or p.epoch == p.epochs:
+            if p.history and (now - last_chart[0] >= CHART_SECONDS or p.epoch == p.epochs):
                 last_chart[0] = now
                 chart_box.altair_chart(charts.history_chart(p.history), width="stretch")
         except BaseException as signal:  # Streamlit's rerun/stop signal (not an Exception)

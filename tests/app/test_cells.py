@@ -64,7 +64,8 @@ def _open(run, page: str) -> AppTest:
 
 
 def _words(at: AppTest) -> str:
-    return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    return " ".join(parts)
 
 
 @pytest.mark.parametrize("name", ["gru", "simple"])
@@ -98,3 +99,39 @@ def test_cell_page_says_which_cell_it_shows_when_it_cannot_trace_gates(runs, nam
     assert ("a SimpleRNN" if name == "simple" else "2 stacked LSTM layers") in words
     assert "top layer" in words
     assert len(at.error) == 0
+
+
+def test_compare_why_lstm_trains_three_cells_on_two_tasks():
+    at = open_page("pages/compare.py")
+    at.number_input[1].set_value(1)  # seeds per cell (the first number box is the framings' sweep)
+    at.select_slider(key="why_scale").set_value(0.1)
+    button(at, "Compare the cells").click().run(timeout=400)  # six shapes compile: slow when busy
+    assert_clean(at)
+    table = next(d.value for d in at.dataframe if "task" in d.value.columns)
+    assert list(table["task"]) == ["alphabet"] * 3 + ["delayed recall"] * 3
+    assert list(table["cell"]) == ["LSTM", "GRU", "SimpleRNN"] * 2
+    assert (table["runs"] == 1).all() and table["mean"].between(0, 100).all()
+    words = " ".join(i.value for i in at.info)
+    assert "**delayed recall** (mean over seeds)" in words and "SimpleRNN" in words
+
+
+def test_compare_why_lstm_refuses_more_than_the_server_allows():
+    at = open_page("pages/compare.py")
+    at.number_input[1].set_value(5)
+    button(at, "Compare the cells").click().run()
+    assert_clean(at)
+    assert any("limit" in e.value and "seeds" in e.value for e in at.error), [e.value for e in at.error]
+    assert not any("task" in d.value.columns for d in at.dataframe)
+
+
+def test_generate_writes_on_from_a_stacked_lstm_cold_and_warm(runs):
+    at = _open(runs["stacked"], "pages/generate.py")
+    vocab = runs["stacked"].config.vocab
+    at.selectbox(key=f"gen_start_{vocab}").set_value("C")
+    at.number_input(key="gen_steps").set_value(5)
+    button(at, "Generate").click().run()
+    assert_clean(at)
+    texts = [c.value for c in at.code]
+    assert len(texts) >= 2
+    for text in texts[:2]:
+        assert text.startswith("C") and len(text) == 6 and set(text) <= set(vocab), text

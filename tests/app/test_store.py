@@ -157,7 +157,8 @@ def test_an_uploaded_plain_keras_model_generates_the_alphabet_and_gets_a_link():
 def test_an_uploaded_gru_model_is_refused_in_one_sentence():
     data = _plain_keras_bytes(
         lambda keras: keras.Sequential(
-            [keras.Input(shape=(1, 1)), keras.layers.GRU(4), keras.layers.Dense(26, activation="softmax")]
+            [keras.Input(shape=(1, 1)), keras.layers.LSTM(4, return_sequences=True), keras.layers.GRU(4),
+             keras.layers.Dense(26, activation="softmax")]  # one kind of cell per model (issue 14)
         )
     )
     at = open_page("pages/state.py")

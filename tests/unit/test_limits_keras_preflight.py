@@ -97,9 +97,9 @@ def test_keras_gets_only_its_own_members():
         ((INPUT, LSTM, layer("LayerNormalization"), DENSE), "LSTM, LayerNormalization, Dense"),
         ((INPUT, layer("Rescaling", scale=2.0), LSTM, DENSE), "Rescaling"),
         ((INPUT, DENSE, LSTM), "Dense, LSTM"),
-        ((INPUT, LSTM, LSTM, DENSE), "LSTM, LSTM"),
+        ((INPUT, LSTM, LSTM, LSTM, LSTM, DENSE), "LSTM, LSTM, LSTM, LSTM"),  # stacks: 1 to 3 (issue 14)
         ((INPUT, layer("NotEqual"), LSTM, DENSE), "NotEqual"),  # a mask op without Masking
-        ((INPUT, layer("GRU", units=8), DENSE), "GRU"),
+        ((INPUT, LSTM, layer("GRU", units=8), DENSE), "LSTM, GRU"),  # one kind of cell per model
     ],
 )
 def test_any_other_layer_list_is_refused_by_name(layers, shown):

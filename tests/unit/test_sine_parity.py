@@ -75,16 +75,17 @@ def test_sine_loss_falls_and_mse_matches_the_logged_loss():
 
 @pytest.fixture(scope="module")
 def trained():
-    """A stateless and a stateful sine run, trained briefly with our trainer."""
+    """Sine runs trained briefly with our trainer: windows, stateful, and two stacked GRUs."""
     window = trainer.train(sine.sine_preset().replace(epochs=8, length=80, noise=0.05))
     stateful = trainer.train(sine.sine_preset("stateful").replace(epochs=8, length=80, noise=0.05))
-    return {"window": window, "stateful": stateful}
+    gru = trainer.train(sine.sine_preset("stateful").replace(epochs=3, length=40, cell="gru", layers=2))
+    return {"window": window, "stateful": stateful, "stateful, 2 GRU layers": gru}
 
 
 def _keras_free_run(model, seed_values, steps, config):
     out = []
     if config.stateful:
-        model.get_layer("lstm").reset_state()
+        keras_models.reset_states(model, config)
         for v in seed_values[:-1]:
             model.predict_on_batch(np.array([[[v]]], np.float32))
         value = seed_values[-1]
@@ -100,7 +101,7 @@ def _keras_free_run(model, seed_values, steps, config):
     return np.array(out)
 
 
-@pytest.mark.parametrize("kind", ["window", "stateful"])
+@pytest.mark.parametrize("kind", ["window", "stateful", "stateful, 2 GRU layers"])
 def test_numpy_predictions_match_keras_predict(trained, kind):
     run = trained[kind]
     config = run.config
@@ -109,7 +110,7 @@ def test_numpy_predictions_match_keras_predict(trained, kind):
 
     ours = sine.teacher_forced(run, values)
     if config.stateful:
-        model.get_layer("lstm").reset_state()
+        keras_models.reset_states(model, config)
         stock = [float(model.predict_on_batch(np.array([[[v]]], np.float32))[0, 0]) for v in values[:-1]]
         np.testing.assert_allclose(ours[1:], stock, atol=1e-5)
     else:

@@ -183,8 +183,9 @@ def test_cli_load_accepts_a_plain_keras_model(tmp_path: Path, keras) -> None:
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     gru = tmp_path / "gru.keras"
-    gru.write_bytes(save(keras.Sequential([keras.Input(shape=(1, 1)), keras.layers.GRU(4),
-                                           keras.layers.Dense(26, activation="softmax")])))
+    mixed = [keras.Input(shape=(1, 1)), keras.layers.LSTM(4, return_sequences=True), keras.layers.GRU(4),
+             keras.layers.Dense(26, activation="softmax")]  # one kind of cell per model (issue 14)
+    gru.write_bytes(save(keras.Sequential(mixed)))
     out = subprocess.run(
         [sys.executable, "-m", "lstm_core", "generate", "--load", str(gru), "--start", "A"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
