@@ -67,7 +67,7 @@ def test_every_claim_button_is_whole_at_projector_width(page: Page, base_url):
 def test_compare_draws_every_seed_as_a_point(page: Page, base_url):
     open_app(page, base_url, "/compare")
     no_exception(page)
-    seeds = page.get_by_test_id("stNumberInput").filter(has_text="Seeds").locator("input")
+    seeds = page.get_by_role("spinbutton", name="Seeds", exact=True)
     seeds.fill("3")
     seeds.press("Tab")
     page.get_by_role("slider").press("Home")  # epochs scale 0.1: a quick look
