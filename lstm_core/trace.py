@@ -229,6 +229,12 @@ def check_traceable(config: LSTMConfig) -> None:
 and the gate trace writes out the gates of one LSTM or one GRU layer (the State page shows h for any \
 cell).
     """
+    if config.framing == "n-char-output":
+        # Its letters come from a decoder the trace does not write out (issue 14, nchar.py).
+        raise ValueError(
+            "framing='n-char-output' cannot be traced gate by gate: its letters come from a decoder "
+            "after the encoder (the State page shows the encoder's h); trace its timestep-window twin."
+        )
     if config.layers != 1 or config.cell not in ("lstm", "gru"):
         raise ValueError(_not_traced(config))
 
@@ -252,6 +258,8 @@ def gate_trace(run, text: str, warm: bool = False) -> GateTrace:
     """
     config: LSTMConfig = run.config
     check_text(config, text)
+    if config.framing == "n-char-output":
+        check_traceable(config)  # refused in one sentence: the decoder is not traced
     if (config.cell, config.layers) == ("gru", 1):
         raise ValueError("A GRU has update and reset gates, not i, f, g, o: read it with gru_trace.")
     if (config.cell, config.layers) != ("lstm", 1):
@@ -350,6 +358,8 @@ def gru_trace(run, text: str, warm: bool = False) -> GRUTrace:
     """
     config: LSTMConfig = run.config
     check_text(config, text)
+    if config.framing == "n-char-output":
+        check_traceable(config)  # refused in one sentence: the decoder is not traced
     if (config.cell, config.layers) != ("gru", 1):
         raise ValueError(
             f"cell={config.cell!r}, layers={config.layers} has no GRU trace: it reads a run with one "

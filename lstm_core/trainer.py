@@ -358,6 +358,14 @@ def compiled_cache_info() -> dict:
             "left": max(0, limit - built) if limit else None}
 
 
+def is_compiled(config: LSTMConfig, models: int = 1) -> bool:
+    """True if ``config``'s training step (``models`` side by side) is compiled in this process:
+    training it again costs no compile time and no compile memory (see ``memory.run_mb``)."""
+    with _compiled_lock:
+        entry = _compiled.get(_shape(config, models))
+        return entry is not None and entry.ran
+
+
 def prepare(config: LSTMConfig, models: int = 1) -> None:
     """Compile the training step for ``config``'s shape now, without training anything.
 

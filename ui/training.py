@@ -69,7 +69,8 @@ def warm_up(config: LSTMConfig | None = None) -> None:
 
 def warm_up_allowed(config: LSTMConfig) -> bool:
     """Whether opening a page may compile ``config``'s shape in the background."""
-    return cost.cheap_to_compile(config) and not memory.over_budget()
+    free = memory.free_mb()
+    return cost.cheap_to_compile(config) and (free is None or free >= memory.compile_mb(config))
 
 
 def _prepare_quietly(config: LSTMConfig) -> None:
@@ -82,8 +83,11 @@ def _prepare_quietly(config: LSTMConfig) -> None:
         if left is not None and left <= WARM_UP_RESERVE:
             return
         with GATE.try_slot() as got:
-            if got and not memory.over_budget():
-                trainer.prepare(config)
+            if got:
+                with memory.admit(memory.compile_mb(config)):  # refused near the budget: skipped
+                    trainer.prepare(config)
+    except memory.MemoryRefused:
+        return
     except Exception:  # only a head start: Train compiles (and reports) anyway
         log.warning("background compile of %s failed", config.framing, exc_info=True)
 
@@ -121,9 +125,16 @@ def train_gated(
         box.empty()
         # Compiled shapes cannot be freed to make room (TensorFlow keeps every XLA program
         # until the process ends); the trainer's LSTM_LAB_MAX_COMPILED budget bounds them.
-        if memory.over_budget():
-            raise ValueError(memory.refusal())  # a refusal worded for a person, not a crash
-        return trainer.train(config, on_progress=on_progress, should_stop=should_stop)
+        # What this run adds is reserved up front, so two big runs admitted together cannot
+        # take the server past its budget; a refusal is a sentence for a person, not a crash.
+        with memory.admit(run_need(trainer, [config])):
+            return trainer.train(config, on_progress=on_progress, should_stop=should_stop)
+
+
+def run_need(trainer, configs: list[LSTMConfig]) -> float:
+    """MiB a training of ``configs`` may add to the server (``memory.need_for``)."""
+    first = trainer.compiled_cache_info()["compiled"] == 0
+    return memory.need_for(configs, trainer.is_compiled, first)
 
 
 class TimeLeft:
@@ -185,9 +196,8 @@ def train_many_gated(
     trainer = _trainer()
     with GATE.slot(on_wait=queue_notice(box)):
         box.empty()
-        if memory.over_budget():
-            raise ValueError(memory.refusal())
-        return trainer.train_many(configs, on_progress=on_progress, should_stop=should_stop, gate=GATE)
+        with memory.admit(run_need(trainer, configs)):
+            return trainer.train_many(configs, on_progress=on_progress, should_stop=should_stop, gate=GATE)
 
 
 def train_together(

@@ -86,3 +86,7 @@ def test_plain_train_shows_the_one_shot_column_only():
     table = next(d.value for d in at.dataframe if "one shot" in d.value.columns)
     assert table["recursive"].isna().all() and table["one shot"].notna().all()
     assert any("the recursive column" in c.value for c in at.caption)
+    # Every other page copes with an n-char model as the current model.
+    for other in ("pages/state.py", "pages/cell.py", "pages/generate.py", "pages/compare.py"):
+        at.switch_page(other).run()
+        assert_clean(at)

@@ -73,6 +73,8 @@ def test_the_forms_first_row_fits_at_1024(page: Page, base_url):
     page.set_viewport_size(PROJECTOR)
     open_app(page, base_url, "/lab?framing=timestep-window&cell=simple&layers=3")
     expect(page.get_by_test_id("stSelectbox").filter(has_text="Cell")).to_be_visible()
+    layers = page.get_by_test_id("stNumberInput").filter(has_text="Layers").locator("input")
+    expect(layers).to_have_value("3")  # the link's value, drawn (the row fills in as it renders)
     page.wait_for_timeout(800)
     seen = page.evaluate(MEASURE_ROW)
     assert seen["problems"] == [], seen

@@ -34,10 +34,13 @@ def cut_in(page: Page, selector: str) -> list[str]:
         const right = Math.min(main.getBoundingClientRect().right, window.innerWidth) + 1;
         const name = el => (el.innerText || el.getAttribute('data-testid') || el.tagName).slice(0, 40);
         for (const el of root.querySelectorAll('button p, [data-testid="stMarkdownContainer"] p, '
-                                               + '[data-testid="stCaptionContainer"] p, h3')) {
+                                               + '[data-testid="stCaptionContainer"] p, h3, '
+                                               + '[data-testid="stWidgetLabel"] p, input')) {
             if (el.offsetParent && el.scrollWidth > el.clientWidth + 1) problems.push('clipped: ' + name(el));
         }
-        for (const el of root.querySelectorAll('[data-testid="stDataFrame"], [data-testid="stButton"]')) {
+        const boxes = '[data-testid="stDataFrame"], [data-testid="stButton"], '
+            + '[data-testid="stNumberInput"], [data-testid="stCheckbox"]';
+        for (const el of root.querySelectorAll(boxes)) {
             const r = el.getBoundingClientRect();
             if (el.offsetParent && r.right > right) problems.push('sticks out: ' + name(el));
         }
@@ -82,6 +85,9 @@ def test_nothing_in_the_section_is_cut_and_screenshot(compared: Page, screenshot
     page.set_viewport_size({"width": size[0], "height": size[1]})
     page.wait_for_timeout(800)
     assert not cut_in(page, SECTION), cut_in(page, SECTION)
+    # the form's new row (horizon, wrap) fits too
+    expect(page.get_by_label("Letters out (horizon)", exact=True)).to_be_visible()
+    assert not cut_in(page, ".st-key-lab_settings"), cut_in(page, ".st-key-lab_settings")
     table = page.locator(SECTION).get_by_test_id("stDataFrame").bounding_box()
     assert table["width"] >= 250 and table["height"] >= 5 * 30  # header + 5 positions, none scrolled away
     if size == (1280, 800):

@@ -141,7 +141,7 @@ def test_a_deep_link_on_a_fresh_server_paints_the_right_page_first(browser):
         seen = page.evaluate("window.__firstPaint")
         assert seen["title"] == "Lab", seen
         assert not seen["sidebarNav"], "Streamlit's list of file names appeared"
-        assert seen["links"] == ["Overview", "Lab", "Generate", "State", "Cell", "Compare", "Memory"], seen
+        assert seen["links"] == ["Overview", "Lab", "Generate", "State", "Cell", "Compare", "Memory", "Sine"], seen
         expect(number_input(page, "Units")).to_have_value("8")
         assert "framing=stateful" in page.url and "units=8" in page.url, page.url
         no_exception(page)

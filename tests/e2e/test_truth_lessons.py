@@ -67,11 +67,11 @@ def test_every_claim_button_is_whole_at_projector_width(page: Page, base_url):
 def test_compare_draws_every_seed_as_a_point(page: Page, base_url):
     open_app(page, base_url, "/compare")
     no_exception(page)
-    seeds = page.get_by_test_id("stNumberInput").filter(has_text="Seeds").locator("input")
+    seeds = page.get_by_role("spinbutton", name="Seeds", exact=True)
     seeds.fill("3")
     seeds.press("Tab")
-    page.get_by_role("slider").press("Home")  # epochs scale 0.1: a quick look
-    expect(page.get_by_role("slider")).to_have_attribute("aria-valuetext", "0.1")
+    page.get_by_role("slider").first.press("Home")  # epochs scale 0.1: a quick look
+    expect(page.get_by_role("slider").first).to_have_attribute("aria-valuetext", "0.1")
     page.get_by_role("button", name="Compare", exact=True).click()
     expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=240_000)
     wait_for_app_run(page)

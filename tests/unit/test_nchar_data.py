@@ -143,3 +143,17 @@ def test_exported_script_builds_the_apps_data(config, tmp_path):
     assert inputs == ds.inputs and targets == ds.targets
     np.testing.assert_array_equal(X, ds.X)
     np.testing.assert_array_equal(y, ds.y)
+
+
+def test_notebook_of_an_n_char_config_builds_the_encoder_decoder():
+    pytest.importorskip("nbformat")
+    import json
+
+    from lstm_core.notebook import notebook_bytes
+
+    nb = json.loads(notebook_bytes(preset("n-char-output").replace(horizon=4, cell="gru")))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "HORIZON = 4" in code and "RepeatVector(HORIZON)" in code and "TimeDistributed" in code
+    assert "repeated 4 times (`RepeatVector`)" in text and "decoder `GRU`" in text
+    assert "accuracy at each output position" in text and "The tutorial reported" not in text

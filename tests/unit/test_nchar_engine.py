@@ -176,6 +176,7 @@ def test_cli_train_recursive_prints_both_columns_and_generate_prints_n_letters_p
         (["train", "--framing", "stateful", "--recursive"], "--recursive needs --framing n-char-output"),
         (["train", "--framing", "n-char-output", "--horizon", "x"], "horizon='x' is not allowed"),
         (["generate", "--framing", "n-char-output", "--stateful", "--start", "A"], "stateful=True"),
+        (["trace", "--framing", "n-char-output", "--text", "ABC"], "cannot be traced gate by gate"),
     ],
 )
 def test_cli_refuses_bad_combinations_with_exit_2_and_one_line(args, says):
