@@ -656,7 +656,7 @@ def _partitions(m: int, k: int, most: int = 12) -> list[tuple[int, ...]]:
     return ([equal] if equal else []) + better[: most - 1]
 
 
-def _makespan(stacks: list[tuple[float, _Shape]], workers: int) -> float:
+def _makespan(stacks: list[tuple[float, _Shape]], workers: int, built) -> float:
     """Finish time of the costliest-first schedule (each stack to the first free worker).
 
     A stack whose function is not compiled yet compiles it first; one that needs a function
@@ -666,7 +666,7 @@ def _makespan(stacks: list[tuple[float, _Shape]], workers: int) -> float:
     for cost, key in sorted(stacks, key=lambda st: -st[0]):
         j = loads.index(min(loads))
         start = loads[j]
-        if key not in _compiled:
+        if key not in built:
             if key not in ready:
                 ready[key] = start + COMPILE_COST
             start = max(start, ready[key])
@@ -674,19 +674,20 @@ def _makespan(stacks: list[tuple[float, _Shape]], workers: int) -> float:
     return max(loads)
 
 
-def plan(configs: Sequence[LSTMConfig], workers: int = 1) -> list[list[int]]:
+def plan(configs: Sequence[LSTMConfig], workers: int = 1, built=None) -> list[list[int]]:
     """Which configs train together: lists of positions in ``configs``, costliest first.
 
     Configs of one shape share a stack (at most ``BUCKETS[-1]``). A group may be cut into
     several stacks so both cores work on it; the cut is chosen to finish soonest, counting
     idle models that pad a stack to its bucket and the compiling of functions not yet built
     (a cheap group stays whole: a second compiled function would cost more than it saves).
+    ``built``: the compiled shapes to count as free (default: this process's; here none)::
 
     >>> from lstm_core.config import preset
-    >>> plan([preset("naive").replace(seed=s) for s in range(5)] + [preset("stateful")], workers=2)
+    >>> plan([preset("naive").replace(seed=s) for s in range(5)] + [preset("stateful")], 2, built=())
     [[0, 1, 2, 3, 4], [5]]
     >>> costly = [preset("variable-length").replace(seed=s) for s in range(14)]
-    >>> [len(stack) for stack in plan(costly + [preset("stateful")], workers=2)]  # 7 + 7 pads to 8 + 8
+    >>> [len(stack) for stack in plan(costly + [preset("stateful")], 2, built=())]  # 7 + 7 pads to 8 + 8
     [8, 6, 1]
     """
     groups: dict[_Shape, list[int]] = {}
@@ -708,13 +709,14 @@ def plan(configs: Sequence[LSTMConfig], workers: int = 1) -> list[list[int]]:
 
     # Coordinate descent: each group's cut in turn, the others fixed (a few passes suffice).
     choice = {key: options[key][0] for key in keys}
-    best = _makespan(stacks_of(choice), workers)
+    built = _compiled if built is None else built
+    best = _makespan(stacks_of(choice), workers, built)
     for _ in range(3):
         improved = False
         for key in keys:
             for option in options[key]:
                 trial = {**choice, key: option}
-                span = _makespan(stacks_of(trial), workers)
+                span = _makespan(stacks_of(trial), workers, built)
                 if span < best * 0.99:  # a clear gain only: every extra stack has its own overhead
                     choice, best, improved = trial, span, True
         if not improved:

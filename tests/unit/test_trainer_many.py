@@ -90,9 +90,9 @@ def test_plan_splits_an_expensive_group_between_two_cores_and_keeps_cheap_ones_w
     # costly enough that splitting pays for the cheap stack's compile waiting behind it
     costly = CASES["variable-length, mask"].replace(epochs=500, num_samples=1000, units=24)
     configs = [cheap.replace(seed=s) for s in range(4)] + [costly.replace(seed=s) for s in range(6)]
-    stacks = trainer.plan(configs, workers=2)
+    stacks = trainer.plan(configs, workers=2, built=())
     assert stacks == [[4, 5, 6], [7, 8, 9], [0, 1, 2, 3]]
-    assert trainer.plan(configs, workers=1) == [[4, 5, 6, 7, 8, 9], [0, 1, 2, 3]]
+    assert trainer.plan(configs, workers=1, built=()) == [[4, 5, 6, 7, 8, 9], [0, 1, 2, 3]]
 
 
 def test_two_cores_give_the_same_runs_and_call_back_on_the_calling_thread():
