@@ -377,6 +377,7 @@ class HostileResult:
     ok: bool = False
     trained_s: float = 0.0  # the page's own "trained in N s" (training, not queue)
     refused: bool = False  # Train answered with the memory refusal (not accepted, not a failure)
+    limited: bool = False  # accepted, and stopped by the server's time limit (at most the bound)
     wall_s: float = 0.0  # Train click -> result, queue included
     detail: str = ""
     error: str = ""
@@ -408,14 +409,25 @@ async def run_hostile(browser, base_url: str, index: int, train_query: str, time
             await assert_no_exception(page)
             # Refused for memory (another big run holds the room) is a correct answer: one
             # sentence, nothing trained, nothing over the bound.
-            words = re.compile("needs about|short of memory")
+            # So is a run the server's time limit stopped (ui/training.RUN_SECONDS): it trained
+            # no longer than the bound, whatever the estimate said.
+            words = re.compile("needs about|short of memory|at its time limit")
             refusal = page.get_by_test_id("stAlert").filter(has_text=words)
             result.wall_s = await click_train_and_wait(page, timeout_ms, refusal=refusal)
             await assert_no_exception(page)
             if await refusal.count():
-                result.refused = True
                 words = " ".join((await refusal.first.inner_text()).split()).removeprefix("error ")
-                result.detail = "refused for memory: " + words[:200]
+                words = words.removeprefix("warning ").removeprefix("timer_off ")
+                if "time limit" in words:
+                    result.limited = True
+                    result.detail = "stopped at the time limit: " + words[:200]
+                    shown = page.get_by_text(re.compile(r"trained in [0-9.]+ s"))
+                    if await shown.count():  # it finished an epoch: the partial run is on screen
+                        text = await shown.first.inner_text()
+                        result.trained_s = float(re.search(r"trained in ([0-9.]+) s", text).group(1))
+                else:
+                    result.refused = True
+                    result.detail = "refused for memory: " + words[:200]
             else:
                 text = await page.get_by_text(re.compile(r"trained in [0-9.]+ s")).first.inner_text()
                 result.trained_s = float(re.search(r"trained in ([0-9.]+) s", text).group(1))
@@ -568,7 +580,8 @@ async def main_async(args: argparse.Namespace) -> int:
                         trains = [h for h in hostile if h.kind == "train" and h.ok]
                         trained = [h.trained_s for h in trains if not h.refused]
                         print(
-                            f"hostile trainings: {len(trained)} accepted, "
+                            f"hostile trainings: {len(trained)} accepted "
+                            f"({sum(h.limited for h in trains)} stopped at the time limit), "
                             f"{sum(h.refused for h in trains)} refused for memory; longest "
                             f"{max(trained, default=0):.1f} s of training (limit {max_seconds():.0f} s)",
                             flush=True,

@@ -80,9 +80,9 @@ SETTINGS: dict[str, Setting] = {
             "(~12 MB each, never freed while it runs)",
         ),
         Setting(
-            "LSTM_LAB_TF_THREADS", 1, 1, 64,
+            "LSTM_LAB_TF_THREADS", 2, 1, 64,
             "threads TensorFlow runs compiled training on, shared by every training in the process: "
-            "1 keeps them to one core; 2 lets two at once (train_many's stacks) use two cores",
+            "2 lets the two trainings a server runs at once use both cores; 1 makes them take turns on one",
         ),
         Setting("LSTM_LAB_DEBUG", 0, 0, 1, "1: the CLI shows the traceback of an unexpected error"),
         # The run store (store.py); its file is LSTM_LAB_DB, a path, read there.
