@@ -148,9 +148,15 @@ def within_time_limit(
 
 def time_limit_notice(box, run: TrainResult) -> None:
     """Say that the server's time limit, not the user, stopped a training (and what is kept)."""
-    limit = f"The server stopped this training at its time limit ({cost.MAX_SECONDS:.0f} s, LSTM_LAB_MAX_SECONDS)"
+    limit = (
+        f"The server stopped this training at its time limit ({cost.MAX_SECONDS:.0f} s, "
+        "LSTM_LAB_MAX_SECONDS)"
+    )
     if run.epochs_done > 0:
-        kept = f"after {run.epochs_done:,} of {run.config.epochs:,} epochs: the model and history trained so far are kept."
+        kept = (
+            f"after {run.epochs_done:,} of {run.config.epochs:,} epochs: the model and history "
+            "trained so far are kept."
+        )
     else:
         kept = "before it finished its first epoch, so there is no trained model to keep."
     box.warning(
