@@ -30,7 +30,8 @@ def button(page: Page, label: str):
 
 
 def number_input(page: Page, label: str):
-    return page.get_by_test_id("stNumberInput").filter(has_text=label).locator("input")
+    # By its exact name: "Seeds" must not also find Compare's "Seeds per cell".
+    return page.get_by_role("spinbutton", name=label, exact=True)
 
 
 def text_input(page: Page, label: str):
