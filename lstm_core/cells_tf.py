@@ -24,7 +24,7 @@ def stacked_matmul(a: tf.Tensor, w: tf.Tensor) -> tf.Tensor:
     single matmul does S times the arithmetic and is 10-30x slower at S >= 4; S separate
     2-D matmuls are ~10x slower. The batched dot wins at every shape measured, and one
     model's update in a stack of 8-32 costs 70-75% of a lone one's in CPU time: the
-    arithmetic, not call overhead, is what is left (see docs/notes/seeds.md).
+    arithmetic, not call overhead, is what is left (see docs/speed.md, "Many models at once").
 
     >>> a = tf.reshape(tf.range(6.0), (2, 1, 3))   # two models, one row each
     >>> w = tf.stack([tf.eye(3), 2 * tf.eye(3)])
