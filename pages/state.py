@@ -114,10 +114,11 @@ def run_experiment() -> list[dict]:
     queue = st.empty()
     configs = [preset("whole-batch").replace(**changes) for _, changes in ARMS]
     labels = [label for label, _ in ARMS]
-    for (config, run), label in zip(training.train_in_turn(configs, labels, bar, queue), labels):
+    # Stopped runs are not yielded, so each run's label is found by its config, not its place.
+    for config, run in training.train_in_turn(configs, labels, bar, queue):
         outcomes.append(
             {
-                "label": label,
+                "label": labels[configs.index(config)],
                 "accuracy": 100 * inference.accuracy(run),
                 "history": run.history,
                 "seconds": run.seconds,
