@@ -1,4 +1,4 @@
-"""Measure what a training step costs on this machine and print coefficients for lstm_core/cost.py.
+"""Measure what a training step costs on this machine and print coefficients for lstm_core/limits/cost.py.
 
 The run-cost limit (``LSTM_LAB_MAX_SECONDS``) is only as honest as its coefficients. This
 trains a handful of shapes with the real trainer, each in this one process, and measures
@@ -15,7 +15,7 @@ trains a handful of shapes with the real trainer, each in this one process, and 
 It fits ``seconds = overhead + macs x MAC_S + streamed parameters x PARAM_S`` (trainings
 alone) and ``compile = base + per_step x compile_steps`` by least squares, and ``SHARED``
 as the largest slowdown of the streamed term with a second training beside it; prints them
-beside the values in ``lstm_core/cost.py``, and for every shape the measured time (the
+beside the values in ``lstm_core/limits/cost.py``, and for every shape the measured time (the
 slower of the pair) against the estimate the limit uses (which includes ``cost.SAFETY``). A
 ratio "measured / limit estimate" above 1 means the limit would accept a run that takes
 longer than it says: raise the coefficients.
@@ -49,8 +49,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 
-from lstm_core import cost  # noqa: E402
 from lstm_core.config import LSTMConfig  # noqa: E402
+from lstm_core.limits import cost  # noqa: E402
 
 TEXT64 = "".join(chr(ord("!") + i) for i in range(64))  # 64 distinct printable characters
 
@@ -86,7 +86,7 @@ QUICK = [0, 2, 5, 8, 11]
 
 def train_pair(config) -> float:
     """Seconds of the slower of two trainings of ``config`` run at once (two slots)."""
-    from lstm_core import trainer
+    from lstm_core.train import trainer
 
     seconds = []
 
@@ -102,7 +102,7 @@ def train_pair(config) -> float:
 
 
 def measure(label: str, fields: dict, target_s: float, pair: bool) -> dict:
-    from lstm_core import trainer
+    from lstm_core.train import trainer
 
     probe = LSTMConfig(**{**fields, "epochs": 1})
     t0 = time.perf_counter()
@@ -191,7 +191,7 @@ def main(argv=None) -> int:
             )
     fitted = fit(rows)
     worst = max(max(r["ratio_train"], r["ratio_compile"]) for r in rows)
-    print("\nfitted (no safety factor)   vs lstm_core/cost.py:")
+    print("\nfitted (no safety factor)   vs lstm_core/limits/cost.py:")
     for name, value in fitted.items():
         print(f"  {name:20s} {value:.3g}   (cost.py: {getattr(cost, name):.3g})")
     print(f"  SAFETY               cost.py: {cost.SAFETY:g}")

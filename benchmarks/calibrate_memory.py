@@ -1,7 +1,7 @@
-"""Measure what one training adds to a process's memory and compare it with lstm_core/memory.py.
+"""Measure what one training adds to a process's memory and compare it with lstm_core/limits/budget.py.
 
 The memory budget (``LSTM_LAB_MEMORY_MB``) admits a training only if what it will add
-(``memory.run_mb``: its data, its weights in every copy an update holds, the compile of a new
+(``budget.run_mb``: its data, its weights in every copy an update holds, the compile of a new
 shape) fits beside what the server holds and what running trainings have reserved. That is
 only as safe as ``run_mb`` is pessimistic. For each shape this starts a fresh process (so one
 shape's freed memory does not hide the next one's), warms XLA up on the naive preset (a
@@ -58,14 +58,16 @@ def child(fields: dict, epochs: int, pair: bool) -> dict:
     os.environ["LSTM_LAB_MAX_SECONDS"] = "86400"  # measure shapes past the time limit too
     os.environ["LSTM_LAB_MAX_WORK"] = str(10**10)
     os.environ["LSTM_LAB_MAX_COMPILED"] = "0"
-    from lstm_core import memory, trainer
-    from lstm_core.config import LSTMConfig, preset
+    from lstm_core.config import LSTMConfig
+    from lstm_core.limits import budget
+    from lstm_core.presets import preset
+    from lstm_core.train import trainer
 
     peak = [0.0]
 
     def sample() -> None:
         while True:
-            peak[0] = max(peak[0], memory.rss_mb() or 0.0)
+            peak[0] = max(peak[0], budget.rss_mb() or 0.0)
             time.sleep(0.02)
 
     threading.Thread(target=sample, daemon=True).start()
@@ -75,20 +77,20 @@ def child(fields: dict, epochs: int, pair: bool) -> dict:
 
     def grow(fn) -> float:
         time.sleep(0.1)
-        peak[0] = before = memory.rss_mb() or 0.0
+        peak[0] = before = budget.rss_mb() or 0.0
         fn()
         time.sleep(0.1)
-        return max(peak[0], memory.rss_mb() or 0.0) - before
+        return max(peak[0], budget.rss_mb() or 0.0) - before
 
     compile_mb = grow(lambda: trainer.prepare(config))
     train_mb = grow(lambda: trainer.train(config))
     row = {
         "compile_mb": round(compile_mb, 1),
         "train_mb": round(train_mb, 1),
-        "estimate_compile_mb": round(memory.run_mb(config) - memory.run_mb(config, compiled=True), 1),
-        "estimate_train_mb": round(memory.run_mb(config, compiled=True), 1),
-        "parameters": memory.cost.estimate(config).parameters,
-        "data_mb": round(memory.data_bytes(config) / memory.MIB, 1),
+        "estimate_compile_mb": round(budget.run_mb(config) - budget.run_mb(config, compiled=True), 1),
+        "estimate_train_mb": round(budget.run_mb(config, compiled=True), 1),
+        "parameters": budget.cost.estimate(config).parameters,
+        "data_mb": round(budget.data_bytes(config) / budget.MIB, 1),
     }
     if pair:
         def two() -> None:
@@ -99,7 +101,7 @@ def child(fields: dict, epochs: int, pair: bool) -> dict:
                 th.join()
 
         row["pair_mb"] = round(grow(two), 1)
-        row["estimate_pair_mb"] = round(2 * memory.run_mb(config, compiled=True), 1)
+        row["estimate_pair_mb"] = round(2 * budget.run_mb(config, compiled=True), 1)
     return row
 
 
@@ -134,7 +136,7 @@ def main(argv=None) -> int:
             line += f" two at once +{row['pair_mb']:5.0f} MB (est. {row['estimate_pair_mb']:.0f})"
         worst = max(worst, *ratios)
         print(line, flush=True)
-    verdict = "OK" if worst <= 1 else "RAISE the coefficients in lstm_core/memory.py"
+    verdict = "OK" if worst <= 1 else "RAISE the coefficients in lstm_core/limits/budget.py"
     print(f"worst measured / estimate: {worst:.2f} ({verdict})")
     return 0 if worst <= 1 else 1
 

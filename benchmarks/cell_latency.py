@@ -41,9 +41,9 @@ def fmt(values: list[float]) -> str:
 def engine_and_server(framing: str, repeats: int) -> dict[str, list[float]]:
     import pyarrow as pa
 
-    from lstm_core import trace as cell_trace
-    from lstm_core.config import preset
-    from lstm_core.trainer import train
+    from lstm_core.analysis import trace as cell_trace
+    from lstm_core.presets import preset
+    from lstm_core.train.trainer import train
     from ui import cell_charts
 
     config = preset(framing).replace(epochs=5)  # timing depends on the shape, not on learning

@@ -15,16 +15,16 @@ gets ``keras.Input(batch_shape=...)`` and a loop of ``fit(epochs=1, shuffle=Fals
 ``layer.reset_state()`` after each epoch. Its seconds include building and compiling the
 model; ours include compiling our step function (the first training of a shape in the
 process). Accuracy is ``model.evaluate``'s on the stock side and
-``lstm_core.inference.accuracy`` (the same evaluate-style figure) on ours.
+``lstm_core.analysis.inference.accuracy`` (the same evaluate-style figure) on ours.
 
 Stock fit is slow (variable-length ~2,700 s, whole-batch ~335 s at the tutorial's
 epochs on 2 cores), so ``--stock-epochs-max N`` caps the stock side's epochs. A capped row
 says so, and its speed ratio compares seconds per epoch (marked "/ep") instead of end to
 end; its stock accuracy is that of the shorter training.
 
-``--task sine`` compares the sine task's presets (``lstm_core.sine.sine_preset``): a linear
+``--task sine`` compares the sine task's presets (``lstm_core.presets.sine_preset``): a linear
 Dense of one unit and ``loss="mse"`` on the stock side; the "acc" columns then hold the MSE
-on the training windows (stock: ``model.evaluate``; ours: ``lstm_core.sine.mse``).
+on the training windows (stock: ``model.evaluate``; ours: ``lstm_core.analysis.forecast.mse``).
 
 Both sides run in this process with the trainer's TensorFlow setting (one intra-op
 thread), the app's setting on a shared server.
@@ -42,10 +42,11 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from lstm_core.config import ALL_FRAMINGS, CELLS, FRAMINGS, SINE_FRAMINGS, preset  # noqa: E402
-from lstm_core.framings import make_dataset  # noqa: E402
-from lstm_core.keras_file import keras_bytes  # noqa: E402
-from lstm_core.keras_models import reset_states, stock_model  # noqa: E402
+from lstm_core.config import ALL_FRAMINGS, CELLS, FRAMINGS, SINE_FRAMINGS  # noqa: E402
+from lstm_core.data.framings import make_dataset  # noqa: E402
+from lstm_core.export.keras_file import keras_bytes  # noqa: E402
+from lstm_core.model.keras_models import reset_states, stock_model  # noqa: E402
+from lstm_core.presets import preset  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -104,9 +105,9 @@ def stock_fit(config, epochs: int) -> dict:
 
 
 def ours_fit(config) -> dict:
-    from lstm_core.inference import accuracy
-    from lstm_core.sine import mse
-    from lstm_core.trainer import train
+    from lstm_core.analysis.forecast import mse
+    from lstm_core.analysis.inference import accuracy
+    from lstm_core.train.trainer import train
 
     run = train(config)
     nb = math.ceil(config.num_examples / config.batch_size)
@@ -126,7 +127,7 @@ def ours_fit(config) -> dict:
 def base_config(name: str, task: str):
     """The framing's tutorial preset, or for ``task="sine"`` its sine preset."""
     if task == "sine":
-        from lstm_core.sine import sine_preset
+        from lstm_core.presets import sine_preset
 
         return sine_preset(name)
     return preset(name)
@@ -219,7 +220,7 @@ def print_table(rows: list[dict]) -> None:
 
 
 def memory_check(name: str, retrains: int, with_export: bool, as_json: bool) -> None:
-    from lstm_core.trainer import compiled_shapes, train
+    from lstm_core.train.trainer import compiled_shapes, train
 
     config = preset(name)
     first = train(config)  # compiles; not counted

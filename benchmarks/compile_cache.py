@@ -42,8 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     os.environ["LSTM_LAB_MAX_COMPILED"] = str(args.limit)
 
-    from lstm_core import trainer
     from lstm_core.config import LSTMConfig
+    from lstm_core.train import trainer
 
     base = LSTMConfig(framing="timestep-window", sequence="ABCDEFGHIJ", window=2, units=8, epochs=5)
     trainer.train(base)  # first training: TensorFlow's own one-time allocations

@@ -38,7 +38,7 @@ anything: the link that once held a training slot for hours, a shape too large f
 epoch, the largest accepted shape (which must not compile in the background) and Markdown
 injections; each must answer with a warning, never an exception, an ``<img>`` or a link.
 Odd-numbered ones open the most expensive configuration the limit accepts (its epochs chosen
-with ``lstm_core.cost`` to fill ``--hostile-budget`` seconds, default ``LSTM_LAB_MAX_SECONDS``)
+with ``lstm_core.limits.cost`` to fill ``--hostile-budget`` seconds, default ``LSTM_LAB_MAX_SECONDS``)
 and click Train. The run passes when every normal session still finishes correctly, every
 hostile training reports at most ``LSTM_LAB_MAX_SECONDS`` of training ("trained in N s" on
 the page; waiting in the queue is not training), and the server's peak RSS stays within
@@ -126,16 +126,16 @@ def mb(kb: int) -> float:
 
 def max_seconds() -> float:
     sys.path.insert(0, str(ROOT))
-    from lstm_core import cost
+    from lstm_core.limits import cost
 
     return cost.MAX_SECONDS
 
 
 def memory_budget_mb() -> float:
     sys.path.insert(0, str(ROOT))
-    from lstm_core import memory
+    from lstm_core.limits import budget
 
-    return memory.budget_mb()
+    return budget.budget_mb()
 
 
 # --- async page helpers (the sync ones live in tests/e2e/e2e_support.py) -----------------------
@@ -342,8 +342,8 @@ def most_expensive_accepted(budget_s: float, units: int = 256) -> tuple[dict, fl
     """The heavy shape, its window lowered until one epoch is accepted, with as many epochs as
     ``budget_s`` of estimated training allows: the most expensive Train the limits accept."""
     sys.path.insert(0, str(ROOT))
-    from lstm_core import cost
     from lstm_core.config import LSTMConfig
+    from lstm_core.limits import cost
 
     for window in range(HEAVY_SHAPE["window"], 0, -1):
         try:

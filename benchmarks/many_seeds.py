@@ -47,7 +47,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from lstm_core.config import FRAMINGS, preset  # noqa: E402
+from lstm_core.config import FRAMINGS  # noqa: E402
+from lstm_core.presets import preset  # noqa: E402
 
 FIRST_SEED = 7  # as the CLI and the Compare page
 
@@ -63,7 +64,8 @@ def configs_for(framings: list[str], seeds: int, scale: float) -> list:
 
 def worker(spec: dict) -> dict:
     """One row, in this process: train, time it, score it."""
-    from lstm_core import inference, trainer  # TensorFlow import: outside the clock
+    from lstm_core.analysis import inference  # TensorFlow import: outside the clock
+    from lstm_core.train import trainer  # TensorFlow import: outside the clock
 
     if spec["how"] == "compare_page":
         return compare_page(spec)
@@ -92,7 +94,7 @@ def compare_page(spec: dict) -> dict:
     sys.path.insert(0, os.path.join(ROOT, "tests", "app"))
     from apptest_support import button, open_page  # the app tests' helpers
 
-    from lstm_core import trainer  # TensorFlow import: outside the clock (as in the other rows)
+    from lstm_core.train import trainer  # TensorFlow import: outside the clock (as in the other rows)
 
     at = open_page("pages/compare.py")
     at.multiselect[0].set_value(spec["framings"])

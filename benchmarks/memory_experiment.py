@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lstm_core import memory_experiment as exp  # noqa: E402
+from lstm_core.experiments import truncated_bptt as exp  # noqa: E402
 
 
 def main() -> None:

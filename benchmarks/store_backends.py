@@ -32,16 +32,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-from lstm_core.cell import init_weights  # noqa: E402
-from lstm_core.config import preset  # noqa: E402
-from lstm_core.store import RunStore, to_record  # noqa: E402
+from lstm_core.model.cells import init_weights  # noqa: E402
+from lstm_core.presets import preset  # noqa: E402
+from lstm_core.store.runs import RunStore, to_record  # noqa: E402
 
 WRITER = """
 import sys, time, types
 sys.path.insert(0, {root!r})
-from lstm_core.cell import init_weights
-from lstm_core.config import preset
-from lstm_core.store import RunStore
+from lstm_core.model.cells import init_weights
+from lstm_core.presets import preset
+from lstm_core.store.runs import RunStore
 url, start, n, seed = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 store = RunStore(url)
 cfg = preset("stateful").replace(seed=seed)

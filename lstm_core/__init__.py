@@ -1,17 +1,14 @@
 """lstm_core: the engine of LSTM State Lab. It never imports streamlit.
 
-The flow is one way::
+The flow is one way, up through the layers (each a sub-package; ``pyproject.toml``'s
+import-linter contract keeps the arrows pointing down)::
 
-    config = preset("stateful")            # config.py: a validated LSTMConfig
-    data = make_dataset(config)            # framings.py: X (samples, time steps, features), y
-    run = train(config, on_progress=print) # trainer.py: fast, fit-compatible training
-    generate(run, "K", steps=5).text       # inference.py: numpy LSTM on the trained weights
+    config = preset("stateful")            # presets.py: a validated LSTMConfig (config.py)
+    data = make_dataset(config)            # data/: X (samples, time steps, features), y
+    run = train(config, on_progress=print) # train/: fast, fit-compatible training (TensorFlow)
+    generate(run, "K", steps=5).text       # analysis/: numpy LSTM on the trained weights
 
-Only the config names are imported here, so ``import lstm_core`` stays light: TensorFlow
-is loaded by ``trainer`` (and Keras by ``keras_models``) when a caller imports them. The
-README's "How the code is laid out" names every module and what it holds.
+Nothing is imported here, so ``import lstm_core`` stays light: TensorFlow is loaded by
+``lstm_core.train`` (and Keras by ``lstm_core.model.keras_models``) when a caller imports them.
+The README's "How the code is laid out" says what each sub-package holds.
 """
-
-from .config import ALPHABET, FRAMINGS, PRESETS, LSTMConfig, get_default_config, preset
-
-__all__ = ["ALPHABET", "FRAMINGS", "PRESETS", "LSTMConfig", "get_default_config", "preset"]

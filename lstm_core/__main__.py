@@ -1,6 +1,6 @@
-"""``python -m lstm_core ...``: see lstm_core/cli.py."""
+"""``python -m lstm_core ...``: see lstm_core/cli/main.py."""
 
-from .cli import main
+from lstm_core.cli.main import main
 
 if __name__ == "__main__":  # not on import (e.g. when pytest collects doctests)
     raise SystemExit(main())

@@ -1,10 +1,9 @@
-"""One validated description of a training run, the six tutorial presets, and every limit.
+"""One validated description of a training run, and every limit.
 
 Everything the engine does starts from an :class:`LSTMConfig`. It is validated once,
 when it is made, so the rest of the code can trust it::
 
-    >>> from lstm_core.config import LSTMConfig, preset
-    >>> cfg = preset("timestep-window")
+    >>> cfg = LSTMConfig(framing="timestep-window", window=3)
     >>> cfg.window, cfg.units, cfg.epochs
     (3, 32, 500)
     >>> cfg.replace(units=0)
@@ -15,8 +14,8 @@ when it is made, so the rest of the code can trust it::
 ``replace`` returns a new config and validates it again, so a config can never be
 half-valid. Each field's description is written once, beside the field (``FIELD_DOCS``).
 The limits that keep a shared server up live at the top of this file (two of them an
-operator may change: ``settings.py``), and so do seed sweeps (``seed_sweep``, ``sweep``):
-the CLI's ``reproduce --seeds`` and the Compare page use the same seeds and caps.
+operator may change: ``lstm_core.limits.settings``), and so do the caps of seed sweeps; the
+presets and the sweeps themselves are ``lstm_core.presets``.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ import decimal
 from dataclasses import dataclass
 from typing import Any
 
-from . import cost, settings
+from lstm_core.limits import cost, settings
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -80,7 +79,7 @@ MAX_TRACE_CHARS = 200  # characters one state trace feeds
 FIRST_SEED = 7  # the tutorial's numpy.random.seed(7)
 MAX_SEEDS = 30  # seeds per framing in one sweep
 MAX_SWEEP_RUNS = 40  # framings x seeds in one sweep (Compare): two framings x 20 seeds settle a
-# one-letter gap (exact permutation test, lstm_core.stats)
+# one-letter gap (exact permutation test, lstm_core.analysis.stats)
 MAX_SWEEP_WORK = 2 * MAX_WORK  # LSTM cell steps of a whole sweep on the shared server (Compare)
 
 
@@ -286,73 +285,73 @@ def _echo(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
-def _fail(name: str, value: Any, allowed: str) -> None:
+def reject(name: str, value: Any, allowed: str) -> None:
     raise ValueError(f"{name}={_echo(value)} is not allowed: {allowed}.")
 
 
-def _check_int(name: str, value: Any, low: int, high: int) -> None:
+def check_int(name: str, value: Any, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        _fail(name, value, f"it must be a whole number from {low} to {high:,}")
+        reject(name, value, f"it must be a whole number from {low} to {high:,}")
 
 
 def _validate(c: LSTMConfig) -> None:
     for f in dataclasses.fields(c):
         choices = f.metadata.get("choices")
         if choices and getattr(c, f.name) not in choices:
-            _fail(f.name, getattr(c, f.name), "choose one of " + ", ".join(choices))
+            reject(f.name, getattr(c, f.name), "choose one of " + ", ".join(choices))
     if not isinstance(c.sequence, str):
-        _fail("sequence", c.sequence, "it must be text")
+        reject("sequence", c.sequence, "it must be text")
     if len(c.sequence) > MAX_SEQUENCE_CHARS:
         raise ValueError(
             f"sequence of {len(c.sequence):,} characters is not allowed: the limit is "
             f"{MAX_SEQUENCE_CHARS:,} characters; use a shorter text."
         )
     if c.sequence.strip() == "" or len(c.sequence) < 2:
-        _fail("sequence", _short(c.sequence), "it needs at least 2 characters, not only spaces")
+        reject("sequence", _short(c.sequence), "it needs at least 2 characters, not only spaces")
     if not c.sequence.isprintable():
-        _fail("sequence", _short(c.sequence), "use printable characters only (no tabs or newlines)")
+        reject("sequence", _short(c.sequence), "use printable characters only (no tabs or newlines)")
     vocab = "".join(sorted(set(c.sequence)))
     if len(vocab) < 2:
-        _fail("sequence", _short(c.sequence), "it needs at least 2 different characters to predict")
+        reject("sequence", _short(c.sequence), "it needs at least 2 different characters to predict")
     if len(vocab) > MAX_VOCAB:
-        _fail("sequence", _short(c.sequence), f"it may use at most {MAX_VOCAB} different characters")
-    _check_int("units", c.units, 1, MAX_UNITS)
-    _check_int("epochs", c.epochs, 1, MAX_EPOCHS)
-    _check_int("batch_size", c.batch_size, 1, MAX_BATCH)
-    _check_int("window", c.window, 1, MAX_WINDOW)
-    _check_int("num_samples", c.num_samples, 1, MAX_SAMPLES)
-    _check_int("seed", c.seed, 0, MAX_SEED)
-    _check_int("steps_per_update", c.steps_per_update, 1, MAX_WINDOW)
+        reject("sequence", _short(c.sequence), f"it may use at most {MAX_VOCAB} different characters")
+    check_int("units", c.units, 1, MAX_UNITS)
+    check_int("epochs", c.epochs, 1, MAX_EPOCHS)
+    check_int("batch_size", c.batch_size, 1, MAX_BATCH)
+    check_int("window", c.window, 1, MAX_WINDOW)
+    check_int("num_samples", c.num_samples, 1, MAX_SAMPLES)
+    check_int("seed", c.seed, 0, MAX_SEED)
+    check_int("steps_per_update", c.steps_per_update, 1, MAX_WINDOW)
     _validate_cells(c)
     if c.steps_per_update > 1:
         if c.framing != "stateful" or not c.stateful:
-            _fail(
+            reject(
                 "steps_per_update",
                 c.steps_per_update,
                 "more than 1 time step per update needs the stateful framing with stateful on "
                 "(the text is cut into chunks and state carries from chunk to chunk)",
             )
         if c.window != 1:
-            _fail("window", c.window, "with steps_per_update above 1 it must be 1 (chunks replace windows)")
+            reject("window", c.window, "with steps_per_update above 1 it must be 1 (chunks replace windows)")
         if c.steps_per_update > len(c.sequence) - 1:
-            _fail(
+            reject(
                 "steps_per_update",
                 c.steps_per_update,
                 f"it must be at most {len(c.sequence) - 1}, so one chunk has a next letter to predict",
             )
     if isinstance(c.learning_rate, bool) or not isinstance(c.learning_rate, (int, float)):
-        _fail("learning_rate", c.learning_rate, "it must be a number between 0.00001 and 1")
+        reject("learning_rate", c.learning_rate, "it must be a number between 0.00001 and 1")
     if not 1e-5 <= float(c.learning_rate) <= 1.0:
-        _fail("learning_rate", c.learning_rate, "it must be a number between 0.00001 and 1")
+        reject("learning_rate", c.learning_rate, "it must be a number between 0.00001 and 1")
     for flag in ("shuffle", "stateful"):
         if not isinstance(getattr(c, flag), bool):
-            _fail(flag, getattr(c, flag), "it must be true or false")
+            reject(flag, getattr(c, flag), "it must be true or false")
     if c.task == "sine":
         _validate_sine(c)
     else:
         _refuse_sine_fields(c)
     if not c.is_sine and c.framing != "variable-length" and c.window >= len(c.sequence):
-        _fail(
+        reject(
             "window",
             c.window,
             f"it must be shorter than the sequence ({len(c.sequence)} characters), "
@@ -360,23 +359,23 @@ def _validate(c: LSTMConfig) -> None:
         )
     _validate_nchar(c)
     if c.framing == "variable-length" and not c.wrap and c.window > len(c.sequence) - 1:
-        _fail(
+        reject(
             "window", c.window,
             f"the maximum length must be at most {len(c.sequence) - 1} (or turn on wrap)",
         )
     if c.framing == "naive" and c.window != 1:
-        _fail("window", c.window, "the naive framing feeds exactly 1 letter; use timestep-window for more")
+        reject("window", c.window, "the naive framing feeds exactly 1 letter; use timestep-window for more")
     n = c.num_examples
     if c.stateful and n % c.batch_size != 0:
         divisors = [d for d in range(1, n + 1) if n % d == 0]
-        _fail(
+        reject(
             "batch_size",
             c.batch_size,
             f"a stateful LSTM needs a batch size that divides the {n} samples exactly "
             f"(carried state row i must always meet sample i); try one of {divisors[:12]}",
         )
     if c.batch_size > n:
-        _fail("batch_size", c.batch_size, f"it must be at most the number of samples ({n})")
+        reject("batch_size", c.batch_size, f"it must be at most the number of samples ({n})")
     _check_cost(c)  # first: it names what each step costs, not only how many there are
     if c.work > MAX_WORK:
         raise ValueError(
@@ -397,12 +396,13 @@ def _validate_cells(c: LSTMConfig) -> None:
     ...
     ValueError: layers=4 is not allowed: it must be a whole number from 1 to 3.
     """
-    _check_int("layers", c.layers, 1, MAX_LAYERS)
+    check_int("layers", c.layers, 1, MAX_LAYERS)
 
 
 def _validate_nchar(c: LSTMConfig) -> None:
     """The two fields of issue 14 (parts 1 and 4): ``wrap`` and ``horizon``.
 
+    >>> from lstm_core.presets import preset
     >>> preset("variable-length").replace(window=26, wrap=True, epochs=100).window
     26
     >>> preset("timestep-window").replace(horizon=3)
@@ -411,18 +411,18 @@ def _validate_nchar(c: LSTMConfig) -> None:
     ValueError: horizon=3 is not allowed: only the n-char-output framing predicts more than 1 character.
     """
     if not isinstance(c.wrap, bool):
-        _fail("wrap", c.wrap, "it must be true or false")
+        reject("wrap", c.wrap, "it must be true or false")
     if c.wrap and c.framing != "variable-length":
-        _fail("wrap", c.wrap, "only the variable-length framing draws runs that can wrap around")
-    _check_int("horizon", c.horizon, 1, MAX_HORIZON)
+        reject("wrap", c.wrap, "only the variable-length framing draws runs that can wrap around")
+    check_int("horizon", c.horizon, 1, MAX_HORIZON)
     if c.framing != "n-char-output":
         if c.horizon != 1:
-            _fail("horizon", c.horizon, "only the n-char-output framing predicts more than 1 character")
+            reject("horizon", c.horizon, "only the n-char-output framing predicts more than 1 character")
         return
     if c.stateful:
-        _fail("stateful", c.stateful, "the n-char-output model reads each window from a fresh state")
+        reject("stateful", c.stateful, "the n-char-output model reads each window from a fresh state")
     if c.window + c.horizon > len(c.sequence):
-        _fail(
+        reject(
             "horizon",
             c.horizon,
             f"window ({c.window}) + horizon must be at most the sequence's {len(c.sequence)} "
@@ -480,27 +480,27 @@ and length, not a text; leave the sequence out.
 feature-window, timestep-window, whole-batch, stateful.
     """
     if c.framing not in SINE_FRAMINGS:
-        _fail("framing", c.framing, "the sine task supports " + ", ".join(SINE_FRAMINGS))
+        reject("framing", c.framing, "the sine task supports " + ", ".join(SINE_FRAMINGS))
     if c.sequence != ALPHABET:
-        _fail(
+        reject(
             "sequence", _short(c.sequence),
             "the sine task learns the wave set by period, noise and length, not a text; "
             "leave the sequence out",
         )
     if c.encoding != "scaled":
-        _fail("encoding", c.encoding, "the sine task feeds each value as it is (one number); use scaled")
+        reject("encoding", c.encoding, "the sine task feeds each value as it is (one number); use scaled")
     if c.steps_per_update != 1:
-        _fail("steps_per_update", c.steps_per_update, "the sine task predicts one value per sample; use 1")
+        reject("steps_per_update", c.steps_per_update, "the sine task predicts one value per sample; use 1")
     if c.stateful and c.framing != "stateful":
-        _fail("stateful", c.stateful, "for the sine task carried state needs the stateful framing")
+        reject("stateful", c.stateful, "for the sine task carried state needs the stateful framing")
     if c.framing == "stateful" and c.window != 1:
-        _fail("window", c.window, "the stateful framing feeds one value at a time; use 1")
-    _check_int("period", c.period, MIN_PERIOD, MAX_PERIOD)
-    _check_int("length", c.length, MIN_LENGTH, MAX_SAMPLES)
+        reject("window", c.window, "the stateful framing feeds one value at a time; use 1")
+    check_int("period", c.period, MIN_PERIOD, MAX_PERIOD)
+    check_int("length", c.length, MIN_LENGTH, MAX_SAMPLES)
     if isinstance(c.noise, bool) or not isinstance(c.noise, (int, float)) or not 0.0 <= c.noise <= MAX_NOISE:
-        _fail("noise", c.noise, f"it must be a number from 0 to {MAX_NOISE:g} (the wave's amplitude is 1)")
+        reject("noise", c.noise, f"it must be a number from 0 to {MAX_NOISE:g} (the wave's amplitude is 1)")
     if c.window >= c.length:
-        _fail(
+        reject(
             "window", c.window,
             f"it must be shorter than the length ({c.length} values), so that at least one window "
             "has a next value to predict",
@@ -518,196 +518,8 @@ def _refuse_sine_fields(c: LSTMConfig) -> None:
     defaults = {f.name: f.default for f in dataclasses.fields(LSTMConfig)}
     for name in ("period", "noise", "length"):
         if getattr(c, name) != defaults[name]:
-            _fail(name, getattr(c, name), "it applies to the sine task only (task=sine)")
+            reject(name, getattr(c, name), "it applies to the sine task only (task=sine)")
 
 
 def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A tutorial framing with its settings and what the tutorial reported."""
-
-    name: str
-    title: str
-    config: LSTMConfig
-    tutorial_accuracy: float | None  # percent, as printed by the tutorial (None: not in the tutorial)
-    feeds: str  # what one sample gives the network, in words
-    lesson: str  # what it teaches, in one line (the notebook); with links: ui/text.py LESSONS
-
-
-PRESETS: dict[str, Preset] = {
-    p.name: p
-    for p in (
-        Preset(
-            "naive",
-            "Naive: one letter in, one out",
-            LSTMConfig(framing="naive", window=1, units=32, epochs=500, batch_size=1),
-            84.00,
-            "one letter, one time step; state reset after every sample",
-            "Each letter has one successor, so no memory is needed: fed as one number (index / 26), a "
-            "few neighbours are still mixed up after 500 epochs; one-hot input or 3,000 epochs reach 100%.",
-        ),
-        Preset(
-            "feature-window",
-            "Three letters as three features",
-            LSTMConfig(framing="feature-window", window=3, units=32, epochs=500, batch_size=1),
-            86.96,
-            "three letters side by side as 3 features of a single time step",
-            "More to see, but not as a sequence; scored on 23 samples, not 25. One-hot input reaches 100%.",
-        ),
-        Preset(
-            "timestep-window",
-            "Three letters as three time steps",
-            LSTMConfig(framing="timestep-window", window=3, units=32, epochs=500, batch_size=1),
-            100.00,
-            "three letters one after another: 3 time steps of 1 feature",
-            "Letters as time steps: 100%, and sooner than naive (at 200 epochs 86.96–95.65%, naive 44–48%).",
-        ),
-        Preset(
-            "whole-batch",
-            "All samples in one batch",
-            LSTMConfig(
-                framing="whole-batch", window=1, units=16, epochs=5000, batch_size=25, shuffle=False
-            ),
-            100.00,
-            "one letter per sample, all 25 samples in one batch, in order",
-            "The tutorial credits state flowing inside the batch; Keras does not do that. "
-            "The 100% comes from 5000 epochs (500 give 24–32%).",
-        ),
-        Preset(
-            "stateful",
-            "Stateful: state carried across samples",
-            LSTMConfig(
-                framing="stateful",
-                window=1,
-                units=16,
-                epochs=300,
-                batch_size=1,
-                shuffle=False,
-                stateful=True,
-            ),
-            100.00,
-            "one letter per sample, in order, state carried to the next sample, reset each epoch",
-            "State carried from letter to letter: 100% in 300 epochs with 16 units (44–64% without "
-            "carried state); a cold start from K says B.",
-        ),
-        Preset(
-            "variable-length",
-            "Variable-length runs, zero-padded",
-            LSTMConfig(
-                framing="variable-length", window=5, units=32, epochs=500, batch_size=1, num_samples=1000
-            ),
-            98.90,
-            "a random run of 1 to 5 letters, zero-padded in front to 5 time steps",
-            "A stateless model that answers any short run; its padding looks exactly like 'A'.",
-        ),
-    )
-}
-
-
-# The framings the tutorial does not have (no tutorial figure), with their starting settings.
-# n-char-output: the timestep-window's settings, asked for the next 3 letters (issue 14).
-EXTRA_PRESETS: dict[str, Preset] = {
-    "n-char-output": Preset(
-        "n-char-output",
-        "Several letters out: given BCD, predict EFG",
-        LSTMConfig(framing="n-char-output", window=3, units=32, epochs=500, batch_size=1, horizon=3),
-        None,
-        "three letters as three time steps; the answer is the next 3 letters at once",
-        "An encoder LSTM sums up the window, a decoder LSTM unrolls it into one letter per position; "
-        "the recursive way (a one-letter model fed its own answers) carries its mistakes forward.",
-    ),
-}
-
-
-def about(name: str) -> Preset:
-    """A framing's :class:`Preset` (title, what it feeds, its lesson), the tutorial's six or not.
-
-    >>> about("n-char-output").tutorial_accuracy is None, about("naive").tutorial_accuracy
-    (True, 84.0)
-    """
-    preset(name)  # refuses an unknown name in one sentence
-    return EXTRA_PRESETS[name] if name in EXTRA_PRESETS else PRESETS[name]
-
-
-def preset(name: str) -> LSTMConfig:
-    """The starting settings of a framing, e.g. ``preset("stateful").epochs == 300``.
-
-    The tutorial's six come from ``PRESETS``; the others from ``EXTRA_PRESETS``.
-    """
-    if name in EXTRA_PRESETS:
-        return EXTRA_PRESETS[name].config
-    if name not in PRESETS:
-        _fail("framing", name, "choose one of " + ", ".join(ALL_FRAMINGS))
-    return PRESETS[name].config
-
-
-def seed_sweep(count: int) -> list[int]:
-    """The seeds of a sweep of ``count`` runs: the tutorial's 7, then 8, 9, ...
-
-    >>> seed_sweep(3)
-    [7, 8, 9]
-    >>> seed_sweep(0)
-    Traceback (most recent call last):
-    ...
-    ValueError: seeds=0 is not allowed: it must be a whole number from 1 to 30.
-    """
-    _check_int("seeds", count, 1, MAX_SEEDS)
-    return list(range(FIRST_SEED, FIRST_SEED + count))
-
-
-def sweep(
-    framings: list[str], seeds: int, epochs: int | None = None, epochs_scale: float = 1.0
-) -> list[LSTMConfig]:
-    """Each framing's tutorial preset once per seed of :func:`seed_sweep`, framing by framing.
-
-    ``epochs`` replaces the presets' epochs; else ``epochs_scale`` scales them (at least 1)::
-
-        >>> [(c.framing, c.epochs, c.seed) for c in sweep(["naive", "stateful"], 2, epochs_scale=0.1)]
-        [('naive', 50, 7), ('naive', 50, 8), ('stateful', 30, 7), ('stateful', 30, 8)]
-    """
-    configs = []
-    for name in framings:
-        base = preset(name)
-        count = epochs if epochs is not None else max(1, round(base.epochs * epochs_scale))
-        base = base.replace(epochs=count)
-        configs += [base.replace(seed=s) for s in seed_sweep(seeds)]
-    return configs
-
-
-def check_sweep_cost(configs: list[LSTMConfig]) -> None:
-    """Raise ``ValueError`` if a sweep is too big for the shared server (the app's Compare),
-    saying how many seeds of these framings fit.
-
-    >>> check_sweep_cost(sweep(["variable-length"], 10))
-    Traceback (most recent call last):
-    ...
-    ValueError: This comparison is 25,000,000 LSTM steps, the limit is 6,000,000: these framings at \
-these epochs allow at most 2 seeds. Lower the seeds or the epochs scale (variable-length is the \
-expensive one).
-    """
-    framings = list(dict.fromkeys(c.framing for c in configs))
-    per_seed = {}  # one seed's work per framing (every seed of a framing costs the same)
-    for c in configs:
-        per_seed.setdefault(c.framing, c.work)
-    fit = min(MAX_SEEDS, MAX_SWEEP_RUNS // max(1, len(framings)),
-              MAX_SWEEP_WORK // max(1, sum(per_seed.values())))
-    allowed = f"these framings at these epochs allow at most {fit} seed{'' if fit == 1 else 's'}"
-    if len(configs) > MAX_SWEEP_RUNS:
-        raise ValueError(
-            f"{len(configs)} runs is too many: at most {MAX_SWEEP_RUNS}, so {allowed}. "
-            "Use fewer framings or seeds."
-        )
-    work = sum(c.work for c in configs)
-    if work > MAX_SWEEP_WORK:
-        raise ValueError(
-            f"This comparison is {work:,} LSTM steps, the limit is {MAX_SWEEP_WORK:,}: {allowed}. "
-            "Lower the seeds or the epochs scale (variable-length is the expensive one)."
-        )
-
-
-def get_default_config() -> LSTMConfig:
-    """The configuration the app and CLI start from: the tutorial's first framing."""
-    return preset("naive")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from lstm_core import inference
-from lstm_core import trace as cell_trace
+from lstm_core.analysis import inference
+from lstm_core.analysis import trace as cell_trace
 from ui import cell_charts, safe, session, training
 from ui.routing import page_setup
 from ui.text import md_escape

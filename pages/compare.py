@@ -2,7 +2,7 @@
 
 The tutorial reports 84.00% (naive) and 86.96% (feature-window) from one run each and
 wonders whether the difference "may or may not be real". Every seed is shown as a point,
-and an exact permutation test (``lstm_core.stats``) says how often seed luck alone would
+and an exact permutation test (``lstm_core.analysis.stats``) says how often seed luck alone would
 give a gap that large.
 """
 
@@ -11,9 +11,11 @@ import statistics
 import pandas as pd
 import streamlit as st
 
-from lstm_core import inference, why_lstm
-from lstm_core.config import FIRST_SEED, FRAMINGS, MAX_SEEDS, PRESETS, LSTMConfig, check_sweep_cost, sweep
-from lstm_core.stats import RANDOM_SPLITS, PermutationTest, permutation_test, smallest_p_value
+from lstm_core.analysis import inference
+from lstm_core.analysis.stats import RANDOM_SPLITS, PermutationTest, permutation_test, smallest_p_value
+from lstm_core.config import FIRST_SEED, FRAMINGS, MAX_SEEDS, LSTMConfig
+from lstm_core.experiments import why_lstm
+from lstm_core.presets import PRESETS, check_sweep_cost, sweep
 from ui import charts, errors, safe, session, training
 from ui.routing import page_setup
 from ui.text import COMPARE, WHY_LSTM

@@ -7,9 +7,9 @@ state, "K" looks like the start of the alphabet. Warmed up on A…J first, it sa
 import pandas as pd
 import streamlit as st
 
-from lstm_core import inference
+from lstm_core.analysis import inference
+from lstm_core.analysis.inference import Generation
 from lstm_core.config import MAX_GENERATE_STEPS
-from lstm_core.inference import Generation
 from ui import safe, training
 from ui.glyphs import visible
 from ui.routing import page_setup

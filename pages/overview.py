@@ -6,7 +6,7 @@ Every claim carries a button that opens the Lab with the settings that show it
 
 import streamlit as st
 
-from lstm_core.config import PRESETS
+from lstm_core.presets import PRESETS
 from ui import controls, presets
 from ui.routing import page_setup
 from ui.text import DEMO_SEEDS, LESSONS, MEMORY, MEMORY_TITLE, TASK, Demo

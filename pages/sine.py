@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lstm_core import sine
+from lstm_core.analysis.forecast import forecast
 from lstm_core.config import MAX_GENERATE_STEPS
 from ui import charts
 from ui import sine as sine_ui
@@ -55,7 +55,7 @@ def main() -> None:
         key="sine_steps", help=sine_ui.HELP_STEPS,
     )
     try:
-        fc = sine.forecast(run, int(start), int(steps))
+        fc = forecast(run, int(start), int(steps))
     except ValueError as exc:
         sine_ui.show_error(exc)
         return

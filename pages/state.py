@@ -10,9 +10,10 @@
 import pandas as pd
 import streamlit as st
 
-from lstm_core import inference
-from lstm_core.config import MAX_TRACE_CHARS, preset
-from lstm_core.results import TrainResult
+from lstm_core.analysis import inference
+from lstm_core.config import MAX_TRACE_CHARS
+from lstm_core.model.results import TrainResult
+from lstm_core.presets import preset
 from ui import charts, errors, safe, session, training
 from ui.glyphs import visible
 from ui.routing import page_setup

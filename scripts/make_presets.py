@@ -1,10 +1,10 @@
-"""Train the six tutorial presets (seed 7, tutorial settings) and write lstm_core/pretrained/.
+"""Train the six tutorial presets (seed 7, tutorial settings) and write lstm_core/store/shipped/.
 
     .venv/bin/python scripts/make_presets.py                 # all six (~20 s of training)
     .venv/bin/python scripts/make_presets.py --framing stateful
 
 Run it again whenever the trainer's numerics or a preset change:
-tests/unit/test_pretrained.py retrains two presets and fails when the shipped weights
+tests/unit/store/test_pretrained.py retrains two presets and fails when the shipped weights
 no longer match what the trainer makes.
 """
 
@@ -16,16 +16,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lstm_core import pretrained  # noqa: E402
-from lstm_core.config import FRAMINGS, preset  # noqa: E402
-from lstm_core.inference import accuracy  # noqa: E402
+from lstm_core.analysis.inference import accuracy  # noqa: E402
+from lstm_core.config import FRAMINGS  # noqa: E402
+from lstm_core.presets import preset  # noqa: E402
+from lstm_core.store import pretrained  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--framing", choices=[*FRAMINGS, "all"], default="all")
     args = parser.parse_args()
-    from lstm_core.trainer import train  # TensorFlow: only once the arguments are good
+    from lstm_core.train.trainer import train  # TensorFlow: only once the arguments are good
 
     names = FRAMINGS if args.framing == "all" else [args.framing]
     for name in names:

@@ -20,7 +20,7 @@ os.environ.setdefault("LSTM_LAB_MAX_COMPILED", "0")
 # ... and so holds more memory than a server's budget (1,500 MiB): past it, Train would be refused
 # in whichever test happens to run late. The tests of the budget itself set their own value.
 os.environ.setdefault("LSTM_LAB_MEMORY_MB", "100000")
-# The run store (lstm_core/store.py) writes a SQLite file: tests and the servers they start
+# The run store (lstm_core/store/runs.py) writes a SQLite file: tests and the servers they start
 # use a throwaway one, never the user's data folder.
 if not os.environ.get("LSTM_LAB_DB"):
     os.environ["LSTM_LAB_DB"] = str(Path(tempfile.mkdtemp(prefix="lstm-lab-tests-")) / "runs.sqlite3")

@@ -11,7 +11,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lstm_core.inference import StateSource
+from lstm_core.analysis.inference import StateSource
 
 from .glyphs import visible
 

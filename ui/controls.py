@@ -27,15 +27,8 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.config import (
-    ALL_FRAMINGS,
-    CELLS,
-    ENCODINGS,
-    PADDINGS,
-    LSTMConfig,
-    get_default_config,
-    preset,
-)
+from lstm_core.config import ALL_FRAMINGS, CELLS, ENCODINGS, PADDINGS, LSTMConfig
+from lstm_core.presets import get_default_config, preset
 
 from . import classroom, safe, session
 from .text import HELP

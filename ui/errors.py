@@ -14,7 +14,7 @@ Pages catch what they can explain and hand it here::
 
 Importing this module also sets up the log once per process: a stderr handler for the
 ``lstm_core`` and ``ui`` loggers when nobody (the operator, pytest) has configured logging,
-and a warning for every badly set ``LSTM_LAB_*`` variable (``lstm_core.settings``).
+and a warning for every badly set ``LSTM_LAB_*`` variable (``lstm_core.limits.settings``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import threading
 
 import streamlit as st
 
-from lstm_core import settings
+from lstm_core.limits import settings
 
 from . import safe
 

@@ -1,6 +1,6 @@
 """The Memory page's pieces, and the built-in task picker the Lab shows under its form.
 
-The engine (``lstm_core.tasks``, ``influence``, ``memory_experiment``) returns numbers;
+The engine (``lstm_core.data.texts``, ``influence``, ``memory_experiment``) returns numbers;
 the words and charts are here.
 """
 
@@ -13,9 +13,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lstm_core import inference, tasks
-from lstm_core import influence as inf
-from lstm_core import memory_experiment as exp
+from lstm_core.analysis import inference
+from lstm_core.analysis import influence as inf
+from lstm_core.data import texts
+from lstm_core.experiments import truncated_bptt as exp
 
 from . import charts, controls, safe, session, training
 
@@ -46,7 +47,7 @@ HELP_K = "Delay: how many steps after its cue the recalled letter comes (2 to 12
 
 # -- tasks and ceilings ------------------------------------------------------------------
 def ceiling_frame(text: str, max_window: int = 8) -> pd.DataFrame:
-    rows = tasks.ceiling_table(text, list(range(1, max_window + 1)))
+    rows = texts.ceiling_table(text, list(range(1, max_window + 1)))
     return pd.DataFrame(
         {
             "window (letters seen)": [r.window for r in rows],
@@ -57,32 +58,32 @@ def ceiling_frame(text: str, max_window: int = 8) -> pd.DataFrame:
 
 def _use_task() -> None:
     """Button callback: runs before the script, so it may still fill the Lab form's field."""
-    text = tasks.task_text(st.session_state["memory_task"], int(st.session_state.get("memory_k", 4)))
+    text = texts.task_text(st.session_state["memory_task"], int(st.session_state.get("memory_k", 4)))
     st.session_state[controls.KEY["sequence"]] = text
 
 
 def task_picker(in_lab: bool = True) -> str:
     """Pick a built-in text, see its ceilings; in the Lab, a button puts it in the form."""
     name = st.selectbox(
-        "Built-in training text", tasks.TASKS, format_func=TASK_TITLES.get, key="memory_task", help=HELP_TASK
+        "Built-in training text", texts.TASKS, format_func=TASK_TITLES.get, key="memory_task", help=HELP_TASK
     )
     k = 4
     if name == "delayed-recall":
         k = int(
             st.number_input(
                 "Delay k",
-                min_value=tasks.MIN_DELAY,
-                max_value=tasks.MAX_DELAY,
+                min_value=texts.MIN_DELAY,
+                max_value=texts.MAX_DELAY,
                 value=4,
                 step=1,
                 key="memory_k",
                 help=HELP_K,
             )
         )
-    text = tasks.task_text(name, k)
+    text = texts.task_text(name, k)
     st.caption(TASK_ABOUT[name])
     st.code(text, language=None, wrap_lines=True)
-    needed = tasks.memory_needed(text)
+    needed = texts.memory_needed(text)
     # A static table (not a dataframe widget): a few rows, nothing to sort or scroll.
     st.table(ceiling_frame(text, max(needed or 1, 4) + 1).set_index("window (letters seen)"))
     if in_lab:
@@ -101,7 +102,7 @@ SHORT = {"a": "stateful, 1 step", "b": "stateful, k+1 steps", "c": "window k+1"}
 
 def default_text(sequence: str, longest: int = 30) -> str:
     """The start of the text, cut to end on a recalled letter when there is one (the step to look at)."""
-    answers = {answer for _, answer in tasks.RECALL_CUES}
+    answers = {answer for _, answer in texts.RECALL_CUES}
     for end in range(min(longest, len(sequence)), 1, -1):
         if sequence[end - 1] in answers:
             return sequence[:end]
@@ -427,8 +428,8 @@ def experiment_section() -> None:
     k = int(
         cols[0].number_input(
             "Delay k",
-            min_value=tasks.MIN_DELAY,
-            max_value=tasks.MAX_DELAY,
+            min_value=texts.MIN_DELAY,
+            max_value=texts.MAX_DELAY,
             value=4,
             step=1,
             key="memory_exp_k",
@@ -447,7 +448,7 @@ def experiment_section() -> None:
         )
     )
     # Random by default: then the cue is the only evidence, and the forward view shows it.
-    order = cols[2].selectbox("Cue order", tasks.ORDERS, index=1, key="memory_exp_order", help=ORDER_HELP)
+    order = cols[2].selectbox("Cue order", texts.ORDERS, index=1, key="memory_exp_order", help=ORDER_HELP)
     if st.button("Run the experiment", icon=":material/experiment:", key="memory_run_experiment"):
         queue = st.empty()
         bar, stop_box = training.progress_with_stop(

@@ -12,9 +12,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lstm_core import nchar
 from lstm_core.config import LSTMConfig
-from lstm_core.results import TrainResult
+from lstm_core.model import nchar
+from lstm_core.model.results import TrainResult
 
 from . import errors, session, training
 

@@ -1,6 +1,6 @@
 """The shipped, already trained presets on the page: what each framing really predicts.
 
-``lstm_core.pretrained`` ships the six tutorial presets trained (seed 7, tutorial settings),
+``lstm_core.store.pretrained`` ships the six tutorial presets trained (seed 7, tutorial settings),
 so a page can show real predictions at once, without training and without TensorFlow.
 """
 
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lstm_core import inference, pretrained
+from lstm_core.analysis import inference
+from lstm_core.store import pretrained
 
 
 def preset_predictions(name: str) -> None:

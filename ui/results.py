@@ -14,11 +14,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lstm_core import inference
-from lstm_core.ceiling import ceiling, dataset_ceiling, stateful_ceiling
-from lstm_core.config import ALPHABET, PRESETS, LSTMConfig, preset
-from lstm_core.framings import Dataset, make_dataset
-from lstm_core.results import TrainResult
+from lstm_core.analysis import inference
+from lstm_core.config import ALPHABET, LSTMConfig
+from lstm_core.data.ceiling import ceiling, dataset_ceiling, stateful_ceiling
+from lstm_core.data.dataset import Dataset
+from lstm_core.data.framings import make_dataset
+from lstm_core.model.results import TrainResult
+from lstm_core.presets import PRESETS, preset
 
 from . import charts, safe
 from .glyphs import visible
@@ -88,7 +90,7 @@ def differing_fields(config: LSTMConfig) -> list[str]:
 def differences(trained: LSTMConfig, shown: LSTMConfig) -> str:
     """The settings where a trained run differs from the form, in words ("" if none).
 
-    >>> from lstm_core.config import preset
+    >>> from lstm_core.presets import preset
     >>> differences(preset("naive"), preset("naive").replace(units=16))
     'units 32, not 16'
     """
@@ -116,7 +118,7 @@ class Yardstick:
 def yardstick(config: LSTMConfig, data: Dataset) -> Yardstick:
     """``data`` is the run's ``Dataset``. The alphabet, with any framing, meets its tutorial figure::
 
-    >>> from lstm_core.config import preset
+    >>> from lstm_core.presets import preset
     >>> cfg = preset("naive").replace(sequence="aaaabbbccd" * 6)
     >>> yardstick(cfg, make_dataset(cfg))
     Yardstick(kind='ceiling', value=69.49, stateless_ceiling=69.49)
@@ -196,7 +198,7 @@ def accuracy_metrics(run: TrainResult) -> float:
 
 def downloads(run: TrainResult) -> None:
     """The four download buttons. The .keras file is built only when clicked (deferred)."""
-    from lstm_core import csvs, keras_file, script
+    from lstm_core.export import csvs, keras_file, script
 
     name = f"lstm-{run.config.framing}"
     # (label, data, file name, mime type, icon, help). A callable `data` is run by Streamlit
@@ -223,7 +225,7 @@ def downloads(run: TrainResult) -> None:
 
 
 def _notebook_bytes(config: LSTMConfig) -> bytes:
-    from lstm_core.notebook import notebook_bytes  # nbformat: loaded only when clicked
+    from lstm_core.export.notebook import notebook_bytes  # nbformat: loaded only when clicked
 
     return notebook_bytes(config)
 

@@ -5,7 +5,7 @@ session of the process). The keys under which the app keeps a user's work are na
 once (a widget's own key stays beside its widget)::
 
     RUN         the current TrainResult (the Lab's, or one trained on Generate/State)
-    RUN_ID      its id in the run store (lstm_core.store), also in the URL as ?run=<id>
+    RUN_ID      its id in the run store (lstm_core.store.runs), also in the URL as ?run=<id>
     MAILBOX     a plain dict kept in session state, for writes that must not be interrupted
     LAB_*       the Lab's shown config, its form error and a queued Train request
     EXPERIMENT, COMPARISON   the State page's experiment and the Compare page's runs
@@ -29,9 +29,9 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core import pretrained, store
 from lstm_core.config import LSTMConfig
-from lstm_core.results import TrainResult
+from lstm_core.model.results import TrainResult
+from lstm_core.store import pretrained, runs
 
 from . import classroom
 
@@ -121,7 +121,7 @@ def set_run(run: TrainResult, meta: dict | None = None) -> None:
     The save comes first and touches no Streamlit state, so an interrupted script run
     cannot lose the model (at worst it is stored twice).
     """
-    run_id = None if is_shipped(run) else store.get_store().save(run, meta or {"origin": "app"})
+    run_id = None if is_shipped(run) else runs.get_store().save(run, meta or {"origin": "app"})
     st.session_state[RUN] = run
     st.session_state[RUN_ID] = run_id
     st.session_state[LAB_CONFIG] = run.config  # the Lab form then shows what was trained
@@ -157,7 +157,7 @@ def open_run_link() -> None:
     if not wanted or wanted == st.session_state.get(RUN_ID):
         return
     try:
-        run = store.get_store().load(wanted)
+        run = runs.get_store().load(wanted)
     except Exception:  # noqa: BLE001 - a broken store must not break the page
         log.exception("opening run %r failed", wanted)
         run = None

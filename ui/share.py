@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core import store
+from lstm_core.store import runs
 
 from . import safe, session
 
@@ -40,7 +40,7 @@ def link_box() -> None:
             "Press the copy icon in the box. Students who open the link explore this same "
             "model (Generate, State, …) without training it again."
         )
-    problem = store.get_store().problem
+    problem = runs.get_store().problem
     if problem:
         st.warning(safe.plain(f"Trained models will not be kept: {problem}."), icon=":material/database:")
 

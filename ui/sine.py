@@ -1,6 +1,6 @@
 """The Sine page's pieces: its settings (widgets <-> config <-> URL), live training, charts, words.
 
-The sine task (``lstm_core.sine``) is regression: one real number in per time step, the next
+The sine task (``lstm_core.data.sine``) is regression: one real number in per time step, the next
 value out, mean squared error. Its runs live apart from the Lab's current run (the Lab,
 Generate, State and Cell pages work on letters), under :data:`RUN` in the session, and are
 kept in the run store like every trained model.
@@ -22,9 +22,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lstm_core import sine, store
+from lstm_core.analysis.forecast import Forecast, mse, teacher_forced
 from lstm_core.config import MAX_GENERATE_STEPS, MAX_NOISE, MAX_PERIOD, MIN_PERIOD, SINE_FRAMINGS, LSTMConfig
-from lstm_core.results import Progress, TrainResult
+from lstm_core.data import sine
+from lstm_core.model.results import Progress, TrainResult
+from lstm_core.presets import sine_preset
+from lstm_core.store import runs
 
 from . import charts, errors, safe, session, training
 
@@ -72,7 +75,7 @@ DEFAULT_FRAMING = "stateful"
 # -- settings ------------------------------------------------------------------------------
 def base_config(framing: str) -> LSTMConfig:
     """The framing's sine preset (an unknown framing gives the default one)."""
-    return sine.sine_preset(framing if framing in SINE_FRAMINGS else DEFAULT_FRAMING)
+    return sine_preset(framing if framing in SINE_FRAMINGS else DEFAULT_FRAMING)
 
 
 def config_from(values: Mapping[str, Any]) -> LSTMConfig:
@@ -103,7 +106,7 @@ def config_from(values: Mapping[str, Any]) -> LSTMConfig:
 def url_params(config: LSTMConfig) -> dict[str, str]:
     """The shortest URL parameters that rebuild ``config`` on this page.
 
-    >>> url_params(sine.sine_preset("stateful").replace(noise=0.1))
+    >>> url_params(sine_preset("stateful").replace(noise=0.1))
     {'framing': 'stateful', 'noise': '0.1'}
     """
     base = base_config(config.framing)
@@ -210,7 +213,7 @@ def current_run() -> TrainResult | None:
 def _keep(run: TrainResult) -> None:
     """Make ``run`` the page's run and store it (the store first: it cannot be interrupted)."""
     try:
-        store.get_store().save(run, {"origin": "sine"})
+        runs.get_store().save(run, {"origin": "sine"})
     except Exception:  # noqa: BLE001 - the store is a convenience; the session keeps the run
         log.exception("storing a sine run failed")
     st.session_state[RUN] = run
@@ -271,7 +274,7 @@ def train_live(config: LSTMConfig, progress_area) -> TrainResult | None:
 SERIES = ("true wave", "training values", "teacher-forced", "free-running")
 
 
-def curve_frame(run: TrainResult, fc: sine.Forecast, before: int) -> pd.DataFrame:
+def curve_frame(run: TrainResult, fc: Forecast, before: int) -> pd.DataFrame:
     """Long table (position, series, value) of the wave around a forecast, for one chart.
 
     ``before`` positions of context precede the start; training values stop at the length.
@@ -279,7 +282,7 @@ def curve_frame(run: TrainResult, fc: sine.Forecast, before: int) -> pd.DataFram
     first = max(0, fc.start - before)
     end = fc.start + len(fc.positions)
     w = sine.wave(run.config, end)
-    teacher = sine.teacher_forced(run, w.noisy)
+    teacher = teacher_forced(run, w.noisy)
     pos = np.arange(first, end)
     trained = pos[pos < run.config.length]
     parts = [
@@ -311,7 +314,7 @@ def curve_chart(frame: pd.DataFrame, start: int, height: int = 320) -> alt.Chart
     return alt.layer(points, lines, rule).properties(height=height)
 
 
-def error_frame(fc: sine.Forecast) -> pd.DataFrame:
+def error_frame(fc: Forecast) -> pd.DataFrame:
     """Long table (step, series, error) of |prediction - true wave| over the horizon."""
     steps = np.arange(1, len(fc.positions) + 1)
     return pd.concat(
@@ -352,10 +355,10 @@ def _colors(names) -> list[str]:
 
 
 # -- words -------------------------------------------------------------------------------
-def finding(fc: sine.Forecast, noise: float) -> str:
+def finding(fc: Forecast, noise: float) -> str:
     """The reader's finding, in numbers from this forecast: why free running drifts.
 
-    >>> fc = sine.Forecast(50, np.arange(50, 54), np.zeros(4), np.full(4, 0.01),
+    >>> fc = Forecast(50, np.arange(50, 54), np.zeros(4), np.full(4, 0.01),
     ...                    np.array([0.01, 0.05, 0.2, 0.4]))
     >>> print(finding(fc, 0.0))  # doctest: +NORMALIZE_WHITESPACE
     Fed the true values, the model is off by 0.010 on average over these 4 steps: each
@@ -394,7 +397,7 @@ def finding(fc: sine.Forecast, noise: float) -> str:
 
 def mse_sentence(run: TrainResult) -> str:
     """The run's training MSE, and what noise alone would cost."""
-    error = sine.mse(run)
+    error = mse(run)
     text = f"Mean squared error on the {run.config.num_examples:,} training windows: {error:.5f}."
     if run.config.noise > 0:
         text += (
@@ -404,10 +407,10 @@ def mse_sentence(run: TrainResult) -> str:
     return text
 
 
-def downloads(run: TrainResult, fc: sine.Forecast) -> None:
+def downloads(run: TrainResult, fc: Forecast) -> None:
     """The run's downloads; the .keras file and the notebook are built only when clicked."""
-    from lstm_core import csvs, keras_file, script
-    from lstm_core.notebook import notebook_bytes
+    from lstm_core.export import csvs, keras_file, script
+    from lstm_core.export.notebook import notebook_bytes
 
     name = f"lstm-sine-{run.config.framing}"
     row = st.container(horizontal=True, gap="small")

@@ -5,7 +5,7 @@ the URL warnings and the tests all speak about the same names.
 
 Lessons (``LESSONS``, ``MEMORY``) say only what a learner can reproduce: each claim comes
 with a :class:`Demo`, a link that opens the Lab with the settings that show it and the
-accuracy those settings reached here. ``tests/unit/test_truth_lessons_demos.py`` trains
+accuracy those settings reached here. ``tests/unit/ui/test_lessons_demos.py`` trains
 every link and checks the figure its label states::
 
     >>> demo = LESSONS["naive"].demos[1]
@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from lstm_core import cost
 from lstm_core.config import FIRST_SEED, MAX_SEQUENCE_CHARS, MAX_WORK
+from lstm_core.limits import cost
 
 # Escaping user text lives in one place, ui/safe.py; kept importable from here too.
 from .safe import MARKDOWN_CHARS, md_escape  # noqa: F401

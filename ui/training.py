@@ -1,9 +1,9 @@
 """Run a training from a page: wait for a slot, draw it live, keep what was trained.
 
-The engine knows nothing about Streamlit (``lstm_core.trainer.train`` calls a plain
+The engine knows nothing about Streamlit (``lstm_core.train.trainer.train`` calls a plain
 ``on_progress`` function and polls ``should_stop``). This module is the bridge:
 
-- Every training goes through ``lstm_core.gate.GATE``: on a shared 2-CPU server only a
+- Every training goes through ``lstm_core.limits.slots.GATE``: on a shared 2-CPU server only a
   few run at once, the others see "Queued: place N" and start by themselves.
 - A click anywhere while training (Stop, another widget, another page) makes Streamlit
   raise its rerun (or stop) signal at the next ``st.*`` call *or session-state access*,
@@ -24,10 +24,11 @@ from collections.abc import Callable, Iterator
 
 import streamlit as st
 
-from lstm_core import cost, memory
-from lstm_core.config import LSTMConfig, preset
-from lstm_core.gate import GATE
-from lstm_core.results import Progress, TrainResult
+from lstm_core.config import LSTMConfig
+from lstm_core.limits import budget, cost
+from lstm_core.limits.slots import GATE
+from lstm_core.model.results import Progress, TrainResult
+from lstm_core.presets import preset
 
 from . import charts, errors, session, share, upload
 
@@ -53,7 +54,7 @@ def warm_up(config: LSTMConfig | None = None) -> None:
     process-wide, so each shape is compiled once for all users.
 
     Nobody asked for this work, so it is cheap or it is skipped: only small shapes
-    (``lstm_core.cost.cheap_to_compile``), only while the server is within its memory budget,
+    (``lstm_core.limits.cost.cheap_to_compile``), only while the server is within its memory budget,
     and only in a free training slot that nobody is waiting for (``GATE.try_slot``). A link
     to a large shape compiles when Train is pressed, inside the gate and the time limit.
     """
@@ -62,15 +63,17 @@ def warm_up(config: LSTMConfig | None = None) -> None:
         first = not _warm_started
         _warm_started = True
     if first:
-        threading.Thread(target=importlib.import_module, args=("lstm_core.trainer",), daemon=True).start()
+        threading.Thread(
+            target=importlib.import_module, args=("lstm_core.train.trainer",), daemon=True
+        ).start()
     if config is not None and warm_up_allowed(config):
         threading.Thread(target=_prepare_quietly, args=(config,), daemon=True).start()
 
 
 def warm_up_allowed(config: LSTMConfig) -> bool:
     """Whether opening a page may compile ``config``'s shape in the background."""
-    free = memory.free_mb()
-    return cost.cheap_to_compile(config) and (free is None or free >= memory.compile_mb(config))
+    free = budget.free_mb()
+    return cost.cheap_to_compile(config) and (free is None or free >= budget.compile_mb(config))
 
 
 def _prepare_quietly(config: LSTMConfig) -> None:
@@ -84,9 +87,9 @@ def _prepare_quietly(config: LSTMConfig) -> None:
             return
         with GATE.try_slot() as got:
             if got:
-                with memory.admit(memory.compile_mb(config)):  # refused near the budget: skipped
+                with budget.admit(budget.compile_mb(config)):  # refused near the budget: skipped
                     trainer.prepare(config)
-    except memory.MemoryRefused:
+    except budget.MemoryRefused:
         return
     except Exception:  # only a head start: Train compiles (and reports) anyway
         log.warning("background compile of %s failed", config.framing, exc_info=True)
@@ -94,7 +97,7 @@ def _prepare_quietly(config: LSTMConfig) -> None:
 
 def _trainer():
     # Imported late: pages that never train never pay for TensorFlow.
-    from lstm_core import trainer
+    from lstm_core.train import trainer
 
     return trainer
 
@@ -112,7 +115,7 @@ def queue_notice(box) -> Callable[[int], None]:
     return on_wait
 
 
-# The estimate (lstm_core/cost.py) refuses a run it expects to take longer than
+# The estimate (lstm_core/limits/cost.py) refuses a run it expects to take longer than
 # LSTM_LAB_MAX_SECONDS, but under a full server it undershoots: in the hostile load test the
 # largest accepted run, estimated at 59 s, trained 80-87 s beside 8 other sessions and a second
 # such run. So an accepted run is also stopped when its time is up, a little early, because a
@@ -182,7 +185,7 @@ def train_gated(
         # until the process ends); the trainer's LSTM_LAB_MAX_COMPILED budget bounds them.
         # What this run adds is reserved up front, so two big runs admitted together cannot
         # take the server past its budget; a refusal is a sentence for a person, not a crash.
-        with memory.admit(run_need(trainer, [config])):
+        with budget.admit(run_need(trainer, [config])):
             stop, hit = within_time_limit(should_stop)
             run = trainer.train(config, on_progress=on_progress, should_stop=stop)
     if hit:
@@ -191,9 +194,9 @@ def train_gated(
 
 
 def run_need(trainer, configs: list[LSTMConfig]) -> float:
-    """MiB a training of ``configs`` may add to the server (``memory.need_for``)."""
+    """MiB a training of ``configs`` may add to the server (``budget.need_for``)."""
     first = trainer.compiled_cache_info()["compiled"] == 0
-    return memory.need_for(configs, trainer.is_compiled, first)
+    return budget.need_for(configs, trainer.is_compiled, first)
 
 
 class TimeLeft:
@@ -255,7 +258,7 @@ def train_many_gated(
     trainer = _trainer()
     with GATE.slot(on_wait=queue_notice(box)):
         box.empty()
-        with memory.admit(run_need(trainer, configs)):
+        with budget.admit(run_need(trainer, configs)):
             return trainer.train_many(configs, on_progress=on_progress, should_stop=should_stop, gate=GATE)
 
 

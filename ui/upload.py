@@ -2,7 +2,7 @@
 
 A file saved by LSTM State Lab brings its settings. A plain Keras 3 file (the tutorial's
 own ``model.save``) does not say its training text, encoding or framing: the engine
-(``lstm_core.keras_import``) infers them and this box shows the guesses in a small form
+(``lstm_core.export.keras_import``) infers them and this box shows the guesses in a small form
 the user can correct before using the model. The model then becomes the current run,
 is kept in the run store and gets its own link, like a trained one.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lstm_core import keras_import
 from lstm_core.config import ENCODINGS, FRAMINGS
-from lstm_core.results import TrainResult
+from lstm_core.export import keras_import
+from lstm_core.model.results import TrainResult
 
 from . import safe, session
 from .text import md_escape

@@ -2,7 +2,7 @@
 
 Each case must give a clear message at the place it was made (a warning naming the URL
 parameter, or an error beside the Lab form) and never an exception. The CLI's half of the
-matrix is in tests/unit/test_cli.py, the engine's messages in tests/unit/test_config.py.
+matrix is in tests/unit/cli/test_main.py, the engine's messages in tests/unit/test_config.py.
 """
 
 import pytest

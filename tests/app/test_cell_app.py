@@ -9,8 +9,9 @@ import pytest
 from apptest_support import APP, TIMEOUT, assert_clean, button
 from streamlit.testing.v1 import AppTest
 
-from lstm_core.config import FRAMINGS, preset
-from lstm_core.trainer import train
+from lstm_core.config import FRAMINGS
+from lstm_core.presets import preset
+from lstm_core.train.trainer import train
 from ui import session
 
 PAGE = "pages/cell.py"

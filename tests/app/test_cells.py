@@ -9,7 +9,7 @@ from apptest_support import APP, TIMEOUT, assert_clean, button, open_page
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.config import ALPHABET, LSTMConfig
-from lstm_core.trainer import train
+from lstm_core.train.trainer import train
 from ui import session
 
 

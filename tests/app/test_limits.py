@@ -12,7 +12,7 @@ import time
 import pytest
 from apptest_support import TINY, assert_clean, button, open_page, train_in_lab
 
-from lstm_core.cost import MAX_SECONDS
+from lstm_core.limits.cost import MAX_SECONDS
 
 IMAGE = "![x](http://127.0.0.1:1/a.png)"
 PHISH = "[Login here](http://x/phish)"
@@ -111,7 +111,7 @@ def test_a_run_over_the_time_limit_is_refused_with_what_to_lower():
 
 
 def test_opening_a_link_to_a_large_shape_compiles_nothing_in_the_background():
-    from lstm_core import trainer
+    from lstm_core.train import trainer
 
     before = trainer.compiled_shapes()
     at = open_page(

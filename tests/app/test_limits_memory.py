@@ -4,14 +4,14 @@ model the user already has."""
 
 from apptest_support import TINY, assert_clean, button, train_in_lab
 
-from lstm_core import memory
+from lstm_core.limits import budget
 
 
 def test_a_new_shape_that_does_not_fit_is_refused_and_a_known_one_still_trains(monkeypatch):
     at = train_in_lab(**TINY)
     before = at.session_state["run"]
     # Room for a retrain of the compiled shape (~16 MiB), not for a new shape's compile (+64 MiB).
-    monkeypatch.setenv("LSTM_LAB_MEMORY_MB", str(int(memory.rss_mb() + 50)))
+    monkeypatch.setenv("LSTM_LAB_MEMORY_MB", str(int(budget.rss_mb() + 50)))
 
     at.number_input(key="lab_units").set_value(24.0)  # a new shape: compile + weights
     button(at, "Train").click().run()
@@ -20,7 +20,7 @@ def test_a_new_shape_that_does_not_fit_is_refused_and_a_known_one_still_trains(m
     assert any(e.startswith("This training needs about") and "MiB" in e and "lower the units" in e
                for e in errors), errors
     assert at.session_state["run"] is before  # nothing trained is lost
-    assert memory.reserved_mb() == 0  # the refused run reserved nothing
+    assert budget.reserved_mb() == 0  # the refused run reserved nothing
 
     at.number_input(key="lab_units").set_value(float(before.config.units))  # the shape trained before
     at.number_input(key="lab_epochs").set_value(25.0)
@@ -29,15 +29,15 @@ def test_a_new_shape_that_does_not_fit_is_refused_and_a_known_one_still_trains(m
     assert not at.error, [e.value for e in at.error]
     after = at.session_state["run"]
     assert after is not before and after.config.epochs == 25
-    assert memory.reserved_mb() == 0  # released when the run ended
+    assert budget.reserved_mb() == 0  # released when the run ended
 
 
 def test_a_background_compile_is_skipped_when_its_compile_does_not_fit(monkeypatch):
-    from lstm_core.config import preset
+    from lstm_core.presets import preset
     from ui import training
 
     config = preset("naive").replace(units=20)
-    monkeypatch.setenv("LSTM_LAB_MEMORY_MB", str(int(memory.rss_mb() + memory.compile_mb(config) + 200)))
+    monkeypatch.setenv("LSTM_LAB_MEMORY_MB", str(int(budget.rss_mb() + budget.compile_mb(config) + 200)))
     assert training.warm_up_allowed(config)
-    monkeypatch.setenv("LSTM_LAB_MEMORY_MB", str(int(memory.rss_mb() + memory.compile_mb(config) / 2)))
+    monkeypatch.setenv("LSTM_LAB_MEMORY_MB", str(int(budget.rss_mb() + budget.compile_mb(config) / 2)))
     assert not training.warm_up_allowed(config)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apptest_support import assert_clean, button, open_page, predictions
 
-from lstm_core import tasks
+from lstm_core.data import texts
 
 
 def test_memory_page_without_a_run_explains_and_pictures_the_backward_view():
@@ -42,7 +42,7 @@ def test_experiment_trains_three_arms_and_feeds_the_forward_view():
     # The forward view now compares two of the experiment's runs on the recall text.
     chosen = at.multiselect(key="memory_runs").value
     assert [name[:3] for name in chosen] == ["(a)", "(c)"]
-    at.text_input(key="memory_text").set_value(tasks.delayed_recall(4, 4)).run()
+    at.text_input(key="memory_text").set_value(texts.delayed_recall(4, 4)).run()
     at.slider(key="memory_step").set_value(14).run()
     assert_clean(at)
     notes = [m.value for m in at.markdown if "after reading" in m.value]
@@ -63,12 +63,12 @@ def test_lab_task_picker_fills_the_sequence_and_per_step_training_scores_every_s
     at.selectbox(key="memory_task").set_value("delayed-recall").run()
     button(at, "Use this text in the form").click().run()
     assert_clean(at)
-    assert at.text_input(key="lab_sequence").value == tasks.delayed_recall(4)
+    assert at.text_input(key="lab_sequence").value == texts.delayed_recall(4)
     at.selectbox(key="lab_framing").set_value("stateful")
     at.number_input(key="lab_steps_per_update").set_value(5)
     at.number_input(key="lab_epochs").set_value(20)
     button(at, "Train").click().run()
     assert_clean(at)
     table = predictions(at)
-    assert len(table) == (len(tasks.delayed_recall(4)) - 1) // 5 * 5  # a row per predicted step
+    assert len(table) == (len(texts.delayed_recall(4)) - 1) // 5 * 5  # a row per predicted step
     assert at.query_params["steps_per_update"] == ["5"] or at.query_params["steps_per_update"] == "5"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apptest_support import TINY, assert_clean, button, metric, open_page, predictions, train_in_lab
 
-from lstm_core import store
+from lstm_core.store import runs
 
 
 def _codes(at) -> list[str]:
@@ -14,10 +14,10 @@ def _codes(at) -> list[str]:
 def test_a_trained_run_is_stored_and_its_id_is_in_the_url():
     at = train_in_lab(**TINY)
     run_id = at.query_params["run"][0] if isinstance(at.query_params["run"], list) else at.query_params["run"]
-    assert store.is_valid_id(run_id)
+    assert runs.is_valid_id(run_id)
     assert at.session_state["run_id"] == run_id
     assert at.query_params["framing"] in ("stateful", ["stateful"])  # the Lab's own settings kept
-    saved = store.get_store().load(run_id)
+    saved = runs.get_store().load(run_id)
     assert saved.config.epochs == 20 and saved.epochs_done == 20
     # The copy-link action shows a link that names the run.
     assert any(code.endswith(f"?run={run_id}") for code in _codes(at))
@@ -76,7 +76,7 @@ def test_generate_shows_the_shipped_preset_at_once_without_training():
     # Training it live replaces it with the user's own stored run.
     button(at, "Train the stateful preset").click().run()
     assert_clean(at)
-    assert store.is_valid_id(at.session_state["run_id"])
+    assert runs.is_valid_id(at.session_state["run_id"])
 
 
 NO_TENSORFLOW = """
@@ -111,7 +111,7 @@ def _plain_keras_bytes(layers_fn) -> bytes:
     import tempfile
     from pathlib import Path
 
-    from lstm_core.keras_models import import_keras as _keras
+    from lstm_core.model.keras_models import import_keras as _keras
 
     keras = _keras()
     model = layers_fn(keras)
@@ -122,7 +122,7 @@ def _plain_keras_bytes(layers_fn) -> bytes:
 
 
 def _tutorial_stateful(keras):
-    from lstm_core import pretrained
+    from lstm_core.store import pretrained
 
     model = keras.Sequential(
         [keras.Input(batch_shape=(1, 1, 1)), keras.layers.LSTM(16, stateful=True),
@@ -143,7 +143,7 @@ def test_an_uploaded_plain_keras_model_generates_the_alphabet_and_gets_a_link():
     button(at, "Use this model").click().run()
     assert_clean(at)
     assert any("Using your model" in s.value for s in at.success)
-    assert store.is_valid_id(at.session_state["run_id"])
+    assert runs.is_valid_id(at.session_state["run_id"])
     at.selectbox(key="gen_start_ABCDEFGHIJKLMNOPQRSTUVWXYZ").set_value("A")
     at.number_input(key="gen_steps").set_value(25)
     button(at, "Generate").click().run()
@@ -184,7 +184,7 @@ def test_overview_shows_each_framings_real_predictions_without_training():
 def test_a_broken_database_says_runs_will_not_be_kept_and_the_app_goes_on(tmp_path, monkeypatch):
     bad = tmp_path / "runs.sqlite3"
     bad.write_bytes(b"garbage, not SQLite" * 50)
-    monkeypatch.setattr(store, "_store", store.RunStore(bad))
+    monkeypatch.setattr(runs, "_store", runs.RunStore(bad))
     at = train_in_lab(**TINY)
     assert any("will not be kept" in w.value for w in at.warning), [w.value for w in at.warning]
     run_id = at.session_state["run_id"]
@@ -202,7 +202,7 @@ def test_a_classroom_link_fixes_and_hides_settings_until_the_student_shows_all()
     button(at, "Train").click().run()
     assert_clean(at)
     run_id = at.session_state["run_id"]
-    assert store.get_store().load(run_id).config.units == 8  # the link's value, though hidden
+    assert runs.get_store().load(run_id).config.units == 8  # the link's value, though hidden
     assert at.query_params["hide"] in ("units,epochs", ["units,epochs"])  # kept beside ?run=
     button(at, "Show all settings").click().run()
     assert_clean(at)

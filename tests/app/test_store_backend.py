@@ -8,7 +8,7 @@ import pytest
 from apptest_support import TINY, assert_clean, metric, open_page, train_in_lab
 from postgres_support import free_port
 
-from lstm_core import store
+from lstm_core.store import runs
 
 
 @pytest.mark.parametrize(
@@ -19,7 +19,7 @@ from lstm_core import store
     ],
 )
 def test_an_unusable_store_url_says_so_once_and_the_lab_goes_on(url, monkeypatch):
-    monkeypatch.setattr(store, "_store", store.RunStore(url.format(port=free_port()), busy_seconds=2))
+    monkeypatch.setattr(runs, "_store", runs.RunStore(url.format(port=free_port()), busy_seconds=2))
     at = train_in_lab(**TINY)
     warnings = [w.value for w in at.warning if "will not be kept" in w.value]
     assert len(warnings) == 1, [w.value for w in at.warning]

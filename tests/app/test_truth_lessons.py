@@ -124,7 +124,7 @@ def test_verdict_with_two_seeds_says_two_cannot_answer():
     assert "p = 0.33 at best" in words and "at least 4 seeds each" in words
 
 
-# Measured here: seeds 7-26 of the tutorial settings (as in tests/unit/test_truth_lessons_stats.py).
+# Measured here: seeds 7-26 of the tutorial settings (as in tests/unit/analysis/test_stats.py).
 NAIVE_20 = [80, 84, 80, 84, 80, 84, 88, 84, 88, 80, 80, 88, 76, 84, 80, 80, 88, 80, 84, 84]
 WINDOW_20 = [86.96, 86.96, 86.96, 82.61, 82.61, 86.96, 86.96, 86.96, 86.96, 86.96,
              86.96, 82.61, 86.96, 82.61, 91.3, 86.96, 82.61, 86.96, 82.61, 82.61]

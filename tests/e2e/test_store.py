@@ -159,8 +159,8 @@ def test_a_trained_model_survives_reload_other_browsers_and_a_restart(browser, d
 
 
 def test_an_uploaded_stock_keras_model_generates_the_alphabet(browser, db_path, new_page, tmp_path):
-    from lstm_core import pretrained
-    from lstm_core.keras_models import import_keras as _keras
+    from lstm_core.model.keras_models import import_keras as _keras
+    from lstm_core.store import pretrained
 
     keras = _keras()
     model = keras.Sequential(

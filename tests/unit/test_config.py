@@ -2,7 +2,8 @@
 
 import pytest
 
-from lstm_core.config import FRAMINGS, MAX_SEQUENCE_CHARS, PRESETS, LSTMConfig, preset
+from lstm_core.config import FRAMINGS, MAX_SEQUENCE_CHARS, LSTMConfig
+from lstm_core.presets import PRESETS, preset
 
 
 def test_presets_carry_the_tutorial_settings():

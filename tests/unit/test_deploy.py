@@ -32,9 +32,9 @@ def _tool(name: str) -> str:
 
 
 def _code_limits() -> set[str]:
-    """Every LSTM_LAB_* setting of a server: lstm_core/settings.py's list, and the run store's path
+    """Every LSTM_LAB_* setting of a server: lstm_core/limits/settings.py's list, and the run store's path
     and URL (LSTM_LAB_DEBUG is the CLI's, not a server's)."""
-    from lstm_core.settings import SETTINGS, STORE_URL
+    from lstm_core.limits.settings import SETTINGS, STORE_URL
 
     return (set(SETTINGS) | {"LSTM_LAB_DB", STORE_URL}) - {"LSTM_LAB_DEBUG"}
 

@@ -1,0 +1,111 @@
+"""The memory subcommands of the CLI: ``influence`` and ``ceiling``.
+
+Examples::
+
+    python -m lstm_core ceiling --sequence aaaabbbccdaaaabbbccd --window 1
+    python -m lstm_core influence --framing stateful --sequence XabcYZabcW --steps-per-update 5 \\
+        --text XabcYZabc --step 9 --json
+    python -m lstm_core influence --load run.keras --text XabcYZabc --json
+
+``influence`` prints, for the prediction after ``--step`` letters of ``--text``, how much
+each earlier letter changed it (see :mod:`lstm_core.analysis.influence`); as JSON:
+``{"predicted": "W", "influence": [{"back": 0, "fed": "c", "occlusion": 0.41, "gradient": 2.3}, ...]}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def add_commands(sub, add_config_args) -> None:
+    """Add ``influence`` and ``ceiling`` to the CLI's subparsers."""
+    inf = sub.add_parser("influence", help="how much each earlier letter changed one prediction")
+    add_config_args(inf, framing_required=False)
+    inf.add_argument("--load", metavar="PATH", help="use a .keras file saved by train --save")
+    inf.add_argument("--text", required=True, help="the letters to feed (at most 200, from the vocabulary)")
+    inf.add_argument("--step", type=int, help="predict after this many letters of --text (default: all)")
+    inf.add_argument("--json", action="store_true", help='print {"predicted": ..., "influence": [...]}')
+
+    ceil = sub.add_parser("ceiling", help="best accuracy any model seeing WINDOW letters can reach on a text")
+    ceil.add_argument("--sequence", required=True, help="the training text")
+    ceil.add_argument("--window", type=int, required=True, help="letters the model sees")
+    ceil.add_argument("--json", action="store_true", help='print {"window": W, "right": r, "total": n, ...}')
+
+
+def cmd_influence(args: argparse.Namespace, out) -> int:
+    from lstm_core.analysis.influence import check_request, influence
+    from lstm_core.cli import main as cli
+
+    if args.load:
+        given = [f"--{k.replace('_', '-')}" for k in cli._CONFIG_ARGS if getattr(args, k, None) is not None]
+        if given or args.framing:
+            raise cli.UsageError(
+                f"influence: {', '.join(given or ['--framing'])} cannot be combined with --load "
+                "(the loaded model brings its own settings)"
+            )
+        data = cli._read_file(args.load)
+        from lstm_core.export.keras_file import (
+            load_keras_bytes,  # TensorFlow loads only once the file looks like ours
+        )
+
+        with cli._native_stderr_silenced():
+            run = load_keras_bytes(data)
+        step = len(args.text) if args.step is None else args.step
+        check_request(run.config, args.text, step)
+        source = f"loaded {args.load} ({run.config.framing})"
+    else:
+        if args.framing is None:
+            raise cli.UsageError("influence: give --framing NAME and settings (or --load PATH)")
+        config = cli._config_from(args)
+        step = len(args.text) if args.step is None else args.step
+        check_request(config, args.text, step)  # mistakes answer before training
+        from lstm_core.analysis.influence import feed_plan
+
+        feed_plan(config, args.text, step)  # e.g. a step shorter than the window
+        cli._load_tensorflow()
+        from lstm_core.train.trainer import train
+
+        run = train(config)
+        source = f"trained {config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s"
+    result = influence(run, args.text, step)
+    if args.json:
+        print(json.dumps(result.to_dict()), file=out)
+        return 0
+    print(source, file=out)
+    print(
+        f"after {args.text[:step]!r} the model predicts {result.predicted!r} (p={result.probability:.3f}), "
+        f"reading {result.steps_read} time steps",
+        file=out,
+    )
+    print(f"{'back':>4}  fed  {'occlusion':>9}  {'by':>4}  {'gradient':>9}", file=out)
+    for r in result.rows:
+        by = repr(r.replaced_by) if r.replaced_by else "zero"
+        print(f"{r.back:>4}  {r.fed!r:>3}  {r.occlusion:>9.4f}  {by:>4}  {r.gradient:>9.4f}", file=out)
+    return 0
+
+
+def cmd_ceiling(args: argparse.Namespace, out) -> int:
+    from lstm_core.config import MAX_SEQUENCE_CHARS
+    from lstm_core.data.texts import ceiling_table
+
+    text, w = args.sequence, args.window
+    if len(text) > MAX_SEQUENCE_CHARS:
+        raise ValueError(
+            f"sequence of {len(text):,} characters is not allowed: the limit is {MAX_SEQUENCE_CHARS:,}."
+        )
+    if not 1 <= w < len(text):
+        raise ValueError(
+            f"window={w} is not allowed: it must be from 1 to {max(1, len(text) - 1)} "
+            f"(shorter than the {len(text)}-character sequence)."
+        )
+    row = ceiling_table(text, [w])[0]
+    if args.json:
+        found = {"window": w, "right": row.right, "total": row.total, "ceiling": row.share}
+        print(json.dumps(found), file=out)
+    else:
+        print(f"ceiling with window {w}: {row.right}/{row.total} = {100 * row.share:.2f}%", file=out)
+    return 0
+
+
+COMMANDS = {"influence": cmd_influence, "ceiling": cmd_ceiling}

@@ -1,0 +1,186 @@
+"""The truncated-backpropagation experiment: does training reach back as far as state does?
+
+On delayed recall with delay k (``XabcY ZabcW ...``, see :mod:`lstm_core.data.texts`), three
+framings, several seeds each:
+
+- **(a) stateful, 1 time step per update**: the state *can* carry the cue letter forward,
+  but each weight update backpropagates through one time step only, so nothing teaches the
+  network to store the cue. Theory: the context-free ceiling (the recalled letter right
+  half the time at best).
+- **(b) stateful, k + 1 time steps per update**: chunks as long as one run; the gradient
+  of the recall reaches the cue inside the chunk. Theory: 100%.
+- **(c) timestep-window, window k + 1**: every sample holds its cue. Theory: 100%.
+
+The engine returns numbers; the page words them. Every run trains in one call of
+``train_all`` (:func:`lstm_core.train.trainer.train_many` by default: the seeds of an arm side by
+side in one compiled function, the arms on both cores)::
+
+    >>> [(arm, cfg.framing, cfg.time_steps) for arm, _, cfg in experiment_configs(4, seeds=[7])]
+    [('a', 'stateful', 1), ('b', 'stateful', 5), ('c', 'timestep-window', 5)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstm_core.analysis import inference
+from lstm_core.config import LSTMConfig
+from lstm_core.data import texts
+from lstm_core.data.ceiling import best_share, ceiling
+
+ARMS = {
+    "a": "stateful, 1 step per update",
+    "b": "stateful, k+1 steps per update",
+    "c": "timestep-window, window k+1",
+}
+UNITS = 16
+EPOCHS = 400
+LEARNING_RATE = 0.01  # ten times Keras's default: the three arms settle within 400 epochs
+RUNS = 20  # runs of the task in the text: 10 of each cue
+TEXT_SEED = 0  # the shuffled cue order of the "random" text (the same for every model seed)
+
+
+def experiment_text(k: int, order: str = "alternating") -> str:
+    return texts.delayed_recall(k, RUNS, order=order, seed=TEXT_SEED)
+
+
+def experiment_configs(
+    k: int = 4, seeds: Iterable[int] = (7, 8, 9), order: str = "alternating"
+) -> list[tuple[str, int, LSTMConfig]]:
+    """(arm, seed, config) for every arm and seed, on ``delayed_recall(k, order=order)``."""
+    text = experiment_text(k, order)
+    common = {
+        "sequence": text,
+        "units": UNITS,
+        "epochs": EPOCHS,
+        "learning_rate": LEARNING_RATE,
+        "batch_size": 1,
+    }
+    stateful = {**common, "framing": "stateful", "window": 1, "shuffle": False, "stateful": True}
+    arms = {
+        "a": LSTMConfig(**stateful, steps_per_update=1),
+        "b": LSTMConfig(**stateful, steps_per_update=k + 1),
+        "c": LSTMConfig(**common, framing="timestep-window", window=k + 1, shuffle=True),
+    }
+    return [(arm, seed, arms[arm].replace(seed=seed)) for seed in seeds for arm in ARMS]
+
+
+def predicted_positions(config: LSTMConfig) -> np.ndarray:
+    """Text position of the letter each prediction-table row predicts, in table order."""
+    n = config.num_examples * (config.time_steps if config.per_step else 1)
+    offset = 1 if config.per_step else config.window
+    return np.arange(n) + offset
+
+
+@dataclass
+class Outcome:
+    arm: str  # "a", "b" or "c"
+    seed: int
+    config: LSTMConfig
+    accuracy: float  # 0..1 over every prediction the framing makes
+    recall_accuracy: float  # 0..1 over the recalled letters only (the ones that need memory)
+    ceiling: float  # best accuracy the framing's window allows, from the data
+    recall_ceiling: float  # the same, for the recalled letters only
+    history: list  # EpochLog per epoch
+    seconds: float
+    run: object = None  # the trained run itself, for the forward view
+    cue_beyond: float = 0.0  # occlusion of the cue at a recall, when the cue lies outside the update
+    max_beyond: float = 0.0  # largest occlusion from any letter outside the update's own sample
+    stopped: bool = False  # a stop ended its training early: scored as far as it got
+
+
+def _ceilings(config: LSTMConfig, arm: str, k: int) -> tuple[float, float]:
+    """What theory allows each arm: (all predictions, recalled letters).
+
+    (a) learns from one step of backpropagation: what the current letter tells (window 1).
+    (b) and (c) see k + 1 letters: the cue is always among them.
+    """
+    text = config.sequence
+    window = 1 if arm == "a" else k + 1
+    answers = {answer for _, answer in texts.RECALL_CUES}
+    recalls = [(text[i - window : i], text[i]) for i in range(window, len(text)) if text[i] in answers]
+    return ceiling(text, window), best_share(recalls)
+
+
+def score(arm: str, seed: int, run, k: int) -> Outcome:
+    """Accuracy overall and on the recalled letters for one trained run."""
+    config = run.config
+    correct = inference.prediction_table(run)["correct"].to_numpy()
+    answers = {answer for _, answer in texts.RECALL_CUES}
+    positions = predicted_positions(config)
+    recalled = np.array([config.sequence[p] in answers for p in positions])
+    top, top_recall = _ceilings(config, arm, k)
+    cue, most = influence_beyond_update(run, k)
+    return Outcome(
+        arm,
+        seed,
+        config,
+        float(correct.mean()),
+        float(correct[recalled].mean()),
+        top,
+        top_recall,
+        list(run.history),
+        run.seconds,
+        run,
+        cue,
+        most,
+        bool(getattr(run, "stopped", False)),
+    )
+
+
+def recall_step(k: int) -> int:
+    """Letters read before the first recall of the text's second half (cue + fillers included)."""
+    return (RUNS // 2) * (k + 1) + k
+
+
+def influence_beyond_update(run, k: int) -> tuple[float, float]:
+    """(cue, largest) occlusion at that recall from letters *outside* the update's own sample.
+
+    Those letters reach the prediction only through carried state; no gradient of an update
+    ever flowed through them. A window model reads none of them, so both are exactly 0 there.
+    """
+    from lstm_core.analysis.influence import influence
+
+    step = recall_step(k)
+    result = influence(run, run.config.sequence[:step], step)
+    config = run.config
+    if config.per_step:
+        own = (step - 1) % config.steps_per_update + 1  # letters of this chunk read so far
+    else:
+        own = config.window
+    outside = [r.occlusion for r in result.rows if r.back >= own]
+    cue = result.rows[k - 1]
+    return (cue.occlusion if cue.back >= own else 0.0), max(outside, default=0.0)
+
+
+def run_experiment(
+    k: int = 4,
+    seeds: Iterable[int] = (7, 8, 9),
+    train_fn: Callable[[LSTMConfig], object] | None = None,
+    on_start: Callable[[int, int, str, int], None] | None = None,
+    order: str = "alternating",
+    train_all: Callable[[list[LSTMConfig]], Sequence[object]] | None = None,
+) -> list[Outcome]:
+    """Train every arm for every seed and score it, in :func:`experiment_configs` order.
+
+    All runs train in one call, ``train_all(configs) -> runs`` (default
+    :func:`lstm_core.train.trainer.train_many`; the app passes its gated version, with progress
+    and Stop). A run a stop left unfinished is scored as it is (``Outcome.stopped``), so a
+    stop keeps every model. Given ``train_fn(config) -> run`` instead, the runs train one
+    after another, with ``on_start(i, total, arm, seed)`` before each.
+    """
+    plan = experiment_configs(k, seeds, order)
+    if train_fn is not None:
+        runs = []
+        for i, (arm, seed, config) in enumerate(plan):
+            if on_start is not None:
+                on_start(i, len(plan), arm, seed)
+            runs.append(train_fn(config))
+    else:
+        if train_all is None:
+            from lstm_core.train.trainer import train_many as train_all
+        runs = list(train_all([config for _, _, config in plan]))
+    return [score(arm, seed, run, k) for (arm, seed, _), run in zip(plan, runs, strict=True)]

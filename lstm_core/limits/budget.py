@@ -1,0 +1,193 @@
+"""The server's memory budget: how much resident memory this process may use.
+
+TensorFlow alone takes ~550 MB; each compiled training shape adds 12-15 MB and a large
+shape's compile can briefly take a gigabyte. On a shared server (Community Cloud gives
+0.7-2.7 GB) the app keeps to ``LSTM_LAB_MEMORY_MB`` (default 1500): when the process is
+over it, nothing new is started (no background compile, no new training) until memory is
+back under, and the user is told why in one sentence::
+
+    >>> budget_mb() > 0
+    True
+    >>> over_budget(rss=budget_mb() + 1)
+    True
+    >>> over_budget(rss=100.0)
+    False
+
+Being under the budget when a training starts is not enough: two large trainings admitted
+at the same moment both saw a server at 850 MB, and together took it to 1,656 MB (issue 16's
+hostile test). So every training states up front what it will add (:func:`run_mb`: its
+data, its weights with their gradient and Adam moments, its compile if the shape is new),
+and is admitted only if that fits beside what the process holds now *and* what the
+trainings already admitted have reserved (:func:`admit`)::
+
+    >>> from lstm_core.presets import preset
+    >>> small = run_mb(preset("naive"), compiled=True)
+    >>> 10 < small < 40                             # MiB: a tutorial run adds next to nothing
+    True
+    >>> run_mb(preset("naive").replace(units=256), compiled=True) > small
+    True
+
+The check reads ``VmRSS`` from ``/proc/self/status`` (Linux); elsewhere it never refuses.
+No TensorFlow, no Streamlit.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from lstm_core.limits import cost, settings
+
+DEFAULT_MB = float(settings.SETTINGS["LSTM_LAB_MEMORY_MB"].default)
+MIB = 1024 * 1024
+# What one training adds to the process's resident memory, measured by
+# benchmarks/calibrate_memory.py (busy machine, 2026-11-29) and rounded up:
+# a tutorial run +0-16 MB (+20 MB to compile); a 256-unit one-hot shape (4.5 M weights,
+# 32 MB of inputs) +108-174 MB to train and +32-97 MB to compile; two at once +292-470 MB.
+RUN_BASE_MB = 16.0  # history, chunk bookkeeping, allocator slack
+PARAM_COPIES = 10  # weights in numpy and as tensors, gradient, two moments, their new values, result
+DATA_COPIES = 3  # the dataset in numpy, stacked, and as a tensor
+COMPILE_MB = 64.0  # a new shape's XLA program and the buffers its build touches ...
+COMPILE_PARAM_COPIES = 4  # ... plus its first call's weights and outputs (new weights, 2 moments)
+FIRST_COMPILE_MB = 160.0  # the process's first compile also starts XLA (LLVM, thread pools)
+
+_lock = threading.Lock()
+_reserved: dict[int, float] = {}  # admitted trainings still running: ticket -> MiB
+_tickets = itertools.count()
+
+
+class MemoryRefused(ValueError):
+    """A training that would take the process over its memory budget (one sentence for a person)."""
+
+
+def budget_mb() -> float:
+    """``LSTM_LAB_MEMORY_MB`` (MiB), read at each call; 1500 if unset or badly set."""
+    return float(settings.read("LSTM_LAB_MEMORY_MB"))
+
+
+def rss_mb() -> float | None:
+    """Resident memory of this process in MiB, or None where /proc is not available."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0  # the kernel reports kB (KiB)
+    except OSError:
+        return None
+    return None
+
+
+def over_budget(rss: float | None = None) -> bool:
+    """True if this process (or ``rss`` MiB, for tests) is over the budget."""
+    rss = rss_mb() if rss is None else rss
+    return rss is not None and rss > budget_mb()
+
+
+def refusal() -> str:
+    """The sentence a user sees when new work is refused for memory."""
+    rss = rss_mb() or 0.0
+    return (
+        f"The server is short of memory right now ({rss:,.0f} MiB in use, budget "
+        f"{budget_mb():,.0f} MiB), so it starts no new training; try again in a minute."
+    )
+
+
+def data_bytes(config) -> int:
+    """Bytes of one run's training data as float32: inputs, targets and mask."""
+    n, t, f = config.num_examples, config.time_steps, config.features
+    outputs = int(getattr(config, "outputs", len(config.vocab)))
+    targets = n * outputs * (t if getattr(config, "per_step", False) else 1)
+    return 4 * (n * t * f + targets + n * t)
+
+
+def run_mb(config, compiled: bool = False, first: bool = False, models: int = 1) -> float:
+    """MiB a training of ``config`` may add to this process (``models`` of that shape side
+    by side): its data and its weights in every copy an update holds, plus the compile of a
+    new shape (``compiled=False``), plus XLA's start-up if nothing was compiled yet (``first``)."""
+    params = cost.estimate(config).parameters
+    per_model = (DATA_COPIES * data_bytes(config) + PARAM_COPIES * 4 * params) / MIB
+    extra = (0.0 if compiled else compile_mb(config, models)) + (FIRST_COMPILE_MB if first else 0.0)
+    return RUN_BASE_MB + models * per_model + extra
+
+
+def compile_mb(config, models: int = 1) -> float:
+    """MiB compiling ``config``'s new shape may add: the program, and the buffers of its first
+    call (zero inputs, the weights and what it returns), which grow with the model.
+
+    >>> from lstm_core.presets import preset
+    >>> round(compile_mb(preset("naive")))      # a tutorial shape: the program
+    64
+    """
+    params = cost.estimate(config).parameters
+    return COMPILE_MB + models * (COMPILE_PARAM_COPIES * 4 * params + data_bytes(config)) / MIB
+
+
+def reserved_mb() -> float:
+    """MiB reserved by the trainings admitted and still running."""
+    with _lock:
+        return sum(_reserved.values())
+
+
+def free_mb(rss: float | None = None) -> float | None:
+    """MiB of the budget not held by the process nor reserved; None where RSS is unknown."""
+    rss = rss_mb() if rss is None else rss
+    return None if rss is None else budget_mb() - rss - reserved_mb()
+
+
+@contextmanager
+def admit(need_mb: float) -> Iterator[None]:
+    """Reserve ``need_mb`` MiB for a training while it runs, or raise :class:`MemoryRefused`.
+
+    The reservation counts against later admissions until the training ends, since its memory
+    shows in RSS only as it grows.
+
+    >>> with admit(0.0):
+    ...     reserved_mb() >= 0
+    True
+    """
+    with _lock:
+        rss = rss_mb()
+        if rss is not None:
+            if rss > budget_mb():
+                raise MemoryRefused(refusal())
+            if rss + sum(_reserved.values()) + need_mb > budget_mb():
+                held = sum(_reserved.values())
+                raise MemoryRefused(_too_big(need_mb, rss, held))
+        ticket = next(_tickets)
+        _reserved[ticket] = need_mb
+    try:
+        yield
+    finally:
+        with _lock:
+            _reserved.pop(ticket, None)
+
+
+def _too_big(need_mb: float, rss: float, held: float) -> str:
+    free = max(0.0, budget_mb() - rss - held)
+    return (
+        f"This training needs about {need_mb:,.0f} MiB of memory, and the server has only "
+        f"{free:,.0f} MiB of its {budget_mb():,.0f} MiB budget free right now (other trainings "
+        "are running or just ran): lower the units, the window or the sequence, or try again in a "
+        "minute."
+    )
+
+
+def need_for(configs: Sequence, is_compiled, first: bool = False) -> float:
+    """MiB a call training ``configs`` side by side may add: one compile per new shape
+    (``is_compiled(config)`` says which are not new), each model's data and weights.
+
+    >>> from lstm_core.presets import preset
+    >>> seeds = [preset("naive").replace(seed=s) for s in range(20)]
+    >>> need_for(seeds, lambda c: True) < 2 * run_mb(seeds[0], compiled=True)   # one shape
+    True
+    """
+    groups: dict[tuple, list] = {}
+    for c in configs:
+        key = tuple(v for k, v in sorted(cost.shape_numbers(c).items()) if k != "epochs")
+        groups.setdefault(key, []).append(c)
+    total = FIRST_COMPILE_MB if first else 0.0
+    for group in groups.values():
+        total += run_mb(group[0], is_compiled(group[0]), models=len(group))
+    return total
