@@ -1,4 +1,4 @@
-"""The shipped presets (lstm_core/store/shipped/): they load without training and are what the trainer makes."""
+"""The shipped presets (lstm_core/store/shipped/): they load untrained and are what the trainer makes."""
 
 from __future__ import annotations
 
