@@ -4,7 +4,7 @@ Every task's data (the letter framings of ``framings.py``, the sine wave of ``si
 as one of these, so everything above this layer reads one shape::
 
     >>> from lstm_core.config import LSTMConfig
-    >>> grid_row(LSTMConfig(framing="variable-length", max_len=4), "AB")   # padding shown in front
+    >>> grid_row(LSTMConfig(framing="variable-length", window=4), "AB")   # padding shown in front
     ['·', '·', 'A', 'B']
 """
 
