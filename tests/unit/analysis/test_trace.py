@@ -1,4 +1,5 @@
-"""The gate trace (lstm_core/analysis/trace.py) against Keras, its surgery against generate, and the CLI.
+"""The gate trace (lstm_core/analysis/lstm_trace.py) against Keras, its surgery (surgery.py) against
+generate, and the CLI.
 
 Keras is the reference: the same trained weights go into Keras's own LSTM layer and cell, and
 every h_t and c_t of the trace must agree within 1e-5; each gate is recomputed from Keras's
@@ -18,7 +19,8 @@ import numpy as np
 import pytest
 
 from lstm_core.analysis import inference
-from lstm_core.analysis.trace import GATES, continue_text, gate_trace, rank_units
+from lstm_core.analysis.lstm_trace import GATES, gate_trace, rank_units
+from lstm_core.analysis.surgery import continue_text
 from lstm_core.data.framings import encode_sample
 from lstm_core.presets import preset
 from lstm_core.train.trainer import train
