@@ -16,6 +16,9 @@ nothing: the config is validated again, the weights are an ``.npz`` read with
     True
     >>> is_valid_id("../../etc/passwd")
     False
+
+``SCHEMA_VERSION`` (the table's version) and ``StoreError`` live here too: both backends
+(:mod:`lstm_core.store.sqlite`, :mod:`lstm_core.store.postgres`) and the store share them.
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ def npz(arrays: dict[str, np.ndarray]) -> bytes:
     return buf.getvalue()
 
 
-def _readnpz(blob: bytes, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+def _read_npz(blob: bytes, names: tuple[str, ...]) -> dict[str, np.ndarray]:
     with np.load(io.BytesIO(blob), allow_pickle=False) as z:
         missing = [n for n in names if n not in z.files]
         if missing:
@@ -123,7 +126,7 @@ def from_record(rec: Record) -> TrainResult:
         raise ValueError(f"stored configuration is malformed ({err})") from None
     layers = model_layers(config)  # n-char-output's one-shot model: a decoder layer on top
     names = weight_names(layers)
-    arrays = _readnpz(rec.weights, names)
+    arrays = _read_npz(rec.weights, names)
     f, u, v = config.features, config.units, config.outputs
     expected = weight_shapes(config.cell, layers, f, u, v)
     got = [arrays[n].shape for n in names]
@@ -132,7 +135,7 @@ def from_record(rec: Record) -> TrainResult:
     weights = Weights(*(np.asarray(arrays[n], np.float32) for n in names))
     if not all(np.isfinite(w).all() for w in weights):
         raise ValueError("stored weights contain NaN or infinity")
-    h = _readnpz(rec.history, ("epoch", "loss", "accuracy", "elapsed"))
+    h = _read_npz(rec.history, ("epoch", "loss", "accuracy", "elapsed"))
     history = [
         EpochLog(int(e), float(lo), float(a), float(s))
         for e, lo, a, s in zip(h["epoch"], h["loss"], h["accuracy"], h["elapsed"])
