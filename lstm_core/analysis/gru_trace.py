@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_core.analysis.text_reader import check_text, check_traceable, start_reader
+from lstm_core.analysis.text_reader import check_trace, start_reader
 from lstm_core.config import LSTMConfig
 from lstm_core.model.cells import softmax
 
@@ -79,14 +79,7 @@ def gru_trace(run, text: str, warm: bool = False) -> GRUTrace:
     ((3, 16), True)
     """
     config: LSTMConfig = run.config
-    check_text(config, text)
-    if config.framing == "n-char-output":
-        check_traceable(config)  # refused in one sentence: the decoder is not traced
-    if (config.cell, config.layers) != ("gru", 1):
-        raise ValueError(
-            f"cell={config.cell!r}, layers={config.layers} has no GRU trace: it reads a run with one "
-            "GRU layer."
-        )
+    check_trace(config, text, "gru")
     reader, prefix = start_reader(run, text, warm)
     for k, letter in enumerate(text):
         reader.read(letter, k)

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lstm_core.analysis.text_reader import check_text, check_traceable, not_traced, start_reader
+from lstm_core.analysis.text_reader import check_trace, start_reader
 from lstm_core.config import LSTMConfig
 from lstm_core.data.dataset import PAD_LETTER
 from lstm_core.model.cells import as_float64, softmax
@@ -131,13 +131,7 @@ def gate_trace(run, text: str, warm: bool = False) -> GateTrace:
     window is re-read from zero state unless the run is stateful); masked padding is skipped.
     """
     config: LSTMConfig = run.config
-    check_text(config, text)
-    if config.framing == "n-char-output":
-        check_traceable(config)  # refused in one sentence: the decoder is not traced
-    if (config.cell, config.layers) == ("gru", 1):
-        raise ValueError("A GRU has update and reset gates, not i, f, g, o: read it with gru_trace.")
-    if (config.cell, config.layers) != ("lstm", 1):
-        raise ValueError(not_traced(config))
+    check_trace(config, text, "lstm")
     reader, prefix = start_reader(run, text, warm)
     for k, letter in enumerate(text):
         reader.read(letter, k)

@@ -165,3 +165,27 @@ cell).
         )
     if config.layers != 1 or config.cell not in ("lstm", "gru"):
         raise ValueError(not_traced(config))
+
+
+def check_trace(config: LSTMConfig, text: str, cell: str) -> None:
+    """Raise ``ValueError`` (one sentence) unless the trace of ``cell`` (``"lstm"``:
+    :func:`~lstm_core.analysis.lstm_trace.gate_trace`, ``"gru"``:
+    :func:`~lstm_core.analysis.gru_trace.gru_trace`) can read ``text`` with this run.
+
+    >>> check_trace(LSTMConfig(cell="gru"), "ABC", "lstm")
+    Traceback (most recent call last):
+    ...
+    ValueError: A GRU has update and reset gates, not i, f, g, o: read it with gru_trace.
+    """
+    check_text(config, text)
+    if config.framing == "n-char-output":
+        check_traceable(config)  # refused in one sentence: the decoder is not traced
+    if cell == "lstm" and (config.cell, config.layers) == ("gru", 1):
+        raise ValueError("A GRU has update and reset gates, not i, f, g, o: read it with gru_trace.")
+    if (config.cell, config.layers) != (cell, 1):
+        if cell == "lstm":
+            raise ValueError(not_traced(config))
+        raise ValueError(
+            f"cell={config.cell!r}, layers={config.layers} has no {cell.upper()} trace: it reads a run "
+            f"with one {cell.upper()} layer."
+        )
