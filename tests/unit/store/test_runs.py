@@ -278,6 +278,56 @@ def test_loading_a_run_does_not_import_tensorflow(url: str) -> None:
     assert out.stdout.split() == ["4", "False", "False"]
 
 
+def test_a_database_back_after_a_failure_is_used_again_and_memory_runs_move_into_it(
+    postgres, url: str
+) -> None:
+    store = RunStore(url, busy_seconds=1, retry_seconds=0.5)
+    before = store.save(fake_run(seed=1))
+    # The database goes away: a PostgreSQL server restarts; a SQLite writer holds the lock.
+    if store.backend == "postgresql":
+        postgres.pause()
+        release = postgres.resume
+    else:
+        holder = sqlite3.connect(store.path, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        release = lambda: (holder.execute("ROLLBACK"), holder.close())  # noqa: E731
+    try:
+        during = store.save(fake_run(seed=2))
+        assert store.problem and "restarts" in store.problem
+        assert store.load(during) is not None  # memory has it meanwhile
+        immediately = store.save(fake_run(seed=3))  # within retry_seconds: not even tried
+        assert store.problem
+    finally:
+        release()
+    time.sleep(0.6)
+    after = store.save(fake_run(seed=4))
+    assert store.problem is None, store.problem
+    # Every run is in the database now, as another replica sees it: none was lost.
+    other = RunStore(url)
+    assert [other.load(i).config.seed for i in (before, during, immediately, after)] == [1, 2, 3, 4]
+    assert store.count() == 4  # memory's runs moved, not copied: count() adds memory's to the database's
+
+
+def test_a_run_over_the_size_bound_is_not_kept_but_the_database_stays_in_use(url: str) -> None:
+    one = to_record(fake_run("naive")).size
+    store = RunStore(url, max_mb=0.5 * one / 1e6)
+    too_big = store.save(fake_run("naive"))
+    assert store.load(too_big) is None and store.problem is None  # not the database's fault
+    small = RunStore(url).save(fake_run("stateful"))
+    assert RunStore(url).load(small) is not None
+
+
+def test_a_stacked_gru_run_comes_back_equal(url: str) -> None:
+    config = preset("stateful").replace(cell="gru", layers=2)
+    run = types.SimpleNamespace(
+        config=config, weights=init_weights(config), stopped=False, seconds=0.5,
+        history=[types.SimpleNamespace(epoch=1, loss=1.0, accuracy=0.5, elapsed=0.1)],
+    )
+    back = RunStore(url).load(RunStore(url).save(run))
+    assert back.config == config and len(back.weights) == len(run.weights)
+    assert all(np.array_equal(a, b) for a, b in zip(back.weights, run.weights))
+
+
 # ---------------------------------------------------------------------------------------
 # SQLite only: the file
 # ---------------------------------------------------------------------------------------
@@ -389,53 +439,3 @@ def test_the_settings_command_shows_the_url_without_its_password(postgres) -> No
     assert done.returncode == 0, done.stderr
     assert f"{settings.STORE_URL}=postgresql://lab@127.0.0.1:{postgres.port}/postgres" in done.stdout
     assert "hunter2" not in done.stdout
-
-
-def test_a_database_back_after_a_failure_is_used_again_and_memory_runs_move_into_it(
-    postgres, url: str
-) -> None:
-    store = RunStore(url, busy_seconds=1, retry_seconds=0.5)
-    before = store.save(fake_run(seed=1))
-    # The database goes away: a PostgreSQL server restarts; a SQLite writer holds the lock.
-    if store.backend == "postgresql":
-        postgres.pause()
-        release = postgres.resume
-    else:
-        holder = sqlite3.connect(store.path, isolation_level=None)
-        holder.execute("BEGIN EXCLUSIVE")
-        release = lambda: (holder.execute("ROLLBACK"), holder.close())  # noqa: E731
-    try:
-        during = store.save(fake_run(seed=2))
-        assert store.problem and "restarts" in store.problem
-        assert store.load(during) is not None  # memory has it meanwhile
-        immediately = store.save(fake_run(seed=3))  # within retry_seconds: not even tried
-        assert store.problem
-    finally:
-        release()
-    time.sleep(0.6)
-    after = store.save(fake_run(seed=4))
-    assert store.problem is None, store.problem
-    # Every run is in the database now, as another replica sees it: none was lost.
-    other = RunStore(url)
-    assert [other.load(i).config.seed for i in (before, during, immediately, after)] == [1, 2, 3, 4]
-    assert store.count() == 4  # memory's runs moved, not copied: count() adds memory's to the database's
-
-
-def test_a_run_over_the_size_bound_is_not_kept_but_the_database_stays_in_use(url: str) -> None:
-    one = to_record(fake_run("naive")).size
-    store = RunStore(url, max_mb=0.5 * one / 1e6)
-    too_big = store.save(fake_run("naive"))
-    assert store.load(too_big) is None and store.problem is None  # not the database's fault
-    small = RunStore(url).save(fake_run("stateful"))
-    assert RunStore(url).load(small) is not None
-
-
-def test_a_stacked_gru_run_comes_back_equal(url: str) -> None:
-    config = preset("stateful").replace(cell="gru", layers=2)
-    run = types.SimpleNamespace(
-        config=config, weights=init_weights(config), stopped=False, seconds=0.5,
-        history=[types.SimpleNamespace(epoch=1, loss=1.0, accuracy=0.5, elapsed=0.1)],
-    )
-    back = RunStore(url).load(RunStore(url).save(run))
-    assert back.config == config and len(back.weights) == len(run.weights)
-    assert all(np.array_equal(a, b) for a, b in zip(back.weights, run.weights))
