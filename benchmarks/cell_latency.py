@@ -41,7 +41,8 @@ def fmt(values: list[float]) -> str:
 def engine_and_server(framing: str, repeats: int) -> dict[str, list[float]]:
     import pyarrow as pa
 
-    from lstm_core.analysis import trace as cell_trace
+    from lstm_core.analysis.lstm_trace import contributions, gate_trace, most_active_unit
+    from lstm_core.analysis.surgery import continue_text
     from lstm_core.presets import preset
     from lstm_core.train.trainer import train
     from ui import cell_charts
@@ -52,14 +53,14 @@ def engine_and_server(framing: str, repeats: int) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {"trace": [], "surgery": [], "redraw": []}
     for _ in range(repeats):
         t = time.perf_counter()
-        tr = cell_trace.gate_trace(run, text)
+        tr = gate_trace(run, text)
         out["trace"].append(time.perf_counter() - t)
         t = time.perf_counter()
-        cell_trace.continue_text(run, text, 10)
-        cell_trace.continue_text(run, text, 10, zero_units=[0], every_step=True)
+        continue_text(run, text, 10)
+        continue_text(run, text, 10, zero_units=[0], every_step=True)
         out["surgery"].append(time.perf_counter() - t)
     limit = float(abs(tr.c).max())
-    unit = cell_trace.most_active_unit(tr)
+    unit = most_active_unit(tr)
     for k in range(tr.steps):
         t = time.perf_counter()
         for data, spec in (
@@ -68,7 +69,7 @@ def engine_and_server(framing: str, repeats: int) -> dict[str, list[float]]:
         ):
             json.dumps(spec)  # what Streamlit sends: the spec as JSON, the data as Arrow
             pa.Table.from_pandas(data)
-        terms = cell_trace.contributions(run, tr, k, unit)
+        terms = contributions(run, tr, k, unit)
         " ".join(f"{a:.3f}{b:.3f}{c:.3f}" for a, b, c in terms.values())
         out["redraw"].append(time.perf_counter() - t)
     return out

@@ -34,7 +34,8 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 from lstm_core.model.cells import init_weights  # noqa: E402
 from lstm_core.presets import preset  # noqa: E402
-from lstm_core.store.runs import RunStore, to_record  # noqa: E402
+from lstm_core.store.records import to_record  # noqa: E402
+from lstm_core.store.runs import RunStore  # noqa: E402
 
 WRITER = """
 import sys, time, types

@@ -12,7 +12,10 @@ import numpy as np
 import streamlit as st
 
 from lstm_core.analysis import inference
-from lstm_core.analysis import trace as cell_trace
+from lstm_core.analysis.gru_trace import gru_trace
+from lstm_core.analysis.lstm_trace import GateTrace, contributions, gate_trace, most_active_unit, rank_units
+from lstm_core.analysis.surgery import continue_text
+from lstm_core.analysis.text_reader import MAX_TEXT
 from ui import cell_charts, safe, session, training
 from ui.routing import page_setup
 from ui.text import md_escape
@@ -89,7 +92,7 @@ def _timer() -> tuple[bool, float]:
     return st.session_state.get(session.CELL_PLAYING, False), PACES[st.session_state.get(PACE, "normal: 1 s")]
 
 
-def stepper(run, trace: cell_trace.GateTrace, registered: tuple[bool, float], limit: float) -> None:
+def stepper(run, trace: GateTrace, registered: tuple[bool, float], limit: float) -> None:
     """The step controls and everything that belongs to one step. Runs as a fragment: a click
     here redraws only this part; while playing, Streamlit reruns it every ``pace`` seconds."""
     if _timer() != registered:
@@ -137,7 +140,7 @@ def stepper(run, trace: cell_trace.GateTrace, registered: tuple[bool, float], li
     equations(run, trace, k)
 
 
-def step_sentence(trace: cell_trace.GateTrace, k: int, scaled: bool = True) -> str:
+def step_sentence(trace: GateTrace, k: int, scaled: bool = True) -> str:
     """One line about step k: what was fed, from which state, and what the model predicts."""
     fed = trace.fed[k]
     # Scaled inputs feed letter index / vocabulary size, so a 0.0 pad reads like the first letter.
@@ -164,8 +167,8 @@ def _p(v: float) -> str:
     return f"({v:.3f})" if v < 0 else f"{v:.3f}"
 
 
-def equations(run, trace: cell_trace.GateTrace, k: int) -> None:
-    top = cell_trace.most_active_unit(trace)
+def equations(run, trace: GateTrace, k: int) -> None:
+    top = most_active_unit(trace)
     u = trace.units
     unit = st.selectbox(
         "Unit for the equations",
@@ -176,7 +179,7 @@ def equations(run, trace: cell_trace.GateTrace, k: int) -> None:
         help=HELP_UNIT,
         on_change=_touch,
     )
-    terms = cell_trace.contributions(run, trace, k, unit)
+    terms = contributions(run, trace, k, unit)
     lines = []
     for gate, fn in (("i", r"\sigma"), ("f", r"\sigma"), ("g", r"\tanh"), ("o", r"\sigma")):
         from_x, from_h, bias = terms[gate]
@@ -204,7 +207,7 @@ def equations(run, trace: cell_trace.GateTrace, k: int) -> None:
 
 
 # --- the whole text -------------------------------------------------------------------------------
-def keeps_section(trace: cell_trace.GateTrace, stateful: bool) -> None:
+def keeps_section(trace: GateTrace, stateful: bool) -> None:
     st.subheader("What each unit keeps", anchor=False)
     st.caption(
         "The forget gate f at every step: near 1 (dark) the unit keeps its c, near 0 (pale) it "
@@ -215,7 +218,7 @@ def keeps_section(trace: cell_trace.GateTrace, stateful: bool) -> None:
     st.altair_chart(chart, width="stretch", height=cell_charts.height(chart, rotated_labels=True))
 
 
-def _default_selection(trace: cell_trace.GateTrace) -> list[int]:
+def _default_selection(trace: GateTrace) -> list[int]:
     """The steps after the first "K" if the text has one, else its last third."""
     if "K" in trace.text[:-1]:
         after = trace.text.index("K") + 1
@@ -223,7 +226,7 @@ def _default_selection(trace: cell_trace.GateTrace) -> list[int]:
     return list(range(trace.steps - max(1, trace.steps // 3), trace.steps))
 
 
-def finder_section(trace: cell_trace.GateTrace) -> int | None:
+def finder_section(trace: GateTrace) -> int | None:
     """Rank units by selectivity at the chosen steps; returns the top unit (or None)."""
     st.subheader("Unit finder", anchor=False)
     labels = cell_charts.step_labels(trace.fed)
@@ -238,7 +241,7 @@ def finder_section(trace: cell_trace.GateTrace) -> int | None:
     )
     signal = c2.radio("Signal", ["h", "c"], horizontal=True, key="cell_signal", help=HELP_SIGNAL)
     try:
-        table = cell_trace.rank_units(trace, selected, signal)
+        table = rank_units(trace, selected, signal)
     except ValueError as exc:
         st.info(safe.plain(exc), icon=":material/info:")
         return None
@@ -264,7 +267,7 @@ def finder_section(trace: cell_trace.GateTrace) -> int | None:
     return top[0]
 
 
-def surgery_section(run, trace: cell_trace.GateTrace, text: str, warm: bool, suggested: int) -> None:
+def surgery_section(run, trace: GateTrace, text: str, warm: bool, suggested: int) -> None:
     config = run.config
     st.subheader("State surgery", anchor=False)
     st.caption(
@@ -308,8 +311,8 @@ def surgery_section(run, trace: cell_trace.GateTrace, text: str, warm: bool, sug
             return
         surgery = {"state_from": other}
     try:
-        untouched = cell_trace.continue_text(run, text, int(steps), warm)
-        operated = cell_trace.continue_text(run, text, int(steps), warm, **surgery)
+        untouched = continue_text(run, text, int(steps), warm)
+        operated = continue_text(run, text, int(steps), warm, **surgery)
     except ValueError as exc:
         st.error(safe.plain(exc), icon=":material/error:")
         return
@@ -356,7 +359,7 @@ def other_cell_section(run, text: str, warm: bool) -> None:
     st.markdown(CELL_EXPLAINED[config.cell])
     if (config.cell, config.layers) == ("gru", 1):
         try:
-            trace = cell_trace.gru_trace(run, text, warm=warm)
+            trace = gru_trace(run, text, warm=warm)
         except ValueError as exc:
             st.error(safe.plain(exc), icon=":material/error:")
             return
@@ -408,7 +411,7 @@ def main() -> None:
         "Text to feed",
         value=config.sequence[: min(16, len(config.sequence))],
         key=f"cell_text_{abs(hash(config))}",
-        max_chars=cell_trace.MAX_TEXT,
+        max_chars=MAX_TEXT,
         help=HELP_TEXT,
     )
     warm = c2.toggle("Warm start", key="cell_warm", help=HELP_WARM)
@@ -416,7 +419,7 @@ def main() -> None:
         other_cell_section(run, text, warm)
         return
     try:
-        trace = cell_trace.gate_trace(run, text, warm=warm)
+        trace = gate_trace(run, text, warm=warm)
     except ValueError as exc:
         st.error(safe.plain(exc), icon=":material/error:")
         return
@@ -428,7 +431,7 @@ def main() -> None:
     keeps_section(trace, config.stateful)
     suggested = finder_section(trace)
     surgery_section(
-        run, trace, text, warm, cell_trace.most_active_unit(trace) if suggested is None else suggested
+        run, trace, text, warm, most_active_unit(trace) if suggested is None else suggested
     )
     with st.expander("Other cells: GRU and SimpleRNN", icon=":material/compare_arrows:"):
         for cell in ("gru", "simple"):

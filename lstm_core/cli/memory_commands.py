@@ -17,8 +17,18 @@ from __future__ import annotations
 import argparse
 import json
 
+from lstm_core.cli.common import (
+    CONFIG_ARGS,
+    UsageError,
+    add_config_args,
+    config_from,
+    load_tensorflow,
+    native_stderr_silenced,
+    read_file,
+)
 
-def add_commands(sub, add_config_args) -> None:
+
+def add_commands(sub) -> None:
     """Add ``influence`` and ``ceiling`` to the CLI's subparsers."""
     inf = sub.add_parser("influence", help="how much each earlier letter changed one prediction")
     add_config_args(inf, framing_required=False)
@@ -35,35 +45,34 @@ def add_commands(sub, add_config_args) -> None:
 
 def cmd_influence(args: argparse.Namespace, out) -> int:
     from lstm_core.analysis.influence import check_request, influence
-    from lstm_core.cli import main as cli
 
     if args.load:
-        given = [f"--{k.replace('_', '-')}" for k in cli._CONFIG_ARGS if getattr(args, k, None) is not None]
+        given = [f"--{k.replace('_', '-')}" for k in CONFIG_ARGS if getattr(args, k, None) is not None]
         if given or args.framing:
-            raise cli.UsageError(
+            raise UsageError(
                 f"influence: {', '.join(given or ['--framing'])} cannot be combined with --load "
                 "(the loaded model brings its own settings)"
             )
-        data = cli._read_file(args.load)
+        data = read_file(args.load)
         from lstm_core.export.keras_file import (
             load_keras_bytes,  # TensorFlow loads only once the file looks like ours
         )
 
-        with cli._native_stderr_silenced():
+        with native_stderr_silenced():
             run = load_keras_bytes(data)
         step = len(args.text) if args.step is None else args.step
         check_request(run.config, args.text, step)
         source = f"loaded {args.load} ({run.config.framing})"
     else:
         if args.framing is None:
-            raise cli.UsageError("influence: give --framing NAME and settings (or --load PATH)")
-        config = cli._config_from(args)
+            raise UsageError("influence: give --framing NAME and settings (or --load PATH)")
+        config = config_from(args)
         step = len(args.text) if args.step is None else args.step
         check_request(config, args.text, step)  # mistakes answer before training
         from lstm_core.analysis.influence import feed_plan
 
         feed_plan(config, args.text, step)  # e.g. a step shorter than the window
-        cli._load_tensorflow()
+        load_tensorflow()
         from lstm_core.train.trainer import train
 
         run = train(config)

@@ -52,7 +52,7 @@ class Setting:
     default: int
     low: int
     high: int
-    doc: str  # what it does, for messages and ``python -m lstm_core.limits.settings``
+    doc: str  # what it does, for messages and ``python -m lstm_core settings``
 
 
 SETTINGS: dict[str, Setting] = {

@@ -29,7 +29,7 @@ from pathlib import Path
 from lstm_core.config import FRAMINGS, LSTMConfig
 from lstm_core.model.results import TrainResult
 from lstm_core.presets import PRESETS
-from lstm_core.store.runs import Record, from_record, to_record
+from lstm_core.store.records import Record, from_record, to_record
 
 FOLDER = Path(__file__).resolve().parent / "shipped"
 MADE_BY = "scripts/make_presets.py"

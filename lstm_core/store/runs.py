@@ -2,7 +2,7 @@
 
 A run lives in a browser session only as long as the tab; the store is what makes a link
 to a trained model work after a reload, in another browser, or after a server restart.
-Where it keeps runs is a setting, ``LSTM_LAB_STORE_URL`` (``settings.py``):
+Where it keeps runs is a setting, ``LSTM_LAB_STORE_URL`` (``lstm_core/limits/settings.py``):
 
 - ``sqlite:///PATH``, the default (``LSTM_LAB_DB``, else the user's data folder): one file,
   Python's own ``sqlite3``, WAL mode so readers never wait for a writer. Safe for every
@@ -11,7 +11,9 @@ Where it keeps runs is a setting, ``LSTM_LAB_STORE_URL`` (``settings.py``):
   machines share (driver: ``psycopg``). The same table, the same statements and the same
   bounds; one advisory lock orders the writers as ``BEGIN IMMEDIATE`` does for SQLite.
 
-It stores nothing that needs unpickling:
+The backends live in :mod:`lstm_core.store.sqlite` and :mod:`lstm_core.store.postgres`; a run's
+row, its id and the way back to a run in :mod:`lstm_core.store.records`. It stores nothing that
+needs unpickling:
 
 - ``config``  the run's :class:`~lstm_core.config.LSTMConfig` as JSON, validated again on
   the way back in (a tampered row cannot smuggle in a config the app would refuse);
@@ -53,331 +55,45 @@ Loading a run imports numpy only: never TensorFlow.
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 import os
 import re
-import secrets
-import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from lstm_core.config import LSTMConfig
-from lstm_core.data.framings import make_dataset
 from lstm_core.limits import settings
-from lstm_core.model.cells import Weights, weight_names, weight_shapes
-from lstm_core.model.nchar import model_layers
-from lstm_core.model.results import EpochLog, TrainResult
+from lstm_core.model.results import TrainResult
+from lstm_core.store.postgres import PostgresBackend
+from lstm_core.store.records import Record, StoreError, from_record, is_valid_id, to_record
+from lstm_core.store.sqlite import SQLiteBackend, default_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1  # PRAGMA user_version of a database this code wrote
-ID_BYTES = 18  # secrets.token_urlsafe(18): 24 characters, 144 random bits
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")  # anything else is not even looked up
 BUSY_SECONDS = 10.0  # how long a writer waits for another writer's lock before giving up
 RETRY_SECONDS = 30.0  # after a failure, how often the database is tried again (a server restarted)
-WEIGHT_NAMES = Weights._fields  # one layer's: kernel, recurrent_kernel, bias, dense_kernel, dense_bias
-# A stacked run adds kernel_2, recurrent_kernel_2, bias_2, ... (cell.weight_names).
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id       TEXT PRIMARY KEY,
-    created  REAL NOT NULL,     -- time.time() when saved: eviction goes oldest first
-    config   TEXT NOT NULL,     -- LSTMConfig.to_dict() as JSON
-    weights  BLOB NOT NULL,     -- .npz of the five float32 arrays (no pickle)
-    history  BLOB NOT NULL,     -- .npz of epoch, loss, accuracy, elapsed
-    stopped  INTEGER NOT NULL,  -- 1 if a stop request ended training early
-    seconds  REAL NOT NULL,     -- wall time of the training call
-    size     INTEGER NOT NULL,  -- bytes of the two blobs, for the size bound
-    meta     TEXT NOT NULL      -- JSON: origin ("lab", "upload", ...) and notes
-);
-CREATE INDEX IF NOT EXISTS runs_by_age ON runs (created);
-"""
 
 
-def default_path() -> Path:
-    """Where the database lives: ``LSTM_LAB_DB``, else the user's data folder.
-
-    ``~/.local/share/lstm-state-lab/runs.sqlite3`` (or under ``XDG_DATA_HOME``): writable
-    for the user who runs the app, outside the project folder (Streamlit watches that).
-    """
-    given = os.environ.get("LSTM_LAB_DB", "").strip()
-    if given:
-        return Path(given).expanduser()
-    base = os.environ.get("XDG_DATA_HOME", "").strip() or os.path.join(Path.home(), ".local", "share")
-    return Path(base) / "lstm-state-lab" / "runs.sqlite3"
-
-
-def new_id() -> str:
-    """A fresh run id: 144 random bits, URL-safe (e.g. ``'q3Xw…'``, 24 characters)."""
-    return secrets.token_urlsafe(ID_BYTES)
-
-
-def is_valid_id(run_id: Any) -> bool:
-    """Whether ``run_id`` has the shape of an id (letters, digits, ``-``, ``_``; 16-64 long)."""
-    return isinstance(run_id, str) and bool(ID_PATTERN.match(run_id))
-
-
-# ---------------------------------------------------------------------------------------
-# A run <-> a row
-# ---------------------------------------------------------------------------------------
-@dataclass
-class Record:
-    """One stored run, as plain values (what goes into and comes out of a row)."""
-
-    id: str
-    created: float
-    config: str
-    weights: bytes
-    history: bytes
-    stopped: bool
-    seconds: float
-    meta: str
-
-    @property
-    def size(self) -> int:
-        return len(self.weights) + len(self.history)
-
-
-def _npz(arrays: dict[str, np.ndarray]) -> bytes:
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    return buf.getvalue()
-
-
-def _read_npz(blob: bytes, names: tuple[str, ...]) -> dict[str, np.ndarray]:
-    with np.load(io.BytesIO(blob), allow_pickle=False) as z:
-        missing = [n for n in names if n not in z.files]
-        if missing:
-            raise ValueError(f"missing arrays {missing}")
-        return {n: z[n] for n in names}
-
-
-def to_record(run: TrainResult, meta: dict[str, Any] | None = None, run_id: str | None = None) -> Record:
-    """Turn a ``TrainResult`` into a :class:`Record` (weights as float32 ``.npz``)."""
-    weights = _npz({n: np.asarray(w, np.float32) for n, w in zip(run.weights.names, run.weights)})
-    hist = run.history
-    history = _npz(
-        {
-            "epoch": np.array([h.epoch for h in hist], np.int64),
-            "loss": np.array([h.loss for h in hist], np.float64),
-            "accuracy": np.array([h.accuracy for h in hist], np.float64),
-            "elapsed": np.array([h.elapsed for h in hist], np.float64),
-        }
-    )
-    return Record(
-        id=run_id or new_id(),
-        created=time.time(),
-        config=json.dumps(run.config.to_dict()),
-        weights=weights,
-        history=history,
-        stopped=bool(run.stopped),
-        seconds=float(run.seconds),
-        meta=json.dumps(meta or {}),
-    )
-
-
-def from_record(rec: Record) -> TrainResult:
-    """Rebuild a ``TrainResult`` from a :class:`Record`; ``ValueError`` if anything is off."""
-
-    try:
-        config = LSTMConfig.from_dict(json.loads(rec.config))
-    except (TypeError, json.JSONDecodeError) as err:
-        raise ValueError(f"stored configuration is malformed ({err})") from None
-    layers = model_layers(config)  # n-char-output's one-shot model: a decoder layer on top
-    names = weight_names(layers)
-    arrays = _read_npz(rec.weights, names)
-    f, u, v = config.features, config.units, config.outputs
-    expected = weight_shapes(config.cell, layers, f, u, v)
-    got = [arrays[n].shape for n in names]
-    if got != expected:
-        raise ValueError(f"stored weight shapes {got} do not match the configuration {expected}")
-    weights = Weights(*(np.asarray(arrays[n], np.float32) for n in names))
-    if not all(np.isfinite(w).all() for w in weights):
-        raise ValueError("stored weights contain NaN or infinity")
-    h = _read_npz(rec.history, ("epoch", "loss", "accuracy", "elapsed"))
-    history = [
-        EpochLog(int(e), float(lo), float(a), float(s))
-        for e, lo, a, s in zip(h["epoch"], h["loss"], h["accuracy"], h["elapsed"])
-    ]
-    return TrainResult(
-        config, make_dataset(config), weights, history=history, stopped=bool(rec.stopped),
-        seconds=float(rec.seconds),
-    )
-
-
-# ---------------------------------------------------------------------------------------
-# The backends: one SQLite file, or a PostgreSQL server that several replicas share
-# ---------------------------------------------------------------------------------------
-class StoreError(Exception):
-    """Trouble the store itself finds (a newer schema, a run over the size bound)."""
-
-
-class _SQLite:
-    """One file on this machine; WAL lets processes of one machine share it (never over NFS)."""
-
-    kind = "sqlite"
-    tiebreak = "rowid"  # the insertion order, for runs saved within the clock's resolution
-    all_past = "LIMIT -1 OFFSET ?"  # SQLite needs a LIMIT before an OFFSET; -1 is none
-
-    def __init__(self, path: Path, busy_seconds: float) -> None:
-        self.path = path
-        self.shown = str(path)
-        self.busy_seconds = busy_seconds
-        self.errors: tuple[type[BaseException], ...] = (sqlite3.Error, OSError, StoreError)
-
-    @contextmanager
-    def connect(self) -> Iterator[Any]:
-        conn = sqlite3.connect(self.path, timeout=self.busy_seconds, isolation_level=None)
-        with closing(conn):
-            yield conn
-
-    @staticmethod
-    def execute(conn: Any, sql: str, params: tuple = ()) -> Any:
-        return conn.execute(sql, params)
-
-    def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.connect() as conn:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(f"it was written by a newer version of the app (schema {version})")
-            conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
-            if version == 0:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
-                        # auto_vacuum must be chosen before the first table: freed pages are
-                        # then given back to the file system after evictions.
-                        conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
-                        for statement in _SCHEMA.split(";"):
-                            if statement.strip():
-                                conn.execute(statement)
-                        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-            conn.execute("SELECT count(*) FROM runs").fetchone()  # a corrupt file fails here
-
-    @staticmethod
-    def begin_write(conn: Any) -> None:
-        conn.execute("BEGIN IMMEDIATE")  # the write lock now: writers take turns (busy timeout)
-
-    @staticmethod
-    def after_eviction(conn: Any) -> None:
-        conn.execute("PRAGMA incremental_vacuum")
-
-
-_PG_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    seq      BIGINT GENERATED ALWAYS AS IDENTITY,  -- insertion order (SQLite's rowid)
-    id       TEXT PRIMARY KEY,
-    created  DOUBLE PRECISION NOT NULL,
-    config   TEXT NOT NULL,
-    weights  BYTEA NOT NULL,
-    history  BYTEA NOT NULL,
-    stopped  INTEGER NOT NULL,
-    seconds  DOUBLE PRECISION NOT NULL,
-    size     BIGINT NOT NULL,
-    meta     TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS runs_by_age ON runs (created);
-CREATE TABLE IF NOT EXISTS run_store_schema (version INTEGER NOT NULL)
-"""
-# One advisory lock orders every writer of every replica (SQLite's BEGIN IMMEDIATE, on a server):
-# insert + eviction then see each other's rows, so the bounds hold after every commit.
-_PG_LOCK = 0x4C53544D  # "LSTM"
-
-
-class _Postgres:
-    """A PostgreSQL database (``postgresql://USER@HOST:PORT/DATABASE``) that replicas share.
-
-    The same table and the same statements as SQLite, with ``%s`` placeholders, ``BYTEA`` for the
-    blobs and an identity column for the insertion order. A connection per call, like SQLite:
-    a save or a link is one or two statements, and a replica holds no idle connection.
-    """
-
-    kind = "postgresql"
-    tiebreak = "seq"
-    all_past = "OFFSET ?"
-
-    def __init__(self, url: str, shown: str, busy_seconds: float) -> None:
-        try:
-            import psycopg  # only a server that uses PostgreSQL needs the driver
-        except ImportError:
-            raise StoreError("the psycopg package is not installed: pip install 'psycopg[binary]'") from None
-        self.psycopg = psycopg
-        self.url = url
-        self.shown = shown
-        self.busy_seconds = busy_seconds
-        self.errors = (psycopg.Error, OSError, StoreError)
-
-    @contextmanager
-    def connect(self) -> Iterator[Any]:
-        conn = self.psycopg.connect(
-            self.url, autocommit=True, connect_timeout=max(1, round(self.busy_seconds)),
-            application_name="lstm-state-lab",
-        )
-        with closing(conn):
-            yield conn
-
-    @staticmethod
-    def execute(conn: Any, sql: str, params: tuple = ()) -> Any:
-        return conn.execute(sql.replace("?", "%s"), params)  # no statement here has a literal '?'
-
-    def open(self) -> None:
-        with self.connect() as conn:
-            with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK,))  # replicas start at once
-                for statement in _PG_SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                version = conn.execute("SELECT max(version) FROM run_store_schema").fetchone()[0]
-                if version is None:
-                    conn.execute("INSERT INTO run_store_schema (version) VALUES (%s)", (SCHEMA_VERSION,))
-                elif version > SCHEMA_VERSION:
-                    raise StoreError(f"it was written by a newer version of the app (schema {version})")
-            conn.execute("SELECT count(*) FROM runs").fetchone()
-
-    def begin_write(self, conn: Any) -> None:
-        conn.execute("BEGIN")
-        # Like SQLite's busy timeout: a writer that cannot get the lock in time gives up.
-        conn.execute(f"SET LOCAL lock_timeout = '{int(self.busy_seconds * 1000)}ms'")
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK,))
-
-    @staticmethod
-    def after_eviction(conn: Any) -> None:
-        pass  # autovacuum gives freed space back to new rows
-
-
-def _backend(where: str | os.PathLike | None, busy_seconds: float) -> _SQLite | _Postgres:
+def open_backend(where: str | os.PathLike | None, busy_seconds: float) -> SQLiteBackend | PostgresBackend:
     """The backend for ``where``: a URL, a file path, or None for ``LSTM_LAB_STORE_URL`` /
     ``LSTM_LAB_DB`` / the default file. A bad URL or a missing driver raises ``StoreError``."""
     if where is None:
         raw = os.environ.get(settings.STORE_URL, "")
         if not raw.strip():
-            return _SQLite(default_path(), busy_seconds)
+            return SQLiteBackend(default_path(), busy_seconds)
     else:
         raw = os.fspath(where)
         if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", raw):  # scheme://: a URL, else a file path
-            return _SQLite(Path(raw).expanduser(), busy_seconds)
+            return SQLiteBackend(Path(raw).expanduser(), busy_seconds)
     try:
         target = settings.parse_store_url(raw)
     except ValueError as err:
         raise StoreError(str(err).rstrip(".")) from None
     if target.kind == "sqlite":
-        return _SQLite(Path(target.location), busy_seconds)
-    return _Postgres(target.location, target.shown, busy_seconds)
+        return SQLiteBackend(Path(target.location), busy_seconds)
+    return PostgresBackend(target.location, target.shown, busy_seconds)
 
 
 # ---------------------------------------------------------------------------------------
@@ -414,9 +130,9 @@ class RunStore:
         self._retrying = False
         self._memory: OrderedDict[str, Record] = OrderedDict()  # the fallback, oldest first
         self._lock = threading.Lock()
-        self._db: _SQLite | _Postgres | None = None
+        self._db: SQLiteBackend | PostgresBackend | None = None
         try:
-            self._db = _backend(where, busy_seconds)
+            self._db = open_backend(where, busy_seconds)
         except StoreError as err:  # a bad URL, no driver: nothing to open
             self.problem = f"{err}, so trained models are kept only until the server restarts"
             log.warning("run store: %s", self.problem)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from apptest_support import TINY, assert_clean, button, metric, open_page, predictions, train_in_lab
 
 from lstm_core.store import runs
+from lstm_core.store.records import is_valid_id
 
 
 def _codes(at) -> list[str]:
@@ -14,7 +15,7 @@ def _codes(at) -> list[str]:
 def test_a_trained_run_is_stored_and_its_id_is_in_the_url():
     at = train_in_lab(**TINY)
     run_id = at.query_params["run"][0] if isinstance(at.query_params["run"], list) else at.query_params["run"]
-    assert runs.is_valid_id(run_id)
+    assert is_valid_id(run_id)
     assert at.session_state["run_id"] == run_id
     assert at.query_params["framing"] in ("stateful", ["stateful"])  # the Lab's own settings kept
     saved = runs.get_store().load(run_id)
@@ -76,7 +77,7 @@ def test_generate_shows_the_shipped_preset_at_once_without_training():
     # Training it live replaces it with the user's own stored run.
     button(at, "Train the stateful preset").click().run()
     assert_clean(at)
-    assert runs.is_valid_id(at.session_state["run_id"])
+    assert is_valid_id(at.session_state["run_id"])
 
 
 NO_TENSORFLOW = """
@@ -143,7 +144,7 @@ def test_an_uploaded_plain_keras_model_generates_the_alphabet_and_gets_a_link():
     button(at, "Use this model").click().run()
     assert_clean(at)
     assert any("Using your model" in s.value for s in at.success)
-    assert runs.is_valid_id(at.session_state["run_id"])
+    assert is_valid_id(at.session_state["run_id"])
     at.selectbox(key="gen_start_ABCDEFGHIJKLMNOPQRSTUVWXYZ").set_value("A")
     at.number_input(key="gen_steps").set_value(25)
     button(at, "Generate").click().run()

@@ -10,11 +10,6 @@ from lstm_core.train.trainer import train
 
 
 @pytest.fixture(scope="module")
-def stateful_run():
-    return train(preset("stateful"))
-
-
-@pytest.fixture(scope="module")
 def window_run():
     return train(preset("timestep-window").replace(epochs=300))
 

@@ -88,10 +88,10 @@ def test_cli_options_are_generated_from_every_config_field(capsys):
 
 def test_cli_values_are_converted_by_the_config_with_its_own_message():
     args = build_parser().parse_args(["train", "--framing", "naive", "--units", "8", "--no-shuffle"])
-    from lstm_core.cli.main import _config_from
+    from lstm_core.cli.common import config_from
 
-    config = _config_from(args)
+    config = config_from(args)
     assert (config.units, config.shuffle) == (8, False)
     bad = build_parser().parse_args(["train", "--framing", "naive", "--units", "many"])
     with pytest.raises(ValueError, match=r"^units='many' is not allowed"):
-        _config_from(bad)
+        config_from(bad)

@@ -23,7 +23,7 @@ from lstm_core.data.framings import encode_sample  # noqa: E402
 from lstm_core.export import script  # noqa: E402
 from lstm_core.model import nchar  # noqa: E402
 from lstm_core.model.cells import forward  # noqa: E402
-from lstm_core.store.runs import from_record, to_record  # noqa: E402
+from lstm_core.store.records import from_record, to_record  # noqa: E402
 from lstm_core.train import trainer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[3]

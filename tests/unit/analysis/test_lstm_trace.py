@@ -1,4 +1,4 @@
-"""The gate trace (lstm_core/analysis/trace.py) against Keras, its surgery against generate, and the CLI.
+"""The gate trace (lstm_core/analysis/lstm_trace.py) against Keras, and its unit finder.
 
 Keras is the reference: the same trained weights go into Keras's own LSTM layer and cell, and
 every h_t and c_t of the trace must agree within 1e-5; each gate is recomputed from Keras's
@@ -7,30 +7,18 @@ kernel slices (its documented block order i, f, c, o) and must equal the trace's
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import keras
 import numpy as np
 import pytest
 
 from lstm_core.analysis import inference
-from lstm_core.analysis.trace import GATES, continue_text, gate_trace, rank_units
+from lstm_core.analysis.lstm_trace import GATES, gate_trace, rank_units
+from lstm_core.analysis.surgery import continue_text
 from lstm_core.data.framings import encode_sample
 from lstm_core.presets import preset
 from lstm_core.train.trainer import train
 
-ROOT = Path(__file__).resolve().parents[3]
 ATOL = 1e-5
-
-
-@pytest.fixture(scope="module")
-def stateful_run():
-    """The tutorial's stateful preset, trained at its own settings (about a second)."""
-    return train(preset("stateful"))
 
 
 def _keras_gates(cell, x, h_prev, u):
@@ -129,19 +117,6 @@ def test_window_traces_equal_keras_cell_and_layer_step_by_step(config):
     np.testing.assert_allclose(trace.probs[-1], fw.probs[0], atol=ATOL)
 
 
-def test_surgery_without_changes_is_generate_and_swapping_in_a_zero_state_is_a_cold_start(stateful_run):
-    run = stateful_run
-    untouched = continue_text(run, "ABCDEFGHIJK", steps=5)
-    assert untouched.letters == inference.generate(run, "K", 5, warm=True).text[1:] == "LMNOP"
-    cold = continue_text(run, "ABCDEFGHIJK", steps=5, state_from="")
-    assert cold.letters == inference.generate(run, "K", 5).text[1:] == "BCDEF"
-    # Another text's state makes the same letter mean something else.
-    assert continue_text(run, "ABCDEFGHIJK", steps=5, state_from="ABC").letters != untouched.letters
-    # Switching off every unit leaves only the output layer's bias: one letter, over and over.
-    off = continue_text(run, "ABCDEFGHIJK", steps=5, zero_units=range(16), every_step=True)
-    assert len(set(off.letters)) == 1
-
-
 def test_rank_units_finds_a_unit_built_to_fire_at_chosen_steps(stateful_run):
     trace = gate_trace(stateful_run, "ABCDEFGHIJKLMNOP")
     planted = trace.h.copy()
@@ -156,104 +131,6 @@ def test_rank_units_finds_a_unit_built_to_fire_at_chosen_steps(stateful_run):
     assert r == pytest.approx(1.0)
     with pytest.raises(ValueError, match="not all"):
         rank_units(trace, range(trace.steps))
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"text": ""}, "at least one letter"),
-        ({"text": "abc"}, "not in the model's vocabulary"),
-        ({"text": "A" * 201}, "at most 200"),
-        ({"steps": 0}, "from 1 to 200"),
-        ({"zero_units": [16]}, "numbered 0 to 15"),
-        ({"state_from": "a"}, "not in the model's vocabulary"),
-    ],
-)
-def test_bad_requests_get_one_sentence(stateful_run, kwargs, message):
-    args = {"text": "ABC", **kwargs}
-    with pytest.raises(ValueError, match=message):
-        continue_text(stateful_run, **args)
-
-
-def test_swapping_state_in_a_stateless_run_is_refused():
-    import types
-
-    from lstm_core.model.cells import init_weights
-
-    config = preset("naive")
-    run = types.SimpleNamespace(config=config, weights=init_weights(config))
-    with pytest.raises(ValueError, match="stateless"):
-        continue_text(run, "ABC", state_from="XYZ")
-
-
-# --- CLI: python -m lstm_core trace -------------------------------------------------------------
-def cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("LSTM_LAB_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "lstm_core", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=ROOT,
-        env=env,
-    )
-
-
-def test_cli_trace_json_contract_and_the_tutorial_cold_and_warm_k(tmp_path):
-    path = tmp_path / "stateful.keras"
-    done = cli("train", "--framing", "stateful", "--save", str(path))
-    assert done.returncode == 0, done.stderr
-    for warm, expected in ((False, "B"), (True, "L")):
-        args = ["trace", "--load", str(path), "--text", "K", "--json"] + (["--warm"] if warm else [])
-        done = cli(*args)
-        assert done.returncode == 0, done.stderr
-        result = json.loads(done.stdout)
-        (step,) = result["steps"]
-        assert {"fed", "x", "h_prev", "c_prev", "i", "f", "g", "o", "c", "h", "probs"} <= set(step)
-        assert step["fed"] == "K"
-        for key in ("h_prev", "c_prev", "i", "f", "g", "o", "c", "h"):
-            assert len(step[key]) == 16 and all(isinstance(v, float) for v in step[key])
-        assert set(step["probs"]) == set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-        assert sum(step["probs"].values()) == pytest.approx(1.0)
-        assert max(step["probs"], key=step["probs"].get) == expected  # cold K -> B, warm K -> L
-        f, i, g, o = (np.array(step[k]) for k in "figo")
-        np.testing.assert_allclose(step["c"], f * np.array(step["c_prev"]) + i * g, atol=1e-9)
-        np.testing.assert_allclose(step["h"], o * np.tanh(step["c"]), atol=1e-9)
-        assert (np.array(step["h_prev"]) == 0).all() != warm  # warm: the state read A..J
-
-    done = cli(
-        "trace", "--framing", "timestep-window", "--epochs", "3", "--units", "4", "--text", "ABCD", "--json"
-    )
-    assert done.returncode == 0, done.stderr
-    steps = json.loads(done.stdout)["steps"]
-    assert len(steps) == 12  # 4 letters x a window of 3 time steps, each window re-read from zero
-    assert [s["fed"] for s in steps[:3]] == ["·", "·", "A"]
-
-    done = cli("trace", "--load", str(path), "--text", "ABC")  # the table for people
-    assert done.returncode == 0, done.stderr
-    assert "mean f" in done.stdout and len(done.stdout.splitlines()) == 5
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["trace", "--framing", "stateful"],  # no --text
-        ["trace", "--framing", "stateful", "--text", ""],
-        ["trace", "--framing", "stateful", "--text", "abc"],
-        ["trace", "--framing", "stateful", "--text", "A" * 201],
-        ["trace", "--text", "K"],  # no model
-        ["trace", "--framing", "stateful", "--text", "K", "--units", "0"],
-        ["trace", "--load", "/no/such/file.keras", "--text", "K"],
-        ["trace", "--load", "x.keras", "--units", "4", "--text", "K"],
-        ["trace", "--framing", "stateful", "--text", "K", "--bogus"],
-    ],
-)
-def test_cli_trace_bad_input_is_one_line_and_exit_2(args):
-    done = cli(*args, timeout=60)
-    assert done.returncode == 2, (done.stdout, done.stderr)
-    assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("error: ")
-    assert done.stdout == ""
 
 
 def test_a_chunk_trained_stateful_model_is_traced_letter_by_letter_like_the_state_page():
