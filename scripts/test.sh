@@ -15,7 +15,8 @@
 #
 # Environment: VENV (default .venv), PYTHON (interpreter to create the venv with),
 # LSTM_LAB_CHROMIUM (default /usr/bin/chromium), CI (true: browser tests are mandatory),
-# TEST_WORKERS (pytest-xdist workers, default auto = one per core; 0 runs in one process).
+# TEST_WORKERS (pytest-xdist workers; default one per core, at most one per 2 GiB of free
+# memory; 0 runs everything in one process).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -107,8 +108,20 @@ export LSTM_LAB_CHROMIUM="$CHROMIUM"
 # One worker per core; each test file stays on one worker (--dist loadfile), so a file's
 # module fixtures (a trained page, a cluster, a PostgreSQL server) are built once. Every worker
 # has its own run store, Streamlit server, Chromium and log (tests/conftest.py, tests/e2e/).
+# A worker holds up to ~2 GiB (TensorFlow, its Streamlit server, Chromium): no more workers
+# than the free memory holds.
+default_workers() {
+    local cores mem_workers
+    cores=$(nproc 2>/dev/null || echo 1)
+    mem_workers=$(awk '/^MemAvailable:/ { print int($2 / (2 * 1048576)) }' /proc/meminfo 2>/dev/null || true)
+    [ -n "$mem_workers" ] || mem_workers=$cores
+    [ "$mem_workers" -ge 1 ] || mem_workers=1
+    echo $((cores < mem_workers ? cores : mem_workers))
+}
+WORKERS="${TEST_WORKERS:-$(default_workers)}"
+echo "pytest workers: $WORKERS (TEST_WORKERS overrides; 0 = one process)"
 test_status=0
-"$VPY" -m pytest tests lstm_core ui -n "${TEST_WORKERS:-auto}" --dist loadfile \
+"$VPY" -m pytest tests lstm_core ui -n "$WORKERS" --dist loadfile \
     --junitxml="$JUNIT" --durations=25 "$@" || test_status=$?
 
 if [ "$test_status" = "5" ]; then
