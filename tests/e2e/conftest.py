@@ -22,6 +22,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from e2e_support import (  # noqa: E402
+    APP_TIMEOUT_MS,
     CHROMIUM,
     ROOT,
     VIEWPORT,
@@ -82,8 +83,12 @@ def base_url(app_server: StreamlitServer) -> str:
 @pytest.fixture(scope="session")
 def browser():
     _need_browser()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Playwright's assertions wait 5 s by default: on two shared cores (both xdist workers busy,
+    # each with its own server) a page may take longer to show a message, with nothing wrong.
+    # They wait as long as every other action (the context's default below): a hang guard.
+    expect.set_options(timeout=APP_TIMEOUT_MS)
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         yield browser
@@ -93,7 +98,7 @@ def browser():
 @pytest.fixture
 def page(browser, base_url: str, request: pytest.FixtureRequest):
     context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(60_000)
+    context.set_default_timeout(APP_TIMEOUT_MS)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
