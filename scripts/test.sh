@@ -7,12 +7,16 @@
 # 1. creates (or reuses) the virtual environment .venv with Python 3.11+;
 # 2. installs requirements.txt + requirements-test.txt into it (a no-op when already satisfied);
 # 3. makes sure Debian's Chromium is at /usr/bin/chromium (apt-get installs it when run as root);
-# 4. runs `ruff check .`;
-# 5. runs pytest over tests/ (unit, app, e2e) and the docstring examples of lstm_core/ and ui/, and checks its JUnit report: it fails on any failed
-#    test, on no tests run and, when CI is set, when the browser tests did not run or were skipped.
+# 4. runs `ruff check .` and `lint-imports` (the layers' contract in pyproject.toml);
+# 5. runs pytest over tests/ (unit, app, e2e) and the docstring examples of lstm_core/ and ui/,
+#    on every core (pytest-xdist: one worker per core, each test file on one worker), and checks
+#    its JUnit report: it fails on any failed test, on no tests run and, when CI is set, when the
+#    browser tests did not run or were skipped.
 #
 # Environment: VENV (default .venv), PYTHON (interpreter to create the venv with),
-# LSTM_LAB_CHROMIUM (default /usr/bin/chromium), CI (true: browser tests are mandatory).
+# LSTM_LAB_CHROMIUM (default /usr/bin/chromium), CI (true: browser tests are mandatory),
+# TEST_WORKERS (pytest-xdist workers; default one per core, at most one per 2 GiB of free
+# memory; 0 runs everything in one process).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -89,6 +93,9 @@ fi
 say "ruff check ."
 lint_status=0
 "$VENV/bin/ruff" check . || lint_status=$?
+say "lint-imports (the layers of lstm_core: pyproject.toml [tool.importlinter])"
+imports_status=0
+"$VENV/bin/lint-imports" || imports_status=$?
 
 # --- 5. tests ------------------------------------------------------------------------------
 say "pytest tests/ (unit, app, e2e) and lstm_core/, ui/ (docstring examples)"
@@ -98,8 +105,24 @@ export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 export PYTHONUNBUFFERED=1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS=false
 export LSTM_LAB_CHROMIUM="$CHROMIUM"
+# One worker per core; each test file stays on one worker (--dist loadfile), so a file's
+# module fixtures (a trained page, a cluster, a PostgreSQL server) are built once. Every worker
+# has its own run store, Streamlit server, Chromium and log (tests/conftest.py, tests/e2e/).
+# A worker holds up to ~2 GiB (TensorFlow, its Streamlit server, Chromium): no more workers
+# than the free memory holds.
+default_workers() {
+    local cores mem_workers
+    cores=$(nproc 2>/dev/null || echo 1)
+    mem_workers=$(awk '/^MemAvailable:/ { print int($2 / (2 * 1048576)) }' /proc/meminfo 2>/dev/null || true)
+    [ -n "$mem_workers" ] || mem_workers=$cores
+    [ "$mem_workers" -ge 1 ] || mem_workers=1
+    echo $((cores < mem_workers ? cores : mem_workers))
+}
+WORKERS="${TEST_WORKERS:-$(default_workers)}"
+echo "pytest workers: $WORKERS (TEST_WORKERS overrides; 0 = one process)"
 test_status=0
-"$VPY" -m pytest tests lstm_core ui --junitxml="$JUNIT" --durations=15 "$@" || test_status=$?
+"$VPY" -m pytest tests lstm_core ui -n "$WORKERS" --dist loadfile \
+    --junitxml="$JUNIT" --durations=25 "$@" || test_status=$?
 
 if [ "$test_status" = "5" ]; then
     echo "error: pytest collected no tests (exit 5): that counts as a failure." >&2
@@ -160,11 +183,15 @@ fi
 elapsed=$(($(date +%s) - STARTED))
 lint_word=passed
 [ "$lint_status" = "0" ] || lint_word=FAILED
+imports_word=passed
+[ "$imports_status" = "0" ] || imports_word=FAILED
 echo
-echo "ruff: $lint_word; browser tests run: $e2e_ran, skipped: $e2e_skipped; time: ${elapsed}s; JUnit report: ${JUNIT#"$ROOT"/}"
+echo "ruff: $lint_word; lint-imports: $imports_word; browser tests run: $e2e_ran, skipped: $e2e_skipped; time: ${elapsed}s; JUnit report: ${JUNIT#"$ROOT"/}"
 echo "summary: ${n_passed} passed, ${n_failed} failed, ${n_skipped} skipped"
 
-if [ "$lint_status" != "0" ] || [ "$test_status" != "0" ] || [ "$report_status" != "0" ]; then
-    echo "RESULT: FAILED (ruff exit $lint_status, pytest exit $test_status, report check $report_status)" >&2
+if [ "$lint_status" != "0" ] || [ "$imports_status" != "0" ] || [ "$test_status" != "0" ] ||
+    [ "$report_status" != "0" ]; then
+    echo "RESULT: FAILED (ruff exit $lint_status, lint-imports exit $imports_status," \
+        "pytest exit $test_status, report check $report_status)" >&2
     exit 1
 fi

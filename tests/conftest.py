@@ -21,9 +21,14 @@ os.environ.setdefault("LSTM_LAB_MAX_COMPILED", "0")
 # in whichever test happens to run late. The tests of the budget itself set their own value.
 os.environ.setdefault("LSTM_LAB_MEMORY_MB", "100000")
 # The run store (lstm_core/store/runs.py) writes a SQLite file: tests and the servers they start
-# use a throwaway one, never the user's data folder.
-if not os.environ.get("LSTM_LAB_DB"):
-    os.environ["LSTM_LAB_DB"] = str(Path(tempfile.mkdtemp(prefix="lstm-lab-tests-")) / "runs.sqlite3")
+# use a throwaway one, never the user's data folder. One per process: pytest-xdist's workers
+# inherit the environment of the process that started them, and a store shared between two
+# workers would hold the other's runs (the marker variable tells our own throwaway file from one
+# the developer chose).
+_OWN_DB = "LSTM_LAB_TESTS_OWN_DB"
+if not os.environ.get("LSTM_LAB_DB") or os.environ.get(_OWN_DB) == os.environ["LSTM_LAB_DB"]:
+    _db = str(Path(tempfile.mkdtemp(prefix="lstm-lab-tests-")) / "runs.sqlite3")
+    os.environ["LSTM_LAB_DB"] = os.environ[_OWN_DB] = _db
 # ... and never a database server the developer's shell points at (the store tests that need
 # PostgreSQL start a throwaway one: tests/e2e/postgres_support.py).
 os.environ.pop("LSTM_LAB_STORE_URL", None)

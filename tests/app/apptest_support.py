@@ -10,14 +10,21 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 90  # seconds per script run: the first run imports TensorFlow and compiles
 
 
-def open_page(page: str, **query: str) -> AppTest:
-    """Run the app's router, then the page (e.g. "pages/lab.py"), with URL query parameters."""
+def open_page(page: str, *, session_state: dict | None = None, **query: str) -> AppTest:
+    """Open a page of the real app (e.g. "pages/lab.py") the way a link to it does, with URL
+    query parameters and, optionally, values already in the session (e.g. a trained run).
+
+    The app runs in Streamlit's ``pages/`` mode (ui/routing.py): a link such as
+    ``/lab?framing=stateful`` runs ``pages/lab.py`` from the first request, without the
+    Overview, and so does this (the Overview's six tables are not rendered first).
+    """
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params.update(query)
-    at.run()
-    if page != "pages/overview.py":
-        at.switch_page(page).run()
-    return at
+    for key, value in (session_state or {}).items():
+        at.session_state[key] = value
+    if page not in ("app.py", "pages/overview.py"):
+        at.switch_page(page)  # before the first run: the page is found by its file name
+    return at.run()
 
 
 def button(at: AppTest, label: str):

@@ -6,7 +6,9 @@ matrix is in tests/unit/cli/test_main.py, the engine's messages in tests/unit/te
 """
 
 import pytest
-from apptest_support import TINY, assert_clean, button, metric, open_page, train_in_lab
+from apptest_support import TINY, assert_clean, button, metric, open_page
+
+from ui import session
 
 # Garbage in every URL parameter: the page warns, names the parameter, and falls back.
 URL_GARBAGE = [
@@ -63,8 +65,8 @@ FORM_CASES = [
 @pytest.mark.parametrize(
     ("key", "value", "word"), FORM_CASES, ids=[f"{k}-{i}" for i, (k, *_) in enumerate(FORM_CASES)]
 )
-def test_out_of_range_form_value_shows_an_error_and_keeps_the_model(key, value, word):
-    at = train_in_lab(**TINY)
+def test_out_of_range_form_value_shows_an_error_and_keeps_the_model(key, value, word, tiny_run):
+    at = open_page("pages/lab.py", session_state={session.RUN: tiny_run}, **TINY)  # a model trained
     before = at.session_state["run"]
     if key == "lab_sequence":
         at.text_input(key=key).set_value(value)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from apptest_support import APP, TIMEOUT, assert_clean, button
+from apptest_support import assert_clean, button, open_page
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.config import FRAMINGS
@@ -32,10 +32,7 @@ def runs() -> dict:
 
 
 def open_cell(run) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[session.RUN] = run
-    at.run()
-    at.switch_page(PAGE).run()
+    at = open_page(PAGE, session_state={session.RUN: run})
     assert_clean(at)
     return at
 

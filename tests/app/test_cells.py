@@ -5,7 +5,7 @@ which cell it shows (a GRU's update and reset gates, h for the others)."""
 from __future__ import annotations
 
 import pytest
-from apptest_support import APP, TIMEOUT, assert_clean, button, open_page
+from apptest_support import assert_clean, button, open_page
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.config import ALPHABET, LSTMConfig
@@ -55,10 +55,7 @@ def runs() -> dict:
 
 
 def _open(run, page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[session.RUN] = run
-    at.run()
-    at.switch_page(page).run()
+    at = open_page(page, session_state={session.RUN: run})
     assert_clean(at)
     return at
 

@@ -2,6 +2,8 @@
 
 from apptest_support import TINY, assert_clean, button, metric, open_page, train_in_lab
 
+from ui import session
+
 
 def _columns_code(at):
     """The generated texts: first the Cold start block, then the Warm start block (the last two
@@ -9,8 +11,9 @@ def _columns_code(at):
     return [c.value for c in at.code][-2:]
 
 
-def test_generate_shows_cold_and_warm_letters_from_the_vocabulary():
+def test_generate_shows_cold_and_warm_letters_from_the_vocabulary(tiny_run):
     at = train_in_lab(**TINY)
+    assert at.session_state[session.RUN].config == tiny_run.config  # the model the others are given
     at.switch_page("pages/generate.py").run()
     assert_clean(at)
     assert [s.value for s in at.subheader] == ["Cold start", "Warm start"]
@@ -38,18 +41,16 @@ def test_generate_trains_the_stateful_preset_itself_and_shows_k_to_b_and_k_to_l(
     assert warm[:2] == "KL", warm
 
 
-def test_generate_rejects_steps_out_of_range_with_a_message():
-    at = train_in_lab(**TINY)
-    at.switch_page("pages/generate.py").run()
+def test_generate_rejects_steps_out_of_range_with_a_message(tiny_run):
+    at = open_page("pages/generate.py", session_state={session.RUN: tiny_run})
     at.number_input(key="gen_steps").set_value(0)
     button(at, "Generate").click().run()
     assert_clean(at)
     assert any("steps" in e.value for e in at.error)
 
 
-def test_state_page_traces_h_and_c_and_explains_resets():
-    at = train_in_lab(**TINY)
-    at.switch_page("pages/state.py").run()
+def test_state_page_traces_h_and_c_and_explains_resets(tiny_run):
+    at = open_page("pages/state.py", session_state={session.RUN: tiny_run})
     assert_clean(at)
     assert any("stateful" in m.value for m in at.markdown)
     trace = at.dataframe[0].value
@@ -60,9 +61,8 @@ def test_state_page_traces_h_and_c_and_explains_resets():
     assert any("not in the vocabulary" in e.value for e in at.error)
 
 
-def test_within_batch_experiment_gives_the_same_accuracy_with_and_without_shuffle():
-    at = train_in_lab(**TINY)
-    at.switch_page("pages/state.py").run()
+def test_within_batch_experiment_gives_the_same_accuracy_with_and_without_shuffle(tiny_run):
+    at = open_page("pages/state.py", session_state={session.RUN: tiny_run})
     button(at, "Run the experiment").click().run()
     assert_clean(at)
     off = metric(at, "Accuracy, shuffle off").value

@@ -13,6 +13,7 @@ import pytest
 from apptest_support import TINY, assert_clean, button, open_page, train_in_lab
 
 from lstm_core.limits.cost import MAX_SECONDS
+from ui import session
 
 IMAGE = "![x](http://127.0.0.1:1/a.png)"
 PHISH = "[Login here](http://x/phish)"
@@ -51,9 +52,8 @@ def test_the_sequence_error_beside_the_form_is_escaped():
     assert errors and all(markdown_free(e) for e in errors), errors
 
 
-def test_the_state_trace_error_is_escaped_and_short():
-    at = train_in_lab(**TINY)
-    at.switch_page("pages/state.py").run()
+def test_the_state_trace_error_is_escaped_and_short(tiny_run):
+    at = open_page("pages/state.py", session_state={session.RUN: tiny_run})
     box = [t for t in at.text_input if t.label == "Text to trace"][0]
     box.set_value(IMAGE * 5).run()
     assert_clean(at)

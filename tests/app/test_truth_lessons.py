@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apptest_support import APP, TIMEOUT, assert_clean, button, metric, open_page, train_in_lab
+from apptest_support import assert_clean, button, metric, open_page, train_in_lab
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.config import MAX_SEEDS
@@ -93,10 +93,8 @@ def compare_with(naive: list[float], window: list[float]) -> AppTest:
     ]
     curves = [{"run": f"{r['framing']} seed {r['seed']}", "framing": r["framing"], "epoch": 1, "loss": 1.0}
               for r in rows]
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[session.COMPARISON] = {"rows": rows, "curves": curves, "planned": len(rows)}
-    at.run()
-    at.switch_page("pages/compare.py").run()
+    at = open_page("pages/compare.py", session_state={
+        session.COMPARISON: {"rows": rows, "curves": curves, "planned": len(rows)}})
     assert_clean(at)
     return at
 

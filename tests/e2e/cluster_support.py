@@ -34,9 +34,19 @@ def _port_free(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) != 0
 
 
-def free_port_block(size: int, start: int = 20000, stop: int = 60000) -> int:
-    """First port of ``size`` consecutive free loopback ports (the replicas use BASE_PORT + i)."""
-    for base in range(start + os.getpid() % 5000, stop, size + 1):
+def _search_offset() -> int:
+    """Where this process starts looking: each pytest-xdist worker (gw0, gw1, ...) in its own
+    range of 4,000 ports, so two workers starting clusters at once never pick the same free
+    block before either has bound it; within it, by process id (benchmarks run beside tests)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    return (int(worker) % 8 if worker.isdigit() else 0) * 4000 + os.getpid() % 2000
+
+
+def free_port_block(size: int, start: int | None = None, stop: int = 60000) -> int:
+    """First port of ``size`` consecutive free loopback ports (the replicas use BASE_PORT + i),
+    from ``start`` (default: this process's own place from port 20,000 on)."""
+    first = 20000 + _search_offset() if start is None else start
+    for base in range(first, stop, size + 1):
         if all(_port_free(base + i) for i in range(size)):
             return base
     raise RuntimeError("no block of free ports on 127.0.0.1")

@@ -2,6 +2,7 @@
 
 - ``app_server``: ``streamlit run app.py --server.headless true`` on a free 127.0.0.1 port, healthy
   at ``/_stcore/health`` before any test starts; stopped (its process group) after the session.
+  Under pytest-xdist each worker has its own (its own port, log and run store: tests/conftest.py).
 - ``browser``: Playwright's sync API launching ``/usr/bin/chromium`` (never Playwright's own download).
 - ``page``: a fresh context per test (so each test is a new Streamlit session), 1280x800.
 
@@ -21,6 +22,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from e2e_support import (  # noqa: E402
+    APP_TIMEOUT_MS,
     CHROMIUM,
     ROOT,
     VIEWPORT,
@@ -30,6 +32,10 @@ from e2e_support import (  # noqa: E402
 )
 
 ARTIFACTS = ROOT / "test-artifacts"
+# Under pytest-xdist every worker starts its own server (on its own free port): each writes its
+# own log, test-artifacts/e2e-streamlit-gw0.log, -gw1.log, ... (e2e-streamlit.log in one process).
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+SERVER_LOG = ARTIFACTS / (f"e2e-streamlit-{WORKER}.log" if WORKER else "e2e-streamlit.log")
 # Screenshots go to test-artifacts/ so a test run leaves the work tree clean; set
 # LSTM_LAB_UPDATE_SCREENSHOTS=1 to refresh the README's pictures in docs/screenshots/.
 SCREENSHOTS = (
@@ -60,7 +66,7 @@ def _need_browser() -> None:
 @pytest.fixture(scope="session")
 def app_server() -> Iterator[StreamlitServer]:
     _need_browser()
-    server = StreamlitServer(log_path=ARTIFACTS / "e2e-streamlit.log")
+    server = StreamlitServer(log_path=SERVER_LOG)
     try:
         server.start()
     except RuntimeError as exc:
@@ -77,8 +83,12 @@ def base_url(app_server: StreamlitServer) -> str:
 @pytest.fixture(scope="session")
 def browser():
     _need_browser()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Playwright's assertions wait 5 s by default: on two shared cores (both xdist workers busy,
+    # each with its own server) a page may take longer to show a message, with nothing wrong.
+    # They wait as long as every other action (the context's default below): a hang guard.
+    expect.set_options(timeout=APP_TIMEOUT_MS)
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         yield browser
@@ -88,7 +98,7 @@ def browser():
 @pytest.fixture
 def page(browser, base_url: str, request: pytest.FixtureRequest):
     context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(60_000)
+    context.set_default_timeout(APP_TIMEOUT_MS)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

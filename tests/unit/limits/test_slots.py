@@ -12,6 +12,7 @@ def test_at_most_n_run_at_once_and_waiters_see_their_place():
     gate = TrainingGate(slots=2)
     running, peak, places = [0], [0], []
     lock = threading.Lock()
+    all_in = threading.Event()  # all six have a slot or a place in the queue
 
     def worker(i):
         def on_wait(place):
@@ -21,15 +22,19 @@ def test_at_most_n_run_at_once_and_waiters_see_their_place():
             with lock:
                 running[0] += 1
                 peak[0] = max(peak[0], running[0])
-            time.sleep(0.1)
+            all_in.wait(30)  # hold the slot until everyone queued, however slow threads start
             with lock:
                 running[0] -= 1
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(6)]
     for t in threads:
         t.start()
+    deadline = time.monotonic() + 30  # a hang guard, not a pace
+    while gate.running + gate.waiting < 6 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    all_in.set()
     for t in threads:
-        t.join(5)
+        t.join(30)
     assert peak[0] == 2
     assert places and max(places) >= 2
     assert gate.running == 0 and gate.waiting == 0
@@ -37,15 +42,16 @@ def test_at_most_n_run_at_once_and_waiters_see_their_place():
 
 def test_a_waiter_that_gives_up_leaves_the_queue():
     gate = TrainingGate(slots=1)
-    release = threading.Event()
+    held, release = threading.Event(), threading.Event()
 
     def holder():
         with gate.slot():
-            release.wait(5)
+            held.set()
+            release.wait(30)
 
     t = threading.Thread(target=holder)
     t.start()
-    time.sleep(0.05)
+    assert held.wait(30)  # the holder has the slot (not a guess at how long that takes)
 
     def impatient(place):
         raise KeyboardInterrupt
@@ -55,7 +61,7 @@ def test_a_waiter_that_gives_up_leaves_the_queue():
             pass
     assert gate.waiting == 0
     release.set()
-    t.join(5)
+    t.join(30)
     with gate.slot():
         assert gate.running == 1
 
