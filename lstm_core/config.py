@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lstm_core.limits import settings
-from lstm_core.limits.shape import CELL_KINDS, N_CHAR_FRAMING
+from lstm_core.limits.shape import CELL_KINDS
 from lstm_core.validation import (
     check_cost,
     check_flag,
@@ -50,7 +50,7 @@ FRAMINGS = (
 )
 # Framings beyond the tutorial's six (issue 14): not in ``reproduce all``, the Overview or the
 # shipped pretrained runs, which are about the tutorial; every other part of the app has them.
-EXTRA_FRAMINGS = (N_CHAR_FRAMING,)
+EXTRA_FRAMINGS = ("n-char-output",)
 ALL_FRAMINGS = FRAMINGS + EXTRA_FRAMINGS
 ENCODINGS = ("scaled", "onehot")
 # What the model learns: the next letter of a text, or the next value of a sampled sine wave
@@ -171,6 +171,11 @@ class LSTMConfig:
     def per_step(self) -> bool:
         """True when the model predicts at every time step (stateful, steps_per_update > 1)."""
         return self.steps_per_update > 1
+
+    @property
+    def decoder_steps(self) -> int:
+        """Steps of the one-shot model's decoder: ``horizon`` for n-char-output, else 0 (none)."""
+        return self.horizon if self.framing == "n-char-output" else 0
 
     @property
     def time_steps(self) -> int:

@@ -4,7 +4,7 @@ Every task's data (the letter framings of ``framings.py``, the sine wave of ``si
 as one of these, so everything above this layer reads one shape::
 
     >>> from lstm_core.config import LSTMConfig
-    >>> grid_row(LSTMConfig(framing="variable-length", max_len=4), "AB")   # padding shown in front
+    >>> grid_row(LSTMConfig(framing="variable-length", window=4), "AB")   # padding shown in front
     ['·', '·', 'A', 'B']
 """
 
@@ -46,7 +46,7 @@ class Dataset:
     @property
     def n_char(self) -> bool:
         """True for n-char-output: ``horizon`` next letters per sample, y (n, horizon, v)."""
-        return self.config.framing == "n-char-output"
+        return self.config.decoder_steps > 0
 
     @property
     def axes(self) -> dict[str, str]:

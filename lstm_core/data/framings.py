@@ -195,7 +195,7 @@ def make_dataset(config: LSTMConfig) -> Dataset:
     X = np.stack([e[0] for e in encoded]).astype(np.float32)  # (n, t, f)
     mask = np.stack([e[1] for e in encoded])  # (n, t)
     index = vocab_index(config.vocab)
-    if config.per_step or config.framing == "n-char-output":
+    if config.per_step or config.decoder_steps:
         # (n, t) per step, or (n, horizon): the next letters after the window
         target_ids = np.array([[index[ch] for ch in t] for t in targets], dtype=np.int64)
     else:

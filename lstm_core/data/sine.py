@@ -55,6 +55,7 @@ def wave(config: LSTMConfig, n: int | None = None) -> Wave:
     ``n`` (the noise is drawn in order from the run's seed), so a forecast past the
     training data is compared with the wave's own continuation.
 
+    >>> from lstm_core.presets import sine_preset
     >>> cfg = sine_preset().replace(noise=0.1)
     >>> bool(np.array_equal(wave(cfg).noisy, wave(cfg, 500).noisy[:200]))
     True

@@ -52,6 +52,7 @@ import numpy as np
 from lstm_core.config import ALPHABET, LSTMConfig
 from lstm_core.data.framings import make_dataset
 from lstm_core.export.keras_preflight import Archive, check_archive
+from lstm_core.limits.shape import CELL_KINDS, CELL_OF_KERAS
 from lstm_core.model.cells import Weights, weight_shapes
 from lstm_core.model.results import TrainResult
 
@@ -59,7 +60,6 @@ ACCEPTED = (
     "one LSTM layer (or GRU or SimpleRNN, up to 3 of one kind stacked) then one Dense layer with "
     "softmax (an Input layer aside)"
 )
-CELL_OF = {"LSTM": "lstm", "GRU": "gru", "SimpleRNN": "simple"}  # Keras class -> config.cell
 LSTM_SETTINGS = {  # what cell.py computes: anything else would give other numbers
     "activation": "tanh",
     "recurrent_activation": "sigmoid",
@@ -123,7 +123,7 @@ def preflight(data: bytes) -> Archive:
     know). Raises ``ValueError`` naming what was found, e.g. a GRU, two LSTMs, a Lambda.
     """
     archive = check_archive(data)
-    allowed = ("InputLayer", "Dense", *CELL_OF)
+    allowed = ("InputLayer", "Dense", *CELL_OF_KERAS)
     others = [c for c in layer_classes(archive.keras_config) if c not in allowed]
     if others:
         raise _refuse(f"it has a {others[0]} layer")
@@ -152,14 +152,12 @@ def read_model(data: bytes) -> tuple[ModelShape, Weights]:
         except Exception as err:  # Keras raises many kinds; none may reach the user raw
             first = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
             raise _refuse(f"Keras could not load it ({first})") from None
-    stack = [layer for layer in model.layers if type(layer).__name__ in CELL_OF]
+    stack = [layer for layer in model.layers if type(layer).__name__ in CELL_OF_KERAS]
     dense = next(layer for layer in model.layers if isinstance(layer, keras.layers.Dense))
+    cell = CELL_OF_KERAS[type(stack[0]).__name__]
     for k, rnn in enumerate(stack):
-        settings = {**LSTM_SETTINGS, "return_sequences": k < len(stack) - 1}
-        if isinstance(rnn, keras.layers.GRU):
-            settings["reset_after"] = True
-        if isinstance(rnn, keras.layers.SimpleRNN):
-            del settings["recurrent_activation"]
+        kind = CELL_KINDS[CELL_OF_KERAS[type(rnn).__name__]]
+        settings = kind.keras_settings({**LSTM_SETTINGS, "return_sequences": k < len(stack) - 1})
         got = rnn.get_config()
         for name, value in settings.items():
             if got.get(name) != value:
@@ -168,7 +166,6 @@ def read_model(data: bytes) -> tuple[ModelShape, Weights]:
     for name, value in {"activation": "softmax", "use_bias": True}.items():
         if got.get(name) != value:
             raise _refuse(f"its Dense layer has {name}={got.get(name)!r}, not {value!r}")
-    cell = CELL_OF[type(stack[0]).__name__]
     arrays = [w for rnn in stack for w in rnn.get_weights()] + dense.get_weights()
     weights = [np.asarray(w, np.float32) for w in arrays]
     if len(weights) != 3 * len(stack) + 2 or not all(np.isfinite(w).all() for w in weights):

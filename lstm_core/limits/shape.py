@@ -18,8 +18,8 @@ letters per sample::
 
     >>> from lstm_core.presets import preset
     >>> naive = shape_of(preset("naive"))
-    >>> naive.weight_shapes()
-    [(1, 128), (32, 128), (128,), (32, 26), (26,)]
+    >>> naive.samples, naive.time_steps, naive.features, naive.target_shape, naive.batches
+    (25, 1, 1, (26,), 25)
     >>> nchar = shape_of(preset("n-char-output"))
     >>> nchar.model_layers, nchar.decoder_steps, nchar.target_shape
     (2, 3, (3, 26))
@@ -31,8 +31,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-N_CHAR_FRAMING = "n-char-output"  # the framing whose model answers several letters at once
 
 
 @dataclass(frozen=True)
@@ -49,19 +47,34 @@ class CellKind:
     forget_bias: bool = False  # Keras's unit_forget_bias: the forget gate's bias starts at 1
     gate_trace: bool = False  # the Cell page's trace writes its gates out (one layer of it)
     explained: str = ""  # what it carries, in one phrase
+    gated: bool = True  # its Keras layer has a recurrent_activation (the gates' sigmoid)
+    keras_extra: tuple[tuple[str, object], ...] = ()  # settings its Keras layer must have besides
+
+    def keras_settings(self, common: dict) -> dict:
+        """The Keras layer settings our numpy step computes: ``common`` ones, adapted to the cell.
+
+        >>> CELL_KINDS["gru"].keras_settings({"activation": "tanh"})
+        {'activation': 'tanh', 'reset_after': True}
+        """
+        settings = {**common, **dict(self.keras_extra)}
+        if not self.gated:
+            settings.pop("recurrent_activation", None)
+        return settings
 
 
 CELL_KINDS: dict[str, CellKind] = {
     kind.name: kind
     for kind in (
         CellKind("lstm", "LSTM", 4, ("i", "f", "g", "o"), "lstm", has_c=True, forget_bias=True,
-                 gate_trace=True, explained="the hidden state *h* and the cell state *c*"),
+                 gate_trace=True, explained="the hidden state *h* and cell state *c*"),
         CellKind("gru", "GRU", 3, ("z", "r", "g"), "gru", bias_rows=2, gate_trace=True,
-                 explained="the hidden state *h*"),
-        CellKind("simple", "SimpleRNN", 1, ("g",), "simple_rnn", explained="the hidden state *h*"),
+                 explained="the hidden state *h*", keras_extra=(("reset_after", True),)),
+        CellKind("simple", "SimpleRNN", 1, ("g",), "simple_rnn", explained="the hidden state *h*",
+                 gated=False),
     )
 }
 CELL_NAMES = {name: kind.label for name, kind in CELL_KINDS.items()}  # config.cell -> "LSTM", ...
+CELL_OF_KERAS = {kind.label: name for name, kind in CELL_KINDS.items()}  # Keras class -> config.cell
 
 
 @dataclass(frozen=True)
@@ -110,20 +123,6 @@ class Shape:
         """Batches (weight updates) per epoch; the last one may be short."""
         return math.ceil(self.samples / self.batch)
 
-    def layer_inputs(self) -> list[int]:
-        """Numbers each recurrent layer reads per step: the features, then the h below (u)."""
-        return [self.features if k == 0 else self.units for k in range(self.model_layers)]
-
-    def weight_shapes(self) -> list[tuple[int, ...]]:
-        """The weight arrays in ``keras.Model.get_weights()`` order: (kernel, recurrent kernel,
-        bias) per layer, bottom first (the decoder last), then the Dense kernel and bias."""
-        g, u, rows = self.gates, self.units, self.kind.bias_rows
-        bias = (rows, g * u) if rows > 1 else (g * u,)
-        shapes: list[tuple[int, ...]] = []
-        for fan_in in self.layer_inputs():
-            shapes += [(fan_in, g * u), (u, g * u), bias]
-        return shapes + [(u, self.outputs), (self.outputs,)]
-
     def data_bytes(self) -> int:
         """Bytes of the training data as float32: inputs (n, t, f), targets, mask (n, t)."""
         n, t = self.samples, self.time_steps
@@ -133,7 +132,6 @@ class Shape:
 def shape_of(config) -> Shape:
     """The :class:`Shape` of an ``LSTMConfig`` (duck-typed: ``config.py`` calls it while
     validating; fields a test's stand-in leaves out mean the tutorial's single LSTM)."""
-    one_shot = getattr(config, "framing", "") == N_CHAR_FRAMING
     return Shape(
         samples=config.num_examples,
         time_steps=config.time_steps,
@@ -145,5 +143,5 @@ def shape_of(config) -> Shape:
         cell=str(getattr(config, "cell", "lstm")),
         layers=int(getattr(config, "layers", 1) or 1),
         per_step=bool(getattr(config, "per_step", False)),
-        decoder_steps=int(getattr(config, "horizon", 1) or 1) if one_shot else 0,
+        decoder_steps=int(getattr(config, "decoder_steps", 0)),
     )

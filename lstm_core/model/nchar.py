@@ -41,13 +41,13 @@ import pandas as pd
 from lstm_core.config import LSTMConfig
 from lstm_core.data.dataset import Dataset, grid_row
 from lstm_core.data.framings import encode_sample, make_dataset
+from lstm_core.limits.shape import shape_of
 from lstm_core.model.cells import Weights, as_float64, cell_step, forward, init_weights, softmax
-
-NAME = "n-char-output"
 
 
 def is_n_char(config: LSTMConfig) -> bool:
-    return config.framing == NAME
+    """True if ``config``'s model is the one-shot encoder-decoder (its shape has a decoder)."""
+    return shape_of(config).decoder_steps > 0
 
 
 def model_layers(config: LSTMConfig) -> int:
@@ -57,18 +57,7 @@ def model_layers(config: LSTMConfig) -> int:
     >>> model_layers(preset("n-char-output").replace(layers=2)), model_layers(preset("naive"))
     (3, 1)
     """
-    return config.layers + (1 if is_n_char(config) else 0)
-
-
-class _WithDecoder(NamedTuple):
-    """What ``cell.init_weights`` reads of a config, with one more layer: the decoder."""
-
-    seed: int
-    features: int
-    units: int
-    outputs: int
-    cell: str
-    layers: int
+    return shape_of(config).model_layers
 
 
 def init_one_shot(config: LSTMConfig) -> Weights:
@@ -80,9 +69,7 @@ def init_one_shot(config: LSTMConfig) -> Weights:
     >>> w.layers, w.cell, decoder_layer(w)[0].shape       # 1 encoder layer + the decoder
     (2, 'gru', (32, 96))
     """
-    dims = _WithDecoder(config.seed, config.features, config.units, config.outputs, config.cell,
-                        config.layers + 1)
-    return init_weights(dims)  # type: ignore[arg-type]  (duck-typed: it reads these six)
+    return init_weights(config, layers=model_layers(config))
 
 
 def decoder_layer(w: Weights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
