@@ -203,23 +203,9 @@ def infer(
     Raises ``ValueError`` (one sentence) when the guesses and corrections do not fit the
     model, e.g. a text with 5 distinct characters for a model with 3 outputs.
     """
-    guessed = []
+    guessed = [] if sequence is not None else ["sequence"]
     v, f = shape.vocab_size, shape.features
-    if sequence is None:
-        if v != len(ALPHABET):
-            raise ValueError(
-                f"The model predicts {v} classes, not the alphabet's 26: give the training text "
-                f"(its {v} distinct characters are the classes, in sorted order)."
-            )
-        sequence = ALPHABET
-        guessed.append("sequence")
-    distinct = len(set(sequence))
-    if distinct != v:
-        raise ValueError(
-            f"sequence has {distinct} distinct characters but the model predicts {v} classes: "
-            "give the text the model was trained on."
-        )
-    t = shape.time_steps or 1
+    sequence = _sequence_for(shape, sequence)
     guess = guesses(shape, encoding, framing)
     if encoding is None:
         guessed.append("encoding")
@@ -250,6 +236,34 @@ def infer(
         cell=shape.cell,
         layers=shape.layers,
     )
+    _check_fits(config, shape)
+    return Inferred(config, shape, tuple(guessed))
+
+
+def _sequence_for(shape: ModelShape, sequence: str | None) -> str:
+    """The training text: the one given, or the alphabet for a 26-class model; its distinct
+    characters must be the model's classes."""
+    v = shape.vocab_size
+    if sequence is None:
+        if v != len(ALPHABET):
+            raise ValueError(
+                f"The model predicts {v} classes, not the alphabet's 26: give the training text "
+                f"(its {v} distinct characters are the classes, in sorted order)."
+            )
+        sequence = ALPHABET
+    distinct = len(set(sequence))
+    if distinct != v:
+        raise ValueError(
+            f"sequence has {distinct} distinct characters but the model predicts {v} classes: "
+            "give the text the model was trained on."
+        )
+    return sequence
+
+
+def _check_fits(config: LSTMConfig, shape: ModelShape) -> None:
+    """Refuse a config whose tensor is not the one the model reads (time steps, features)."""
+    t, f = shape.time_steps or 1, shape.features
+    framing, window, encoding = config.framing, config.window, config.encoding
     if config.time_steps != t and shape.time_steps is not None:
         raise ValueError(
             f"framing={framing!r} with window={window} feeds {config.time_steps} time steps, but the "
@@ -260,7 +274,6 @@ def infer(
             f"framing={framing!r}, window={window} and encoding={encoding!r} give {config.features} "
             f"features per time step, but the model reads {f}."
         )
-    return Inferred(config, shape, tuple(guessed))
 
 
 def guesses(shape: ModelShape, encoding: str | None = None, framing: str | None = None) -> dict:

@@ -254,6 +254,31 @@ def _check_model(keras_config: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
             raise refuse(f"its {kind} has units={shown}; at most {MAX_UNITS} are allowed")
         if rnn.get("units") != units:
             raise refuse(f"its {kind} layers differ in size; stacked layers must have the same units")
+    _check_dense(dense, vocab)
+    _check_recurrent(stack, kind)
+    if dense.get("activation") not in ("softmax", "linear"):
+        raise refuse(
+            f"its Dense layer has activation={_shown(dense.get('activation'))}; softmax "
+            "(letters) or linear (a sine model) is expected"
+        )
+    lstm = stack[0]
+    shape = _input_shape(keras_config, layers, lstm)
+    _check_input(shape)
+    sizes = {
+        "units": units,
+        "vocab": vocab,
+        "batch_shape": shape,
+        "stateful": lstm.get("stateful", False),
+        "return_sequences": stack[-1].get("return_sequences", False),
+        "masked": "Masking" in names,
+        "cell": CELL_OF_KERAS[kind],
+        "layers": len(stack),
+    }
+    return names, sizes
+
+
+def _check_dense(dense: dict, vocab: Any) -> None:
+    """The output layer's size: 2 to MAX_VOCAB letters, or one linear unit (a value)."""
     # The sine task's models end in one linear unit (a value, not letter probabilities).
     regression = dense.get("activation") == "linear"
     if regression and vocab != 1:
@@ -262,6 +287,10 @@ def _check_model(keras_config: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
         raise refuse(
             f"its Dense layer has units={str(vocab)[:20]}; it must predict 2 to {MAX_VOCAB} characters"
         )
+
+
+def _check_recurrent(stack: list[dict], kind: str) -> None:
+    """The recurrent layers: the settings our numpy cells compute, the lower ones return sequences."""
     expected = {
         "activation": "tanh",
         "recurrent_activation": "sigmoid",
@@ -284,13 +313,9 @@ def _check_model(keras_config: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
             raise refuse(f"its lower {kind} layers must return sequences (every step feeds the layer above)")
         if rnn.get("stateful", False) != stack[0].get("stateful", False):
             raise refuse(f"its {kind} layers must be all stateful or all not")
-    lstm = stack[0]
-    if dense.get("activation") not in ("softmax", "linear"):
-        raise refuse(
-            f"its Dense layer has activation={_shown(dense.get('activation'))}; softmax "
-            "(letters) or linear (a sine model) is expected"
-        )
-    shape = _input_shape(keras_config, layers, lstm)
+
+
+def _check_input(shape: tuple[Any, Any, Any]) -> None:
     batch, steps, features = shape
     if batch is not None and not _whole(batch, 1, MAX_BATCH):
         raise refuse(f"its input batch size {str(batch)[:20]} is not from 1 to {MAX_BATCH:,}")
@@ -299,17 +324,6 @@ def _check_model(keras_config: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
     if not _whole(features, 1, MAX_FEATURES):
         shown = str(features)[:20]
         raise refuse(f"its input has {shown} features; at most {MAX_FEATURES:,} are allowed")
-    sizes = {
-        "units": units,
-        "vocab": vocab,
-        "batch_shape": shape,
-        "stateful": lstm.get("stateful", False),
-        "return_sequences": stack[-1].get("return_sequences", False),
-        "masked": "Masking" in names,
-        "cell": CELL_OF_KERAS[kind],
-        "layers": len(stack),
-    }
-    return names, sizes
 
 
 def _input_shape(keras_config: dict, layers: dict, lstm: dict) -> tuple[Any, Any, Any]:

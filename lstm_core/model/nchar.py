@@ -39,7 +39,6 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import LSTMConfig
-from lstm_core.data.dataset import Dataset, grid_row
 from lstm_core.data.framings import encode_sample, make_dataset
 from lstm_core.limits.shape import shape_of
 from lstm_core.model.cells import Weights, as_float64, cell_step, forward, init_weights, softmax
@@ -200,19 +199,3 @@ def per_position(config: LSTMConfig, one_shot=None, recursive=None) -> pd.DataFr
     second = None if recursive is None else position_hits(
         recursive_predict(recursive.weights, recursive.config, data.inputs, k), data.target_ids)
     return position_table(first, second)
-
-
-def prediction_table(weights: Weights, data: Dataset) -> pd.DataFrame:
-    """One row per window: input, expected letters, predicted letters, each one's probability."""
-    probs = predict(weights, data.X, data.config.horizon, data.mask)
-    pred = probs.argmax(-1)  # (n, k)
-    picked = np.take_along_axis(probs, pred[..., None], -1)[..., 0]  # (n, k)
-    return pd.DataFrame(
-        {
-            "input": ["".join(grid_row(data.config, s)) for s in data.inputs],
-            "expected": data.targets,
-            "predicted": ["".join(data.vocab[i] for i in row) for row in pred],
-            "probability": picked.min(axis=1).round(4),  # the least sure of its letters
-            "correct": (pred == data.target_ids).all(axis=1),
-        }
-    )
