@@ -78,9 +78,7 @@ def warm_up_allowed(config: LSTMConfig) -> bool:
 
 def _prepare_quietly(config: LSTMConfig) -> None:
     try:
-        _trainer()
-        from lstm_core.train import compiled
-
+        from lstm_core.train import compiled  # TensorFlow: imported late, as the trainer is
         # The trainer's compile budget (LSTM_LAB_MAX_COMPILED) counts every program built in
         # the process's life: keep its last few for people who press Train.
         info = getattr(compiled, "compiled_cache_info", None)
@@ -198,7 +196,6 @@ def train_gated(
 def run_need(trainer, configs: list[LSTMConfig]) -> float:
     """MiB a training of ``configs`` may add to the server (``budget.need_for``)."""
     from lstm_core.train import compiled  # loaded with the trainer
-
     first = compiled.compiled_cache_info()["compiled"] == 0
     return budget.need_for(configs, compiled.is_compiled, first)
 
