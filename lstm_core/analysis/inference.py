@@ -1,6 +1,6 @@
 """Use a trained model: accuracy, prediction tables, generation and state traces.
 
-Everything here runs the numpy LSTM of ``cell.py`` on the trained weights, so a
+Everything here runs the numpy LSTM of ``model/cells.py`` on the trained weights, so a
 prediction costs microseconds (``model.predict`` costs ~100 ms a call), and it works for
 a stateful model of any batch size (Keras would insist on predicting in whole batches).
 

@@ -23,7 +23,7 @@ in between: :func:`read_meta` (the archive and the model it describes, checked b
 layers is refused before TensorFlow is even imported), :func:`config_of` (our
 configuration), :func:`load_model` (Keras with ``safe_mode=True``: no lambdas, no pickles,
 from a clean archive of Keras's own members) and :func:`weights_of` (the layers are exactly
-the LSTM + Dense that ``cell.py`` computes).
+the LSTM + Dense that ``model/cells.py`` computes).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ FORMAT_VERSION = 1
 # MAX_MODEL_BYTES (20 MiB) and MAX_UNPACKED_BYTES (60 MiB) live in keras_preflight (imported
 # above, and re-exported here for the CLI).
 KERAS_MEMBERS = ("config.json", "model.weights.h5")  # what Keras itself needs in the archive
-# Our numpy cells (cell.py) compute exactly Keras's default LSTM (GRU, SimpleRNN) and a softmax Dense.
+# Our numpy cells (model/cells.py) compute exactly Keras's default LSTM (GRU, SimpleRNN) and a softmax Dense.
 # (return_sequences is checked against the config: on for a per-step model, else off.)
 LSTM_SETTINGS = {
     "activation": "tanh",

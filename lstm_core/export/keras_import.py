@@ -60,7 +60,7 @@ ACCEPTED = (
     "one LSTM layer (or GRU or SimpleRNN, up to 3 of one kind stacked) then one Dense layer with "
     "softmax (an Input layer aside)"
 )
-LSTM_SETTINGS = {  # what cell.py computes: anything else would give other numbers
+LSTM_SETTINGS = {  # what model/cells.py computes: anything else would give other numbers
     "activation": "tanh",
     "recurrent_activation": "sigmoid",
     "use_bias": True,

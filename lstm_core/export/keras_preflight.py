@@ -299,7 +299,7 @@ def _check_recurrent(stack: list[dict], kind: str) -> None:
         "return_state": False,
         "unroll": False,
     }
-    # The cell's own (a GRU's reset_after=True: Keras 3's default, what cell.gru_step computes).
+    # The cell's own (a GRU's reset_after=True: Keras 3's default, what cells.gru_step computes).
     expected = {**expected, **dict(CELL_KINDS[CELL_OF_KERAS[kind]].keras_extra)}
     for k, rnn in enumerate(stack):
         for key, value in expected.items():

@@ -1,6 +1,6 @@
 """Our trained weights as an ordinary Keras 3 model: one shared model per shape.
 
-The app trains with its own loop (``trainer.py``) and predicts with numpy (``cell.py``),
+The app trains with its own loop (``lstm_core.train``) and predicts with numpy (``model/cells.py``),
 but its weights are exactly Keras's: the arrays in the order
 ``keras.Model.get_weights()`` lists them (three per recurrent layer, two for the Dense).
 So a run becomes a Keras model by copying them in::

@@ -4,7 +4,7 @@ The n-char-output framing asks for the next ``horizon`` letters of each window. 
 can answer, and the learner compares them position by position:
 
 - **one shot** (this module): an encoder (the config's cell, 1 to 3 stacked layers, as
-  ``cell.py`` runs them) reads the window; its top layer's last h is repeated ``horizon``
+  ``model/cells.py`` runs them) reads the window; its top layer's last h is repeated ``horizon``
   times (Keras ``RepeatVector``) as the input of every step of a decoder (one more layer of
   the same cell, ``return_sequences=True``), whose h at step k scores the k-th next letter
   (``TimeDistributed(Dense)``)::

@@ -51,7 +51,6 @@ class Head:
     activation: str  # the Dense layer's: softmax over letters, or linear for a value
     loss: str  # Keras's name of the loss
     metrics: tuple[str, ...]  # what Keras reports besides the loss
-    says: str  # what it predicts, in words
 
     @property
     def regression(self) -> bool:
@@ -62,12 +61,10 @@ class Head:
 HEADS = {
     head.name: head
     for head in (
-        Head("next", "softmax", "categorical_crossentropy", ("accuracy",), "the next letter"),
-        Head("per-step", "softmax", "categorical_crossentropy", ("accuracy",),
-             "the next letter after every step"),
-        Head("one-shot", "softmax", "categorical_crossentropy", ("accuracy",),
-             "the next letters at once, through a decoder"),
-        Head("value", "linear", "mse", (), "the next value"),
+        Head("next", "softmax", "categorical_crossentropy", ("accuracy",)),  # the next letter
+        Head("per-step", "softmax", "categorical_crossentropy", ("accuracy",)),  # ... after every step
+        Head("one-shot", "softmax", "categorical_crossentropy", ("accuracy",)),  # the next letters at once
+        Head("value", "linear", "mse", ()),  # the next value of a wave
     )
 }
 
@@ -130,12 +127,6 @@ class Variant:
     @property
     def metrics(self) -> list[str]:
         return list(self.head.metrics)
-
-    def describe(self) -> str:
-        """The model in words, e.g. "2 stacked GRU layers of 32 units, then the next letter"."""
-        n, name = self.layers, self.cell_name
-        layers = f"{n} stacked {name} layers" if n > 1 else f"one {name} layer"
-        return f"{layers} of {self.shape.units} units, then {self.head.says}"
 
     # -- weights and the numpy forward pass ------------------------------------------------
     def weight_shapes(self) -> list[tuple[int, ...]]:
