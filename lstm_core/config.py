@@ -27,6 +27,7 @@ from typing import Any
 from lstm_core.limits import settings
 from lstm_core.limits.shape import CELL_KINDS
 from lstm_core.validation import (
+    check_batch,
     check_cost,
     check_flag,
     check_int,
@@ -202,6 +203,15 @@ class LSTMConfig:
         return len(self.sequence) - self.window - self.horizon + 1
 
     @property
+    def data_size(self) -> str:
+        """The setting the number of samples grows with, in words, e.g. "the length (200 values)"."""
+        if self.is_sine:
+            return f"the length ({self.length:,} values)"
+        if self.framing == "variable-length":
+            return f"the samples ({self.num_samples:,})"
+        return f"the sequence ({len(self.sequence):,} characters)"
+
+    @property
     def work(self) -> int:
         """Training cost in cell steps: epochs x samples x time steps x layers."""
         return self.epochs * self.num_examples * self.time_steps * self.layers
@@ -250,7 +260,7 @@ def _validate(c: LSTMConfig) -> None:
     else:
         refuse_unused(c, ("period", "noise", "length"), "it applies to the sine task only (task=sine)")
     _validate_window(c)
-    _validate_batch(c)
+    check_batch(c)
     check_cost(c)  # first: it names what each step costs, not only how many there are
     if c.work > MAX_WORK:
         raise ValueError(
@@ -309,20 +319,6 @@ def _validate_window(c: LSTMConfig) -> None:
         )
     if c.framing == "naive" and c.window != 1:
         reject("window", c.window, "the naive framing feeds exactly 1 letter; use timestep-window for more")
-
-
-def _validate_batch(c: LSTMConfig) -> None:
-    n = c.num_examples
-    if c.stateful and n % c.batch_size != 0:
-        divisors = [d for d in range(1, n + 1) if n % d == 0]
-        reject(
-            "batch_size",
-            c.batch_size,
-            f"a stateful LSTM needs a batch size that divides the {n} samples exactly "
-            f"(carried state row i must always meet sample i); try one of {divisors[:12]}",
-        )
-    if c.batch_size > n:
-        reject("batch_size", c.batch_size, f"it must be at most the number of samples ({n})")
 
 
 def _validate_nchar(c: LSTMConfig) -> None:

@@ -140,6 +140,21 @@ def refuse_unused(c: Any, names: tuple[str, ...], why: str) -> None:
             reject(name, getattr(c, name), why)
 
 
+def check_batch(c: Any) -> None:
+    """The batch size against the samples (a stateful model's must divide them)."""
+    n = c.num_examples
+    if c.stateful and n % c.batch_size != 0:
+        divisors = [d for d in range(1, n + 1) if n % d == 0]
+        reject(
+            "batch_size",
+            c.batch_size,
+            f"a stateful LSTM needs a batch size that divides the {n} samples exactly "
+            f"(carried state row i must always meet sample i); try one of {divisors[:12]}",
+        )
+    if c.batch_size > n:
+        reject("batch_size", c.batch_size, f"it must be at most the number of samples ({n})")
+
+
 def check_cost(c: Any) -> None:
     """Refuse a run estimated to train longer than ``LSTM_LAB_MAX_SECONDS`` (see cost.py)."""
     est = cost.estimate(c)
@@ -153,12 +168,7 @@ def check_cost(c: Any) -> None:
         sizes.append(f"the window ({c.window})")
     if c.encoding == "onehot":
         sizes.append(f"the number of different characters ({len(c.vocab)}, one-hot)")
-    if c.is_sine:
-        sizes.append(f"the length ({c.length:,} values)")
-    elif c.framing == "variable-length":
-        sizes.append(f"the samples ({c.num_samples:,})")
-    else:
-        sizes.append(f"the sequence ({len(c.sequence):,} characters)")
+    sizes.append(c.data_size)
     lower = ", ".join(sizes[:-1]) + " or " + sizes[-1]
     advice = (
         f"Lower epochs (at most {most:,} with these settings), or {lower}."
