@@ -3,7 +3,7 @@
 The run-cost limit (``LSTM_LAB_MAX_SECONDS``) is only as honest as its coefficients. This
 trains a handful of shapes with the real trainer, each in this one process, and measures
 
-- the compile of each new shape (``trainer.prepare``), against its unrolled time steps
+- the compile of each new shape (``compiled.prepare``), against its unrolled time steps
   weighted by their size (``cost.compile_steps``);
 - the seconds per weight update of a training after the compile, against the multiply-adds
   of one update (``cost.macs_per_update``) and the parameters past the cache
@@ -102,11 +102,11 @@ def train_pair(config) -> float:
 
 
 def measure(label: str, fields: dict, target_s: float, pair: bool) -> dict:
-    from lstm_core.train import trainer
+    from lstm_core.train import compiled, trainer
 
     probe = LSTMConfig(**{**fields, "epochs": 1})
     t0 = time.perf_counter()
-    trainer.prepare(probe)
+    compiled.prepare(probe)
     compile_s = time.perf_counter() - t0
     # One epoch to learn the per-epoch time, then enough epochs for ~target_s of training.
     first = trainer.train(probe)

@@ -61,7 +61,7 @@ def child(fields: dict, epochs: int, pair: bool) -> dict:
     from lstm_core.config import LSTMConfig
     from lstm_core.limits import budget
     from lstm_core.presets import preset
-    from lstm_core.train import trainer
+    from lstm_core.train import compiled, trainer
 
     peak = [0.0]
 
@@ -82,7 +82,7 @@ def child(fields: dict, epochs: int, pair: bool) -> dict:
         time.sleep(0.1)
         return max(peak[0], budget.rss_mb() or 0.0) - before
 
-    compile_mb = grow(lambda: trainer.prepare(config))
+    compile_mb = grow(lambda: compiled.prepare(config))
     train_mb = grow(lambda: trainer.train(config))
     row = {
         "compile_mb": round(compile_mb, 1),

@@ -220,7 +220,8 @@ def print_table(rows: list[dict]) -> None:
 
 
 def memory_check(name: str, retrains: int, with_export: bool, as_json: bool) -> None:
-    from lstm_core.train.trainer import compiled_shapes, train
+    from lstm_core.train.compiled import compiled_shapes
+    from lstm_core.train.trainer import train
 
     config = preset(name)
     first = train(config)  # compiles; not counted

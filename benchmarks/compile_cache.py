@@ -5,7 +5,7 @@ This prints figures; it is not a test. Examples (from the repository root)::
     .venv/bin/python benchmarks/compile_cache.py --shapes 30 --limit 20
 
 Each step trains a new shape (units 8, 9, 10, ...; a few epochs) and prints the process's
-RSS and ``trainer.compiled_cache_info()``. With ``LSTM_LAB_MAX_COMPILED`` = ``--limit``,
+RSS and ``compiled.compiled_cache_info()``. With ``LSTM_LAB_MAX_COMPILED`` = ``--limit``,
 shapes past the budget are refused (one sentence), so RSS stays flat after the bound while
 known shapes still train. ``--drop`` shows why the budget counts compiles rather than
 holding an LRU of them: it drops every compiled function after each step (as an LRU
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["LSTM_LAB_MAX_COMPILED"] = str(args.limit)
 
     from lstm_core.config import LSTMConfig
-    from lstm_core.train import trainer
+    from lstm_core.train import compiled, trainer
 
     base = LSTMConfig(framing="timestep-window", sequence="ABCDEFGHIJ", window=2, units=8, epochs=5)
     trainer.train(base)  # first training: TensorFlow's own one-time allocations
@@ -54,14 +54,14 @@ def main(argv: list[str] | None = None) -> int:
         try:
             trainer.train(cfg)
             outcome = "trained"
-        except trainer.CompileLimitError:
+        except compiled.CompileLimitError:
             refused += 1
             trainer.train(base.replace(seed=k))  # a known shape still trains
             outcome = "refused (known shape trained instead)"
         if args.drop:
-            trainer._compiled.clear()  # what an LRU eviction does: forget our functions
+            compiled.forget()  # what an LRU eviction does: forget our functions
             gc.collect()
-        info = trainer.compiled_cache_info()
+        info = compiled.compiled_cache_info()
         row = {"shape": k + 1, "units": cfg.units, "outcome": outcome, "rss_mb": round(rss_mb()),
                "growth_mb": round(rss_mb() - start), **info}
         if args.json:

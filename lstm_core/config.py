@@ -21,11 +21,23 @@ presets and the sweeps themselves are ``lstm_core.presets``.
 from __future__ import annotations
 
 import dataclasses
-import decimal
 from dataclasses import dataclass
 from typing import Any
 
-from lstm_core.limits import cost, settings
+from lstm_core.limits import settings
+from lstm_core.limits.shape import CELL_KINDS
+from lstm_core.validation import (
+    check_batch,
+    check_cost,
+    check_flag,
+    check_int,
+    check_number,
+    check_text,
+    convert,
+    refuse_unused,
+    reject,
+    short,
+)
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -53,7 +65,7 @@ MIN_PERIOD, MAX_PERIOD = 4, 1_000  # samples per cycle: 4 is the coarsest that s
 MAX_NOISE = 1.0  # std of the added noise; the wave's amplitude is 1
 MIN_LENGTH = 8  # values of the curve to train on (at most MAX_SAMPLES)
 PADDINGS = ("zeros", "mask")
-CELLS = ("lstm", "gru", "simple")  # keras.layers.LSTM, GRU (reset_after=True), SimpleRNN
+CELLS = tuple(CELL_KINDS)  # lstm, gru, simple: keras.layers.LSTM, GRU (reset_after=True), SimpleRNN
 MAX_LAYERS = 3  # recurrent layers stacked (the lower ones return sequences)
 
 # Limits that keep one user from occupying a shared server (issue: "never falls over").
@@ -100,9 +112,8 @@ class LSTMConfig:
                    shuffle=False, stateful=True)
     """
 
-    framing: str = _field(
-        "naive", "which framing builds the data: the tutorial's six, or n-char-output", ALL_FRAMINGS
-    )
+    framing: str = _field("naive", "which framing builds the data: the tutorial's six, or n-char-output",
+                          ALL_FRAMINGS)
     sequence: str = _field(ALPHABET, "the training text; its sorted unique characters are the vocabulary")
     window: int = _field(1, "letters per sample (for variable-length: the longest run)")
     units: int = _field(32, "LSTM memory units: the size of the hidden state h and cell state c")
@@ -111,41 +122,32 @@ class LSTMConfig:
     learning_rate: float = _field(0.001, "Adam's step size (Keras's default: 0.001)")
     shuffle: bool = _field(True, "reshuffle the samples every epoch, as model.fit does by default")
     stateful: bool = _field(False, "carry h and c from batch to batch, reset at each epoch's end")
-    encoding: str = _field(
-        "scaled", "scaled: letter index / vocabulary size (the tutorial's); onehot", ENCODINGS
-    )
+    encoding: str = _field("scaled", "scaled: letter index / vocabulary size (the tutorial's); onehot",
+                           ENCODINGS)
     padding: str = _field("zeros", "variable-length only: zeros (the tutorial's, like 'A') or mask", PADDINGS)
     num_samples: int = _field(1000, "variable-length only: how many random runs to draw")
     seed: int = _field(7, "one seed for weights, sample order and drawn runs")
     # Stateful framing only. Above 1 the text is cut into chunks that carry state chunk to
     # chunk, and the model predicts the next letter at every step of a chunk (as char-rnn trains).
     steps_per_update: int = _field(
-        1, "stateful only: time steps per weight update (truncated backpropagation through time)"
-    )
+        1, "stateful only: time steps per weight update (truncated backpropagation through time)")
     # The recurrent cell and how many are stacked (issue 14 part 3). The defaults are the
     # tutorial's one LSTM layer, so every earlier run, URL and stored run means what it did.
-    cell: str = _field(
-        "lstm",
-        "recurrent cell: lstm (h and c), gru (h; update, reset gates) or simple (SimpleRNN, no gates)",
-        CELLS,
-    )
+    cell: str = _field("lstm", "recurrent cell: lstm (h and c), gru (h; update, reset gates) or simple "
+                       "(SimpleRNN, no gates)", CELLS)
     layers: int = _field(1, f"recurrent layers stacked, 1 to {MAX_LAYERS} (lower layers feed every step up)")
 
     # The sine task (issue 14 part 2): a real-valued sequence. Validated in _validate_sine.
-    task: str = _field(
-        "letters", "letters: predict the next letter of the text; sine: the next value of a sine wave", TASKS
-    )
+    task: str = _field("letters", "letters: predict the next letter of the text; sine: the next value of a "
+                       "sine wave", TASKS)
     period: int = _field(25, "sine only: samples per cycle of the wave")
     noise: float = _field(0.0, "sine only: standard deviation of the Gaussian noise added to every value")
     length: int = _field(200, "sine only: how many values of the wave to train on")
     # -- issue 14 parts 1 and 4 (validated in _validate_nchar) ------------------------------
-    wrap: bool = _field(
-        False,
-        "variable-length only: runs may wrap from the text's end to its start (...XYZABC...)",
-    )
-    horizon: int = _field(
-        1, f"n-char-output only: how many next characters one sample predicts (1 to {MAX_HORIZON})"
-    )
+    wrap: bool = _field(False, "variable-length only: runs may wrap from the text's end to its start "
+                        "(...XYZABC...)")
+    horizon: int = _field(1, f"n-char-output only: how many next characters one sample predicts (1 to "
+                          f"{MAX_HORIZON})")
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -172,6 +174,11 @@ class LSTMConfig:
         return self.steps_per_update > 1
 
     @property
+    def decoder_steps(self) -> int:
+        """Steps of the one-shot model's decoder: ``horizon`` for n-char-output, else 0 (none)."""
+        return self.horizon if self.framing == "n-char-output" else 0
+
+    @property
     def time_steps(self) -> int:
         """Time steps of one sample: 1 for feature-window (letters become features)."""
         if self.per_step:
@@ -196,6 +203,15 @@ class LSTMConfig:
         return len(self.sequence) - self.window - self.horizon + 1
 
     @property
+    def data_size(self) -> str:
+        """The setting the number of samples grows with, in words, e.g. "the length (200 values)"."""
+        if self.is_sine:
+            return f"the length ({self.length:,} values)"
+        if self.framing == "variable-length":
+            return f"the samples ({self.num_samples:,})"
+        return f"the sequence ({len(self.sequence):,} characters)"
+
+    @property
     def work(self) -> int:
         """Training cost in cell steps: epochs x samples x time steps x layers."""
         return self.epochs * self.num_examples * self.time_steps * self.layers
@@ -218,7 +234,7 @@ class LSTMConfig:
         for f in dataclasses.fields(cls):
             if f.name not in values or values[f.name] is None:
                 continue
-            kwargs[f.name] = _convert(f.name, f.type, values[f.name])
+            kwargs[f.name] = convert(f.name, f.type, values[f.name])
         return cls(**kwargs)
 
 
@@ -226,130 +242,68 @@ class LSTMConfig:
 FIELD_DOCS: dict[str, str] = {f.name: f.metadata.get("doc", "") for f in dataclasses.fields(LSTMConfig)}
 
 
-def _convert(name: str, type_name: Any, raw: Any) -> Any:
-    kind = str(type_name)
-    if kind == "int":
-        return _whole_number(name, raw)
-    try:
-        if kind == "bool":
-            if isinstance(raw, bool):
-                return raw
-            text = str(raw).strip().lower()
-            if text in ("1", "true", "yes", "on"):
-                return True
-            if text in ("0", "false", "no", "off"):
-                return False
-            raise ValueError
-        if kind == "float":
-            return float(str(raw).strip())
-        return str(raw)
-    except (TypeError, ValueError, OverflowError, ArithmeticError):
-        wanted = {"bool": "true or false", "float": "a number"}.get(kind, "text")
-        raise ValueError(f"{name}={_echo(raw)} is not allowed: it must be {wanted}.") from None
-
-
-def _whole_number(name: str, raw: Any) -> int:
-    """An int from ``raw`` exactly, or a clear refusal: "1e3" is 1000, "1.5" is refused.
-
-    Number boxes in a browser send floats and accept "1e3"; reading it as 1 (or rounding 1.5)
-    would silently train something else than was typed::
-
-        >>> _whole_number("units", "1e3"), _whole_number("epochs", 30.0)
-        (1000, 30)
-        >>> _whole_number("units", "1.5")
-        Traceback (most recent call last):
-        ...
-        ValueError: units='1.5' is not allowed: it must be a whole number.
-    """
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
-    text = str(raw).strip()
-    try:
-        if isinstance(raw, bool) or len(text) > 40:  # no allowed whole number is that long
-            raise ValueError
-        number = decimal.Decimal(text)  # exact: "1e3", "30.0", "99999999999999999999999"
-        if not number.is_finite():
-            raise ValueError
-    except (ValueError, ArithmeticError):
-        raise ValueError(f"{name}={_echo(raw)} is not allowed: it must be a whole number.") from None
-    if number != number.to_integral_value():
-        raise ValueError(f"{name}={_echo(raw)} is not allowed: it must be a whole number.")
-    if number.adjusted() >= 30:  # "1e999999999" would be a billion-digit int; no limit is near
-        raise ValueError(f"{name}={_echo(raw)} is not allowed: it is far too large.")
-    return int(number)
-
-
-def _echo(value: Any, limit: int = 40) -> str:
-    """``repr(value)``, shortened: a message quotes what was given, never 100 KB of it."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 4] + "...'"
-
-
-def reject(name: str, value: Any, allowed: str) -> None:
-    raise ValueError(f"{name}={_echo(value)} is not allowed: {allowed}.")
-
-
-def check_int(name: str, value: Any, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        reject(name, value, f"it must be a whole number from {low} to {high:,}")
-
-
 def _validate(c: LSTMConfig) -> None:
+    """Every rule, in the order a refusal is looked for (the first broken one is reported)."""
     for f in dataclasses.fields(c):
         choices = f.metadata.get("choices")
         if choices and getattr(c, f.name) not in choices:
             reject(f.name, getattr(c, f.name), "choose one of " + ", ".join(choices))
-    if not isinstance(c.sequence, str):
-        reject("sequence", c.sequence, "it must be text")
-    if len(c.sequence) > MAX_SEQUENCE_CHARS:
-        raise ValueError(
-            f"sequence of {len(c.sequence):,} characters is not allowed: the limit is "
-            f"{MAX_SEQUENCE_CHARS:,} characters; use a shorter text."
-        )
-    if c.sequence.strip() == "" or len(c.sequence) < 2:
-        reject("sequence", _short(c.sequence), "it needs at least 2 characters, not only spaces")
-    if not c.sequence.isprintable():
-        reject("sequence", _short(c.sequence), "use printable characters only (no tabs or newlines)")
-    vocab = "".join(sorted(set(c.sequence)))
-    if len(vocab) < 2:
-        reject("sequence", _short(c.sequence), "it needs at least 2 different characters to predict")
-    if len(vocab) > MAX_VOCAB:
-        reject("sequence", _short(c.sequence), f"it may use at most {MAX_VOCAB} different characters")
-    check_int("units", c.units, 1, MAX_UNITS)
-    check_int("epochs", c.epochs, 1, MAX_EPOCHS)
-    check_int("batch_size", c.batch_size, 1, MAX_BATCH)
-    check_int("window", c.window, 1, MAX_WINDOW)
-    check_int("num_samples", c.num_samples, 1, MAX_SAMPLES)
-    check_int("seed", c.seed, 0, MAX_SEED)
-    check_int("steps_per_update", c.steps_per_update, 1, MAX_WINDOW)
-    _validate_cells(c)
-    if c.steps_per_update > 1:
-        if c.framing != "stateful" or not c.stateful:
-            reject(
-                "steps_per_update",
-                c.steps_per_update,
-                "more than 1 time step per update needs the stateful framing with stateful on "
-                "(the text is cut into chunks and state carries from chunk to chunk)",
-            )
-        if c.window != 1:
-            reject("window", c.window, "with steps_per_update above 1 it must be 1 (chunks replace windows)")
-        if c.steps_per_update > len(c.sequence) - 1:
-            reject(
-                "steps_per_update",
-                c.steps_per_update,
-                f"it must be at most {len(c.sequence) - 1}, so one chunk has a next letter to predict",
-            )
-    if isinstance(c.learning_rate, bool) or not isinstance(c.learning_rate, (int, float)):
-        reject("learning_rate", c.learning_rate, "it must be a number between 0.00001 and 1")
-    if not 1e-5 <= float(c.learning_rate) <= 1.0:
-        reject("learning_rate", c.learning_rate, "it must be a number between 0.00001 and 1")
+    check_text("sequence", c.sequence, MAX_SEQUENCE_CHARS, MAX_VOCAB)
+    for name, low, high in _RANGES:
+        check_int(name, getattr(c, name), low, high)
+    _validate_chunks(c)
+    check_number("learning_rate", c.learning_rate, 1e-5, 1.0, "a number between 0.00001 and 1")
     for flag in ("shuffle", "stateful"):
-        if not isinstance(getattr(c, flag), bool):
-            reject(flag, getattr(c, flag), "it must be true or false")
+        check_flag(flag, getattr(c, flag))
     if c.task == "sine":
         _validate_sine(c)
     else:
-        _refuse_sine_fields(c)
+        refuse_unused(c, ("period", "noise", "length"), "it applies to the sine task only (task=sine)")
+    _validate_window(c)
+    check_batch(c)
+    check_cost(c)  # first: it names what each step costs, not only how many there are
+    if c.work > MAX_WORK:
+        raise ValueError(
+            f"epochs={c.epochs} is too much work for a shared server: {c.epochs:,} epochs x "
+            f"{c.num_examples:,} samples x {c.time_steps} time steps"
+            + (f" x {c.layers} layers" if c.layers > 1 else "")
+            + f" = {c.work:,} LSTM steps, limit "
+            f"{MAX_WORK:,}. Lower epochs (at most {max(1, MAX_WORK // (c.work // c.epochs)):,} here), "
+            "the window, or the number of samples."
+        )
+
+
+# The whole-number fields and their bounds, in the order they are checked.
+_RANGES = (
+    ("units", 1, MAX_UNITS), ("epochs", 1, MAX_EPOCHS), ("batch_size", 1, MAX_BATCH),
+    ("window", 1, MAX_WINDOW), ("num_samples", 1, MAX_SAMPLES), ("seed", 0, MAX_SEED),
+    ("steps_per_update", 1, MAX_WINDOW), ("layers", 1, MAX_LAYERS),
+)
+
+
+def _validate_chunks(c: LSTMConfig) -> None:
+    """``steps_per_update`` above 1: the stateful framing cut into chunks (truncated BPTT)."""
+    if c.steps_per_update == 1:
+        return
+    if c.framing != "stateful" or not c.stateful:
+        reject(
+            "steps_per_update",
+            c.steps_per_update,
+            "more than 1 time step per update needs the stateful framing with stateful on "
+            "(the text is cut into chunks and state carries from chunk to chunk)",
+        )
+    if c.window != 1:
+        reject("window", c.window, "with steps_per_update above 1 it must be 1 (chunks replace windows)")
+    if c.steps_per_update > len(c.sequence) - 1:
+        reject(
+            "steps_per_update",
+            c.steps_per_update,
+            f"it must be at most {len(c.sequence) - 1}, so one chunk has a next letter to predict",
+        )
+
+
+def _validate_window(c: LSTMConfig) -> None:
+    """The window against the text, the n-char fields, then each framing's own window rule."""
     if not c.is_sine and c.framing != "variable-length" and c.window >= len(c.sequence):
         reject(
             "window",
@@ -365,38 +319,6 @@ def _validate(c: LSTMConfig) -> None:
         )
     if c.framing == "naive" and c.window != 1:
         reject("window", c.window, "the naive framing feeds exactly 1 letter; use timestep-window for more")
-    n = c.num_examples
-    if c.stateful and n % c.batch_size != 0:
-        divisors = [d for d in range(1, n + 1) if n % d == 0]
-        reject(
-            "batch_size",
-            c.batch_size,
-            f"a stateful LSTM needs a batch size that divides the {n} samples exactly "
-            f"(carried state row i must always meet sample i); try one of {divisors[:12]}",
-        )
-    if c.batch_size > n:
-        reject("batch_size", c.batch_size, f"it must be at most the number of samples ({n})")
-    _check_cost(c)  # first: it names what each step costs, not only how many there are
-    if c.work > MAX_WORK:
-        raise ValueError(
-            f"epochs={c.epochs} is too much work for a shared server: {c.epochs:,} epochs x "
-            f"{n:,} samples x {c.time_steps} time steps"
-            + (f" x {c.layers} layers" if c.layers > 1 else "")
-            + f" = {c.work:,} LSTM steps, limit "
-            f"{MAX_WORK:,}. Lower epochs (at most {max(1, MAX_WORK // (c.work // c.epochs)):,} here), "
-            "the window, or the number of samples."
-        )
-
-
-def _validate_cells(c: LSTMConfig) -> None:
-    """The cell and layer fields (their choices are checked with every other field's).
-
-    >>> LSTMConfig(layers=4)
-    Traceback (most recent call last):
-    ...
-    ValueError: layers=4 is not allowed: it must be a whole number from 1 to 3.
-    """
-    check_int("layers", c.layers, 1, MAX_LAYERS)
 
 
 def _validate_nchar(c: LSTMConfig) -> None:
@@ -410,8 +332,7 @@ def _validate_nchar(c: LSTMConfig) -> None:
     ...
     ValueError: horizon=3 is not allowed: only the n-char-output framing predicts more than 1 character.
     """
-    if not isinstance(c.wrap, bool):
-        reject("wrap", c.wrap, "it must be true or false")
+    check_flag("wrap", c.wrap)
     if c.wrap and c.framing != "variable-length":
         reject("wrap", c.wrap, "only the variable-length framing draws runs that can wrap around")
     check_int("horizon", c.horizon, 1, MAX_HORIZON)
@@ -428,38 +349,6 @@ def _validate_nchar(c: LSTMConfig) -> None:
             f"window ({c.window}) + horizon must be at most the sequence's {len(c.sequence)} "
             "characters, so that one sample has all its next characters",
         )
-
-
-def _check_cost(c: LSTMConfig) -> None:
-    """Refuse a run estimated to train longer than ``LSTM_LAB_MAX_SECONDS`` (see cost.py)."""
-    est = cost.estimate(c)
-    if est.seconds <= cost.MAX_SECONDS:
-        return
-    most = est.largest_epochs(c.epochs)
-    sizes = [f"the units ({c.units})"]
-    if c.layers > 1:
-        sizes.append(f"the layers ({c.layers})")
-    if c.window > 1:
-        sizes.append(f"the window ({c.window})")
-    if c.encoding == "onehot":
-        sizes.append(f"the number of different characters ({len(c.vocab)}, one-hot)")
-    if c.is_sine:
-        sizes.append(f"the length ({c.length:,} values)")
-    elif c.framing == "variable-length":
-        sizes.append(f"the samples ({c.num_samples:,})")
-    else:
-        sizes.append(f"the sequence ({len(c.sequence):,} characters)")
-    lower = ", ".join(sizes[:-1]) + " or " + sizes[-1]
-    advice = (
-        f"Lower epochs (at most {most:,} with these settings), or {lower}."
-        if most >= 1
-        else f"Even one epoch takes too long with these settings: lower {lower}."
-    )
-    raise ValueError(
-        f"epochs={c.epochs} is too much work for a shared server with these settings: training "
-        f"would take about {est.seconds:,.0f} s here, and the limit is {cost.MAX_SECONDS:,.0f} s. "
-        + advice
-    )
 
 
 def _validate_sine(c: LSTMConfig) -> None:
@@ -483,7 +372,7 @@ feature-window, timestep-window, whole-batch, stateful.
         reject("framing", c.framing, "the sine task supports " + ", ".join(SINE_FRAMINGS))
     if c.sequence != ALPHABET:
         reject(
-            "sequence", _short(c.sequence),
+            "sequence", short(c.sequence),
             "the sine task learns the wave set by period, noise and length, not a text; "
             "leave the sequence out",
         )
@@ -497,29 +386,11 @@ feature-window, timestep-window, whole-batch, stateful.
         reject("window", c.window, "the stateful framing feeds one value at a time; use 1")
     check_int("period", c.period, MIN_PERIOD, MAX_PERIOD)
     check_int("length", c.length, MIN_LENGTH, MAX_SAMPLES)
-    if isinstance(c.noise, bool) or not isinstance(c.noise, (int, float)) or not 0.0 <= c.noise <= MAX_NOISE:
-        reject("noise", c.noise, f"it must be a number from 0 to {MAX_NOISE:g} (the wave's amplitude is 1)")
+    check_number("noise", c.noise, 0.0, MAX_NOISE,
+                 f"a number from 0 to {MAX_NOISE:g} (the wave's amplitude is 1)")
     if c.window >= c.length:
         reject(
             "window", c.window,
             f"it must be shorter than the length ({c.length} values), so that at least one window "
             "has a next value to predict",
         )
-
-
-def _refuse_sine_fields(c: LSTMConfig) -> None:
-    """A letters run with a sine field changed: say the field is unused rather than ignore it.
-
-    >>> LSTMConfig(period=50)
-    Traceback (most recent call last):
-    ...
-    ValueError: period=50 is not allowed: it applies to the sine task only (task=sine).
-    """
-    defaults = {f.name: f.default for f in dataclasses.fields(LSTMConfig)}
-    for name in ("period", "noise", "length"):
-        if getattr(c, name) != defaults[name]:
-            reject(name, getattr(c, name), "it applies to the sine task only (task=sine)")
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 40 else text[:37] + "..."

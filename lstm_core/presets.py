@@ -17,9 +17,8 @@ from lstm_core.config import (
     MAX_SWEEP_RUNS,
     MAX_SWEEP_WORK,
     LSTMConfig,
-    check_int,
-    reject,
 )
+from lstm_core.validation import check_int, reject
 
 
 @dataclass(frozen=True)

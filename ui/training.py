@@ -78,17 +78,17 @@ def warm_up_allowed(config: LSTMConfig) -> bool:
 
 def _prepare_quietly(config: LSTMConfig) -> None:
     try:
-        trainer = _trainer()
+        from lstm_core.train import compiled  # TensorFlow: imported late, as the trainer is
         # The trainer's compile budget (LSTM_LAB_MAX_COMPILED) counts every program built in
         # the process's life: keep its last few for people who press Train.
-        info = getattr(trainer, "compiled_cache_info", None)
+        info = getattr(compiled, "compiled_cache_info", None)
         left = info().get("left") if info is not None else None
         if left is not None and left <= WARM_UP_RESERVE:
             return
         with GATE.try_slot() as got:
             if got:
                 with budget.admit(budget.compile_mb(config)):  # refused near the budget: skipped
-                    trainer.prepare(config)
+                    compiled.prepare(config)
     except budget.MemoryRefused:
         return
     except Exception:  # only a head start: Train compiles (and reports) anyway
@@ -195,8 +195,9 @@ def train_gated(
 
 def run_need(trainer, configs: list[LSTMConfig]) -> float:
     """MiB a training of ``configs`` may add to the server (``budget.need_for``)."""
-    first = trainer.compiled_cache_info()["compiled"] == 0
-    return budget.need_for(configs, trainer.is_compiled, first)
+    from lstm_core.train import compiled  # loaded with the trainer
+    first = compiled.compiled_cache_info()["compiled"] == 0
+    return budget.need_for(configs, compiled.is_compiled, first)
 
 
 class TimeLeft:

@@ -1,6 +1,6 @@
 """Use a trained model: accuracy, prediction tables, generation and state traces.
 
-Everything here runs the numpy LSTM of ``cell.py`` on the trained weights, so a
+Everything here runs the numpy LSTM of ``model/cells.py`` on the trained weights, so a
 prediction costs microseconds (``model.predict`` costs ~100 ms a call), and it works for
 a stateful model of any batch size (Keras would insist on predicting in whole batches).
 
@@ -27,9 +27,9 @@ import pandas as pd
 from lstm_core.config import MAX_GENERATE_STEPS, MAX_TEMPERATURE, MAX_TRACE_CHARS, LSTMConfig
 from lstm_core.data.dataset import PAD_LETTER, Dataset, grid_row
 from lstm_core.data.framings import check_text, encode_sample
-from lstm_core.model import nchar
 from lstm_core.model.cells import Forward, Weights, forward, softmax
 from lstm_core.model.results import TrainResult
+from lstm_core.model.variant import variant_of
 
 
 def step_probs(weights: Weights, fw: Forward) -> np.ndarray:
@@ -38,19 +38,18 @@ def step_probs(weights: Weights, fw: Forward) -> np.ndarray:
                    + np.asarray(weights.dense_bias, np.float64))
 
 
-def _predict_dataset(weights: Weights, data: Dataset) -> np.ndarray:
+def predict_dataset(weights: Weights, data: Dataset) -> np.ndarray:
     """Probabilities (n, v) for every sample, as ``model.evaluate`` would see them.
 
-    Stateless: every sample starts from zero state. Stateful: samples go through in order,
+    Stateless: every sample starts from zero state (the one-shot model answers (n, horizon, v),
+    the next letters position by position). Stateful: samples go through in order,
     batch after batch, row i carrying its state to row i of the next batch, from a reset
     state (the tutorial resets before evaluating). Per-step datasets: (n, t, v), a
     prediction after every step.
     """
     c = data.config
-    if data.n_char:  # the one-shot model: (n, horizon, v), the next letters position by position
-        return nchar.predict(weights, data.X, c.horizon, data.mask)
     if not c.stateful:
-        return forward(weights, data.X, data.mask).probs
+        return variant_of(c).predict(weights, data.X, data.mask)
     b = c.batch_size
     h = cstate = None
     out = []
@@ -66,7 +65,7 @@ def accuracy(run: TrainResult) -> float:
 
     Per-step runs count every predicted step of every chunk.
     """
-    probs = _predict_dataset(run.weights, run.dataset)
+    probs = predict_dataset(run.weights, run.dataset)
     return float(np.mean(probs.argmax(-1) == run.dataset.target_ids))
 
 
@@ -74,12 +73,11 @@ def prediction_table(run: TrainResult) -> pd.DataFrame:
     """One row per sample: input, expected, predicted, probability, correct.
 
     ``input`` shows the letters the sample feeds, with padding as ``·``. Per-step runs
-    get one row per predicted step; ``input`` is the chunk so far, e.g. ``"FGH"``.
+    get one row per predicted step; ``input`` is the chunk so far, e.g. ``"FGH"``. A model
+    answering several letters at once (one shot) has them side by side in one row.
     """
     data: Dataset = run.dataset
-    if data.n_char:  # one row per window: its next letters as one text
-        return nchar.prediction_table(run.weights, data)
-    probs = _predict_dataset(run.weights, data)
+    probs = predict_dataset(run.weights, data)
     if data.per_step:
         n, t, v = probs.shape
         probs = probs.reshape(n * t, v)
@@ -93,14 +91,18 @@ def prediction_table(run: TrainResult) -> pd.DataFrame:
                 "correct": pred == data.target_ids.reshape(-1),
             }
         )
-    pred = probs.argmax(1)
+    # One row per sample, its k answered letters as one text (the one-shot model's next letters;
+    # k = 1 otherwise): the least sure of them is its probability.
+    probs = probs.reshape(len(probs), -1, probs.shape[-1])  # (n, k, v)
+    pred = probs.argmax(-1)  # (n, k)
+    picked = np.take_along_axis(probs, pred[..., None], -1)[..., 0]  # (n, k)
     return pd.DataFrame(
         {
             "input": ["".join(grid_row(data.config, s)) for s in data.inputs],
             "expected": data.targets,
-            "predicted": [data.vocab[i] for i in pred],
-            "probability": probs[np.arange(len(pred)), pred].round(4),
-            "correct": pred == data.target_ids,
+            "predicted": ["".join(data.vocab[i] for i in row) for row in pred],
+            "probability": picked.min(axis=1).round(4),
+            "correct": (pred == data.target_ids.reshape(pred.shape)).all(axis=1),
         }
     )
 
@@ -108,11 +110,12 @@ def prediction_table(run: TrainResult) -> pd.DataFrame:
 def per_letter_accuracy(run: TrainResult) -> pd.DataFrame:
     """Accuracy grouped by the letter to be predicted: columns letter, accuracy, samples.
 
-    n-char-output counts every output position: the letter expected there, right or not.
+    Several letters per sample (per step, or the one-shot model's next letters) count one by
+    one: the letter expected there, right or not.
     """
-    if run.dataset.n_char:
-        pred = _predict_dataset(run.weights, run.dataset).argmax(-1)  # (n, horizon)
-        ids = run.dataset.target_ids
+    ids = run.dataset.target_ids
+    if ids.ndim > 1:
+        pred = predict_dataset(run.weights, run.dataset).argmax(-1)  # (n, t) or (n, horizon)
         table = pd.DataFrame({"expected": [run.dataset.vocab[i] for i in ids.reshape(-1)],
                               "correct": (pred == ids).reshape(-1)})
     else:
@@ -162,7 +165,7 @@ def check_generation(config: LSTMConfig, start: str, steps: int, temperature: fl
     ...
     ValueError: start='k' is not allowed: it is not in the vocabulary 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.
     """
-    if config.framing == "n-char-output":  # any start text: its last window letters are read
+    if variant_of(config).one_shot:  # any start text: its last window letters are read
         check_text(config, start, MAX_TRACE_CHARS, purpose=" to start from")
     else:
         _check_letter(config, start)
@@ -206,28 +209,28 @@ def generate(
     rng = np.random.default_rng(seed)
     # A start text (n-char-output) brings its own context: warm only adds to a single letter.
     prefix, h, c = warm_start(run, start) if warm and len(start) == 1 else ("", None, None)
-    w = config.window
     text = prefix + start
     out = []
-    if run.dataset.n_char:  # the one-shot model: horizon letters per step, from one window
-        for _ in range(steps):
-            fed = text[-w:]
-            x, m = encode_sample(config, fed)
-            probs = nchar.predict(run.weights, x[None], config.horizon, m[None])[0]  # (horizon, v)
-            picks = [_pick(p, temperature, rng) for p in probs]
-            letters = "".join(config.vocab[k] for k in picks)
-            out.append(GeneratedStep(fed, letters, float(min(probs[j, k] for j, k in enumerate(picks)))))
-            text += letters
-        return Generation(start, warm, prefix, out)
     for _ in range(steps):
-        fed = text[-w:]
-        fw = _forward_one(run, fed, h if config.stateful else None, c if config.stateful else None)
-        if config.stateful:
-            h, c = fw.h, fw.c
-        k = _pick(fw.probs[0], temperature, rng)
-        out.append(GeneratedStep(fed, config.vocab[k], float(fw.probs[0, k])))
-        text += config.vocab[k]
+        fed = text[-config.window :]
+        probs, h, c = _answer(run, fed, h, c)  # (letters answered, v)
+        picks = [_pick(p, temperature, rng) for p in probs]
+        letters = "".join(config.vocab[k] for k in picks)
+        out.append(GeneratedStep(fed, letters, float(min(probs[j, k] for j, k in enumerate(picks)))))
+        text += letters
     return Generation(start, warm, prefix, out)
+
+
+def _answer(run: TrainResult, fed: str, h, c) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """What the model answers after reading ``fed``: probabilities (k, v) of its next k letters
+    (1, or the one-shot model's horizon), and the state to read on with (stateful models)."""
+    config: LSTMConfig = run.config
+    if config.stateful:
+        fw = _forward_one(run, fed, h, c)
+        return fw.probs, fw.h, fw.c
+    spec = variant_of(config)
+    x, m = encode_sample(config, fed)
+    return spec.predict(run.weights, x[None], m[None]).reshape(spec.horizon, -1), h, c
 
 
 def warm_start(run: TrainResult, start: str) -> tuple[str, np.ndarray | None, np.ndarray | None]:
@@ -256,8 +259,7 @@ def warm_start(run: TrainResult, start: str) -> tuple[str, np.ndarray | None, np
 
 def _forward_one(run: TrainResult, letters: str, h, c) -> Forward:
     x, m = encode_sample(run.config, letters)
-    weights = nchar.encoder_weights(run.weights) if run.dataset.n_char else run.weights
-    return forward(weights, x[None], m[None], h, c)
+    return forward(variant_of(run.config).encoder(run.weights), x[None], m[None], h, c)
 
 
 @dataclass
@@ -284,21 +286,15 @@ def state_trace(run: TrainResult, text: str) -> StateTrace:
     config: LSTMConfig = run.config
     check_text(config, text, MAX_TRACE_CHARS, purpose=" to trace")
     labels, hs, cs, resets, preds = [], [], [], [], []
-    if run.dataset.n_char:  # the encoder's state over the last window; it answers horizon letters
-        sample = text[-config.window :]
-        fw = _forward_one(run, sample, None, None)
-        x, m = encode_sample(config, sample)
-        probs = nchar.predict(run.weights, x[None], config.horizon, m[None])[0]
-        labels = grid_row(config, sample)
-        answer = "".join(config.vocab[k] for k in probs.argmax(-1))
-        preds = [""] * (len(labels) - 1) + [answer]
-        return StateTrace(labels, fw.h_seq[0], fw.c_seq[0], [True] + [False] * (len(labels) - 1), preds)
-    if config.time_steps > 1 and not config.stateful:
+    if variant_of(config).one_shot or (config.time_steps > 1 and not config.stateful):
+        # One sample, the last window (the one-shot model: its encoder's state; it answers
+        # its next letters at the end).
         sample = text[-config.window :]
         fw = _forward_one(run, sample, None, None)
         labels = grid_row(config, sample)
         resets = [True] + [False] * (len(labels) - 1)
-        preds = [""] * (len(labels) - 1) + [config.vocab[int(fw.probs[0].argmax())]]
+        answer = "".join(config.vocab[k] for k in _answer(run, sample, None, None)[0].argmax(-1))
+        preds = [""] * (len(labels) - 1) + [answer]
         return StateTrace(labels, fw.h_seq[0], fw.c_seq[0], resets, preds)
     w = config.window
     h = c = None

@@ -46,7 +46,7 @@ class Dataset:
     @property
     def n_char(self) -> bool:
         """True for n-char-output: ``horizon`` next letters per sample, y (n, horizon, v)."""
-        return self.config.framing == "n-char-output"
+        return self.config.decoder_steps > 0
 
     @property
     def axes(self) -> dict[str, str]:

@@ -1,4 +1,7 @@
-"""The six tutorial framings behind one interface: ``make_dataset(config) -> Dataset``.
+"""Every framing behind one interface: ``make_dataset(config) -> Dataset``.
+
+The tutorial's six, the n-char-output windows with their next letters, the per-step chunks,
+and (in ``sine.py``) the windows of a sine wave all come out of :func:`make_dataset`.
 
 A framing decides how a text becomes the ``[samples, time steps, features]`` tensor an
 LSTM reads. The alphabet with a window of 3 gives 23 samples either way, but::
@@ -24,6 +27,13 @@ through time, as char-rnn trains)::
     >>> ds = make_dataset(preset("stateful").replace(steps_per_update=5))
     >>> ds.X.shape, ds.y.shape, ds.inputs[1], ds.targets[1]
     ((5, 5, 1), (5, 5, 26), 'FGHIJ', 'GHIJK')
+
+n-char-output asks for the next ``horizon`` letters of each window, so its targets have an
+axis of their own::
+
+    >>> ds = make_dataset(preset("n-char-output"))
+    >>> ds.X.shape, ds.y.shape, ds.inputs[1], ds.targets[1]
+    ((21, 3, 1), (21, 3, 26), 'BCD', 'EFG')
 """
 
 from __future__ import annotations
@@ -180,7 +190,7 @@ def _chunks(config: LSTMConfig) -> tuple[list[str], list[str]]:
 
 
 def make_dataset(config: LSTMConfig) -> Dataset:
-    """Build the framing's samples and targets from the config's sequence."""
+    """Build the framing's samples and targets from the config's sequence (or its sine wave)."""
     if config.is_sine:  # windows of a wave, not of a text (sine.py)
         return sine_dataset(config)
     if config.per_step:
@@ -195,7 +205,7 @@ def make_dataset(config: LSTMConfig) -> Dataset:
     X = np.stack([e[0] for e in encoded]).astype(np.float32)  # (n, t, f)
     mask = np.stack([e[1] for e in encoded])  # (n, t)
     index = vocab_index(config.vocab)
-    if config.per_step or config.framing == "n-char-output":
+    if config.per_step or config.decoder_steps:
         # (n, t) per step, or (n, horizon): the next letters after the window
         target_ids = np.array([[index[ch] for ch in t] for t in targets], dtype=np.int64)
     else:

@@ -23,7 +23,7 @@ in between: :func:`read_meta` (the archive and the model it describes, checked b
 layers is refused before TensorFlow is even imported), :func:`config_of` (our
 configuration), :func:`load_model` (Keras with ``safe_mode=True``: no lambdas, no pickles,
 from a clean archive of Keras's own members) and :func:`weights_of` (the layers are exactly
-the LSTM + Dense that ``cell.py`` computes).
+the LSTM + Dense that ``model/cells.py`` computes).
 """
 
 from __future__ import annotations
@@ -46,9 +46,10 @@ from lstm_core.export.keras_preflight import (  # noqa: F401  (the two limits ar
     check_archive,
     parse_json,
 )
-from lstm_core.model.cells import Weights, weight_shapes
-from lstm_core.model.keras_models import MODELS_LOCK, import_keras, keras_model, output_activation
+from lstm_core.model.cells import Weights
+from lstm_core.model.keras_models import MODELS_LOCK, import_keras, keras_model
 from lstm_core.model.results import TrainResult
+from lstm_core.model.variant import variant_of
 
 log = logging.getLogger(__name__)
 CONFIG_MEMBER = "lstm_lab_config.json"  # our extra file inside the .keras zip
@@ -57,7 +58,7 @@ FORMAT_VERSION = 1
 # MAX_MODEL_BYTES (20 MiB) and MAX_UNPACKED_BYTES (60 MiB) live in keras_preflight (imported
 # above, and re-exported here for the CLI).
 KERAS_MEMBERS = ("config.json", "model.weights.h5")  # what Keras itself needs in the archive
-# Our numpy cells (cell.py) compute exactly Keras's default LSTM (GRU, SimpleRNN) and a softmax Dense.
+# Our numpy cells (model/cells.py) compute exactly Keras's default LSTM (GRU, SimpleRNN) and a softmax Dense.
 # (return_sequences is checked against the config: on for a per-step model, else off.)
 LSTM_SETTINGS = {
     "activation": "tanh",
@@ -171,9 +172,8 @@ def _load_checked(found: Archive):
 def weights_of(model, config: LSTMConfig) -> Weights:
     """The model's weight arrays, once its layers are shown to compute what ``config`` says."""
     keras = import_keras()
-    from lstm_core.model.keras_models import KERAS_CELLS
-
-    kind = getattr(keras.layers, KERAS_CELLS[config.cell][0])
+    spec = variant_of(config)
+    kind = getattr(keras.layers, spec.cell.label)
     stack = [layer for layer in model.layers if isinstance(layer, kind)]
     others = [layer for layer in model.layers if isinstance(layer, keras.layers.RNN) and layer not in stack]
     denses = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
@@ -186,13 +186,10 @@ def weights_of(model, config: LSTMConfig) -> Weights:
         (rnn, {**LSTM_SETTINGS, "return_sequences": config.per_step or k < len(stack) - 1})
         for k, rnn in enumerate(stack)
     ]
-    dense_settings = {**DENSE_SETTINGS, "activation": output_activation(config)}
+    checks = [(rnn, spec.cell.keras_settings(settings)) for rnn, settings in checks]
+    dense_settings = {**DENSE_SETTINGS, "activation": spec.output_activation}
     for layer, settings in (*checks, (dense, dense_settings)):
         layer_config = layer.get_config()
-        if isinstance(layer, keras.layers.GRU):
-            settings = {**settings, "reset_after": True}
-        if isinstance(layer, keras.layers.SimpleRNN):
-            settings = {k: v for k, v in settings.items() if k != "recurrent_activation"}
         for name, value in settings.items():
             if layer_config.get(name) != value:
                 raise invalid(
@@ -203,7 +200,7 @@ def weights_of(model, config: LSTMConfig) -> Weights:
         raise invalid(f"its {kind.__name__}'s stateful setting does not match its configuration")
     arrays = [w for rnn in stack for w in rnn.get_weights()] + dense.get_weights()
     weights = [np.asarray(w, np.float32) for w in arrays]
-    expected = weight_shapes(config.cell, config.layers, config.features, config.units, config.outputs)
+    expected = spec.weight_shapes()
     got = [w.shape for w in weights]
     if got != expected:
         raise invalid(f"its weight shapes {got} do not match its configuration {expected}")

@@ -52,6 +52,7 @@ import numpy as np
 from lstm_core.config import ALPHABET, LSTMConfig
 from lstm_core.data.framings import make_dataset
 from lstm_core.export.keras_preflight import Archive, check_archive
+from lstm_core.limits.shape import CELL_KINDS, CELL_OF_KERAS
 from lstm_core.model.cells import Weights, weight_shapes
 from lstm_core.model.results import TrainResult
 
@@ -59,8 +60,7 @@ ACCEPTED = (
     "one LSTM layer (or GRU or SimpleRNN, up to 3 of one kind stacked) then one Dense layer with "
     "softmax (an Input layer aside)"
 )
-CELL_OF = {"LSTM": "lstm", "GRU": "gru", "SimpleRNN": "simple"}  # Keras class -> config.cell
-LSTM_SETTINGS = {  # what cell.py computes: anything else would give other numbers
+LSTM_SETTINGS = {  # what model/cells.py computes: anything else would give other numbers
     "activation": "tanh",
     "recurrent_activation": "sigmoid",
     "use_bias": True,
@@ -123,7 +123,7 @@ def preflight(data: bytes) -> Archive:
     know). Raises ``ValueError`` naming what was found, e.g. a GRU, two LSTMs, a Lambda.
     """
     archive = check_archive(data)
-    allowed = ("InputLayer", "Dense", *CELL_OF)
+    allowed = ("InputLayer", "Dense", *CELL_OF_KERAS)
     others = [c for c in layer_classes(archive.keras_config) if c not in allowed]
     if others:
         raise _refuse(f"it has a {others[0]} layer")
@@ -152,14 +152,12 @@ def read_model(data: bytes) -> tuple[ModelShape, Weights]:
         except Exception as err:  # Keras raises many kinds; none may reach the user raw
             first = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
             raise _refuse(f"Keras could not load it ({first})") from None
-    stack = [layer for layer in model.layers if type(layer).__name__ in CELL_OF]
+    stack = [layer for layer in model.layers if type(layer).__name__ in CELL_OF_KERAS]
     dense = next(layer for layer in model.layers if isinstance(layer, keras.layers.Dense))
+    cell = CELL_OF_KERAS[type(stack[0]).__name__]
     for k, rnn in enumerate(stack):
-        settings = {**LSTM_SETTINGS, "return_sequences": k < len(stack) - 1}
-        if isinstance(rnn, keras.layers.GRU):
-            settings["reset_after"] = True
-        if isinstance(rnn, keras.layers.SimpleRNN):
-            del settings["recurrent_activation"]
+        kind = CELL_KINDS[CELL_OF_KERAS[type(rnn).__name__]]
+        settings = kind.keras_settings({**LSTM_SETTINGS, "return_sequences": k < len(stack) - 1})
         got = rnn.get_config()
         for name, value in settings.items():
             if got.get(name) != value:
@@ -168,7 +166,6 @@ def read_model(data: bytes) -> tuple[ModelShape, Weights]:
     for name, value in {"activation": "softmax", "use_bias": True}.items():
         if got.get(name) != value:
             raise _refuse(f"its Dense layer has {name}={got.get(name)!r}, not {value!r}")
-    cell = CELL_OF[type(stack[0]).__name__]
     arrays = [w for rnn in stack for w in rnn.get_weights()] + dense.get_weights()
     weights = [np.asarray(w, np.float32) for w in arrays]
     if len(weights) != 3 * len(stack) + 2 or not all(np.isfinite(w).all() for w in weights):
@@ -206,23 +203,9 @@ def infer(
     Raises ``ValueError`` (one sentence) when the guesses and corrections do not fit the
     model, e.g. a text with 5 distinct characters for a model with 3 outputs.
     """
-    guessed = []
+    guessed = [] if sequence is not None else ["sequence"]
     v, f = shape.vocab_size, shape.features
-    if sequence is None:
-        if v != len(ALPHABET):
-            raise ValueError(
-                f"The model predicts {v} classes, not the alphabet's 26: give the training text "
-                f"(its {v} distinct characters are the classes, in sorted order)."
-            )
-        sequence = ALPHABET
-        guessed.append("sequence")
-    distinct = len(set(sequence))
-    if distinct != v:
-        raise ValueError(
-            f"sequence has {distinct} distinct characters but the model predicts {v} classes: "
-            "give the text the model was trained on."
-        )
-    t = shape.time_steps or 1
+    sequence = _sequence_for(shape, sequence)
     guess = guesses(shape, encoding, framing)
     if encoding is None:
         guessed.append("encoding")
@@ -253,6 +236,34 @@ def infer(
         cell=shape.cell,
         layers=shape.layers,
     )
+    _check_fits(config, shape)
+    return Inferred(config, shape, tuple(guessed))
+
+
+def _sequence_for(shape: ModelShape, sequence: str | None) -> str:
+    """The training text: the one given, or the alphabet for a 26-class model; its distinct
+    characters must be the model's classes."""
+    v = shape.vocab_size
+    if sequence is None:
+        if v != len(ALPHABET):
+            raise ValueError(
+                f"The model predicts {v} classes, not the alphabet's 26: give the training text "
+                f"(its {v} distinct characters are the classes, in sorted order)."
+            )
+        sequence = ALPHABET
+    distinct = len(set(sequence))
+    if distinct != v:
+        raise ValueError(
+            f"sequence has {distinct} distinct characters but the model predicts {v} classes: "
+            "give the text the model was trained on."
+        )
+    return sequence
+
+
+def _check_fits(config: LSTMConfig, shape: ModelShape) -> None:
+    """Refuse a config whose tensor is not the one the model reads (time steps, features)."""
+    t, f = shape.time_steps or 1, shape.features
+    framing, window, encoding = config.framing, config.window, config.encoding
     if config.time_steps != t and shape.time_steps is not None:
         raise ValueError(
             f"framing={framing!r} with window={window} feeds {config.time_steps} time steps, but the "
@@ -263,7 +274,6 @@ def infer(
             f"framing={framing!r}, window={window} and encoding={encoding!r} give {config.features} "
             f"features per time step, but the model reads {f}."
         )
-    return Inferred(config, shape, tuple(guessed))
 
 
 def guesses(shape: ModelShape, encoding: str | None = None, framing: str | None = None) -> dict:

@@ -47,6 +47,7 @@ from typing import Any
 
 from lstm_core.config import MAX_BATCH, MAX_UNITS, MAX_VOCAB, MAX_WINDOW
 from lstm_core.config import MAX_LAYERS as MAX_RECURRENT
+from lstm_core.limits.shape import CELL_KINDS, CELL_OF_KERAS
 
 MiB = 1024 * 1024
 MAX_MODEL_BYTES = 20 * MiB  # a tutorial-sized model is ~100 KB; 256 units x 64 letters ~3 MB
@@ -59,7 +60,6 @@ MAX_FEATURES = MAX_VOCAB * MAX_WINDOW  # one-hot feature-window: 64 letters x 64
 KERAS_MEMBERS = ("config.json", "metadata.json", "model.weights.h5")
 REQUIRED = ("config.json", "model.weights.h5")
 ACCEPTED = f"[InputLayer,] [Masking,] LSTM (or GRU or SimpleRNN; 1 to {MAX_RECURRENT} of one kind), Dense"
-RECURRENT = {"LSTM": "lstm", "GRU": "gru", "SimpleRNN": "simple"}  # Keras class -> our cell
 MASK_OPS = {"NotEqual", "Any"}  # Keras's Functional config records Masking's ops as layers
 
 
@@ -223,7 +223,7 @@ def layer_names(keras_config: Any) -> tuple[str, ...]:
     if core and core[0] == "Masking":
         core = core[1:]
     cells = core[:-1]
-    stack_ok = 1 <= len(cells) <= MAX_RECURRENT and cells[0] in RECURRENT and len(set(cells)) == 1
+    stack_ok = 1 <= len(cells) <= MAX_RECURRENT and cells[0] in CELL_OF_KERAS and len(set(cells)) == 1
     if not stack_ok or core[-1:] != ["Dense"] or (kind == "Functional" and names[0] != "InputLayer"):
         shown = ", ".join(n[:40] for n in names)
         raise refuse(f"its layers are {shown}; accepted are {ACCEPTED}")
@@ -244,8 +244,8 @@ def _check_model(keras_config: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
     names = layer_names(keras_config)
     all_layers = keras_config["config"]["layers"]
     layers = {layer["class_name"]: layer["config"] for layer in all_layers}
-    stack = [layer["config"] for layer in all_layers if layer["class_name"] in RECURRENT]
-    kind = next(n for n in names if n in RECURRENT)
+    stack = [layer["config"] for layer in all_layers if layer["class_name"] in CELL_OF_KERAS]
+    kind = next(n for n in names if n in CELL_OF_KERAS)
     dense = layers["Dense"]
     units, vocab = stack[0].get("units"), dense.get("units")
     for rnn in stack:
@@ -254,6 +254,31 @@ def _check_model(keras_config: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
             raise refuse(f"its {kind} has units={shown}; at most {MAX_UNITS} are allowed")
         if rnn.get("units") != units:
             raise refuse(f"its {kind} layers differ in size; stacked layers must have the same units")
+    _check_dense(dense, vocab)
+    _check_recurrent(stack, kind)
+    if dense.get("activation") not in ("softmax", "linear"):
+        raise refuse(
+            f"its Dense layer has activation={_shown(dense.get('activation'))}; softmax "
+            "(letters) or linear (a sine model) is expected"
+        )
+    lstm = stack[0]
+    shape = _input_shape(keras_config, layers, lstm)
+    _check_input(shape)
+    sizes = {
+        "units": units,
+        "vocab": vocab,
+        "batch_shape": shape,
+        "stateful": lstm.get("stateful", False),
+        "return_sequences": stack[-1].get("return_sequences", False),
+        "masked": "Masking" in names,
+        "cell": CELL_OF_KERAS[kind],
+        "layers": len(stack),
+    }
+    return names, sizes
+
+
+def _check_dense(dense: dict, vocab: Any) -> None:
+    """The output layer's size: 2 to MAX_VOCAB letters, or one linear unit (a value)."""
     # The sine task's models end in one linear unit (a value, not letter probabilities).
     regression = dense.get("activation") == "linear"
     if regression and vocab != 1:
@@ -262,6 +287,10 @@ def _check_model(keras_config: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
         raise refuse(
             f"its Dense layer has units={str(vocab)[:20]}; it must predict 2 to {MAX_VOCAB} characters"
         )
+
+
+def _check_recurrent(stack: list[dict], kind: str) -> None:
+    """The recurrent layers: the settings our numpy cells compute, the lower ones return sequences."""
     expected = {
         "activation": "tanh",
         "recurrent_activation": "sigmoid",
@@ -270,8 +299,8 @@ def _check_model(keras_config: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
         "return_state": False,
         "unroll": False,
     }
-    if kind == "GRU":
-        expected["reset_after"] = True  # Keras 3's default, and what cell.gru_step computes
+    # The cell's own (a GRU's reset_after=True: Keras 3's default, what cells.gru_step computes).
+    expected = {**expected, **dict(CELL_KINDS[CELL_OF_KERAS[kind]].keras_extra)}
     for k, rnn in enumerate(stack):
         for key, value in expected.items():
             if rnn.get(key, value) != value:
@@ -284,13 +313,9 @@ def _check_model(keras_config: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
             raise refuse(f"its lower {kind} layers must return sequences (every step feeds the layer above)")
         if rnn.get("stateful", False) != stack[0].get("stateful", False):
             raise refuse(f"its {kind} layers must be all stateful or all not")
-    lstm = stack[0]
-    if dense.get("activation") not in ("softmax", "linear"):
-        raise refuse(
-            f"its Dense layer has activation={_shown(dense.get('activation'))}; softmax "
-            "(letters) or linear (a sine model) is expected"
-        )
-    shape = _input_shape(keras_config, layers, lstm)
+
+
+def _check_input(shape: tuple[Any, Any, Any]) -> None:
     batch, steps, features = shape
     if batch is not None and not _whole(batch, 1, MAX_BATCH):
         raise refuse(f"its input batch size {str(batch)[:20]} is not from 1 to {MAX_BATCH:,}")
@@ -299,17 +324,6 @@ def _check_model(keras_config: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
     if not _whole(features, 1, MAX_FEATURES):
         shown = str(features)[:20]
         raise refuse(f"its input has {shown} features; at most {MAX_FEATURES:,} are allowed")
-    sizes = {
-        "units": units,
-        "vocab": vocab,
-        "batch_shape": shape,
-        "stateful": lstm.get("stateful", False),
-        "return_sequences": stack[-1].get("return_sequences", False),
-        "masked": "Masking" in names,
-        "cell": RECURRENT[kind],
-        "layers": len(stack),
-    }
-    return names, sizes
 
 
 def _input_shape(keras_config: dict, layers: dict, lstm: dict) -> tuple[Any, Any, Any]:
@@ -322,7 +336,7 @@ def _input_shape(keras_config: dict, layers: dict, lstm: dict) -> tuple[Any, Any
         ),
     ]
     for layer in keras_config["config"]["layers"]:  # build_config sits beside config in Keras 3
-        if layer.get("class_name") in RECURRENT and isinstance(layer.get("build_config"), dict):
+        if layer.get("class_name") in CELL_OF_KERAS and isinstance(layer.get("build_config"), dict):
             candidates.append(layer["build_config"].get("input_shape"))
             break  # the first recurrent layer reads the letters
     for shape in candidates:

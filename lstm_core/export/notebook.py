@@ -29,6 +29,7 @@ from nbformat import v4
 from lstm_core.config import LSTMConfig
 from lstm_core.data.framings import make_dataset
 from lstm_core.export.script import keras_script
+from lstm_core.model.variant import variant_of
 from lstm_core.presets import about
 
 # The steps a learner should read about, in the order they first appear in the script. Each is
@@ -45,20 +46,10 @@ _STEP_MARKERS = (
 )
 
 
-# Keras's layer name and what state it carries, for each config.cell.
-CELL_WORDS = {
-    "lstm": ("LSTM", "the hidden state *h* and cell state *c*"),
-    "gru": ("GRU", "the hidden state *h*"),
-    "simple": ("SimpleRNN", "the hidden state *h*"),
-}
-
-
-def _markdown(config: LSTMConfig) -> dict[str, str]:
-    p = about(config.framing)
-    data = make_dataset(config)
-    n, t, f = data.X.shape
-    axes = data.axes
-    kind, states = CELL_WORDS[config.cell]
+def _model_words(config: LSTMConfig) -> tuple[str, str]:
+    """What the notebook says of the model: (its recurrent layers, how state flows in training)."""
+    spec = variant_of(config)
+    kind, states = spec.cell_name, spec.cell.explained  # e.g. LSTM, "the hidden state *h* and ..."
     state = (
         f"The {kind} is **stateful**: the {states} that one batch ends "
         "with are where row *i* of the next batch starts. Training therefore runs one epoch per "
@@ -74,13 +65,22 @@ def _markdown(config: LSTMConfig) -> dict[str, str]:
         else f"{config.layers} stacked `{kind}` layers of {config.units} units each (the lower ones "
         "hand their *h* of every time step to the layer above)"
     )
-    if config.framing == "n-char-output":  # one shot: the encoder, then a decoder of the same cell
+    if spec.one_shot:  # the encoder, then a decoder of the same cell
         layers = (
             f"An encoder ({layers[0].lower() + layers[1:]}) reads the window; its last *h*, repeated "
-            f"{config.horizon} times (`RepeatVector`), is the input of every step of a decoder `{kind}` "
+            f"{spec.horizon} times (`RepeatVector`), is the input of every step of a decoder `{kind}` "
             "(`return_sequences=True`), and a `TimeDistributed` softmax `Dense` turns the decoder's "
             "*h* at each step into one of the next letters. That"
         )
+    return layers, state
+
+
+def _markdown(config: LSTMConfig) -> dict[str, str]:
+    p = about(config.framing)
+    data = make_dataset(config)
+    n, t, f = data.X.shape
+    axes = data.axes
+    layers, state = _model_words(config)
     texts = {
         "config": (
             "## The configuration\n\n"
@@ -123,13 +123,13 @@ def _markdown(config: LSTMConfig) -> dict[str, str]:
             "costs ~100 ms each): what the model says after each input, and how sure it is."
         ),
     }
-    return _sine_markdown(config, texts, (n, t, f), layers) if config.is_sine else texts
+    return _value_markdown(config, texts, (n, t, f), layers) if variant_of(config).regression else texts
 
 
-def _sine_markdown(
+def _value_markdown(
     config: LSTMConfig, texts: dict[str, str], shape: tuple[int, int, int], layers: str
 ) -> dict[str, str]:
-    """The steps that differ for the sine task: real values in and out, mean squared error.
+    """The steps that differ for a value head (the sine task): real values in and out, MSE.
 
     ``layers`` says what the recurrent layers are, e.g. "One `LSTM` layer of 16 units (...)".
     """

@@ -39,6 +39,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from lstm_core.limits import cost, settings
+from lstm_core.limits.shape import shape_of
 
 DEFAULT_MB = float(settings.SETTINGS["LSTM_LAB_MEMORY_MB"].default)
 MIB = 1024 * 1024
@@ -95,11 +96,8 @@ def refusal() -> str:
 
 
 def data_bytes(config) -> int:
-    """Bytes of one run's training data as float32: inputs, targets and mask."""
-    n, t, f = config.num_examples, config.time_steps, config.features
-    outputs = int(getattr(config, "outputs", len(config.vocab)))
-    targets = n * outputs * (t if getattr(config, "per_step", False) else 1)
-    return 4 * (n * t * f + targets + n * t)
+    """Bytes of one run's training data as float32: inputs, targets and mask (``shape.py``)."""
+    return shape_of(config).data_bytes()
 
 
 def run_mb(config, compiled: bool = False, first: bool = False, models: int = 1) -> float:

@@ -37,10 +37,8 @@ pessimistic (``SAFETY``), so a run that is accepted finishes within ``MAX_SECOND
     >>> parameters(features=1, units=32, outputs=26)   # the tutorial's naive model
     5210
 
-This module is plain arithmetic: no TensorFlow, no numpy. (It duck-types the config, so
-``config.py`` can call it while validating; fields other branches add -- ``cell``,
-``layers``, ``horizon``, ``outputs`` -- are read with defaults that mean the tutorial's
-single LSTM.)
+This module is plain arithmetic: no TensorFlow, no numpy. It reads a config's numbers from
+``shape.py`` (duck-typed, so ``config.py`` can call it while validating).
 """
 
 from __future__ import annotations
@@ -49,6 +47,7 @@ import math
 from dataclasses import dataclass
 
 from lstm_core.limits import settings
+from lstm_core.limits.shape import shape_of
 
 # The bound on one accepted run, in seconds of training on this server (compile included).
 MAX_SECONDS = float(settings.read("LSTM_LAB_MAX_SECONDS"))
@@ -84,8 +83,6 @@ COMPILE_UNITS = 64  # above this many units, a step's compile grows in proportio
 # weights runs on its own core and slows far less (SAFETY covers it).
 SHARED = 3.0
 SAFETY = 2.0  # the other core busy, the server's own work (pages, charts), a slower twin machine
-# Gates per cell: the weight blocks an update multiplies and Adam updates (cells branch: cell).
-GATES = {"lstm": 4, "gru": 3, "simple": 1}
 
 
 @dataclass(frozen=True)
@@ -167,15 +164,12 @@ def estimate_shape(
 
 
 def shape_numbers(config) -> dict:
-    """The numbers of ``config`` that set its cost, including fields other branches add
-    (read with defaults that mean the tutorial's single LSTM, so this works before and after
-    they merge): ``cell`` (gates per unit), ``layers``, ``outputs`` (1 for the sine task) and
-    ``horizon`` (letters out per sample; the one-shot n-char model adds a decoder layer that
-    runs ``horizon`` steps).
+    """The numbers of ``config`` that set its cost, read from its :func:`shape.shape_of`.
 
     A GRU computes 3 gate blocks and a SimpleRNN 1 where the LSTM computes 4; every layer above
     the first reads the units of h below instead of the features, and adds its own unrolled
-    steps to the compiled program::
+    steps to the compiled program. The one-shot n-char model's decoder is costed as one more
+    layer over the encoder's steps plus its own (a pessimistic bound), scoring every letter out::
 
         >>> from lstm_core.presets import preset
         >>> one, three = (estimate(preset("naive").replace(layers=n)) for n in (1, 3))
@@ -184,20 +178,11 @@ def shape_numbers(config) -> dict:
         >>> estimate(preset("naive").replace(cell="gru")).parameters < one.parameters
         True
     """
-    gates = GATES.get(str(getattr(config, "cell", "lstm")), 4)
-    layers = int(getattr(config, "layers", 1) or 1)
-    outputs = int(getattr(config, "outputs", len(config.vocab)))
-    time_steps = config.time_steps
-    dense_steps = config.time_steps if getattr(config, "per_step", False) else 1
-    if getattr(config, "framing", "") == "n-char-output":
-        horizon = int(getattr(config, "horizon", 1) or 1)
-        dense_steps = max(dense_steps, horizon)
-        time_steps += horizon  # the decoder's steps, costed like one more pass of the encoder
-        layers += 1
+    s = shape_of(config)
     return {
-        "samples": config.num_examples, "time_steps": time_steps, "features": config.features,
-        "units": config.units, "vocab": outputs, "batch": config.batch_size, "epochs": config.epochs,
-        "dense_steps": dense_steps, "gates": gates, "layers": layers,
+        "samples": s.samples, "time_steps": s.time_steps + s.decoder_steps, "features": s.features,
+        "units": s.units, "vocab": s.outputs, "batch": s.batch, "epochs": s.epochs,
+        "dense_steps": s.dense_steps, "gates": s.gates, "layers": s.model_layers,
     }
 
 

@@ -45,10 +45,10 @@ from typing import NamedTuple
 import numpy as np
 
 from lstm_core.config import LSTMConfig
+from lstm_core.limits.shape import CELL_KINDS
 
-# Gate blocks per cell: columns of the kernel are (gates x units).
-GATES = {"lstm": 4, "gru": 3, "simple": 1}
-CELL_BY_GATES = {g: name for name, g in GATES.items()}
+# The cell a recurrent kernel belongs to, from its gate blocks: (u, gates*u).
+CELL_BY_GATES = {kind.gates: name for name, kind in CELL_KINDS.items()}
 
 
 def weight_shapes(cell: str, layers: int, f: int, u: int, v: int) -> list[tuple[int, ...]]:
@@ -59,12 +59,12 @@ def weight_shapes(cell: str, layers: int, f: int, u: int, v: int) -> list[tuple[
     >>> weight_shapes("simple", 2, 3, 4, 5)
     [(3, 4), (4, 4), (4,), (4, 4), (4, 4), (4,), (4, 5), (5,)]
     """
-    g = GATES[cell]
+    kind = CELL_KINDS[cell]
+    g = kind.gates
+    bias = (kind.bias_rows, g * u) if kind.bias_rows > 1 else (g * u,)  # GRU: input and recurrent biases
     shapes: list[tuple[int, ...]] = []
     for layer in range(layers):
-        fan_in = f if layer == 0 else u
-        bias = (2, g * u) if cell == "gru" else (g * u,)  # GRU: input and recurrent biases
-        shapes += [(fan_in, g * u), (u, g * u), bias]
+        shapes += [(f if layer == 0 else u, g * u), (u, g * u), bias]
     return shapes + [(u, v), (v,)]
 
 
@@ -136,30 +136,31 @@ def weight_names(layers: int) -> tuple[str, ...]:
     return Weights(*dummy).names
 
 
-def init_weights(config: LSTMConfig, seed: int | None = None) -> Weights:
-    """Fresh weights drawn like Keras's defaults (glorot uniform, orthogonal, LSTM forget bias 1)."""
+def init_weights(config: LSTMConfig, seed: int | None = None, layers: int | None = None) -> Weights:
+    """Fresh weights drawn like Keras's defaults (glorot uniform, orthogonal, LSTM forget bias 1).
+
+    ``layers``: recurrent layers to draw (default the config's; the one-shot n-char model's
+    decoder is one more, drawn last, reading the h below it like any upper layer).
+    """
     rng = np.random.default_rng(config.seed if seed is None else seed)
     f, u, v = config.features, config.units, config.outputs
-    cell = getattr(config, "cell", "lstm")
-    gates = GATES[cell]
+    kind = CELL_KINDS[config.cell]
+    gates = kind.gates
 
     def glorot(fan_in: int, fan_out: int) -> np.ndarray:
         limit = np.sqrt(6.0 / (fan_in + fan_out))
         return rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32)
 
     arrays: list[np.ndarray] = []
-    for layer in range(getattr(config, "layers", 1)):
+    for layer in range(config.layers if layers is None else layers):
         # Orthogonal, as keras.initializers.Orthogonal draws it for a (u, gates*u) matrix. Drawn
         # before the kernel: the order every stored and shipped one-layer LSTM was made with.
         a = rng.normal(size=(gates * u, u))
         q, r = np.linalg.qr(a)
         q = (q * np.sign(np.diag(r))).T.astype(np.float32)  # (u, gates*u)
         kernel = glorot(f if layer == 0 else u, gates * u)
-        if cell == "gru":
-            bias = np.zeros((2, gates * u), np.float32)
-        else:
-            bias = np.zeros(gates * u, np.float32)
-        if cell == "lstm":
+        bias = np.zeros((kind.bias_rows, gates * u) if kind.bias_rows > 1 else gates * u, np.float32)
+        if kind.forget_bias:
             bias[u : 2 * u] = 1.0  # unit_forget_bias: start by remembering
         arrays += [kernel, q, bias]
     return Weights(*arrays, glorot(u, v), np.zeros(v, np.float32))
@@ -254,14 +255,27 @@ def simple_step(x, h, kernel, recurrent_kernel, bias) -> np.ndarray:
     return np.tanh(x @ kernel + h @ recurrent_kernel + bias)
 
 
+def _lstm_hc(x, h, c, kernel, recurrent_kernel, bias):
+    s = step(x, h, c, kernel, recurrent_kernel, bias)
+    return s.h, s.c
+
+
+def _gru_hc(x, h, c, kernel, recurrent_kernel, bias):
+    return gru_step(x, h, kernel, recurrent_kernel, bias).h, c
+
+
+def _simple_hc(x, h, c, kernel, recurrent_kernel, bias):
+    return simple_step(x, h, kernel, recurrent_kernel, bias), c
+
+
+# Each cell kind's numpy step, (x, h, c, kernel, recurrent kernel, bias) -> (new h, new c): the
+# kinds are limits/shape.py's CELL_KINDS, their TensorFlow steps train/cells_tf.py's STEPS.
+STEPS = {"lstm": _lstm_hc, "gru": _gru_hc, "simple": _simple_hc}
+
+
 def cell_step(cell: str, x, h, c, kernel, recurrent_kernel, bias) -> tuple[np.ndarray, np.ndarray]:
     """One time step of any cell: (new h, new c); c passes through unchanged for GRU and SimpleRNN."""
-    if cell == "lstm":
-        s = step(x, h, c, kernel, recurrent_kernel, bias)
-        return s.h, s.c
-    if cell == "gru":
-        return gru_step(x, h, kernel, recurrent_kernel, bias).h, c
-    return simple_step(x, h, kernel, recurrent_kernel, bias), c
+    return STEPS[cell](x, h, c, kernel, recurrent_kernel, bias)
 
 
 def as_float64(w: Weights) -> Weights:

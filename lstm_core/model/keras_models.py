@@ -1,6 +1,6 @@
 """Our trained weights as an ordinary Keras 3 model: one shared model per shape.
 
-The app trains with its own loop (``trainer.py``) and predicts with numpy (``cell.py``),
+The app trains with its own loop (``lstm_core.train``) and predicts with numpy (``model/cells.py``),
 but its weights are exactly Keras's: the arrays in the order
 ``keras.Model.get_weights()`` lists them (three per recurrent layer, two for the Dense).
 So a run becomes a Keras model by copying them in::
@@ -31,7 +31,9 @@ import numpy as np
 
 from lstm_core.config import LSTMConfig
 from lstm_core.data.dataset import PAD_VALUE
+from lstm_core.limits.shape import CELL_KINDS
 from lstm_core.model.results import TrainResult
+from lstm_core.model.variant import variant_of
 
 _models: dict[tuple, Any] = {}
 MODELS_LOCK = threading.RLock()  # hold it from set_weights to the last use of a shared model
@@ -57,11 +59,12 @@ def shape_key(config: LSTMConfig) -> tuple:
     ('lstm', 1, 'softmax', 3)
     """
     masked = config.framing == "variable-length" and config.padding == "mask"
-    # Other cells, stacks and the sine task's linear output add (cell, layers, output activation).
-    tail = (config.cell, config.layers, output_activation(config))
+    spec = variant_of(config)
+    # Other cells, stacks and a linear output (a value) add (cell, layers, output activation).
+    tail = (config.cell, config.layers, spec.output_activation)
     cells = () if tail == ("lstm", 1, "softmax") else tail
-    if config.framing == "n-char-output":  # one shot: a decoder for `horizon` letters (nchar.py)
-        cells = (*tail, config.horizon)
+    if spec.one_shot:  # a decoder for `horizon` letters (nchar.py)
+        cells = (*tail, spec.horizon)
     return (
         config.batch_size if config.stateful else None,  # a stateful model has a fixed batch
         config.time_steps,
@@ -75,28 +78,19 @@ def shape_key(config: LSTMConfig) -> tuple:
     )
 
 
-def output_activation(config: LSTMConfig) -> str:
-    """The Dense layer's activation: softmax over letters, or linear for the sine task's value."""
-    return "linear" if config.is_sine else "softmax"
-
-
-# Keras's layer class and our layer name for each cell (the first LSTM keeps its old name, "lstm").
-KERAS_CELLS = {"lstm": ("LSTM", "lstm"), "gru": ("GRU", "gru"), "simple": ("SimpleRNN", "simple_rnn")}
-
-
 def recurrent_names(cell: str = "lstm", layers: int = 1) -> list[str]:
-    """The recurrent layers' names in our Keras models, bottom first.
+    """The recurrent layers' names in our Keras models, bottom first (``CellKind.keras_name``).
 
     >>> recurrent_names(), recurrent_names("gru", 2)
     (['lstm'], ['gru', 'gru_2'])
     """
-    base = KERAS_CELLS[cell][1]
+    base = CELL_KINDS[cell].keras_name
     return [base if k == 0 else f"{base}_{k + 1}" for k in range(layers)]
 
 
 def reset_states(model, config: LSTMConfig) -> None:
     """Reset every recurrent layer's carried state (a stateful model's ``reset_state``)."""
-    for name in recurrent_names(config.cell, config.layers):
+    for name in variant_of(config).keras_names():
         model.get_layer(name).reset_state()
 
 
@@ -120,7 +114,7 @@ def build_model(key: tuple):
         x = keras.layers.Masking(mask_value=PAD_VALUE, name="skip_padding")(x)
     # Per-step: h of every step goes to the Dense layer, which Keras applies step by step.
     # Stacked: a lower layer hands its h of every step to the layer above.
-    layer_class = getattr(keras.layers, KERAS_CELLS[cell][0])
+    layer_class = getattr(keras.layers, CELL_KINDS[cell].label)  # LSTM, GRU, SimpleRNN
     names = recurrent_names(cell, layers)
     for k, name in enumerate(names):
         last = k == len(names) - 1
@@ -153,11 +147,12 @@ def stock_model(config: LSTMConfig, jit_compile: bool | str = "auto"):
     """
     keras = import_keras()
     model = build_model(shape_key(config))
+    spec = variant_of(config)
     model.compile(
-        # The sine task is regression: mean squared error, and no accuracy to report.
-        loss="mse" if config.is_sine else "categorical_crossentropy",
+        # A value (regression) has mean squared error, and no accuracy to report.
+        loss=spec.loss,
         optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
-        metrics=[] if config.is_sine else ["accuracy"],
+        metrics=spec.metrics,
         jit_compile=jit_compile,
     )
     return model

@@ -4,7 +4,7 @@ The n-char-output framing asks for the next ``horizon`` letters of each window. 
 can answer, and the learner compares them position by position:
 
 - **one shot** (this module): an encoder (the config's cell, 1 to 3 stacked layers, as
-  ``cell.py`` runs them) reads the window; its top layer's last h is repeated ``horizon``
+  ``model/cells.py`` runs them) reads the window; its top layer's last h is repeated ``horizon``
   times (Keras ``RepeatVector``) as the input of every step of a decoder (one more layer of
   the same cell, ``return_sequences=True``), whose h at step k scores the k-th next letter
   (``TimeDistributed(Dense)``)::
@@ -39,15 +39,14 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import LSTMConfig
-from lstm_core.data.dataset import Dataset, grid_row
 from lstm_core.data.framings import encode_sample, make_dataset
+from lstm_core.limits.shape import shape_of
 from lstm_core.model.cells import Weights, as_float64, cell_step, forward, init_weights, softmax
-
-NAME = "n-char-output"
 
 
 def is_n_char(config: LSTMConfig) -> bool:
-    return config.framing == NAME
+    """True if ``config``'s model is the one-shot encoder-decoder (its shape has a decoder)."""
+    return shape_of(config).decoder_steps > 0
 
 
 def model_layers(config: LSTMConfig) -> int:
@@ -57,18 +56,7 @@ def model_layers(config: LSTMConfig) -> int:
     >>> model_layers(preset("n-char-output").replace(layers=2)), model_layers(preset("naive"))
     (3, 1)
     """
-    return config.layers + (1 if is_n_char(config) else 0)
-
-
-class _WithDecoder(NamedTuple):
-    """What ``cell.init_weights`` reads of a config, with one more layer: the decoder."""
-
-    seed: int
-    features: int
-    units: int
-    outputs: int
-    cell: str
-    layers: int
+    return shape_of(config).model_layers
 
 
 def init_one_shot(config: LSTMConfig) -> Weights:
@@ -80,9 +68,7 @@ def init_one_shot(config: LSTMConfig) -> Weights:
     >>> w.layers, w.cell, decoder_layer(w)[0].shape       # 1 encoder layer + the decoder
     (2, 'gru', (32, 96))
     """
-    dims = _WithDecoder(config.seed, config.features, config.units, config.outputs, config.cell,
-                        config.layers + 1)
-    return init_weights(dims)  # type: ignore[arg-type]  (duck-typed: it reads these six)
+    return init_weights(config, layers=model_layers(config))
 
 
 def decoder_layer(w: Weights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -213,19 +199,3 @@ def per_position(config: LSTMConfig, one_shot=None, recursive=None) -> pd.DataFr
     second = None if recursive is None else position_hits(
         recursive_predict(recursive.weights, recursive.config, data.inputs, k), data.target_ids)
     return position_table(first, second)
-
-
-def prediction_table(weights: Weights, data: Dataset) -> pd.DataFrame:
-    """One row per window: input, expected letters, predicted letters, each one's probability."""
-    probs = predict(weights, data.X, data.config.horizon, data.mask)
-    pred = probs.argmax(-1)  # (n, k)
-    picked = np.take_along_axis(probs, pred[..., None], -1)[..., 0]  # (n, k)
-    return pd.DataFrame(
-        {
-            "input": ["".join(grid_row(data.config, s)) for s in data.inputs],
-            "expected": data.targets,
-            "predicted": ["".join(data.vocab[i] for i in row) for row in pred],
-            "probability": picked.min(axis=1).round(4),  # the least sure of its letters
-            "correct": (pred == data.target_ids).all(axis=1),
-        }
-    )

@@ -1,6 +1,6 @@
 """What training gives back: a run's history lines, its progress reports and the run itself.
 
-These types live apart from ``trainer.py`` (which imports TensorFlow) so that everything
+These types live apart from ``lstm_core.train`` (which imports TensorFlow) so that everything
 that only *reads* a run (inference, export, the CLI, the app's pages) can name them without
 loading TensorFlow. They hold numpy arrays and plain numbers only::
 

@@ -1,6 +1,6 @@
 """The recurrence inside the trainer's compiled step, for every cell and stacked layers.
 
-The same arithmetic as ``cell.py`` (numpy), written in TensorFlow for S models side by side:
+The same arithmetic as ``model/cells.py`` (numpy), written in TensorFlow for S models side by side:
 every weight has a leading model axis, so ``x`` is (S, b, f) and a kernel (S, f, gates*u).
 The trainer unrolls the time steps (there are few), so XLA sees straight-line code.
 

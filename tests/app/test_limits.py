@@ -111,16 +111,16 @@ def test_a_run_over_the_time_limit_is_refused_with_what_to_lower():
 
 
 def test_opening_a_link_to_a_large_shape_compiles_nothing_in_the_background():
-    from lstm_core.train import trainer
+    from lstm_core.train import compiled
 
-    before = trainer.compiled_shapes()
+    before = compiled.compiled_shapes()
     at = open_page(
         "pages/lab.py", framing="feature-window", encoding="onehot", window="16", units="128",
         epochs="1", sequence=S2000,
     )
     assert_clean(at)
     time.sleep(3)  # a background compile would have registered its shape by now
-    assert trainer.compiled_shapes() == before
+    assert compiled.compiled_shapes() == before
 
 
 def test_over_the_memory_budget_train_says_why_and_keeps_the_model(monkeypatch):

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstm_core.analysis.inference import _predict_dataset, accuracy
+from lstm_core.analysis.inference import accuracy, predict_dataset
 from lstm_core.config import ALPHABET, LSTMConfig
 from lstm_core.data.framings import make_dataset
 from lstm_core.export import keras_file, keras_import, keras_preflight, notebook, script
@@ -40,8 +40,8 @@ def test_keras_file_round_trip_predicts_the_same(runs, cell):
     assert len(back.weights) == 3 * run.config.layers + 2
     for a, b in zip(back.weights, run.weights):
         np.testing.assert_array_equal(a, b)
-    np.testing.assert_allclose(_predict_dataset(back.weights, back.dataset),
-                               _predict_dataset(run.weights, run.dataset), atol=1e-7)
+    np.testing.assert_allclose(predict_dataset(back.weights, back.dataset),
+                               predict_dataset(run.weights, run.dataset), atol=1e-7)
 
 
 @pytest.mark.parametrize("cell", ["gru", "simple"])
@@ -54,7 +54,7 @@ def test_exported_keras_model_predicts_what_numpy_predicts(runs, cell):
                                  for k in range(len(run.dataset.X))]) if run.config.stateful \
             else model.predict_on_batch(run.dataset.X)
     assert names[1 : 1 + run.config.layers] == keras_models.recurrent_names(cell, run.config.layers)
-    np.testing.assert_allclose(_predict_dataset(run.weights, run.dataset), theirs, atol=1e-5)
+    np.testing.assert_allclose(predict_dataset(run.weights, run.dataset), theirs, atol=1e-5)
 
 
 @pytest.mark.parametrize("cell", ["gru", "simple"])

@@ -16,7 +16,7 @@ import pytest
 
 pytest.importorskip("keras")
 
-from lstm_core.analysis.inference import _predict_dataset, generate, prediction_table  # noqa: E402
+from lstm_core.analysis.inference import generate, predict_dataset, prediction_table  # noqa: E402
 from lstm_core.config import ALPHABET, LSTMConfig  # noqa: E402
 from lstm_core.export import csvs, keras_file, script  # noqa: E402
 from lstm_core.model import keras_models  # noqa: E402
@@ -64,7 +64,7 @@ def keras_probs(run) -> np.ndarray:
 @pytest.mark.parametrize("name", ["stateful", "stateful batch 3", "masked onehot", "feature-window"])
 def test_keras_model_computes_what_numpy_inference_computes(runs, name):
     run = runs[name]
-    np.testing.assert_allclose(keras_probs(run), _predict_dataset(run.weights, run.dataset), atol=1e-5)
+    np.testing.assert_allclose(keras_probs(run), predict_dataset(run.weights, run.dataset), atol=1e-5)
 
 
 def test_one_keras_model_per_shape_is_reused(runs):

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstm_core.analysis.inference import _predict_dataset, generate
+from lstm_core.analysis.inference import generate, predict_dataset
 from lstm_core.data.framings import make_dataset
 from lstm_core.export import keras_import
 from lstm_core.presets import preset
@@ -75,7 +75,7 @@ def test_the_tutorials_stateful_model_is_inferred_and_predicts_like_keras(keras)
     assert (c.framing, c.stateful, c.batch_size, c.units, c.encoding, c.vocab) == (
         "stateful", True, 1, 16, "scaled", config.vocab
     )
-    ours = _predict_dataset(run.weights, run.dataset)
+    ours = predict_dataset(run.weights, run.dataset)
     np.testing.assert_allclose(ours, keras_probs(model, run.dataset, True), atol=1e-5)
 
 
@@ -87,7 +87,7 @@ def test_a_stateless_timestep_window_model_predicts_like_keras(keras) -> None:
     )
     run = keras_import.load_any(data)
     assert (run.config.framing, run.config.window, run.config.stateful) == ("timestep-window", 3, False)
-    ours = _predict_dataset(run.weights, run.dataset)
+    ours = predict_dataset(run.weights, run.dataset)
     np.testing.assert_allclose(ours, keras_probs(model, run.dataset, False), atol=1e-5)
 
 
@@ -103,7 +103,7 @@ def test_one_hot_inputs_and_a_small_vocabulary_need_and_take_the_training_text(k
         keras_import.load_any(data, sequence="ABCDE")
     run = keras_import.load_any(data, sequence="ABC" * 8)
     assert (run.config.framing, run.config.encoding, run.config.vocab) == ("naive", "onehot", "ABC")
-    ours = _predict_dataset(run.weights, run.dataset)
+    ours = predict_dataset(run.weights, run.dataset)
     np.testing.assert_allclose(ours, keras_probs(model, run.dataset, False), atol=1e-5)
     # A correction that contradicts the file is refused in one sentence.
     with pytest.raises(ValueError, match="features per time step"):

@@ -89,7 +89,7 @@ def test_stacked_layers_feed_the_layer_below_and_a_horizon_adds_a_decoder():
     u = base.units
     assert two.parameters - one.parameters == 4 * u * (u + u + 1)
     assert two.seconds > one.seconds
-    nchar = cost.estimate(SimpleNamespace(**common, framing="n-char-output", horizon=4))
+    nchar = cost.estimate(SimpleNamespace(**common, framing="n-char-output", horizon=4, decoder_steps=4))
     assert nchar.macs_per_update > one.macs_per_update and nchar.parameters > one.parameters
     sine = cost.estimate(SimpleNamespace(**common, framing="timestep-window", outputs=1))
     assert sine.parameters == one.parameters - (u + 1) * 26 + (u + 1)

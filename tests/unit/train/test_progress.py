@@ -9,7 +9,7 @@ import pytest
 
 from lstm_core.config import ALPHABET, LSTMConfig
 from lstm_core.model.cells import Weights
-from lstm_core.train import trainer
+from lstm_core.train import schedule, trainer
 from lstm_core.train.trainer import train, train_many
 
 # 300 samples in batches of 1: 300 updates per epoch, a few milliseconds of work.
@@ -62,7 +62,7 @@ def test_slicing_epochs_changes_no_weight_and_no_logged_loss(short_calls, monkey
 def test_stacked_models_each_report_inside_long_epochs(short_calls):
     # a shape not compiled yet: else two lone runs of the compiled shape would be planned
     configs = [CONFIG.replace(seed=s, units=6) for s in (3, 4)]
-    assert trainer.plan(configs) == [[0, 1]]
+    assert schedule.plan(configs) == [[0, 1]]
     seen: dict[int, list] = {0: [], 1: []}
     runs = train_many(configs, on_progress=lambda i, p: seen[i].append(p), cores=1)
     for i in (0, 1):

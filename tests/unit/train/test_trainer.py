@@ -6,7 +6,8 @@ import pytest
 from lstm_core.analysis import inference
 from lstm_core.config import LSTMConfig
 from lstm_core.presets import preset
-from lstm_core.train.trainer import compiled_shapes, train
+from lstm_core.train.compiled import compiled_shapes
+from lstm_core.train.trainer import train
 
 TINY = LSTMConfig(framing="timestep-window", sequence="ABCDEFGHIJ", window=2, units=8, epochs=30, seed=3)
 
@@ -85,13 +86,13 @@ def test_naive_framing_stays_well_below_100_percent():
 
 
 def test_prepare_compiles_once_and_training_reuses_that_compilation():
-    from lstm_core.train import trainer
+    from lstm_core.train import compiled
 
     cfg = TINY.replace(units=5)  # a shape no other test uses
-    trainer.prepare(cfg)
-    fn = trainer._chunk_fn(cfg)
+    compiled.prepare(cfg)
+    fn = compiled.chunk_fn(cfg)
     assert fn.experimental_get_tracing_count() == 1
-    trainer.prepare(cfg)
+    compiled.prepare(cfg)
     run = train(cfg.replace(seed=11, epochs=12))
     train(cfg.replace(seed=12, epochs=40, learning_rate=0.01))
     assert fn.experimental_get_tracing_count() == 1  # no retrace for new seeds, epochs or rates

@@ -12,8 +12,8 @@ import pytest
 from lstm_core.config import ALPHABET, LSTMConfig
 from lstm_core.limits import settings
 from lstm_core.limits.slots import TrainingGate
-from lstm_core.model.cells import Weights
-from lstm_core.train import trainer
+from lstm_core.model.cells import Weights, init_weights
+from lstm_core.train import compiled, schedule
 from lstm_core.train.trainer import train, train_many
 
 SEEDS = (3, 4, 5)
@@ -60,7 +60,7 @@ def test_every_stacked_model_ends_with_the_weights_it_gets_trained_alone(case):
     stacked = train_many(configs, cores=1)
     for cfg, run in zip(configs, stacked):
         alone = train(cfg)
-        assert not np.allclose(alone.weights.kernel, trainer.init_weights(cfg).kernel)
+        assert not np.allclose(alone.weights.kernel, init_weights(cfg).kernel)
         assert_same_run(run, alone, f"{case}, seed {cfg.seed}")
     # different seeds really are different models
     assert not np.allclose(stacked[0].weights.kernel, stacked[1].weights.kernel)
@@ -71,7 +71,7 @@ def test_models_with_different_epochs_and_rates_share_a_stack_and_each_stops_on_
     # stacks of 1 would rightly be planned instead (no new compile)
     base = CASES["stateless, shuffled"].replace(units=10)
     configs = [base.replace(seed=3, epochs=4), base.replace(seed=4, epochs=9, learning_rate=0.01)]
-    assert trainer.plan(configs) == [[0, 1]]  # one shape: one stack
+    assert schedule.plan(configs) == [[0, 1]]  # one shape: one stack
     for cfg, run in zip(configs, train_many(configs, cores=1)):
         assert run.epochs_done == cfg.epochs and not run.stopped
         assert_same_run(run, train(cfg), f"epochs {cfg.epochs}")
@@ -79,12 +79,12 @@ def test_models_with_different_epochs_and_rates_share_a_stack_and_each_stops_on_
 
 def test_stack_sizes_come_from_buckets_so_group_sizes_share_compiled_functions():
     base = CASES["partial last batch"].replace(units=9, epochs=2)  # a shape no other test uses
-    before = trainer.compiled_shapes()
+    before = compiled.compiled_shapes()
     train_many([base.replace(seed=s) for s in range(5)], cores=1)  # 5 -> bucket 6
     train_many([base.replace(seed=s) for s in range(6)], cores=1)  # 6 -> the same function
-    assert trainer.compiled_shapes() == before + 1
-    assert [trainer._bucket(k) for k in (1, 5, 7, 20, 21, 32)] == [1, 6, 8, 20, 24, 32]
-    assert all(trainer._bucket(k) < 1.5 * k for k in range(1, 33))  # at most a third idle
+    assert compiled.compiled_shapes() == before + 1
+    assert [schedule.bucket(k) for k in (1, 5, 7, 20, 21, 32)] == [1, 6, 8, 20, 24, 32]
+    assert all(schedule.bucket(k) < 1.5 * k for k in range(1, 33))  # at most a third idle
 
 
 def test_plan_splits_an_expensive_group_between_two_cores_and_keeps_cheap_ones_whole():
@@ -92,9 +92,9 @@ def test_plan_splits_an_expensive_group_between_two_cores_and_keeps_cheap_ones_w
     # costly enough that splitting pays for the cheap stack's compile waiting behind it
     costly = CASES["variable-length, mask"].replace(epochs=500, num_samples=1000, units=24)
     configs = [cheap.replace(seed=s) for s in range(4)] + [costly.replace(seed=s) for s in range(6)]
-    stacks = trainer.plan(configs, workers=2, built=())
+    stacks = schedule.plan(configs, workers=2, built=())
     assert stacks == [[4, 5, 6], [7, 8, 9], [0, 1, 2, 3]]
-    assert trainer.plan(configs, workers=1, built=()) == [[4, 5, 6, 7, 8, 9], [0, 1, 2, 3]]
+    assert schedule.plan(configs, workers=1, built=()) == [[4, 5, 6, 7, 8, 9], [0, 1, 2, 3]]
 
 
 def test_two_cores_give_the_same_runs_and_call_back_on_the_calling_thread():
@@ -189,7 +189,7 @@ def test_stop_is_answered_within_a_second_even_inside_a_long_epoch(monkeypatch):
     # The call that ran before the stop held under a second of updates at the measured pace.
     assert reports[-1].within * updates * seconds_per_update < 1.0
     # the updates done before the stop are kept
-    assert not np.allclose(run.weights.kernel, trainer.init_weights(LONG_EPOCH).kernel)
+    assert not np.allclose(run.weights.kernel, init_weights(LONG_EPOCH).kernel)
 
 
 def test_extra_cores_are_taken_only_from_free_slots_nobody_waits_for():
@@ -207,16 +207,16 @@ def test_extra_cores_are_taken_only_from_free_slots_nobody_waits_for():
 def test_the_compile_budget_refuses_a_new_shape_in_one_sentence_and_keeps_known_ones(monkeypatch):
     known = CASES["stateless, shuffled"]
     train(known)
-    info = trainer.compiled_cache_info()
-    monkeypatch.setenv(trainer.ENV_MAX_COMPILED, str(info["compiled"]))
-    assert trainer.compiled_cache_info()["left"] == 0
-    with pytest.raises(trainer.CompileLimitError, match=r"limit of \d+ model shapes") as err:
+    info = compiled.compiled_cache_info()
+    monkeypatch.setenv(compiled.ENV_MAX_COMPILED, str(info["compiled"]))
+    assert compiled.compiled_cache_info()["left"] == 0
+    with pytest.raises(compiled.CompileLimitError, match=r"limit of \d+ model shapes") as err:
         train(known.replace(units=11))
     assert "\n" not in str(err.value)
     assert train(known.replace(seed=9)).epochs_done == known.epochs  # a known shape still trains
-    monkeypatch.setenv(trainer.ENV_MAX_COMPILED, "0")
-    assert trainer.compiled_cache_info()["left"] is None  # 0: no limit
+    monkeypatch.setenv(compiled.ENV_MAX_COMPILED, "0")
+    assert compiled.compiled_cache_info()["left"] is None  # 0: no limit
     assert train(known.replace(units=11, epochs=1)).epochs_done == 1
-    monkeypatch.setenv(trainer.ENV_MAX_COMPILED, "lots")  # bad: the default, and a startup problem
-    assert trainer.compiled_cache_info()["limit"] == settings.SETTINGS[trainer.ENV_MAX_COMPILED].default
+    monkeypatch.setenv(compiled.ENV_MAX_COMPILED, "lots")  # bad: the default, and a startup problem
+    assert compiled.compiled_cache_info()["limit"] == settings.SETTINGS[compiled.ENV_MAX_COMPILED].default
     assert any("LSTM_LAB_MAX_COMPILED='lots' is not allowed" in p for p in settings.problems())
