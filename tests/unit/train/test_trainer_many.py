@@ -13,7 +13,7 @@ from lstm_core.config import ALPHABET, LSTMConfig
 from lstm_core.limits import settings
 from lstm_core.limits.slots import TrainingGate
 from lstm_core.model.cells import Weights, init_weights
-from lstm_core.train import compiled, schedule
+from lstm_core.train import compiled, schedule, trainer
 from lstm_core.train.trainer import train, train_many
 
 SEEDS = (3, 4, 5)
