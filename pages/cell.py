@@ -13,7 +13,7 @@ import streamlit as st
 
 from lstm_core.analysis import inference
 from lstm_core.analysis import trace as cell_trace
-from ui import cell_charts, safe, session, training
+from ui import cell_charts, runner, safe, session
 from ui.routing import page_setup
 from ui.text import md_escape
 
@@ -394,7 +394,7 @@ def main() -> None:
         "Step through a trained LSTM one letter at a time. At each step every unit opens its gates: "
         "c = f·c_prev + i·g keeps some memory and writes some new; h = o·tanh(c) shows part of it."
     )
-    run = training.require_run("Cell")  # the session's run, a ?run= link's, or the shipped preset
+    run = runner.require_run("Cell")  # the session's run, a ?run= link's, or the shipped preset
     if run is None:
         return
     config = run.config

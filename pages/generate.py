@@ -10,7 +10,7 @@ import streamlit as st
 from lstm_core.analysis import inference
 from lstm_core.analysis.inference import Generation
 from lstm_core.config import MAX_GENERATE_STEPS
-from ui import safe, training
+from ui import runner, safe
 from ui.glyphs import visible
 from ui.routing import page_setup
 from ui.text import md_escape
@@ -111,7 +111,7 @@ def main() -> None:
         "state starts at zero. Warm: the model first reads the training text up to the start "
         "letter, as it did in training. The tutorial's stateful model says K → B cold but K → L warm."
     )
-    run = training.require_run("Generate")
+    run = runner.require_run("Generate")
     if run is None:
         return
     config = run.config

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import controls, memory, nchar, results, safe, session, share, training
+from ui import controls, memory, nchar, results, runner, safe, session, share, training
 from ui.routing import page_setup
 
 page_setup("Lab")  # first: page config and the links to every page
@@ -16,7 +16,7 @@ def main() -> None:
     )
     session.get_run()  # adopt a run kept from an interrupted training, or open a ?run= link
     shown, problem = controls.load_lab_state()
-    retrain = training.lost_training_notice()  # the server restarted while this page trained
+    retrain = runner.lost_training_notice()  # the server restarted while this page trained
     training.warm_up(shown)
     progress_area = controls.lab_form()  # Train's progress and Stop appear beside the button
     if problem:
@@ -25,7 +25,7 @@ def main() -> None:
         memory.task_picker(in_lab=True)
     request = session.pop(session.LAB_REQUEST) or (shown if retrain else None)
     if request is not None:
-        training.train_live(request, progress_area=progress_area)
+        runner.train_one(request, progress_area=progress_area)
     run = session.get_run()
     share.model_source(run)  # ?run= link problems, and "Copy link to this trained model"
     if run is None:

@@ -25,7 +25,7 @@ def main() -> None:
         sine_ui.show_error(ValueError(problem))
     request = st.session_state.pop(sine_ui.REQUEST, None)
     if request is not None:
-        sine_ui.train_live(request, progress_area)
+        sine_ui.train(request, progress_area)
     run = sine_ui.current_run()
     if run is None:
         st.info("Press **Train** to train this configuration. Its results appear here.",

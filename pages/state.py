@@ -12,12 +12,12 @@ import streamlit as st
 
 from lstm_core.analysis import inference
 from lstm_core.config import MAX_TRACE_CHARS
+from lstm_core.experiments import within_batch
 from lstm_core.model.results import TrainResult
-from lstm_core.presets import preset
-from ui import charts, errors, safe, session, training
+from ui import charts, errors, runner, safe, session
 from ui.glyphs import visible
 from ui.routing import page_setup
-from ui.text import WITHIN_BATCH, WITHIN_BATCH_VERDICT
+from ui.text import WITHIN_BATCH, WITHIN_BATCH_CONTROL, WITHIN_BATCH_GAP, WITHIN_BATCH_VERDICT
 
 HELP_TEXT = (
     f"Characters to feed the model, one time step each (at most {MAX_TRACE_CHARS}, all from its "
@@ -99,35 +99,10 @@ def reset_section(run: TrainResult) -> None:
     st.altair_chart(charts.reset_strip(timeline), width="stretch")
 
 
-# The experiment's arms: the tutorial's run, the same with shuffling, and a control with no
-# batch at all (one sample per update, as in the naive framing) but the same 5000 epochs.
-ARMS = (
-    ("shuffle off", {"shuffle": False}),
-    ("shuffle on", {"shuffle": True}),
-    ("batch of 1", {"shuffle": True, "batch_size": 1}),
-)
-
-
-def run_experiment() -> list[dict]:
-    """Train the whole-batch preset three ways: same seed, same 16 units, same 5000 epochs."""
-    outcomes = []
-    bar = st.progress(0.0, text="starting…")
-    queue = st.empty()
-    configs = [preset("whole-batch").replace(**changes) for _, changes in ARMS]
-    labels = [label for label, _ in ARMS]
-    # Stopped runs are not yielded, so each run's label is found by its config, not its place.
-    for config, run in training.train_in_turn(configs, labels, bar, queue):
-        outcomes.append(
-            {
-                "label": labels[configs.index(config)],
-                "accuracy": 100 * inference.accuracy(run),
-                "history": run.history,
-                "seconds": run.seconds,
-                "batch_size": config.batch_size,
-            }
-        )
-    bar.empty()
-    return outcomes
+def run_experiment() -> None:
+    """Train the whole-batch preset three ways at once (same seed, 16 units, 5000 epochs)."""
+    runner.train_labelled(within_batch.arm_configs(), within_batch.outcomes, session.EXPERIMENT,
+                          key=None)
 
 
 def experiment_section() -> None:
@@ -135,10 +110,10 @@ def experiment_section() -> None:
     st.markdown(WITHIN_BATCH)
     if st.button("Run the experiment", icon=":material/experiment:"):
         try:
-            st.session_state[session.EXPERIMENT] = run_experiment()
+            run_experiment()
         except Exception as exc:  # one sentence for the user; a bug's traceback goes to the log
             errors.show_error(exc, "The experiment")
-    outcomes = st.session_state.get(session.EXPERIMENT)
+    outcomes = runner.kept(session.EXPERIMENT)
     if not outcomes:
         st.caption("Three trainings of 5000 epochs each; a few seconds in all.")
         return
@@ -150,28 +125,18 @@ def experiment_section() -> None:
                 help=f"Batch size {o['batch_size']}; trained in {o['seconds']:.1f} s",
             )
             st.altair_chart(charts.history_chart(o["history"], height=200), width="stretch")
-    gap = abs(outcomes[0]["accuracy"] - outcomes[1]["accuracy"])
-    if gap < 0.01:
+    gap = within_batch.shuffle_gap(outcomes)
+    if gap < within_batch.SAME:
         st.success(WITHIN_BATCH_VERDICT, icon=":material/check_circle:")
     else:
-        st.warning(
-            f"The two runs differ by {gap:.2f} points. All 25 samples form one batch, so each "
-            "update averages the same 25 gradients whatever their order; small differences "
-            "come from floating-point summation order, not from state. " + WITHIN_BATCH_VERDICT,
-            icon=":material/info:",
-        )
-    st.info(
-        f"The control, one sample per update (no batch to carry anything), reaches "
-        f"{outcomes[2]['accuracy']:.2f}% with the same 5000 epochs. What the tutorial's "
-        "whole-batch run had that the naive one lacked was ten times the training.",
-        icon=":material/science:",
-    )
+        st.warning(WITHIN_BATCH_GAP.format(gap=gap) + WITHIN_BATCH_VERDICT, icon=":material/info:")
+    st.info(WITHIN_BATCH_CONTROL.format(control=within_batch.control(outcomes)), icon=":material/science:")
 
 
 def main() -> None:
     st.title("State", anchor=False)
     st.caption("What the LSTM remembers while it reads, and when that memory is wiped.")
-    run = training.require_run("State")
+    run = runner.require_run("State")
     if run is not None:
         st.caption(
             f"Model: `{run.config.framing}` · {model_words(run.config)} · {run.config.units} units · "

@@ -7,7 +7,6 @@ the words and charts are here.
 from __future__ import annotations
 
 import logging
-import time
 
 import altair as alt
 import pandas as pd
@@ -18,8 +17,9 @@ from lstm_core.analysis import influence as inf
 from lstm_core.data import texts
 from lstm_core.experiments import truncated_bptt as exp
 
-from . import charts, controls, safe, session, training
+from . import charts, controls, runner, safe, session
 
+log = logging.getLogger(__name__)
 EXPERIMENT = "memory_experiment"  # session key: the experiment's outcomes
 TASK_TITLES = {
     "alphabet": "Alphabet (needs no memory)",
@@ -118,7 +118,7 @@ def available_runs() -> dict[str, object]:
         extra = f", {c.steps_per_update} steps per update" if c.per_step else ""
         runs[f"Lab: {c.framing}{extra}"] = lab
     seen = set()
-    for o in st.session_state.get(EXPERIMENT) or []:
+    for o in (experiment_outcomes() or {}).get("outcomes", []):
         if o.arm not in seen and o.run is not None:
             seen.add(o.arm)
             runs[f"({o.arm}) {SHORT[o.arm]}, seed {o.seed}"] = o.run
@@ -329,56 +329,6 @@ def outcome_chart(frame: pd.DataFrame) -> alt.Chart:
     return (theory + points).properties(height=260)
 
 
-def verdict(outcomes, k: int) -> list[tuple[str, str]]:
-    """(kind, sentence) pairs: kind is 'ok' when theory held, 'surprise' when it did not."""
-    by_arm: dict[str, list] = {}
-    for o in outcomes:
-        by_arm.setdefault(o.arm, []).append(o)
-    out = []
-    for arm in ("b", "c"):
-        runs = by_arm.get(arm, [])
-        hit = sum(o.recall_accuracy == 1.0 for o in runs)
-        sentence = (
-            f"({arm}) {exp.ARMS[arm]}: {hit} of {len(runs)} seeds recall every letter "
-            "(theory: all can, since the cue is inside the sample)."
-        )
-        stalled = [o for o in runs if o.recall_accuracy < 1.0 and not getattr(o, "stopped", False)]
-        stopped = [o for o in runs if o.recall_accuracy < 1.0 and getattr(o, "stopped", False)]
-        if stalled:
-            stuck = ", ".join(f"seed {o.seed} (final loss {o.history[-1].loss:.2f})" for o in stalled)
-            sentence += (
-                f" Not yet there after {exp.EPOCHS} epochs: {stuck}; training stalled, the framing allows it."
-            )
-        if stopped:  # a Stop ended them early: no verdict on training they did not get
-            cut = ", ".join(
-                f"seed {o.seed} ({o.history[-1].epoch if o.history else 0} epochs)" for o in stopped
-            )
-            sentence += f" Stopped before the end: {cut}."
-        out.append(("ok" if hit == len(runs) else "surprise", sentence))
-    runs = by_arm.get("a", [])
-    chance = max((o.recall_ceiling for o in runs), default=0.5)
-    above = [o for o in runs if o.recall_accuracy > chance]
-    if not above:
-        out.append(
-            (
-                "ok",
-                f"(a) {exp.ARMS['a']}: no seed recalls better than chance ({100 * chance:.0f}%), "
-                "as truncated backpropagation predicts.",
-            )
-        )
-    else:
-        best = max(o.recall_accuracy for o in above)
-        out.append(
-            (
-                "surprise",
-                f"(a) {exp.ARMS['a']}: {len(above)} of {len(runs)} seeds recall better than chance "
-                f"(best {100 * best:.0f}%), although no weight update's gradient ever reached the cue "
-                f"{k} steps back. Theory said {100 * chance:.0f}% at most: theory and result disagree.",
-            )
-        )
-    return out
-
-
 WHY_A = (
     "**Why (a) beats its theory.** One step of backpropagation cannot teach the network to "
     "*store* the cue: no update's gradient reaches the step that read it. But the carried state "
@@ -394,107 +344,89 @@ WHY_A = (
     "into the state, not what the state carries by accident; the longer the delay, the fainter the "
     "accident. Try k = 8 with random order: measured here, (a) then stays at 50% on every seed."
 )
+EXPERIMENT_ABOUT = (
+    "Three ways to train on delayed recall, several seeds each, the same 16 units and "
+    "{epochs} epochs (learning rate {rate}): **(a)** stateful, 1 time step per "
+    "update — the state can carry the cue, but each update's gradient sees one step; **(b)** "
+    "stateful, k+1 time steps per update — the gradient reaches the cue inside the chunk; **(c)** "
+    "timestep-window with window k+1 — every sample holds its cue. Theory: (a) stays at chance on "
+    "the recalled letters (50%), (b) and (c) reach 100%. Gray ticks mark what theory allows."
+)
+OUTCOME_CAPTION = (
+    "Delay k = {k}, {order} order. *Window ceiling, all*: the best any model seeing "
+    "1 letter (a) or k+1 letters (b, c) can do on every letter; a stateful model may pass it by "
+    "memorising the whole text. *Via carried state*: occlusion at one recall by letters outside "
+    "the update's own sample."
+)
+WAIT_SCORING = (
+    "Stopping the experiment: every model trained so far is scored and shown here in a moment."
+)
 ORDER_HELP = (
     "alternating: X-runs and Z-runs take turns, so every other letter is predictable and 100% is "
     "reachable. random: the same runs shuffled, so only the cue tells the answer."
 )
 
 
-def _await_stopped_experiment() -> None:
-    """After a Stop, wait (a moment, at most ``session.HANDOVER_SECONDS``) for the
-    interrupted run of this page to finish scoring every model it trained."""
-    box, start, notice = session.mailbox(), time.monotonic(), None
-    while box.get(EXPERIMENT) and time.monotonic() - start < session.HANDOVER_SECONDS:
-        if notice is None and time.monotonic() - start > 0.3:
-            notice = st.empty()
-            notice.info("Stopping the experiment: every model trained so far is scored and shown "
-                        "here in a moment.", icon=":material/hourglass_top:")
-        time.sleep(0.05)
-    if notice is not None:
-        notice.empty()
+def experiment_controls() -> tuple[int, int, str]:
+    """The experiment's delay k, seeds per arm and cue order."""
+    cols = st.columns(3)
+    k = cols[0].number_input(
+        "Delay k", min_value=texts.MIN_DELAY, max_value=texts.MAX_DELAY, value=4, step=1,
+        key="memory_exp_k", help=HELP_K,
+    )
+    seeds = cols[1].number_input(
+        "Seeds per arm", min_value=1, max_value=5, value=3, step=1, key="memory_exp_seeds",
+        help="Seeds 7, 8, 9, …: each arm trains once per seed.",
+    )
+    # Random by default: then the cue is the only evidence, and the forward view shows it.
+    order = cols[2].selectbox("Cue order", texts.ORDERS, index=1, key="memory_exp_order", help=ORDER_HELP)
+    return int(k), int(seeds), order
+
+
+def run_experiment(k: int, seeds: int, order: str) -> None:
+    """Train every arm and seed at once (``runner.train_labelled``) and keep the scored outcomes.
+
+    A Stop keeps every model, finished or stopped part way, scored as it is.
+    """
+    plan = exp.experiment_configs(k, range(7, 7 + seeds), order)
+    pairs = [(exp.label(arm, seed), config) for arm, seed, config in plan]
+
+    def collect(runs: dict) -> dict:
+        return {"outcomes": exp.score_runs(plan, runs, k), "k": k, "order": order}
+
+    try:
+        result = runner.train_labelled(
+            pairs, collect, EXPERIMENT, key="memory_exp_stop", keep_stopped=True,
+            stop_help="Stop now: every model trained so far is kept and scored as it is.",
+        )
+    except Exception as exc:  # the engine's message, never a traceback (that goes to the log)
+        log.warning("the memory experiment failed", exc_info=True)
+        st.error(safe.plain(f"The experiment failed: {exc}"), icon=":material/error:")
+        return
+    if result and result["outcomes"]:
+        st.rerun()  # the forward view, drawn above, can now offer the experiment's runs
+
+
+def experiment_outcomes() -> dict | None:
+    """The experiment's kept result ({"outcomes", "k", "order"}), after a Stop's handover."""
+    return runner.kept(EXPERIMENT, notice=WAIT_SCORING)
 
 
 def experiment_section() -> None:
     st.subheader("The experiment: truncated backpropagation on delayed recall", anchor=False)
-    st.markdown(
-        "Three ways to train on delayed recall, several seeds each, the same 16 units and "
-        f"{exp.EPOCHS} epochs (learning rate {exp.LEARNING_RATE}): **(a)** stateful, 1 time step per "
-        "update — the state can carry the cue, but each update's gradient sees one step; **(b)** "
-        "stateful, k+1 time steps per update — the gradient reaches the cue inside the chunk; **(c)** "
-        "timestep-window with window k+1 — every sample holds its cue. Theory: (a) stays at chance on "
-        "the recalled letters (50%), (b) and (c) reach 100%. Gray ticks mark what theory allows."
-    )
-    cols = st.columns(3)
-    k = int(
-        cols[0].number_input(
-            "Delay k",
-            min_value=texts.MIN_DELAY,
-            max_value=texts.MAX_DELAY,
-            value=4,
-            step=1,
-            key="memory_exp_k",
-            help=HELP_K,
-        )
-    )
-    seeds = int(
-        cols[1].number_input(
-            "Seeds per arm",
-            min_value=1,
-            max_value=5,
-            value=3,
-            step=1,
-            key="memory_exp_seeds",
-            help="Seeds 7, 8, 9, …: each arm trains once per seed.",
-        )
-    )
-    # Random by default: then the cue is the only evidence, and the forward view shows it.
-    order = cols[2].selectbox("Cue order", texts.ORDERS, index=1, key="memory_exp_order", help=ORDER_HELP)
+    st.markdown(EXPERIMENT_ABOUT.format(epochs=exp.EPOCHS, rate=exp.LEARNING_RATE))
+    k, seeds, order = experiment_controls()
     if st.button("Run the experiment", icon=":material/experiment:", key="memory_run_experiment"):
-        queue = st.empty()
-        bar, stop_box = training.progress_with_stop(
-            "memory_exp_stop", "Stop now: every model trained so far is kept and scored as it is."
-        )
-        interrupt: list[BaseException] = []
-
-        def train_all(configs):  # every run in one call: seeds side by side, arms on both cores
-            labels = [f"({arm}) seed {seed}" for arm, seed, _ in exp.experiment_configs(k, seeds_used, order)]
-            runs, signal = training.train_together(configs, labels, bar, queue)
-            if signal is not None:
-                interrupt.append(signal)
-            return runs
-
-        seeds_used = range(7, 7 + seeds)
-        # Stored now and filled in place later: after a click has interrupted the training,
-        # touching session state could be interrupted again; a plain list cannot. The
-        # mailbox flag tells the next script run (which Streamlit's fast reruns start while
-        # this one still scores the stopped models) to wait for the list.
-        box = session.mailbox()
-        kept: list = []
-        st.session_state[EXPERIMENT] = kept
-        st.session_state["memory_exp_done"] = (k, order)
-        box[EXPERIMENT] = True
-        outcomes = None
-        try:
-            outcomes = exp.run_experiment(k, seeds=seeds_used, order=order, train_all=train_all)
-        except Exception as exc:  # the engine's message, never a traceback (that goes to the log)
-            logging.getLogger(__name__).warning("the memory experiment failed", exc_info=True)
-            if not interrupt:
-                st.error(safe.plain(f"The experiment failed: {exc}"), icon=":material/error:")
-        finally:
-            kept[:] = outcomes or []  # every model, finished or stopped part way
-            box[EXPERIMENT] = False
-        if interrupt:
-            raise interrupt[0]  # Stop or another click: Streamlit reruns as asked, the outcomes stay
-        bar.empty()
-        stop_box.empty()
-        if outcomes:
-            st.rerun()  # the forward view, drawn above, can now offer the experiment's runs
-    _await_stopped_experiment()
-    outcomes = st.session_state.get(EXPERIMENT)
-    if not outcomes:
+        run_experiment(k, seeds, order)
+    result = experiment_outcomes()
+    if not result or not result["outcomes"]:
         st.caption(f"{3 * seeds} trainings of {exp.EPOCHS} epochs; about a second each on a quiet machine.")
         return
-    done_k, done_order = st.session_state.get("memory_exp_done", (4, "random"))
+    show_outcomes(result["outcomes"], result["k"], result["order"])
+
+
+def show_outcomes(outcomes: list, k: int, order: str) -> None:
+    """The experiment's chart, text, table and verdict."""
     stopped = [o for o in outcomes if getattr(o, "stopped", False)]
     if stopped:
         st.warning(
@@ -505,13 +437,8 @@ def experiment_section() -> None:
         )
     frame = outcome_frame(outcomes)
     st.altair_chart(outcome_chart(frame), width="stretch")
-    st.code(exp.experiment_text(done_k, done_order), language=None, wrap_lines=True)
-    st.caption(
-        f"Delay k = {done_k}, {done_order} order. *Window ceiling, all*: the best any model seeing "
-        "1 letter (a) or k+1 letters (b, c) can do on every letter; a stateful model may pass it by "
-        "memorising the whole text. *Via carried state*: occlusion at one recall by letters outside "
-        "the update's own sample."
-    )
+    st.code(exp.experiment_text(k, order), language=None, wrap_lines=True)
+    st.caption(OUTCOME_CAPTION.format(k=k, order=order))
     pct = ("recalled letters", "theory, recalled", "all letters", "window ceiling, all")
     shown = frame.assign(**{c: frame[c].map("{:.0%}".format) for c in pct})
     st.dataframe(
@@ -519,7 +446,7 @@ def experiment_section() -> None:
         hide_index=True,
     )
     surprise = False
-    for kind, sentence in verdict(outcomes, done_k):
+    for kind, sentence in exp.verdict(outcomes, k):
         if kind == "ok":
             st.success(sentence, icon=":material/check_circle:")
         else:

@@ -13,7 +13,6 @@ and a bad value gets the config's own sentence beside the form.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,11 +24,11 @@ import streamlit as st
 from lstm_core.analysis.forecast import Forecast, mse, teacher_forced
 from lstm_core.config import MAX_GENERATE_STEPS, MAX_NOISE, MAX_PERIOD, MIN_PERIOD, SINE_FRAMINGS, LSTMConfig
 from lstm_core.data import sine
-from lstm_core.model.results import Progress, TrainResult
+from lstm_core.model.results import TrainResult
 from lstm_core.presets import sine_preset
 from lstm_core.store import runs
 
-from . import charts, errors, safe, session, training
+from . import charts, runner, safe, session
 
 log = logging.getLogger(__name__)
 
@@ -201,16 +200,12 @@ def settings_form():
 # -- training ----------------------------------------------------------------------------
 def current_run() -> TrainResult | None:
     """This session's sine run, adopting one an interrupted training left in the mailbox."""
-    session.adopt_pending()  # waits until an interrupted training has handed over
-    box = session.mailbox()
-    pending = box.get(RUN)
-    if pending is not None:
-        _keep(pending)
-        box.pop(RUN, None)
+    session.adopt_pending()  # a Lab run an interruption left, if any
+    runner.adopt(RUN, keep)
     return st.session_state.get(RUN)
 
 
-def _keep(run: TrainResult) -> None:
+def keep(run: TrainResult) -> None:
     """Make ``run`` the page's run and store it (the store first: it cannot be interrupted)."""
     try:
         runs.get_store().save(run, {"origin": "sine"})
@@ -219,55 +214,15 @@ def _keep(run: TrainResult) -> None:
     st.session_state[RUN] = run
 
 
-def train_live(config: LSTMConfig, progress_area) -> TrainResult | None:
-    """Train with a progress bar, Stop, and a live MSE chart; keep the run even if interrupted.
+def regression_chart(history) -> alt.Chart:
+    """The live chart of a sine training: its MSE per epoch."""
+    return charts.history_chart(history, regression=True)
 
-    The same pattern as the Lab's (``ui.training.train_live``): a click raises Streamlit's
-    signal inside the callback; the trainer then stops before its next chunk, the partial run
-    goes into the session's mailbox, and only then is the signal re-raised.
-    """
-    box = session.mailbox()
-    with progress_area:
-        queue_box = st.empty()
-        bar, stop_box = training.progress_with_stop(
-            "sine_stop", "Stop training now. The model and history trained so far are kept."
-        )
-    chart_box = st.empty()
-    interrupt: list[BaseException] = []
-    last = [float("-inf")]
-    time_left = training.TimeLeft()
 
-    def on_progress(p: Progress) -> None:
-        if interrupt:
-            return
-        try:
-            bar.progress(min(1.0, p.fraction), text=training.progress_text(p, time_left(p)))
-            now = time.monotonic()
-            if now - last[0] >= training.CHART_SECONDS or p.epoch == p.epochs:
-                last[0] = now
-                chart_box.altair_chart(charts.history_chart(p.history, regression=True), width="stretch")
-        except BaseException as signal:  # Streamlit's rerun/stop signal (not an Exception)
-            interrupt.append(signal)
-
-    box["training"] = True
-    try:
-        run = training.train_gated(config, on_progress, lambda: bool(interrupt), queue_box)
-        if run.epochs_done > 0:
-            box[RUN] = run
-    except Exception as exc:  # one sentence for the user; a bug's traceback goes to the log
-        box["training"] = False
-        bar.empty()
-        stop_box.empty()
-        errors.show_error(exc, "Training")
-        return None
-    finally:
-        box["training"] = False
-    if interrupt:
-        raise interrupt[0]
-    bar.empty()
-    stop_box.empty()
-    chart_box.empty()
-    return current_run()
+def train(config: LSTMConfig, progress_area) -> None:
+    """Train with a progress bar, Stop, and a live MSE chart; keep the run even if interrupted."""
+    runner.train_one(config, key="sine_stop", progress_area=progress_area, result_key=RUN, keep=keep,
+                     chart=regression_chart, mark_url=False)
 
 
 # -- charts -------------------------------------------------------------------------------

@@ -144,6 +144,16 @@ WITHIN_BATCH_VERDICT = (
     "100% comes from 5000 epochs of training, ten times the naive framing's 500."
 )
 
+WITHIN_BATCH_GAP = (
+    "The two runs differ by {gap:.2f} points. All 25 samples form one batch, so each "
+    "update averages the same 25 gradients whatever their order; small differences "
+    "come from floating-point summation order, not from state. "
+)
+WITHIN_BATCH_CONTROL = (
+    "The control, one sample per update (no batch to carry anything), reaches "
+    "{control:.2f}% with the same 5000 epochs. What the tutorial's "
+    "whole-batch run had that the naive one lacked was ten times the training."
+)
 CEILING_HELP = (
     "The best accuracy any model that reads what this framing reads can reach on this text, "
     "counted from the data: for each distinct input, the share of its most frequent next "
@@ -158,6 +168,22 @@ COMPARE = (
 )
 
 
+# The Compare page's help texts ({...} are filled in by ui/compare_view.py).
+COMPARE_HELP = {
+    "framings": "The tutorial presets to train.",
+    "seeds": (
+        "Runs per framing, 1 to {max}, with seeds {first}, {next}, … ({first} is the tutorial's seed; "
+        "each seed gives different first weights and sample order). A test needs at least "
+        "{enough} a side to call a gap real; the shared server's budget may allow fewer "
+        "for expensive framings."
+    ),
+    "scale": "Fraction of each preset's epochs, for a quicker look.",
+    "why_seeds": (
+        "Runs per cell and task, 1 to {max}, seeds {first}, {next}, …; "
+        "the shared server's budget may allow fewer at the full epochs."
+    ),
+    "why_scale": "Fraction of the epochs (alphabet 500, delayed recall 400), for a quicker look.",
+}
 WHY_LSTM = (
     "Three cells, the same settings: the **LSTM** (h and c, three gates), the **GRU** (h only, "
     "update and reset gates) and the **SimpleRNN** (h only, no gates). On the alphabet every "
@@ -169,6 +195,23 @@ WHY_LSTM = (
 
 
 # -- lessons you can check -----------------------------------------------------------------
+# The runner's words (ui/runner.py): progress, Stop, the handover, a lost training.
+RUNNER = {
+    "starting": "starting: loading TensorFlow…",
+    "stop_one": "Stop training now. The model and history trained so far are kept.",
+    "stop_many": "Stop now; the runs finished so far are kept.",
+    "waiting": "Stopping: the runs finished so far are kept and appear here in a moment.",
+    "lost": (
+        "This page was training when it lost its server (the server restarted, or this link was "
+        "copied mid-training): that training is not on this server any more and its model is "
+        "lost. The settings below are the ones it was training."
+    ),
+    "preset": (
+        "The {page} page works on a trained model. Until you train one in the Lab, it shows the "
+        "tutorial's stateful preset, trained ahead of time (seed 7, 300 epochs). You can also "
+        "train that preset right here and watch it learn (a few seconds)."
+    ),
+}
 DEMO_SEEDS = tuple(range(FIRST_SEED, FIRST_SEED + 5))  # the seeds each Demo's range was measured on
 
 
