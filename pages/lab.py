@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import controls, memory, nchar, results, runner, safe, session, share, training
+from ui import controls, form, memory, nchar, results, runner, safe, session, share, training
 from ui.routing import page_setup
 
 page_setup("Lab")  # first: page config and the links to every page
@@ -23,7 +23,7 @@ def main() -> None:
         st.error(safe.plain(problem), icon=":material/error:")
     with st.expander("Built-in texts, including tasks that need memory"):  # issue 12
         memory.task_picker(in_lab=True)
-    request = session.pop(session.LAB_REQUEST) or (shown if retrain else None)
+    request = form.request(controls.LAB) or (shown if retrain else None)
     if request is not None:
         runner.train_one(request, progress_area=progress_area)
     run = session.get_run()

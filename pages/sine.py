@@ -4,7 +4,7 @@ import streamlit as st
 
 from lstm_core.analysis.forecast import forecast
 from lstm_core.config import MAX_GENERATE_STEPS
-from ui import charts
+from ui import charts, form
 from ui import sine as sine_ui
 from ui.routing import page_setup
 
@@ -23,7 +23,7 @@ def main() -> None:
     progress_area = sine_ui.settings_form()
     if problem:
         sine_ui.show_error(ValueError(problem))
-    request = st.session_state.pop(sine_ui.REQUEST, None)
+    request = form.request(sine_ui.SINE)
     if request is not None:
         sine_ui.train(request, progress_area)
     run = sine_ui.current_run()

@@ -1,22 +1,18 @@
-"""The Lab's settings: live widgets, the config they describe, and the URL that mirrors it.
+"""The Lab's settings form: its field list for the form machine (``ui.form``), and its layout.
 
-What the form shows is what trains. The widgets are not in an ``st.form`` (a form holds
-every new value until it is submitted, so the data view, the URL and the other fields could
-not follow a change); each change reruns the page at once:
+What the form shows is what trains. The machine (``ui.form``) keeps the widgets, the config
+they describe and the address bar in step; this module says what is particular to the Lab:
 
-- The form's values make one ``LSTMConfig`` (``session.LAB_CONFIG`` holds the last valid
-  one). The data view draws it, the address bar holds it (only what differs from the
-  framing's preset, e.g. ``/lab?framing=stateful&units=8``), and Train trains it.
-- Picking another framing switches every field that still holds the old preset's value to
+- every ``LSTMConfig`` field but the sine task's, the URL naming them by their own names
+  (only what differs from the framing's preset, e.g. ``/lab?framing=stateful&units=8``);
+- a link is read one parameter at a time, a bad one gets a warning naming it;
+- picking another framing switches every field that still holds the old preset's value to
   the new preset's value, before anything else happens; fields the user changed (a typed
   training sequence, units 8 from a teacher's link) keep their value::
 
       follow_preset({"framing": "stateful", "units": 32, "sequence": "HELLO WORLD", ...},
                     old="naive")
       -> units 16 (naive's 32 was untouched), sequence "HELLO WORLD" (typed)
-
-- An invalid combination gives the config's own one-sentence message beside the form; the
-  URL keeps the last valid settings.
 """
 
 from __future__ import annotations
@@ -30,17 +26,16 @@ import streamlit as st
 from lstm_core.config import ALL_FRAMINGS, CELLS, ENCODINGS, PADDINGS, LSTMConfig
 from lstm_core.presets import get_default_config, preset
 
-from . import classroom, safe, session
-from .text import HELP
+from . import classroom, form, safe, session
+from .form import widget_value
+from .text import HELP, LAB_LINK_SINE
 
 # The sine task's fields are not the Lab's: it trains letters (the Sine page trains waves).
 SINE_ONLY = ("task", "period", "noise", "length")
 FIELDS = [f.name for f in dataclasses.fields(LSTMConfig) if f.name not in SINE_ONLY]  # also URL names
-KEY = {name: f"lab_{name}" for name in FIELDS}  # widget keys of the Lab form
-URL_WARNINGS = "lab_url_warnings"
 INT = "%g"  # whole-number fields are float boxes (see widget_value): 30.0 shows as "30"
+KEY = {name: f"lab_{name}" for name in FIELDS}  # widget keys of the Lab form (LAB.keys)
 FORCE_URL = "lab_force_url"  # set by Overview: apply the URL even if it was seen before
-SHOWN_FRAMING = "lab_shown_framing"  # the framing the form showed before the last change
 CELL_LABELS = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}  # config.cell as the form shows it
 
 
@@ -83,27 +78,10 @@ def url_params(config: LSTMConfig) -> dict[str, str]:
     >>> url_params(preset("stateful").replace(units=8))
     {'framing': 'stateful', 'units': '8'}
     """
-    base = preset(config.framing)
-    params = {"framing": config.framing}
-    for name in FIELDS[1:]:
-        value = getattr(config, name)
-        if value != getattr(base, name):
-            params[name] = str(value).lower() if isinstance(value, bool) else str(value)
-    return params
+    return form.url_params(LAB, config)
 
 
 # -- the preset rule ----------------------------------------------------------------------
-def widget_value(config: LSTMConfig, name: str) -> Any:
-    """A config field as its widget holds it: every number box holds a float.
-
-    Whole-number fields too: a browser's int box reads "1e3" as 1 and drops
-    99999999999999999999999; a float box sends 1000.0 and 1e23, and
-    ``LSTMConfig.from_dict`` takes a whole float exactly and refuses 1.5 with a sentence.
-    """
-    value = getattr(config, name)
-    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
 def follow_preset(values: Mapping[str, Any], old: str) -> dict[str, Any]:
     """Form values after the framing changed from ``old`` to ``values["framing"]``.
 
@@ -134,85 +112,41 @@ def form_config(values: Mapping[str, Any]) -> LSTMConfig:
     return LSTMConfig.from_dict({name: values[name] for name in FIELDS})
 
 
-# -- session state of the form --------------------------------------------------------------
-def _form_values() -> dict[str, Any]:
-    # A field a classroom link hides has no widget: it keeps the shown (linked) value.
-    shown = st.session_state.get(session.LAB_CONFIG) or get_default_config()
-    return {name: st.session_state.get(KEY[name], widget_value(shown, name)) for name in FIELDS}
-
-
-def fill_form(config: LSTMConfig, overwrite: bool) -> None:
-    """Put ``config`` into the form's widgets (only those not already set, unless ``overwrite``)."""
-    for name in FIELDS:
-        if overwrite or KEY[name] not in st.session_state:
-            st.session_state[KEY[name]] = widget_value(config, name)
-    st.session_state[SHOWN_FRAMING] = st.session_state[KEY["framing"]]
-
-
-def _on_framing_change() -> None:
-    """Runs before the page script: switch the untouched fields to the new preset at once."""
-    old = st.session_state.get(SHOWN_FRAMING) or get_default_config().framing
-    for name, value in follow_preset(_form_values(), old).items():
-        st.session_state[KEY[name]] = value
-    st.session_state[SHOWN_FRAMING] = st.session_state[KEY["framing"]]
-
-
-def _on_train() -> None:
-    """Train click (runs before the page script): queue the form's config if it is valid."""
-    try:
-        config = form_config(_form_values())
-    except ValueError as exc:
-        st.session_state[session.LAB_ERROR] = str(exc)
-        st.session_state.pop(session.LAB_REQUEST, None)
-        return
-    st.session_state[session.LAB_ERROR] = None
-    st.session_state[session.LAB_REQUEST] = config
-    st.session_state[URL_WARNINGS] = []
+# -- the Lab's form for the machine -----------------------------------------------------------
+LAB = form.Form(
+    prefix="lab",
+    fields=tuple(FIELDS),
+    base=preset,
+    default=get_default_config,
+    to_config=form_config,
+    from_url=config_from_url,
+    on_framing=follow_preset,
+    url_extras=session.url_extras,  # keeps ?run=<id> and a classroom link's parameters
+)
+assert LAB.key("config") == session.LAB_CONFIG  # set_run makes the form show what was trained
 
 
 def load_lab_state() -> tuple[LSTMConfig, str | None]:
-    """Decide what the form shows, fill it, and mirror it in the URL.
+    """Decide what the form shows, fill it, and mirror it in the URL (``form.load_state``).
 
     Call once at the top of the Lab page, before the form is drawn. Returns the config the
     form describes (the last valid one if the form is invalid) and the form's problem, if
     any, as one sentence. URL problems are shown as warnings.
     """
-    given = {k: v for k, v in st.query_params.to_dict().items() if k in KEY}
     if any(k in st.query_params for k in SINE_ONLY):
-        st.warning(
-            "The Lab trains letters: the sine task (and its period, noise and length) has its own "
-            "page, Sine, in the links above.",
-            icon=":material/link_off:",
-        )
-    forced = session.pop(FORCE_URL, False)
-    if given and (forced or given != st.session_state.get(session.URL_SEEN)):
-        config, warnings = config_from_url(given)  # a link: it wins over the session
-        st.session_state[URL_WARNINGS] = warnings
-        st.session_state[session.LAB_ERROR] = None
-        fill_form(config, overwrite=True)
-    else:
-        fill_form(st.session_state.get(session.LAB_CONFIG) or get_default_config(), overwrite=False)
-    problem = session.pop(session.LAB_ERROR)  # a refused Train click says why, once
-    try:
-        config = form_config(_form_values())
-    except ValueError as exc:
-        config = st.session_state.get(session.LAB_CONFIG) or get_default_config()
-        problem = str(exc)
-    else:
-        st.session_state[session.LAB_CONFIG] = config
-    sync_url(config)
-    for warning in st.session_state.get(URL_WARNINGS, []):
+        st.warning(LAB_LINK_SINE, icon=":material/link_off:")
+    config, problem, warnings = form.load_state(LAB, force=session.pop(FORCE_URL, False))
+    for warning in warnings:
         st.warning(safe.plain(warning), icon=":material/link_off:")
     return config, problem
 
 
-def sync_url(config: LSTMConfig) -> None:
-    """Make the address bar hold ``config``, so copying it shares these settings."""
-    params = url_params(config)
-    st.session_state[session.URL_SEEN] = params
-    given = {k: v for k, v in st.query_params.to_dict().items() if k in KEY}
-    if given != params:
-        st.query_params.from_dict({**params, **session.url_extras()})  # keeps ?run=<id>
+def _on_framing_change() -> None:
+    form.on_framing_change(LAB)
+
+
+def _on_train() -> None:
+    form.on_train(LAB)
 
 
 # -- the form ----------------------------------------------------------------------------

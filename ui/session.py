@@ -7,7 +7,7 @@ once (a widget's own key stays beside its widget)::
     RUN         the current TrainResult (the Lab's, or one trained on Generate/State)
     RUN_ID      its id in the run store (lstm_core.store.runs), also in the URL as ?run=<id>
     MAILBOX     a plain dict kept in session state, for writes that must not be interrupted
-    LAB_*       the Lab's shown config, its form error and a queued Train request
+    LAB_CONFIG  the Lab's shown config (its form's other keys: ui/form.py)
     EXPERIMENT, COMPARISON   the State page's experiment and the Compare page's runs
 
 Every page asks for "the current run" through one function, :func:`current_run`: the run
@@ -42,10 +42,7 @@ RUN_ID = "run_id"  # store id of RUN; None for a shipped preset or a run not (ye
 RUN_PARAM = "run"  # the URL parameter naming a stored run: /generate?run=<id>
 RUN_LINK_ERROR = "run_link_error"  # message about a ?run= id that could not be opened
 MAILBOX = "mailbox"
-LAB_CONFIG = "lab_config"  # the settings the Lab form shows (last loaded or trained)
-LAB_ERROR = "lab_error"  # message of the last invalid form submit, shown beside the form
-LAB_REQUEST = "lab_request"  # a validated config waiting to be trained by this script run
-URL_SEEN = "lab_url_seen"  # the query string last applied to the form
+LAB_CONFIG = "lab_config"  # the settings the Lab form shows (ui.form keeps it: controls.LAB)
 EXPERIMENT = "within_batch_experiment"
 COMPARISON = "comparison"
 WHY_LSTM = "why_lstm_comparison"  # the Compare page's "Why LSTM?" runs (rows of why_lstm.score)

@@ -28,14 +28,13 @@ from lstm_core.model.results import TrainResult
 from lstm_core.presets import sine_preset
 from lstm_core.store import runs
 
-from . import charts, runner, safe, session
+from . import charts, form, runner, safe, session
+from . import downloads as dl
+from .text import DOWNLOAD_HELP
 
 log = logging.getLogger(__name__)
 
 RUN = "sine_run"  # session key (and mailbox key) of the Sine page's trained run
-REQUEST = "sine_request"  # a validated config waiting to be trained by this script run
-ERROR = "sine_error"  # why the last Train click was refused
-URL_SEEN = "sine_url_seen"  # the query string last applied to the widgets
 # The fields the page offers, in form order: (field, label, +/- step, help).
 FIELDS = (
     ("period", "Period (samples per cycle)", 1.0,
@@ -65,7 +64,6 @@ HELP_START = (
     "it, then only its own output. Past the training length the wave simply continues."
 )
 HELP_STEPS = f"How many values to predict from the start, each fed back in (1 to {MAX_GENERATE_STEPS})."
-KEY = {name: f"sine_{name}" for name in ("framing", *(f[0] for f in FIELDS))}
 # The page opens on the stateful framing: one value at a time, as the tutorial's reader fed
 # his network, and the one where feeding the model its own output drifts soonest.
 DEFAULT_FRAMING = "stateful"
@@ -102,51 +100,45 @@ def config_from(values: Mapping[str, Any]) -> LSTMConfig:
     return config
 
 
+def link_config(params: Mapping[str, str]) -> tuple[LSTMConfig, list[str]]:
+    """A link's config; one that cannot be used gives the framing's preset and says why.
+
+    >>> link_config({"framing": "stateful", "noise": "3"})[1]  # doctest: +ELLIPSIS
+    ["The link's settings cannot be used: noise=3.0 is not allowed: ..."]
+    """
+    try:
+        return config_from(params), []
+    except ValueError as exc:
+        return base_config(str(params.get("framing", ""))), [f"The link's settings cannot be used: {exc}"]
+
+
+def new_framing(values: Mapping[str, Any], old: str) -> dict[str, Any]:
+    """A new framing loads its starting settings, keeping the wave (period, noise, length, seed)."""
+    base = base_config(str(values["framing"]))
+    return {**values, **{name: form.widget_value(base, name) for name in ("window", "units", "epochs")}}
+
+
+SINE = form.Form(
+    prefix="sine",
+    fields=("framing", *(f[0] for f in FIELDS)),
+    base=base_config,
+    default=lambda: base_config(DEFAULT_FRAMING),
+    to_config=config_from,
+    from_url=link_config,
+    on_framing=new_framing,
+    notes_stay=False,  # a link that cannot be used is this run's problem, said once
+    remember=False,  # the page opens on the default framing's preset
+)
+KEY = SINE.keys
+
+
 def url_params(config: LSTMConfig) -> dict[str, str]:
     """The shortest URL parameters that rebuild ``config`` on this page.
 
     >>> url_params(sine_preset("stateful").replace(noise=0.1))
     {'framing': 'stateful', 'noise': '0.1'}
     """
-    base = base_config(config.framing)
-    params = {"framing": config.framing}
-    for name, *_ in FIELDS:
-        if getattr(config, name) != getattr(base, name):
-            params[name] = str(getattr(config, name))
-    return params
-
-
-def _widget_value(config: LSTMConfig, name: str) -> Any:
-    value = getattr(config, name)
-    return value if isinstance(value, str) else float(value)
-
-
-def _fill(config: LSTMConfig) -> None:
-    for name in KEY:
-        st.session_state[KEY[name]] = _widget_value(config, name)
-
-
-def _values() -> dict[str, Any]:
-    return {name: st.session_state.get(KEY[name]) for name in KEY}
-
-
-def _on_framing_change() -> None:
-    """A new framing loads its starting settings, keeping the wave (period, noise, length, seed)."""
-    framing = st.session_state[KEY["framing"]]
-    base = base_config(framing)
-    for name in ("window", "units", "epochs"):
-        st.session_state[KEY[name]] = _widget_value(base, name)
-
-
-def _on_train() -> None:
-    try:
-        config = config_from(_values())
-    except ValueError as exc:
-        st.session_state[ERROR] = str(exc)
-        st.session_state.pop(REQUEST, None)
-        return
-    st.session_state[ERROR] = None
-    st.session_state[REQUEST] = config
+    return form.url_params(SINE, config)
 
 
 def load_state() -> tuple[LSTMConfig, str | None]:
@@ -154,28 +146,7 @@ def load_state() -> tuple[LSTMConfig, str | None]:
 
     Returns the config shown (the last valid one if the widgets are invalid) and the problem.
     """
-    given = {k: v for k, v in st.query_params.to_dict().items() if k in KEY}
-    problem = None
-    if given and given != st.session_state.get(URL_SEEN):
-        try:
-            _fill(config_from(given))
-        except ValueError as exc:
-            problem = f"The link's settings cannot be used: {exc}"
-            _fill(base_config(str(given.get("framing", ""))))
-    elif KEY["framing"] not in st.session_state:
-        _fill(base_config(DEFAULT_FRAMING))
-    problem = session.pop(ERROR) or problem
-    try:
-        config = config_from(_values())
-    except ValueError as exc:
-        config = st.session_state.get("sine_shown") or base_config(DEFAULT_FRAMING)
-        problem = str(exc)
-    st.session_state["sine_shown"] = config
-    params = url_params(config)
-    st.session_state[URL_SEEN] = params
-    if given != params:
-        st.query_params.from_dict({**{k: v for k, v in st.query_params.to_dict().items() if k not in KEY},
-                                   **params})
+    config, problem, _ = form.load_state(SINE)
     return config, problem
 
 
@@ -184,15 +155,17 @@ def settings_form():
     with st.container(border=True, key="sine_settings"):
         cells = iter(st.columns(4) + st.columns(4))
         next(cells).selectbox(
-            "Framing", SINE_FRAMINGS, key=KEY["framing"], help=HELP_FRAMING, on_change=_on_framing_change
+            "Framing", SINE_FRAMINGS, key=KEY["framing"], help=HELP_FRAMING,
+            on_change=form.on_framing_change, args=(SINE,),
         )
         for name, label, step, help_text in FIELDS:
             fmt = "%.3f" if name == "noise" else "%g"
             next(cells).number_input(label, step=step, format=fmt, key=KEY[name], help=help_text)
         action = st.columns([1, 4], vertical_alignment="center")
         action[0].button(
-            "Train", type="primary", icon=":material/play_arrow:", on_click=_on_train, key="sine_train",
-            width="stretch", help="Train an LSTM on this wave, with a live chart of its MSE.",
+            "Train", type="primary", icon=":material/play_arrow:", on_click=form.on_train, args=(SINE,),
+            key="sine_train", width="stretch",
+            help="Train an LSTM on this wave, with a live chart of its MSE.",
         )
         return action[1].container()
 
@@ -364,35 +337,15 @@ def mse_sentence(run: TrainResult) -> str:
 
 def downloads(run: TrainResult, fc: Forecast) -> None:
     """The run's downloads; the .keras file and the notebook are built only when clicked."""
-    from lstm_core.export import csvs, keras_file, script
-    from lstm_core.export.notebook import notebook_bytes
+    from lstm_core.export import csvs
 
     name = f"lstm-sine-{run.config.framing}"
-    row = st.container(horizontal=True, gap="small")
-    row.download_button(
-        "Model (.keras)", data=lambda: keras_file.keras_bytes(run), file_name=f"{name}.keras",
-        mime="application/octet-stream", on_click="ignore", icon=":material/download:",
-        help="The trained model as a Keras 3 file: keras.models.load_model('…keras').",
-    )
-    row.download_button(
-        "Forecast (CSV)", data=fc.table().to_csv(index=False), file_name=f"{name}-forecast.csv",
-        mime="text/csv", on_click="ignore", icon=":material/download:",
-        help="Step, position, true value, teacher-forced and free-running predictions and their errors.",
-    )
-    row.download_button(
-        "History (CSV)", data=csvs.history_csv(run), file_name=f"{name}-history.csv", mime="text/csv",
-        on_click="ignore", icon=":material/download:", help="The MSE per epoch (accuracy does not apply: 0).",
-    )
-    row.download_button(
-        "Keras script (.py)", data=script.keras_script(run.config), file_name=f"{name}.py",
-        mime="text/x-python", on_click="ignore", icon=":material/code:",
-        help="A runnable plain-Keras script (model.fit, loss mse) with these settings.",
-    )
-    row.download_button(
-        "Notebook (.ipynb)", data=lambda: notebook_bytes(run.config), file_name=f"{name}.ipynb",
-        mime="application/x-ipynb+json", on_click="ignore", icon=":material/menu_book:",
-        help="The same script as a Jupyter notebook, each step explained in a text cell.",
-    )
+    tables = [
+        dl.csv("Forecast (CSV)", fc.table().to_csv(index=False), f"{name}-forecast.csv",
+               DOWNLOAD_HELP["sine_forecast"]),
+        dl.csv("History (CSV)", csvs.history_csv(run), f"{name}-history.csv", DOWNLOAD_HELP["sine_history"]),
+    ]
+    dl.show(dl.run_files(run, name, tables, DOWNLOAD_HELP["sine_script"]))
 
 
 def show_error(exc: Exception) -> None:

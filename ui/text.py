@@ -195,6 +195,23 @@ WHY_LSTM = (
 
 
 # -- lessons you can check -----------------------------------------------------------------
+LAB_LINK_SINE = (
+    "The Lab trains letters: the sine task (and its period, noise and length) has its own "
+    "page, Sine, in the links above."
+)
+# The download buttons (ui/downloads.py; the Lab's in ui/results.py, the Sine page's in ui/sine.py).
+DOWNLOAD_HELP = {
+    "model": "The trained model as a Keras 3 file: keras.models.load_model('…keras').",
+    "notebook": "The same script as a Jupyter notebook, each step explained in a text cell.",
+    "lab_history": "Loss and accuracy per epoch.",
+    "lab_predictions": "The prediction table below.",
+    "lab_script": "A runnable plain-Keras script (model.fit) with these settings.",
+    "sine_forecast": (
+        "Step, position, true value, teacher-forced and free-running predictions and their errors."
+    ),
+    "sine_history": "The MSE per epoch (accuracy does not apply: 0).",
+    "sine_script": "A runnable plain-Keras script (model.fit, loss mse) with these settings.",
+}
 # The runner's words (ui/runner.py): progress, Stop, the handover, a lost training.
 RUNNER = {
     "starting": "starting: loading TensorFlow…",
