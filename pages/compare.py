@@ -10,7 +10,7 @@ import streamlit as st
 
 from ui import compare_view
 from ui.routing import page_setup
-from ui.text import COMPARE
+from ui.text.compare import COMPARE
 
 page_setup("Compare")  # first: page config and the links to every page
 

@@ -13,7 +13,7 @@ from lstm_core.config import MAX_GENERATE_STEPS
 from ui import runner, safe
 from ui.glyphs import visible
 from ui.routing import page_setup
-from ui.text import md_escape
+from ui.safe import md_escape
 
 HELP_START = "The first letter fed to the model. Any character of its vocabulary."
 HELP_STEPS = (

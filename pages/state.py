@@ -17,7 +17,7 @@ from lstm_core.model.results import TrainResult
 from ui import charts, errors, runner, safe, session
 from ui.glyphs import visible
 from ui.routing import page_setup
-from ui.text import WITHIN_BATCH, WITHIN_BATCH_CONTROL, WITHIN_BATCH_GAP, WITHIN_BATCH_VERDICT
+from ui.text.state import WITHIN_BATCH, WITHIN_BATCH_CONTROL, WITHIN_BATCH_GAP, WITHIN_BATCH_VERDICT
 
 HELP_TEXT = (
     f"Characters to feed the model, one time step each (at most {MAX_TRACE_CHARS}, all from its "

@@ -15,7 +15,7 @@ from lstm_core.experiments import compare, why_lstm
 from lstm_core.presets import PRESETS
 
 from . import charts, errors, runner, safe, session
-from .text import COMPARE_HELP, WHY_LSTM
+from .text.compare import COMPARE_HELP, WHY_LSTM
 
 WHY_MAX_SEEDS = 5  # 3 cells x 2 tasks x 5 seeds = 30 runs, within the sweep's run cap
 

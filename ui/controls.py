@@ -28,7 +28,7 @@ from lstm_core.presets import get_default_config, preset
 
 from . import classroom, form, safe, session
 from .form import widget_value
-from .text import HELP, LAB_LINK_SINE
+from .text.lab import HELP, LAB_LINK_SINE
 
 # The sine task's fields are not the Lab's: it trains letters (the Sine page trains waves).
 SINE_ONLY = ("task", "period", "noise", "length")

@@ -15,7 +15,7 @@ import streamlit as st
 
 from lstm_core.model.results import TrainResult
 
-from .text import DOWNLOAD_HELP
+from .text.shared import DOWNLOAD_HELP
 
 
 @dataclass(frozen=True)

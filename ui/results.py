@@ -25,7 +25,8 @@ from lstm_core.presets import PRESETS, preset
 from . import charts, safe
 from . import downloads as dl
 from .glyphs import visible
-from .text import CEILING_HELP, DOWNLOAD_HELP, TENSOR
+from .text.lab import CEILING_HELP, TENSOR
+from .text.shared import DOWNLOAD_HELP
 
 MAX_ROWS = 200  # rows of the tensor shown; the variable-length framing draws up to 5000 samples
 

@@ -33,7 +33,7 @@ from lstm_core.model.results import Progress, TrainResult
 from lstm_core.presets import preset
 
 from . import charts, errors, session, share, training, upload
-from .text import RUNNER
+from .text.shared import RUNNER
 
 log = logging.getLogger(__name__)
 CHART_SECONDS = 0.5  # redraw the live chart at most this often

@@ -30,7 +30,7 @@ from lstm_core.store import runs
 
 from . import charts, form, runner, safe, session
 from . import downloads as dl
-from .text import DOWNLOAD_HELP
+from .text.shared import DOWNLOAD_HELP
 
 log = logging.getLogger(__name__)
 

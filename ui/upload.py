@@ -16,7 +16,7 @@ from lstm_core.export import keras_import
 from lstm_core.model.results import TrainResult
 
 from . import safe, session
-from .text import md_escape
+from .safe import md_escape
 
 UPLOADED = "upload_read"  # {"file": file id, "shape", "weights", "ours": run, "error": text}
 HELP_FILE = (

@@ -1,0 +1,33 @@
+"""Words more than one page says: the runner's (progress, Stop, the handover, a lost training) and the
+download buttons' (``ui.downloads``; the Lab's files in ``ui.results``, the Sine page's in ``ui.sine``).
+"""
+
+RUNNER = {
+    "starting": "starting: loading TensorFlow…",
+    "stop_one": "Stop training now. The model and history trained so far are kept.",
+    "stop_many": "Stop now; the runs finished so far are kept.",
+    "waiting": "Stopping: the runs finished so far are kept and appear here in a moment.",
+    "lost": (
+        "This page was training when it lost its server (the server restarted, or this link was "
+        "copied mid-training): that training is not on this server any more and its model is "
+        "lost. The settings below are the ones it was training."
+    ),
+    "preset": (
+        "The {page} page works on a trained model. Until you train one in the Lab, it shows the "
+        "tutorial's stateful preset, trained ahead of time (seed 7, 300 epochs). You can also "
+        "train that preset right here and watch it learn (a few seconds)."
+    ),
+}
+
+DOWNLOAD_HELP = {
+    "model": "The trained model as a Keras 3 file: keras.models.load_model('…keras').",
+    "notebook": "The same script as a Jupyter notebook, each step explained in a text cell.",
+    "lab_history": "Loss and accuracy per epoch.",
+    "lab_predictions": "The prediction table below.",
+    "lab_script": "A runnable plain-Keras script (model.fit) with these settings.",
+    "sine_forecast": (
+        "Step, position, true value, teacher-forced and free-running predictions and their errors."
+    ),
+    "sine_history": "The MSE per epoch (accuracy does not apply: 0).",
+    "sine_script": "A runnable plain-Keras script (model.fit, loss mse) with these settings.",
+}
