@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui import controls, form, memory, nchar, results, runner, safe, session, share, training
+from ui import controls, form, nchar, results, runner, safe, session, share, training
+from ui.memory_page import tasks
 from ui.routing import page_setup
 
 page_setup("Lab")  # first: page config and the links to every page
@@ -22,7 +23,7 @@ def main() -> None:
     if problem:
         st.error(safe.plain(problem), icon=":material/error:")
     with st.expander("Built-in texts, including tasks that need memory"):  # issue 12
-        memory.task_picker(in_lab=True)
+        tasks.task_picker(in_lab=True)
     request = form.request(controls.LAB) or (shown if retrain else None)
     if request is not None:
         runner.train_one(request, progress_area=progress_area)

@@ -26,7 +26,7 @@ from . import charts, safe
 from . import downloads as dl
 from .glyphs import visible
 from .text.lab import CEILING_HELP, TENSOR
-from .text.shared import DOWNLOAD_HELP
+from .text.shared import DOWNLOAD_HELP, stopped
 
 MAX_ROWS = 200  # rows of the tensor shown; the variable-length framing draws up to 5000 samples
 
@@ -214,11 +214,7 @@ def downloads(run: TrainResult) -> None:
 def show_results(run: TrainResult) -> None:
     """Everything about a trained run, ready to read."""
     if run.stopped:
-        st.warning(
-            f"Stopped after epoch {run.epochs_done:,} of {run.config.epochs:,}: the partial model "
-            "and its history are kept.",
-            icon=":material/pause_circle:",
-        )
+        st.warning(stopped(run), icon=":material/pause_circle:")
     accuracy_metrics(run)
     downloads(run)
     table = inference.prediction_table(run)

@@ -31,3 +31,12 @@ DOWNLOAD_HELP = {
     "sine_history": "The MSE per epoch (accuracy does not apply: 0).",
     "sine_script": "A runnable plain-Keras script (model.fit, loss mse) with these settings.",
 }
+TRAIN_FIRST = "Press **Train** to train this configuration. Its results appear here."
+
+
+def stopped(run) -> str:
+    """What a stopped run keeps, e.g. "Stopped after epoch 120 of 300: …"."""
+    return (
+        f"Stopped after epoch {run.epochs_done:,} of {run.config.epochs:,}: the partial model "
+        "and its history are kept."
+    )
