@@ -8,7 +8,7 @@ alone would give a gap that large. Below, "Why LSTM?": the three cells side by s
 
 import streamlit as st
 
-from ui import compare_view
+from ui import compare_page
 from ui.routing import page_setup
 from ui.text.compare import COMPARE
 
@@ -18,9 +18,9 @@ page_setup("Compare")  # first: page config and the links to every page
 def main() -> None:
     st.title("Compare", anchor=False)
     st.markdown(COMPARE)
-    compare_view.sweep_form()
-    compare_view.sweep_result()
-    compare_view.why_lstm_section()
+    compare_page.sweep_form()
+    compare_page.sweep_result()
+    compare_page.why_lstm_section()
 
 
 main()

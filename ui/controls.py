@@ -28,6 +28,7 @@ from lstm_core.presets import get_default_config, preset
 
 from . import classroom, form, safe, session
 from .form import widget_value
+from .text.cells import CELL_NAMES
 from .text.lab import HELP, LAB_LINK_SINE
 
 # The sine task's fields are not the Lab's: it trains letters (the Sine page trains waves).
@@ -36,7 +37,6 @@ FIELDS = [f.name for f in dataclasses.fields(LSTMConfig) if f.name not in SINE_O
 INT = "%g"  # whole-number fields are float boxes (see widget_value): 30.0 shows as "30"
 KEY = {name: f"lab_{name}" for name in FIELDS}  # widget keys of the Lab form (LAB.keys)
 FORCE_URL = "lab_force_url"  # set by Overview: apply the URL even if it was seen before
-CELL_LABELS = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}  # config.cell as the form shows it
 
 
 # -- URL ---------------------------------------------------------------------------------
@@ -150,6 +150,56 @@ def _on_train() -> None:
 
 
 # -- the form ----------------------------------------------------------------------------
+NUMBERS = [  # the number boxes of the grid: (field, label, step of the +/- buttons)
+    ("window", "Window / max length", 1.0),
+    ("units", "Units", 1.0),
+    ("batch_size", "Batch size", 1.0),
+    ("epochs", "Epochs", 50.0),
+    ("seed", "Seed", 1.0),
+    ("num_samples", "Samples", 100.0),
+    ("steps_per_update", "Time steps per update", 1.0),
+    ("horizon", "Letters out (horizon)", 1.0),
+]
+CHOICES = [("encoding", "Input encoding", ENCODINGS), ("padding", "Padding", PADDINGS)]
+CHECKBOXES = [("shuffle", "Shuffle each epoch"), ("stateful", "Stateful"), ("wrap", "Wrap around (…XYZABC…)")]
+
+
+def top_row(show) -> None:
+    """The framing, the text, the cell and its layers: what the network reads, and what reads it."""
+    top = st.columns([1, 1.7, 0.75, 0.55])
+    if show("framing"):
+        top[0].selectbox(
+            "Framing preset", ALL_FRAMINGS, key=KEY["framing"], help=HELP["framing"],
+            on_change=_on_framing_change,
+        )
+    if show("sequence"):
+        top[1].text_input("Training sequence", key=KEY["sequence"], help=HELP["sequence"])
+    if show("cell"):  # the recurrent cell and its stack (issue 14): beside what it reads
+        top[2].selectbox("Cell", CELLS, key=KEY["cell"], help=HELP["cell"], format_func=CELL_NAMES.get)
+    if show("layers"):
+        top[3].number_input("Layers", step=1.0, format=INT, key=KEY["layers"], help=HELP["layers"])
+
+
+def grid(show) -> None:
+    """Every other field, four to a row: numbers (the learning rate fifth), choices, checkboxes."""
+    boxes = [n for n in NUMBERS if show(n[0])]
+    cells = iter(st.columns(4) + st.columns(4) + st.columns(4) + st.columns(4, vertical_alignment="center"))
+    for name, label, step in boxes[:4]:
+        next(cells).number_input(label, step=step, format=INT, key=KEY[name], help=HELP[name])
+    if show("learning_rate"):
+        next(cells).number_input(
+            "Learning rate", step=0.0005, format="%.5f", key=KEY["learning_rate"], help=HELP["learning_rate"],
+        )
+    for name, label, step in boxes[4:]:
+        next(cells).number_input(label, step=step, format=INT, key=KEY[name], help=HELP[name])
+    for name, label, options in CHOICES:
+        if show(name):
+            next(cells).selectbox(label, options, key=KEY[name], help=HELP[name])
+    for name, label in CHECKBOXES:
+        if show(name):
+            next(cells).checkbox(label, key=KEY[name], help=HELP[name])
+
+
 def lab_form():
     """Draw the Lab's settings and its Train button; return the container beside Train,
     where the training's progress, Stop and queue place appear (where the click was).
@@ -164,51 +214,8 @@ def lab_form():
         return name not in hidden
 
     with st.container(border=True, key="lab_settings"):
-        top = st.columns([1, 1.7, 0.75, 0.55])
-        if show("framing"):
-            top[0].selectbox(
-                "Framing preset", ALL_FRAMINGS, key=KEY["framing"], help=HELP["framing"],
-                on_change=_on_framing_change,
-            )
-        if show("sequence"):
-            top[1].text_input("Training sequence", key=KEY["sequence"], help=HELP["sequence"])
-        if show("cell"):  # the recurrent cell and its stack (issue 14): beside what it reads
-            top[2].selectbox("Cell", CELLS, key=KEY["cell"], help=HELP["cell"], format_func=CELL_LABELS.get)
-        if show("layers"):
-            top[3].number_input("Layers", step=1.0, format=INT, key=KEY["layers"], help=HELP["layers"])
-        numbers = [  # (field, label, step of the +/- buttons)
-            ("window", "Window / max length", 1.0),
-            ("units", "Units", 1.0),
-            ("batch_size", "Batch size", 1.0),
-            ("epochs", "Epochs", 50.0),
-            ("seed", "Seed", 1.0),
-            ("num_samples", "Samples", 100.0),
-            ("steps_per_update", "Time steps per update", 1.0),
-            ("horizon", "Letters out (horizon)", 1.0),
-        ]
-        boxes = [n for n in numbers if show(n[0])]
-        choices = [("encoding", "Input encoding", ENCODINGS), ("padding", "Padding", PADDINGS)]
-        cells = iter(
-            st.columns(4) + st.columns(4) + st.columns(4) + st.columns(4, vertical_alignment="center")
-        )
-        for name, label, step in boxes[:4]:
-            next(cells).number_input(label, step=step, format=INT, key=KEY[name], help=HELP[name])
-        if show("learning_rate"):
-            next(cells).number_input(
-                "Learning rate", step=0.0005, format="%.5f", key=KEY["learning_rate"],
-                help=HELP["learning_rate"],
-            )
-        for name, label, step in boxes[4:]:
-            next(cells).number_input(label, step=step, format=INT, key=KEY[name], help=HELP[name])
-        for name, label, options in choices:
-            if show(name):
-                next(cells).selectbox(label, options, key=KEY[name], help=HELP[name])
-        if show("shuffle"):
-            next(cells).checkbox("Shuffle each epoch", key=KEY["shuffle"], help=HELP["shuffle"])
-        if show("stateful"):
-            next(cells).checkbox("Stateful", key=KEY["stateful"], help=HELP["stateful"])
-        if show("wrap"):
-            next(cells).checkbox("Wrap around (…XYZABC…)", key=KEY["wrap"], help=HELP["wrap"])
+        top_row(show)
+        grid(show)
         action = st.columns([1, 4], vertical_alignment="center")
         action[0].button(
             "Train", type="primary", icon=":material/play_arrow:", on_click=_on_train, key="lab_train",

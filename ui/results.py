@@ -64,8 +64,9 @@ def data_view(config: LSTMConfig, expanded: bool = False) -> None:
         num_cols = [f"t{i + 1}·f{j + 1}" for i in range(t) for j in range(f)]
         numbers = pd.DataFrame(np.round(flat, 4), columns=num_cols)
         ids = data.target_ids[:MAX_ROWS]
-        # Per-step runs (issue 12) have a target at every time step: show them side by side.
-        several = data.per_step or data.n_char  # n-char-output: the next horizon letters' ids
+        # Several targets per sample (a per-step run: one per time step; a one-shot run: one per
+        # output position): show them side by side.
+        several = ids.ndim > 1
         numbers["target id"] = [" ".join(map(str, r)) for r in ids] if several else ids
         numbers_tab.dataframe(numbers, height=260)
         numbers_tab.caption(
@@ -78,7 +79,7 @@ def _y_rows(data: Dataset) -> str:
     """What one row of y answers, in words."""
     if data.per_step:
         return "time step of each sample"
-    if data.n_char:
+    if data.target_ids.ndim > 1:  # one target per output position (one shot)
         return f"each of the next {data.config.horizon} letters of each sample"
     return "sample"
 

@@ -5,6 +5,15 @@ warnings and the tests speak about the same names), the tensor and the ceiling.
 from lstm_core.config import MAX_SEQUENCE_CHARS, MAX_WORK
 from lstm_core.limits import cost
 
+INTRO = (
+    "Pick a framing, look at the data it makes, train, and read what the network learned. "
+    "The address bar always holds these settings: copy it to share this lab."
+)
+OLD_RESULTS = (
+    "These results are from the last training ({changed}); the form and "
+    "the address bar now hold other settings. Press **Train** to train them."
+)
+NO_DATA_VIEW = "The data view returns once the settings above are valid."
 HELP = {
     "framing": (
         "How the text is cut into samples for the LSTM. Each preset is one of the tutorial's "
@@ -106,4 +115,18 @@ CEILING_HELP = (
 LAB_LINK_SINE = (
     "The Lab trains letters: the sine task (and its period, noise and length) has its own "
     "page, Sine, in the links above."
+)
+# The one-shot (n-char-output) comparison under the Lab's results (ui/one_shot.py).
+ONE_SHOT_HELP = (
+    "Trains two models on the same text, window and settings, side by side: the one-shot "
+    "encoder-decoder (these settings) and a one-letter model (timestep-window) that is fed its "
+    "own answer to reach the letters after the first. The table then scores both on the same "
+    "windows, one output position at a time. The one-shot model becomes the current model."
+)
+ONE_SHOT_EXPLAIN = (
+    "Two ways to predict several letters. **One shot**: an encoder {cell} reads the window, and "
+    "a decoder {cell}, given the encoder's last *h* at every step, answers all {k} letters at "
+    "once. **Recursive**: the one-letter model predicts the next letter, appends it to its "
+    "window, and predicts again, {k} times; a mistake it makes is fed back in. The first "
+    "position is the same question for both; the far positions are where they differ."
 )

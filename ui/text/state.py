@@ -1,6 +1,12 @@
 """The State page's words: the within-batch experiment and its verdicts.
 """
 
+from lstm_core.config import MAX_TRACE_CHARS
+
+HELP_TEXT = (
+    f"Characters to feed the model, one time step each (at most {MAX_TRACE_CHARS}, all from its "
+    "vocabulary). Windowed models read the last window of it as one sample."
+)
 WITHIN_BATCH = (
     "**Does state flow between the samples of one batch?** The tutorial says the whole-batch "
     "framing reaches 100% because the LSTM sees all 25 letters in one batch and carries state "

@@ -17,23 +17,10 @@ from lstm_core.model import nchar
 from lstm_core.model.results import TrainResult
 
 from . import errors, runner, session
+from .text.cells import CELL_NAMES
+from .text.lab import ONE_SHOT_EXPLAIN, ONE_SHOT_HELP
 
 RUNS = "nchar_runs"  # session key: {"config", "one shot", "recursive"} of the last comparison
-BUTTON_HELP = (
-    "Trains two models on the same text, window and settings, side by side: the one-shot "
-    "encoder-decoder (these settings) and a one-letter model (timestep-window) that is fed its "
-    "own answer to reach the letters after the first. The table then scores both on the same "
-    "windows, one output position at a time. The one-shot model becomes the current model."
-)
-EXPLAIN = (
-    "Two ways to predict several letters. **One shot**: an encoder {cell} reads the window, and "
-    "a decoder {cell}, given the encoder's last *h* at every step, answers all {k} letters at "
-    "once. **Recursive**: the one-letter model predicts the next letter, appends it to its "
-    "window, and predicts again, {k} times; a mistake it makes is fed back in. The first "
-    "position is the same question for both; the far positions are where they differ."
-)
-
-
 def position_words(table: pd.DataFrame) -> str:
     """The table in one sentence: where the two ways part, from the engine's figures.
 
@@ -81,10 +68,9 @@ def comparison(shown: LSTMConfig, run: TrainResult | None) -> None:
         return
     with st.container(border=True, key="nchar_compare"):
         st.subheader("One shot or recursive: accuracy per output position", anchor=False)
-        cell = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}[config.cell]
-        st.markdown(EXPLAIN.format(k=config.horizon, cell=cell))
+        st.markdown(ONE_SHOT_EXPLAIN.format(k=config.horizon, cell=CELL_NAMES[config.cell]))
         if st.button("Train both and compare", icon=":material/compare_arrows:", key="nchar_train_both",
-                     help=BUTTON_HELP):
+                     help=ONE_SHOT_HELP):
             try:
                 train_both(config)
             except Exception as exc:  # one sentence for the user; a bug's traceback goes to the log
