@@ -29,11 +29,11 @@ from lstm_core.presets import get_default_config, preset
 from . import classroom, form, safe, session
 from .form import widget_value
 from .text.cells import CELL_NAMES
-from .text.lab import HELP, LAB_LINK_SINE
+from .text.lab import HELP, LAB_LINK_WAVE
 
-# The sine task's fields are not the Lab's: it trains letters (the Sine page trains waves).
-SINE_ONLY = ("task", "period", "noise", "length")
-FIELDS = [f.name for f in dataclasses.fields(LSTMConfig) if f.name not in SINE_ONLY]  # also URL names
+# The wave task's fields are not the Lab's: it trains letters (the Sine page trains waves).
+WAVE_FIELDS = ("task", "period", "noise", "length")
+FIELDS = [f.name for f in dataclasses.fields(LSTMConfig) if f.name not in WAVE_FIELDS]  # also URL names
 INT = "%g"  # whole-number fields are float boxes (see widget_value): 30.0 shows as "30"
 KEY = {name: f"lab_{name}" for name in FIELDS}  # widget keys of the Lab form (LAB.keys)
 FORCE_URL = "lab_force_url"  # set by Overview: apply the URL even if it was seen before
@@ -133,8 +133,8 @@ def load_lab_state() -> tuple[LSTMConfig, str | None]:
     form describes (the last valid one if the form is invalid) and the form's problem, if
     any, as one sentence. URL problems are shown as warnings.
     """
-    if any(k in st.query_params for k in SINE_ONLY):
-        st.warning(LAB_LINK_SINE, icon=":material/link_off:")
+    if any(k in st.query_params for k in WAVE_FIELDS):
+        st.warning(LAB_LINK_WAVE, icon=":material/link_off:")
     config, problem, warnings = form.load_state(LAB, force=session.pop(FORCE_URL, False))
     for warning in warnings:
         st.warning(safe.plain(warning), icon=":material/link_off:")

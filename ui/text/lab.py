@@ -112,7 +112,7 @@ CEILING_HELP = (
     "character. A stateful model reads everything since the last reset, so its ceiling counts that."
 )
 
-LAB_LINK_SINE = (
+LAB_LINK_WAVE = (
     "The Lab trains letters: the sine task (and its period, noise and length) has its own "
     "page, Sine, in the links above."
 )
