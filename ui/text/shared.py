@@ -1,5 +1,5 @@
 """Words more than one page says: the runner's (progress, Stop, the handover, a lost training) and the
-download buttons' (``ui.downloads``; the Lab's files in ``ui.results``, the Sine page's in ``ui.sine``).
+download buttons' (``ui.downloads``; the Lab's files in ``ui.results``, the Sine page's in ``ui.sine_page``).
 """
 
 RUNNER = {
