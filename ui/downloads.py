@@ -29,7 +29,11 @@ class Download:
 
 
 def csv(label: str, data: str, file_name: str, help: str) -> Download:
-    """A table as a CSV download."""
+    """A table as a CSV download.
+
+    >>> csv("History (CSV)", "epoch,loss\\n", "lstm-naive-history.csv", "Loss per epoch.").mime
+    'text/csv'
+    """
     return Download(label, data, file_name, "text/csv", ":material/download:", help)
 
 

@@ -80,7 +80,11 @@ def kept(result_key: str, notice: str = RUNNER["waiting"]) -> Any:
 
 
 def busy_flag(result_key: str) -> str:
-    """The mailbox flag a labelled training of ``result_key`` sets until it has handed over."""
+    """The mailbox flag a labelled training of ``result_key`` sets until it has handed over.
+
+    >>> busy_flag("comparison")
+    'comparison:training'
+    """
     return f"{result_key}:training"
 
 
