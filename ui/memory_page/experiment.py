@@ -17,6 +17,7 @@ from .. import runner, safe
 from ..text.memory import (
     EXPERIMENT_ABOUT,
     HELP_K,
+    MEMORY_HELP,
     ORDER_HELP,
     OUTCOME_CAPTION,
     SHORT,
@@ -82,7 +83,7 @@ def experiment_controls() -> tuple[int, int, str]:
     )
     seeds = cols[1].number_input(
         "Seeds per arm", min_value=1, max_value=5, value=3, step=1, key="memory_exp_seeds",
-        help="Seeds 7, 8, 9, …: each arm trains once per seed.",
+        help=MEMORY_HELP["seeds"],
     )
     # Random by default: then the cue is the only evidence, and the forward view shows it.
     order = cols[2].selectbox("Cue order", texts.ORDERS, index=1, key="memory_exp_order", help=ORDER_HELP)
@@ -103,7 +104,7 @@ def run_experiment(k: int, seeds: int, order: str) -> None:
     try:
         result = runner.train_labelled(
             pairs, collect, EXPERIMENT, key="memory_exp_stop", keep_stopped=True,
-            stop_help="Stop now: every model trained so far is kept and scored as it is.",
+            stop_help=MEMORY_HELP["stop"],
         )
     except Exception as exc:  # the engine's message, never a traceback (that goes to the log)
         log.warning("the memory experiment failed", exc_info=True)

@@ -9,7 +9,7 @@ import streamlit as st
 from lstm_core.data import texts
 
 from .. import controls
-from ..text.memory import HELP_K, HELP_TASK, TASK_ABOUT, TASK_TITLES
+from ..text.memory import HELP_K, HELP_TASK, MEMORY_HELP, TASK_ABOUT, TASK_TITLES
 
 
 def ceiling_frame(text: str, max_window: int = 8) -> pd.DataFrame:
@@ -57,6 +57,6 @@ def task_picker(in_lab: bool = True) -> str:
             "Use this text in the form",
             on_click=_use_task,
             icon=":material/input:",
-            help="Puts the text into the form's Training sequence; press Train to train on it.",
+            help=MEMORY_HELP["use_task"],
         )
     return text

@@ -14,7 +14,7 @@ from lstm_core.data import texts
 from lstm_core.experiments import truncated_bptt as exp
 
 from .. import charts, safe, session
-from ..text.memory import FORWARD_ABOUT, RULE, SHORT
+from ..text.memory import FORWARD_ABOUT, MEMORY_HELP, RULE, SHORT
 from . import experiment
 
 
@@ -90,20 +90,20 @@ def forward_inputs(runs: dict) -> tuple[list[str], str, int] | None:
     default = [n for n in runs if n.startswith(("(a)", "(c)"))] or list(runs)[-2:]
     chosen = st.multiselect(
         "Runs to compare (at most two)", list(runs), default=default[:2], max_selections=2,
-        key="memory_runs", help="Two runs on the same text are drawn on the same chart.",
+        key="memory_runs", help=MEMORY_HELP["runs"],
     )
     if not chosen:
         return None
     text = st.text_input(
         "Text", value=default_text(runs[chosen[0]].config.sequence), max_chars=inf.MAX_TEXT,
-        key="memory_text", help="Letters to feed, at most 200, all from the models' vocabularies.",
+        key="memory_text", help=MEMORY_HELP["text"],
     )
     if not text:
         st.error("Type at least one letter.", icon=":material/error:")
         return None
     step = st.slider(
         "Predict after this many letters", 1, max(1, len(text)), value=len(text) - 1 if len(text) > 1 else 1,
-        key="memory_step", help="The prediction examined: the letter after this many.",
+        key="memory_step", help=MEMORY_HELP["step"],
     )
     return chosen, text, step
 
@@ -160,7 +160,7 @@ def backward_view(k: int = 4) -> None:
         "Framing",
         list(configs),
         key="memory_reach_framing",
-        help="Which training setup to picture: the three of the experiment, or your Lab run.",
+        help=MEMORY_HELP["reach_framing"],
     )
     config = configs[name]
     n = config.num_examples
@@ -171,7 +171,7 @@ def backward_view(k: int = 4) -> None:
             n,
             value=min(n, 3),
             key="memory_reach_sample",
-            help="Samples in training order (shuffle off), numbered from 1.",
+            help=MEMORY_HELP["reach_sample"],
         )
         - 1
     )

@@ -76,3 +76,13 @@ FORWARD_ABOUT = (
     "**Gradient**: how strongly log p(predicted) reacts to that letter's input, through every "
     "step the state went through."
 )
+MEMORY_HELP = {  # the help texts of the Memory page's widgets, by widget
+    "seeds": "Seeds 7, 8, 9, …: each arm trains once per seed.",
+    "stop": "Stop now: every model trained so far is kept and scored as it is.",
+    "runs": "Two runs on the same text are drawn on the same chart.",
+    "text": "Letters to feed, at most 200, all from the models' vocabularies.",
+    "step": "The prediction examined: the letter after this many.",
+    "reach_framing": "Which training setup to picture: the three of the experiment, or your Lab run.",
+    "reach_sample": "Samples in training order (shuffle off), numbered from 1.",
+    "use_task": "Puts the text into the form's Training sequence; press Train to train on it.",
+}

@@ -40,3 +40,28 @@ def stopped(run) -> str:
         f"Stopped after epoch {run.epochs_done:,} of {run.config.epochs:,}: the partial model "
         "and its history are kept."
     )
+# The upload box of Generate, State and Cell (ui/upload.py).
+UPLOAD_HELP = {
+    "file": (
+        "A .keras file: one saved by this app (Model download), or one saved by plain Keras 3 with the "
+        "tutorial's shape: one LSTM layer (stateful or not) then one Dense layer with softmax. At most "
+        "20 MB. It is checked before Keras reads it and loaded in Keras's safe mode."
+    ),
+    "text": (
+        "The text the model was trained on. Its distinct characters, sorted, are the model's classes, so "
+        "it needs exactly as many as the model has outputs. For 26 outputs the alphabet is assumed."
+    ),
+    "framing": (
+        "How the model was fed: one letter (naive), a window as features or as time steps, or stateful."
+    ),
+    "encoding": (
+        "scaled: one number per letter, index / vocabulary size (the tutorial). onehot: one 1 among zeros."
+    ),
+    "window": "Letters per sample: the window the model reads (1 for naive and stateful).",
+}
+# The popover under a trained model (ui/share.py).
+LINK_HELP = (
+    "A link that opens this trained model (its weights, history and settings) on any page "
+    "of this app, in any browser, after a reload or a server restart. Whoever opens it "
+    "sees the model read-only: training there makes a new model with its own link."
+)
