@@ -219,46 +219,43 @@ def verdict(outcomes, k: int) -> list[tuple[str, str]]:
     by_arm: dict[str, list] = {}
     for o in outcomes:
         by_arm.setdefault(o.arm, []).append(o)
-    out = []
-    for arm in ("b", "c"):
-        runs = by_arm.get(arm, [])
-        hit = sum(o.recall_accuracy == 1.0 for o in runs)
-        sentence = (
-            f"({arm}) {ARMS[arm]}: {hit} of {len(runs)} seeds recall every letter "
-            "(theory: all can, since the cue is inside the sample)."
-        )
-        stalled = [o for o in runs if o.recall_accuracy < 1.0 and not getattr(o, "stopped", False)]
-        stopped = [o for o in runs if o.recall_accuracy < 1.0 and getattr(o, "stopped", False)]
-        if stalled:
-            stuck = ", ".join(f"seed {o.seed} (final loss {o.history[-1].loss:.2f})" for o in stalled)
-            sentence += (
-                f" Not yet there after {EPOCHS} epochs: {stuck}; training stalled, the framing allows it."
-            )
-        if stopped:  # a Stop ended them early: no verdict on training they did not get
-            cut = ", ".join(
-                f"seed {o.seed} ({o.history[-1].epoch if o.history else 0} epochs)" for o in stopped
-            )
-            sentence += f" Stopped before the end: {cut}."
-        out.append(("ok" if hit == len(runs) else "surprise", sentence))
-    runs = by_arm.get("a", [])
+    return [full_recall_verdict(arm, by_arm.get(arm, [])) for arm in ("b", "c")] + [
+        chance_verdict(by_arm.get("a", []), k)
+    ]
+
+
+def full_recall_verdict(arm: str, runs: list) -> tuple[str, str]:
+    """Arm (b) or (c): every seed should recall every letter; stalled and stopped seeds are named."""
+    hit = sum(o.recall_accuracy == 1.0 for o in runs)
+    sentence = (
+        f"({arm}) {ARMS[arm]}: {hit} of {len(runs)} seeds recall every letter "
+        "(theory: all can, since the cue is inside the sample)."
+    )
+    stalled = [o for o in runs if o.recall_accuracy < 1.0 and not getattr(o, "stopped", False)]
+    stopped = [o for o in runs if o.recall_accuracy < 1.0 and getattr(o, "stopped", False)]
+    if stalled:
+        stuck = ", ".join(f"seed {o.seed} (final loss {o.history[-1].loss:.2f})" for o in stalled)
+        sentence += f" Not yet there after {EPOCHS} epochs: {stuck}; training stalled, the framing allows it."
+    if stopped:  # a Stop ended them early: no verdict on training they did not get
+        cut = ", ".join(f"seed {o.seed} ({o.history[-1].epoch if o.history else 0} epochs)" for o in stopped)
+        sentence += f" Stopped before the end: {cut}."
+    return ("ok" if hit == len(runs) else "surprise", sentence)
+
+
+def chance_verdict(runs: list, k: int) -> tuple[str, str]:
+    """Arm (a): no seed should recall better than chance (no gradient reaches the cue)."""
     chance = max((o.recall_ceiling for o in runs), default=0.5)
     above = [o for o in runs if o.recall_accuracy > chance]
     if not above:
-        out.append(
-            (
-                "ok",
-                f"(a) {ARMS['a']}: no seed recalls better than chance ({100 * chance:.0f}%), "
-                "as truncated backpropagation predicts.",
-            )
+        return (
+            "ok",
+            f"(a) {ARMS['a']}: no seed recalls better than chance ({100 * chance:.0f}%), "
+            "as truncated backpropagation predicts.",
         )
-    else:
-        best = max(o.recall_accuracy for o in above)
-        out.append(
-            (
-                "surprise",
-                f"(a) {ARMS['a']}: {len(above)} of {len(runs)} seeds recall better than chance "
-                f"(best {100 * best:.0f}%), although no weight update's gradient ever reached the cue "
-                f"{k} steps back. Theory said {100 * chance:.0f}% at most: theory and result disagree.",
-            )
-        )
-    return out
+    best = max(o.recall_accuracy for o in above)
+    return (
+        "surprise",
+        f"(a) {ARMS['a']}: {len(above)} of {len(runs)} seeds recall better than chance "
+        f"(best {100 * best:.0f}%), although no weight update's gradient ever reached the cue "
+        f"{k} steps back. Theory said {100 * chance:.0f}% at most: theory and result disagree.",
+    )
