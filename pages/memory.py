@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import memory
+from ui.memory_page import experiment, tasks, views
 from ui.routing import page_setup
 
 page_setup("Memory")  # first: page config and the links to every page
@@ -15,12 +15,12 @@ def main() -> None:
         "here you see how far back a trained model looks, and how far back its training reached."
     )
     with st.expander("Tasks that need memory, and the best any window can do", expanded=False):
-        memory.task_picker(in_lab=False)
-    memory.forward_view()
+        tasks.task_picker(in_lab=False)
+    views.forward_view()
     st.divider()
-    memory.backward_view()
+    views.backward_view()
     st.divider()
-    memory.experiment_section()
+    experiment.experiment_section()
 
 
 main()

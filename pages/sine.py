@@ -4,68 +4,61 @@ import streamlit as st
 
 from lstm_core.analysis.forecast import forecast
 from lstm_core.config import MAX_GENERATE_STEPS
-from ui import charts
-from ui import sine as sine_ui
+from ui import charts, form, wave_charts
+from ui import sine_page as page
 from ui.routing import page_setup
+from ui.text import sine as words
+from ui.text.shared import TRAIN_FIRST, stopped
 
 page_setup("Sine")  # first: page config and the links to every page
 
 
-def main() -> None:
-    st.title("Sine", anchor=False)
-    st.caption(
-        "Not letters this time: the next value of a sampled sine wave, a real number. The output "
-        "is one linear unit and the loss is the mean squared error (MSE). A reader of the tutorial "
-        "found that such a model follows the wave when fed the true values, and drifts when fed "
-        "its own output. Train one and see both. The address bar holds these settings."
-    )
-    shown, problem = sine_ui.load_state()
-    progress_area = sine_ui.settings_form()
-    if problem:
-        sine_ui.show_error(ValueError(problem))
-    request = st.session_state.pop(sine_ui.REQUEST, None)
-    if request is not None:
-        sine_ui.train_live(request, progress_area)
-    run = sine_ui.current_run()
-    if run is None:
-        st.info("Press **Train** to train this configuration. Its results appear here.",
-                icon=":material/play_arrow:")
-        return
-    if run.config != shown:
-        st.info(
-            "These results are from the last training; the settings above are different now. "
-            "Press **Train** to train them.",
-            icon=":material/history:",
-        )
-    if run.stopped:
-        st.warning(
-            f"Stopped after epoch {run.epochs_done:,} of {run.config.epochs:,}: the partial model "
-            "and its history are kept.",
-            icon=":material/pause_circle:",
-        )
-    st.markdown(sine_ui.mse_sentence(run))
+def forecast_section(run) -> None:
+    """Where free running starts and for how long; the wave, the error, the finding, the files."""
     c = run.config
     left, right = st.columns(2)
     start = left.number_input(
         "Free running starts at position", value=c.length, step=c.period, format="%d",
-        key="sine_start", help=sine_ui.HELP_START,
+        key="sine_start", help=words.HELP_START,
     )
     steps = right.number_input(
         "Steps to predict", value=min(MAX_GENERATE_STEPS, 3 * c.period), step=c.period, format="%d",
-        key="sine_steps", help=sine_ui.HELP_STEPS,
+        key="sine_steps", help=words.HELP_STEPS,
     )
     try:
         fc = forecast(run, int(start), int(steps))
     except ValueError as exc:
-        sine_ui.show_error(exc)
+        page.show_error(exc)
         return
     st.markdown("**The wave, and the model's predictions**")
-    frame = sine_ui.curve_frame(run, fc, before=2 * c.period)
-    st.altair_chart(sine_ui.curve_chart(frame, fc.start), width="stretch")
+    frame = wave_charts.curve_frame(run, fc, before=2 * c.period)
+    st.altair_chart(wave_charts.curve_chart(frame, fc.start), width="stretch")
     st.markdown("**The error over the horizon**")
-    st.altair_chart(sine_ui.error_chart(sine_ui.error_frame(fc)), width="stretch")
-    st.info(sine_ui.finding(fc, c.noise), icon=":material/lightbulb:")
-    sine_ui.downloads(run, fc)
+    st.altair_chart(wave_charts.error_chart(wave_charts.error_frame(fc)), width="stretch")
+    st.info(words.finding(fc, c.noise), icon=":material/lightbulb:")
+    page.downloads(run, fc)
+
+
+def main() -> None:
+    st.title("Sine", anchor=False)
+    st.caption(words.INTRO)
+    shown, problem = page.load_state()
+    progress_area = page.settings_form()
+    if problem:
+        page.show_error(ValueError(problem))
+    request = form.request(page.SINE)
+    if request is not None:
+        page.train(request, progress_area)
+    run = page.current_run()
+    if run is None:
+        st.info(TRAIN_FIRST, icon=":material/play_arrow:")
+        return
+    if run.config != shown:
+        st.info(words.OLD_RESULTS, icon=":material/history:")
+    if run.stopped:
+        st.warning(stopped(run), icon=":material/pause_circle:")
+    st.markdown(words.mse_sentence(run))
+    forecast_section(run)
     st.markdown("**Training history**")
     st.altair_chart(charts.history_chart(run.history, regression=True), width="stretch")
 

@@ -1,22 +1,18 @@
-"""The Lab's settings: live widgets, the config they describe, and the URL that mirrors it.
+"""The Lab's settings form: its field list for the form machine (``ui.form``), and its layout.
 
-What the form shows is what trains. The widgets are not in an ``st.form`` (a form holds
-every new value until it is submitted, so the data view, the URL and the other fields could
-not follow a change); each change reruns the page at once:
+What the form shows is what trains. The machine (``ui.form``) keeps the widgets, the config
+they describe and the address bar in step; this module says what is particular to the Lab:
 
-- The form's values make one ``LSTMConfig`` (``session.LAB_CONFIG`` holds the last valid
-  one). The data view draws it, the address bar holds it (only what differs from the
-  framing's preset, e.g. ``/lab?framing=stateful&units=8``), and Train trains it.
-- Picking another framing switches every field that still holds the old preset's value to
+- every ``LSTMConfig`` field but the sine task's, the URL naming them by their own names
+  (only what differs from the framing's preset, e.g. ``/lab?framing=stateful&units=8``);
+- a link is read one parameter at a time, a bad one gets a warning naming it;
+- picking another framing switches every field that still holds the old preset's value to
   the new preset's value, before anything else happens; fields the user changed (a typed
   training sequence, units 8 from a teacher's link) keep their value::
 
       follow_preset({"framing": "stateful", "units": 32, "sequence": "HELLO WORLD", ...},
                     old="naive")
       -> units 16 (naive's 32 was untouched), sequence "HELLO WORLD" (typed)
-
-- An invalid combination gives the config's own one-sentence message beside the form; the
-  URL keeps the last valid settings.
 """
 
 from __future__ import annotations
@@ -30,18 +26,17 @@ import streamlit as st
 from lstm_core.config import ALL_FRAMINGS, CELLS, ENCODINGS, PADDINGS, LSTMConfig
 from lstm_core.presets import get_default_config, preset
 
-from . import classroom, safe, session
-from .text import HELP
+from . import classroom, form, safe, session
+from .form import widget_value
+from .text.cells import CELL_NAMES
+from .text.lab import HELP, LAB_LINK_WAVE
 
-# The sine task's fields are not the Lab's: it trains letters (the Sine page trains waves).
-SINE_ONLY = ("task", "period", "noise", "length")
-FIELDS = [f.name for f in dataclasses.fields(LSTMConfig) if f.name not in SINE_ONLY]  # also URL names
-KEY = {name: f"lab_{name}" for name in FIELDS}  # widget keys of the Lab form
-URL_WARNINGS = "lab_url_warnings"
+# The wave task's fields are not the Lab's: it trains letters (the Sine page trains waves).
+WAVE_FIELDS = ("task", "period", "noise", "length")
+FIELDS = [f.name for f in dataclasses.fields(LSTMConfig) if f.name not in WAVE_FIELDS]  # also URL names
 INT = "%g"  # whole-number fields are float boxes (see widget_value): 30.0 shows as "30"
+KEY = {name: f"lab_{name}" for name in FIELDS}  # widget keys of the Lab form (LAB.keys)
 FORCE_URL = "lab_force_url"  # set by Overview: apply the URL even if it was seen before
-SHOWN_FRAMING = "lab_shown_framing"  # the framing the form showed before the last change
-CELL_LABELS = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}  # config.cell as the form shows it
 
 
 # -- URL ---------------------------------------------------------------------------------
@@ -83,27 +78,10 @@ def url_params(config: LSTMConfig) -> dict[str, str]:
     >>> url_params(preset("stateful").replace(units=8))
     {'framing': 'stateful', 'units': '8'}
     """
-    base = preset(config.framing)
-    params = {"framing": config.framing}
-    for name in FIELDS[1:]:
-        value = getattr(config, name)
-        if value != getattr(base, name):
-            params[name] = str(value).lower() if isinstance(value, bool) else str(value)
-    return params
+    return form.url_params(LAB, config)
 
 
 # -- the preset rule ----------------------------------------------------------------------
-def widget_value(config: LSTMConfig, name: str) -> Any:
-    """A config field as its widget holds it: every number box holds a float.
-
-    Whole-number fields too: a browser's int box reads "1e3" as 1 and drops
-    99999999999999999999999; a float box sends 1000.0 and 1e23, and
-    ``LSTMConfig.from_dict`` takes a whole float exactly and refuses 1.5 with a sentence.
-    """
-    value = getattr(config, name)
-    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
 def follow_preset(values: Mapping[str, Any], old: str) -> dict[str, Any]:
     """Form values after the framing changed from ``old`` to ``values["framing"]``.
 
@@ -134,88 +112,94 @@ def form_config(values: Mapping[str, Any]) -> LSTMConfig:
     return LSTMConfig.from_dict({name: values[name] for name in FIELDS})
 
 
-# -- session state of the form --------------------------------------------------------------
-def _form_values() -> dict[str, Any]:
-    # A field a classroom link hides has no widget: it keeps the shown (linked) value.
-    shown = st.session_state.get(session.LAB_CONFIG) or get_default_config()
-    return {name: st.session_state.get(KEY[name], widget_value(shown, name)) for name in FIELDS}
-
-
-def fill_form(config: LSTMConfig, overwrite: bool) -> None:
-    """Put ``config`` into the form's widgets (only those not already set, unless ``overwrite``)."""
-    for name in FIELDS:
-        if overwrite or KEY[name] not in st.session_state:
-            st.session_state[KEY[name]] = widget_value(config, name)
-    st.session_state[SHOWN_FRAMING] = st.session_state[KEY["framing"]]
-
-
-def _on_framing_change() -> None:
-    """Runs before the page script: switch the untouched fields to the new preset at once."""
-    old = st.session_state.get(SHOWN_FRAMING) or get_default_config().framing
-    for name, value in follow_preset(_form_values(), old).items():
-        st.session_state[KEY[name]] = value
-    st.session_state[SHOWN_FRAMING] = st.session_state[KEY["framing"]]
-
-
-def _on_train() -> None:
-    """Train click (runs before the page script): queue the form's config if it is valid."""
-    try:
-        config = form_config(_form_values())
-    except ValueError as exc:
-        st.session_state[session.LAB_ERROR] = str(exc)
-        st.session_state.pop(session.LAB_REQUEST, None)
-        return
-    st.session_state[session.LAB_ERROR] = None
-    st.session_state[session.LAB_REQUEST] = config
-    st.session_state[URL_WARNINGS] = []
+# -- the Lab's form for the machine -----------------------------------------------------------
+LAB = form.Form(
+    prefix="lab",
+    fields=tuple(FIELDS),
+    base=preset,
+    default=get_default_config,
+    to_config=form_config,
+    from_url=config_from_url,
+    on_framing=follow_preset,
+    url_extras=session.url_extras,  # keeps ?run=<id> and a classroom link's parameters
+)
+assert LAB.key("config") == session.LAB_CONFIG  # set_run makes the form show what was trained
 
 
 def load_lab_state() -> tuple[LSTMConfig, str | None]:
-    """Decide what the form shows, fill it, and mirror it in the URL.
+    """Decide what the form shows, fill it, and mirror it in the URL (``form.load_state``).
 
     Call once at the top of the Lab page, before the form is drawn. Returns the config the
     form describes (the last valid one if the form is invalid) and the form's problem, if
     any, as one sentence. URL problems are shown as warnings.
     """
-    given = {k: v for k, v in st.query_params.to_dict().items() if k in KEY}
-    if any(k in st.query_params for k in SINE_ONLY):
-        st.warning(
-            "The Lab trains letters: the sine task (and its period, noise and length) has its own "
-            "page, Sine, in the links above.",
-            icon=":material/link_off:",
-        )
-    forced = session.pop(FORCE_URL, False)
-    if given and (forced or given != st.session_state.get(session.URL_SEEN)):
-        config, warnings = config_from_url(given)  # a link: it wins over the session
-        st.session_state[URL_WARNINGS] = warnings
-        st.session_state[session.LAB_ERROR] = None
-        fill_form(config, overwrite=True)
-    else:
-        fill_form(st.session_state.get(session.LAB_CONFIG) or get_default_config(), overwrite=False)
-    problem = session.pop(session.LAB_ERROR)  # a refused Train click says why, once
-    try:
-        config = form_config(_form_values())
-    except ValueError as exc:
-        config = st.session_state.get(session.LAB_CONFIG) or get_default_config()
-        problem = str(exc)
-    else:
-        st.session_state[session.LAB_CONFIG] = config
-    sync_url(config)
-    for warning in st.session_state.get(URL_WARNINGS, []):
+    if any(k in st.query_params for k in WAVE_FIELDS):
+        st.warning(LAB_LINK_WAVE, icon=":material/link_off:")
+    config, problem, warnings = form.load_state(LAB, force=session.pop(FORCE_URL, False))
+    for warning in warnings:
         st.warning(safe.plain(warning), icon=":material/link_off:")
     return config, problem
 
 
-def sync_url(config: LSTMConfig) -> None:
-    """Make the address bar hold ``config``, so copying it shares these settings."""
-    params = url_params(config)
-    st.session_state[session.URL_SEEN] = params
-    given = {k: v for k, v in st.query_params.to_dict().items() if k in KEY}
-    if given != params:
-        st.query_params.from_dict({**params, **session.url_extras()})  # keeps ?run=<id>
+def _on_framing_change() -> None:
+    form.on_framing_change(LAB)
+
+
+def _on_train() -> None:
+    form.on_train(LAB)
 
 
 # -- the form ----------------------------------------------------------------------------
+NUMBERS = [  # the number boxes of the grid: (field, label, step of the +/- buttons)
+    ("window", "Window / max length", 1.0),
+    ("units", "Units", 1.0),
+    ("batch_size", "Batch size", 1.0),
+    ("epochs", "Epochs", 50.0),
+    ("seed", "Seed", 1.0),
+    ("num_samples", "Samples", 100.0),
+    ("steps_per_update", "Time steps per update", 1.0),
+    ("horizon", "Letters out (horizon)", 1.0),
+]
+CHOICES = [("encoding", "Input encoding", ENCODINGS), ("padding", "Padding", PADDINGS)]
+CHECKBOXES = [("shuffle", "Shuffle each epoch"), ("stateful", "Stateful"), ("wrap", "Wrap around (…XYZABC…)")]
+
+
+def top_row(show) -> None:
+    """The framing, the text, the cell and its layers: what the network reads, and what reads it."""
+    top = st.columns([1, 1.7, 0.75, 0.55])
+    if show("framing"):
+        top[0].selectbox(
+            "Framing preset", ALL_FRAMINGS, key=KEY["framing"], help=HELP["framing"],
+            on_change=_on_framing_change,
+        )
+    if show("sequence"):
+        top[1].text_input("Training sequence", key=KEY["sequence"], help=HELP["sequence"])
+    if show("cell"):  # the recurrent cell and its stack (issue 14): beside what it reads
+        top[2].selectbox("Cell", CELLS, key=KEY["cell"], help=HELP["cell"], format_func=CELL_NAMES.get)
+    if show("layers"):
+        top[3].number_input("Layers", step=1.0, format=INT, key=KEY["layers"], help=HELP["layers"])
+
+
+def grid(show) -> None:
+    """Every other field, four to a row: numbers (the learning rate fifth), choices, checkboxes."""
+    boxes = [n for n in NUMBERS if show(n[0])]
+    cells = iter(st.columns(4) + st.columns(4) + st.columns(4) + st.columns(4, vertical_alignment="center"))
+    for name, label, step in boxes[:4]:
+        next(cells).number_input(label, step=step, format=INT, key=KEY[name], help=HELP[name])
+    if show("learning_rate"):
+        next(cells).number_input(
+            "Learning rate", step=0.0005, format="%.5f", key=KEY["learning_rate"], help=HELP["learning_rate"],
+        )
+    for name, label, step in boxes[4:]:
+        next(cells).number_input(label, step=step, format=INT, key=KEY[name], help=HELP[name])
+    for name, label, options in CHOICES:
+        if show(name):
+            next(cells).selectbox(label, options, key=KEY[name], help=HELP[name])
+    for name, label in CHECKBOXES:
+        if show(name):
+            next(cells).checkbox(label, key=KEY[name], help=HELP[name])
+
+
 def lab_form():
     """Draw the Lab's settings and its Train button; return the container beside Train,
     where the training's progress, Stop and queue place appear (where the click was).
@@ -230,51 +214,8 @@ def lab_form():
         return name not in hidden
 
     with st.container(border=True, key="lab_settings"):
-        top = st.columns([1, 1.7, 0.75, 0.55])
-        if show("framing"):
-            top[0].selectbox(
-                "Framing preset", ALL_FRAMINGS, key=KEY["framing"], help=HELP["framing"],
-                on_change=_on_framing_change,
-            )
-        if show("sequence"):
-            top[1].text_input("Training sequence", key=KEY["sequence"], help=HELP["sequence"])
-        if show("cell"):  # the recurrent cell and its stack (issue 14): beside what it reads
-            top[2].selectbox("Cell", CELLS, key=KEY["cell"], help=HELP["cell"], format_func=CELL_LABELS.get)
-        if show("layers"):
-            top[3].number_input("Layers", step=1.0, format=INT, key=KEY["layers"], help=HELP["layers"])
-        numbers = [  # (field, label, step of the +/- buttons)
-            ("window", "Window / max length", 1.0),
-            ("units", "Units", 1.0),
-            ("batch_size", "Batch size", 1.0),
-            ("epochs", "Epochs", 50.0),
-            ("seed", "Seed", 1.0),
-            ("num_samples", "Samples", 100.0),
-            ("steps_per_update", "Time steps per update", 1.0),
-            ("horizon", "Letters out (horizon)", 1.0),
-        ]
-        boxes = [n for n in numbers if show(n[0])]
-        choices = [("encoding", "Input encoding", ENCODINGS), ("padding", "Padding", PADDINGS)]
-        cells = iter(
-            st.columns(4) + st.columns(4) + st.columns(4) + st.columns(4, vertical_alignment="center")
-        )
-        for name, label, step in boxes[:4]:
-            next(cells).number_input(label, step=step, format=INT, key=KEY[name], help=HELP[name])
-        if show("learning_rate"):
-            next(cells).number_input(
-                "Learning rate", step=0.0005, format="%.5f", key=KEY["learning_rate"],
-                help=HELP["learning_rate"],
-            )
-        for name, label, step in boxes[4:]:
-            next(cells).number_input(label, step=step, format=INT, key=KEY[name], help=HELP[name])
-        for name, label, options in choices:
-            if show(name):
-                next(cells).selectbox(label, options, key=KEY[name], help=HELP[name])
-        if show("shuffle"):
-            next(cells).checkbox("Shuffle each epoch", key=KEY["shuffle"], help=HELP["shuffle"])
-        if show("stateful"):
-            next(cells).checkbox("Stateful", key=KEY["stateful"], help=HELP["stateful"])
-        if show("wrap"):
-            next(cells).checkbox("Wrap around (…XYZABC…)", key=KEY["wrap"], help=HELP["wrap"])
+        top_row(show)
+        grid(show)
         action = st.columns([1, 4], vertical_alignment="center")
         action[0].button(
             "Train", type="primary", icon=":material/play_arrow:", on_click=_on_train, key="lab_train",

@@ -3,7 +3,7 @@
 - ``data_view(config)``: the actual ``[samples, time steps, features]`` tensor, as letters
   and as numbers, with its shape spelled out.
 - ``show_results(run)``: accuracy against the tutorial (alphabet) or the ceiling (any other
-  text), predictions, per-letter accuracy, training history and the four downloads.
+  text), predictions, per-letter accuracy, training history and the five downloads.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from lstm_core.model.results import TrainResult
 from lstm_core.presets import PRESETS, preset
 
 from . import charts, safe
+from . import downloads as dl
 from .glyphs import visible
-from .text import CEILING_HELP, TENSOR
+from .text.lab import CEILING_HELP, TENSOR
+from .text.shared import DOWNLOAD_HELP, stopped
 
 MAX_ROWS = 200  # rows of the tensor shown; the variable-length framing draws up to 5000 samples
 
@@ -62,8 +64,9 @@ def data_view(config: LSTMConfig, expanded: bool = False) -> None:
         num_cols = [f"t{i + 1}·f{j + 1}" for i in range(t) for j in range(f)]
         numbers = pd.DataFrame(np.round(flat, 4), columns=num_cols)
         ids = data.target_ids[:MAX_ROWS]
-        # Per-step runs (issue 12) have a target at every time step: show them side by side.
-        several = data.per_step or data.n_char  # n-char-output: the next horizon letters' ids
+        # Several targets per sample (a per-step run: one per time step; a one-shot run: one per
+        # output position): show them side by side.
+        several = ids.ndim > 1
         numbers["target id"] = [" ".join(map(str, r)) for r in ids] if several else ids
         numbers_tab.dataframe(numbers, height=260)
         numbers_tab.caption(
@@ -76,7 +79,7 @@ def _y_rows(data: Dataset) -> str:
     """What one row of y answers, in words."""
     if data.per_step:
         return "time step of each sample"
-    if data.n_char:
+    if data.target_ids.ndim > 1:  # one target per output position (one shot)
         return f"each of the next {data.config.horizon} letters of each sample"
     return "sample"
 
@@ -197,47 +200,22 @@ def accuracy_metrics(run: TrainResult) -> float:
 
 
 def downloads(run: TrainResult) -> None:
-    """The four download buttons. The .keras file is built only when clicked (deferred)."""
-    from lstm_core.export import csvs, keras_file, script
+    """The five download buttons. The .keras file and the notebook are built only when clicked."""
+    from lstm_core.export import csvs
 
     name = f"lstm-{run.config.framing}"
-    # (label, data, file name, mime type, icon, help). A callable `data` is run by Streamlit
-    # only on click: building a Keras model costs about a second and memory, which most
-    # visitors never need.
-    buttons = [
-        ("Model (.keras)", lambda: keras_file.keras_bytes(run), f"{name}.keras", "application/octet-stream",
-         ":material/download:", "The trained model as a Keras 3 file: keras.models.load_model('…keras')."),
-        ("History (CSV)", csvs.history_csv(run), f"{name}-history.csv", "text/csv",
-         ":material/download:", "Loss and accuracy per epoch."),
-        ("Predictions (CSV)", csvs.predictions_csv(run), f"{name}-predictions.csv", "text/csv",
-         ":material/download:", "The prediction table below."),
-        ("Keras script (.py)", script.keras_script(run.config), f"{name}.py", "text/x-python",
-         ":material/code:", "A runnable plain-Keras script (model.fit) with these settings."),
-        ("Notebook (.ipynb)", lambda: _notebook_bytes(run.config), f"{name}.ipynb",
-         "application/x-ipynb+json", ":material/menu_book:",
-         "The same script as a Jupyter notebook, each step explained in a text cell."),
+    tables = [
+        dl.csv("History (CSV)", csvs.history_csv(run), f"{name}-history.csv", DOWNLOAD_HELP["lab_history"]),
+        dl.csv("Predictions (CSV)", csvs.predictions_csv(run), f"{name}-predictions.csv",
+               DOWNLOAD_HELP["lab_predictions"]),
     ]
-    row = st.container(horizontal=True, gap="small")  # wraps on narrow screens
-    for label, data, file_name, mime, icon, help_text in buttons:
-        row.download_button(
-            label, data=data, file_name=file_name, mime=mime, on_click="ignore", icon=icon, help=help_text
-        )
-
-
-def _notebook_bytes(config: LSTMConfig) -> bytes:
-    from lstm_core.export.notebook import notebook_bytes  # nbformat: loaded only when clicked
-
-    return notebook_bytes(config)
+    dl.show(dl.run_files(run, name, tables, DOWNLOAD_HELP["lab_script"]))
 
 
 def show_results(run: TrainResult) -> None:
     """Everything about a trained run, ready to read."""
     if run.stopped:
-        st.warning(
-            f"Stopped after epoch {run.epochs_done:,} of {run.config.epochs:,}: the partial model "
-            "and its history are kept.",
-            icon=":material/pause_circle:",
-        )
+        st.warning(stopped(run), icon=":material/pause_circle:")
     accuracy_metrics(run)
     downloads(run)
     table = inference.prediction_table(run)

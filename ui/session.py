@@ -7,7 +7,7 @@ once (a widget's own key stays beside its widget)::
     RUN         the current TrainResult (the Lab's, or one trained on Generate/State)
     RUN_ID      its id in the run store (lstm_core.store.runs), also in the URL as ?run=<id>
     MAILBOX     a plain dict kept in session state, for writes that must not be interrupted
-    LAB_*       the Lab's shown config, its form error and a queued Train request
+    LAB_CONFIG  the Lab's shown config (its form's other keys: ui/form.py)
     EXPERIMENT, COMPARISON   the State page's experiment and the Compare page's runs
 
 Every page asks for "the current run" through one function, :func:`current_run`: the run
@@ -42,10 +42,7 @@ RUN_ID = "run_id"  # store id of RUN; None for a shipped preset or a run not (ye
 RUN_PARAM = "run"  # the URL parameter naming a stored run: /generate?run=<id>
 RUN_LINK_ERROR = "run_link_error"  # message about a ?run= id that could not be opened
 MAILBOX = "mailbox"
-LAB_CONFIG = "lab_config"  # the settings the Lab form shows (last loaded or trained)
-LAB_ERROR = "lab_error"  # message of the last invalid form submit, shown beside the form
-LAB_REQUEST = "lab_request"  # a validated config waiting to be trained by this script run
-URL_SEEN = "lab_url_seen"  # the query string last applied to the form
+LAB_CONFIG = "lab_config"  # the settings the Lab form shows (ui.form keeps it: controls.LAB)
 EXPERIMENT = "within_batch_experiment"
 COMPARISON = "comparison"
 WHY_LSTM = "why_lstm_comparison"  # the Compare page's "Why LSTM?" runs (rows of why_lstm.score)
@@ -61,31 +58,50 @@ def mailbox() -> dict:
     return st.session_state.setdefault(MAILBOX, {})
 
 
+BUSY = "training"  # mailbox flag: a training of this session has not handed over yet
+WAIT_NOTICE = (
+    "Stopping the training you interrupted: what it trained is kept and appears here in a moment."
+)
+
+
+def wait_for_handover(busy: str = BUSY, notice: str = WAIT_NOTICE) -> None:
+    """Wait (at most ``HANDOVER_SECONDS``) while the mailbox flag ``busy`` is set.
+
+    With Streamlit's fast reruns, a click starts the new script run at once while the
+    interrupted one is still finishing: usually one training chunk (a fraction of a second),
+    but up to TensorFlow's import and a compile if the click came that early. ``notice`` is
+    shown if it takes more than a moment; it is an st.* call, so yet another click still
+    interrupts this wait.
+    """
+    box = mailbox()
+    start = time.monotonic()
+    shown = None
+    while box.get(busy) and time.monotonic() - start < HANDOVER_SECONDS:
+        if shown is None and time.monotonic() - start > 0.3:
+            shown = st.empty()
+            shown.info(notice, icon=":material/hourglass_top:")
+        time.sleep(0.05)
+    if shown is not None:
+        shown.empty()
+
+
+def take(key: str, keep) -> None:
+    """Hand what an interrupted training left in the mailbox under ``key`` to ``keep``.
+
+    It leaves the mailbox only after ``keep`` returned: an interrupted ``keep`` leaves it
+    to adopt at the next script run.
+    """
+    box = mailbox()
+    pending = box.get(key)
+    if pending is not None:
+        keep(pending)
+        box.pop(key, None)
+
+
 def adopt_pending() -> None:
     """Make a run left in the mailbox by an interrupted training the current run."""
-    box = mailbox()
-    # With Streamlit's fast reruns, a click starts the new script run at once while the
-    # interrupted one is still finishing: usually one training chunk (a fraction of a
-    # second), but up to TensorFlow's import and a compile if the click came that early.
-    # Wait for the handover; say so if it takes more than a moment. The notice is an st.*
-    # call, so yet another click still interrupts this wait.
-    start = time.monotonic()
-    notice = None
-    while box.get("training") and time.monotonic() - start < HANDOVER_SECONDS:
-        if notice is None and time.monotonic() - start > 0.3:
-            notice = st.empty()
-            notice.info(
-                "Stopping the training you interrupted: what it trained is kept and appears "
-                "here in a moment.",
-                icon=":material/hourglass_top:",
-            )
-        time.sleep(0.05)
-    if notice is not None:
-        notice.empty()
-    pending = box.get("run")
-    if pending is not None:
-        set_run(pending)
-        box.pop("run", None)  # only now: an interrupted set_run leaves it to adopt next time
+    wait_for_handover()
+    take(RUN, set_run)
 
 
 def get_run() -> TrainResult | None:

@@ -15,12 +15,7 @@ import streamlit as st
 from lstm_core.store import runs
 
 from . import safe, session
-
-LINK_HELP = (
-    "A link that opens this trained model (its weights, history and settings) on any page "
-    "of this app, in any browser, after a reload or a server restart. Whoever opens it "
-    "sees the model read-only: training there makes a new model with its own link."
-)
+from .text.shared import LINK_HELP
 
 
 def run_link(run_id: str) -> str:

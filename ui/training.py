@@ -1,17 +1,14 @@
-"""Run a training from a page: wait for a slot, draw it live, keep what was trained.
+"""The training slots and limits every training from a page goes through (``ui.runner`` draws it).
 
 The engine knows nothing about Streamlit (``lstm_core.train.trainer.train`` calls a plain
-``on_progress`` function and polls ``should_stop``). This module is the bridge:
+``on_progress`` function and polls ``should_stop``). This module is the bridge to the
+server's limits:
 
 - Every training goes through ``lstm_core.limits.slots.GATE``: on a shared 2-CPU server only a
   few run at once, the others see "Queued: place N" and start by themselves.
-- A click anywhere while training (Stop, another widget, another page) makes Streamlit
-  raise its rerun (or stop) signal at the next ``st.*`` call *or session-state access*,
-  i.e. inside our ``on_progress``. We catch that signal there, let the trainer stop
-  cleanly before its next chunk (so its partial weights and history come back to us),
-  leave the partial run in the session's mailbox (a plain dict: no Streamlit call that
-  could be interrupted again), and only then re-raise the signal so Streamlit reruns as
-  the user asked. The next script run adopts the run. Nothing trained is lost.
+- What a training adds to the server's memory is reserved up front (``budget.admit``), and an
+  accepted run is stopped at the time limit (``RUN_SECONDS``), keeping what it trained.
+- ``TimeLeft`` and ``progress_text`` word the progress bar; ``warm_up`` compiles ahead.
 """
 
 from __future__ import annotations
@@ -20,7 +17,7 @@ import importlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -28,19 +25,9 @@ from lstm_core.config import LSTMConfig
 from lstm_core.limits import budget, cost
 from lstm_core.limits.slots import GATE
 from lstm_core.model.results import Progress, TrainResult
-from lstm_core.presets import preset
-
-from . import charts, errors, session, share, upload
 
 log = logging.getLogger(__name__)
-CHART_SECONDS = 0.5  # redraw the live chart at most this often
-# While a page trains, its address carries "training=1" (removed when the run ends). Streamlit
-# keeps sessions in the server's memory only: if the server restarts mid-training, the browser
-# reconnects to a new session that knows nothing of it, but the address still says so.
-TRAINING_MARK = "training"
-STARTED_HERE = "trainings_started_here"  # session key: this session has started a training
 WARM_UP_RESERVE = 8  # compiles of the trainer's budget that background warm-ups never use
-LOST = "lost_training"  # session key: the address said a training was lost; not yet retrained
 _warm_lock = threading.Lock()
 _warm_started = False
 
@@ -261,184 +248,3 @@ def train_many_gated(
         box.empty()
         with budget.admit(run_need(trainer, configs)):
             return trainer.train_many(configs, on_progress=on_progress, should_stop=should_stop, gate=GATE)
-
-
-def train_together(
-    configs: list[LSTMConfig], labels: list[str], bar, queue_box
-) -> tuple[list[TrainResult], BaseException | None]:
-    """Train ``configs`` through the gate, all at once, and return every run with the
-    Streamlit signal a click raised meanwhile (or None).
-
-    They train in one ``trainer.train_many`` call (seeds of a framing side by side, a
-    second core when the gate has one free), so 20 seeds cost a few runs' time. ``bar`` (an
-    ``st.progress`` placeholder) shows the whole series, its text prefixed with the label of
-    the run that reported last. A click meanwhile (Stop, another widget) stops the training
-    within a second and every run comes back as far as it got (``stopped``); the caller
-    keeps what it wants, *then* raises the signal so Streamlit reruns as the user asked.
-    """
-    interrupt: list[BaseException] = []
-    fractions = [0.0] * len(configs)
-    last_draw = [float("-inf")]
-
-    def on_progress(i: int, p: Progress) -> None:
-        fractions[i] = p.fraction
-        now = time.monotonic()
-        if interrupt or (now - last_draw[0] < 0.1 and p.epoch < p.epochs):
-            return  # many runs report at once: redraw the bar ten times a second at most
-        last_draw[0] = now
-        try:
-            bar.progress(min(1.0, sum(fractions) / len(configs)), text=f"{labels[i]} · {progress_text(p)}")
-        except BaseException as signal:  # noqa: BLE001 - Streamlit's rerun/stop signal
-            interrupt.append(signal)
-
-    runs = train_many_gated(configs, on_progress, lambda: bool(interrupt), queue_box)
-    return runs, (interrupt[0] if interrupt else None)
-
-
-def train_in_turn(
-    configs: list[LSTMConfig], labels: list[str], bar, queue_box
-) -> Iterator[tuple[LSTMConfig, TrainResult]]:
-    """Train ``configs`` at once (:func:`train_together`) and yield each finished run with
-    its config; after a click meanwhile, the finished runs are still yielded (so the caller
-    keeps them) and then Streamlit's signal is re-raised."""
-    runs, interrupt = train_together(configs, labels, bar, queue_box)
-    for config, run in zip(configs, runs):
-        if not run.stopped:
-            yield config, run
-    if interrupt is not None:
-        raise interrupt
-
-
-def progress_with_stop(key: str, help: str, text: str = "starting: loading TensorFlow…"):
-    """A progress bar with a Stop button beside it. Returns (bar, stop_box) placeholders;
-    call ``.empty()`` on both when done so neither lingers.
-
-    Stop needs no handler: its click makes Streamlit rerun the page, which interrupts the
-    training (see the module docstring for how the partial work is kept).
-    """
-    bar_col, stop_col = st.columns([5, 1], vertical_alignment="bottom")
-    bar = bar_col.empty()
-    bar.progress(0.0, text=text)
-    stop_box = stop_col.empty()
-    stop_box.button("Stop", key=key, icon=":material/stop_circle:", help=help, width="stretch")
-    return bar, stop_box
-
-
-def train_live(config: LSTMConfig, key: str = "stop", progress_area=None) -> TrainResult | None:
-    """Train ``config`` with a live chart, a progress bar and a Stop button.
-
-    The queue place, the progress bar and Stop go into ``progress_area`` when given (the Lab
-    puts them beside its Train button, where the click was), the chart where this is called.
-    The finished run becomes the session's current run (``session.RUN``); so does the
-    partial one when the user interrupts (Stop or any other click). Returns the run, or
-    None if training failed (the error is shown; earlier results are untouched).
-    """
-    box = session.mailbox()  # fetched now: touching session state later may be interrupted
-    area = progress_area if progress_area is not None else st.container()
-    with area:
-        queue_box = st.empty()
-        bar, stop_box = progress_with_stop(
-            key, "Stop training now. The model and history trained so far are kept."
-        )
-    chart_box = st.empty()
-    interrupt: list[BaseException] = []
-    last_chart = [float("-inf")]
-    time_left = TimeLeft()
-
-    def on_progress(p: Progress) -> None:
-        if interrupt:
-            return
-        try:
-            bar.progress(min(1.0, p.fraction), text=progress_text(p, time_left(p)))
-            # Building an altair chart costs ~40 ms of Python, taken from the training on a
-            # 2-CPU server: redraw twice a second (the progress bar moves at every report).
-            now = time.monotonic()
-            if p.history and (now - last_chart[0] >= CHART_SECONDS or p.epoch == p.epochs):
-                last_chart[0] = now
-                chart_box.altair_chart(charts.history_chart(p.history), width="stretch")
-        except BaseException as signal:  # Streamlit's rerun/stop signal (not an Exception)
-            interrupt.append(signal)
-
-    box["training"] = True  # see session.adopt_pending: a new run waits for the handover
-    st.session_state[STARTED_HERE] = True
-    st.session_state[LOST] = False
-    st.query_params[TRAINING_MARK] = "1"
-    try:
-        run = train_gated(config, on_progress, lambda: bool(interrupt), queue_box)
-        if run.epochs_done > 0:
-            box["run"] = run  # handed over before "training" goes False (adopted below or next run)
-    except Exception as exc:  # one sentence for the user; a bug's traceback goes to the log
-        box["training"] = False
-        bar.empty()
-        stop_box.empty()
-        errors.show_error(exc, "Training")
-        return None
-    finally:
-        box["training"] = False
-    if interrupt:
-        raise interrupt[0]  # now let Streamlit rerun as the user asked
-    st.query_params.pop(TRAINING_MARK, None)
-    session.adopt_pending()
-    bar.empty()
-    stop_box.empty()
-    chart_box.empty()
-    return run
-
-
-def lost_training_notice() -> bool:
-    """If the address says this page was training but this session never started one, say so.
-
-    That happens when the server restarted mid-training (the browser reconnects to a fresh
-    session) or a link was copied mid-training. Returns True when the user asks to train
-    again (the caller trains the shown settings).
-    """
-    if st.query_params.get(TRAINING_MARK) is not None and not session.mailbox().get("training"):
-        st.query_params.pop(TRAINING_MARK, None)
-        if not st.session_state.get(STARTED_HERE):  # (else: this session's own interrupted run)
-            st.session_state[LOST] = True
-    if not st.session_state.get(LOST):
-        return False
-    holder = st.empty()
-    box = holder.container()
-    box.warning(
-        "This page was training when it lost its server (the server restarted, or this link was "
-        "copied mid-training): that training is not on this server any more and its model is "
-        "lost. The settings below are the ones it was training.",
-        icon=":material/restart_alt:",
-    )
-    again = box.button(
-        "Train these settings again",
-        icon=":material/replay:",
-        help="Start the training that was lost, with the settings shown in the form.",
-    )
-    if again:
-        st.session_state[LOST] = False
-        holder.empty()  # the training starts below; the notice has done its job
-    return again
-
-
-def require_run(page: str) -> TrainResult | None:
-    """The run a page works on: this session's, a ``?run=`` link's, or the shipped preset.
-
-    Used by Generate and State (and any later page), so each is usable on its own at
-    once: until the user trains a model, they show the tutorial's stateful preset,
-    trained ahead of time, with a button to train it live instead.
-    """
-    run = session.current_run(fallback=preset("stateful"))
-    share.model_source(run)
-    if run is None or session.is_shipped(run):
-        st.info(
-            f"The {page} page works on a trained model. Until you train one in the Lab, it shows the "
-            "tutorial's stateful preset, trained ahead of time (seed 7, 300 epochs). You can also "
-            "train that preset right here and watch it learn (a few seconds).",
-            icon=":material/info:",
-        )
-        left, right = st.columns(2, vertical_alignment="center")
-        with left:
-            st.page_link("pages/lab.py", label="Open the Lab", icon=":material/science:")
-        with right:
-            clicked = st.button("Train the stateful preset", icon=":material/play_arrow:", type="primary")
-        if clicked:
-            return train_live(preset("stateful"), key="stop_preset")
-    uploaded = upload.upload_box()
-    return uploaded if uploaded is not None else run

@@ -16,25 +16,10 @@ from lstm_core.export import keras_import
 from lstm_core.model.results import TrainResult
 
 from . import safe, session
-from .text import md_escape
+from .safe import md_escape
+from .text.shared import UPLOAD_HELP
 
 UPLOADED = "upload_read"  # {"file": file id, "shape", "weights", "ours": run, "error": text}
-HELP_FILE = (
-    "A .keras file: one saved by this app (Model download), or one saved by plain Keras 3 with the "
-    "tutorial's shape: one LSTM layer (stateful or not) then one Dense layer with softmax. At most "
-    "20 MB. It is checked before Keras reads it and loaded in Keras's safe mode."
-)
-HELP_TEXT = (
-    "The text the model was trained on. Its distinct characters, sorted, are the model's classes, so "
-    "it needs exactly as many as the model has outputs. For 26 outputs the alphabet is assumed."
-)
-HELP_FRAMING = (
-    "How the model was fed: one letter (naive), a window as features or as time steps, or stateful."
-)
-HELP_ENCODING = (
-    "scaled: one number per letter, index / vocabulary size (the tutorial). onehot: one 1 among zeros."
-)
-HELP_WINDOW = "Letters per sample: the window the model reads (1 for naive and stateful)."
 
 
 def _read(file) -> dict:
@@ -59,7 +44,9 @@ def _read(file) -> dict:
 def upload_box(expanded: bool = False) -> TrainResult | None:
     """The "Use your own Keras model" expander. Returns the model once the user adopts it."""
     with st.expander("Use your own Keras model (.keras)", icon=":material/upload_file:", expanded=expanded):
-        file = st.file_uploader("Keras model file", type=["keras"], key="upload_keras", help=HELP_FILE)
+        file = st.file_uploader(
+            "Keras model file", type=["keras"], key="upload_keras", help=UPLOAD_HELP["file"]
+        )
         if file is None:
             st.caption(
                 "Saved by this app, or by plain Keras 3 in the tutorial's shape, e.g. "
@@ -93,19 +80,19 @@ def _plain_form(read: dict) -> TrainResult | None:
     )
     with st.form("upload_form", border=False):
         sequence = st.text_input(
-            "Training text", value=guess["sequence"], key=f"{key}_sequence", help=HELP_TEXT
+            "Training text", value=guess["sequence"], key=f"{key}_sequence", help=UPLOAD_HELP["text"]
         )
         c1, c2, c3 = st.columns(3)
         framing = c1.selectbox(
             "Framing", FRAMINGS, index=FRAMINGS.index(guess["framing"]), key=f"{key}_framing",
-            help=HELP_FRAMING,
+            help=UPLOAD_HELP["framing"],
         )
         encoding = c2.selectbox(
             "Encoding", ENCODINGS, index=ENCODINGS.index(guess["encoding"]), key=f"{key}_encoding",
-            help=HELP_ENCODING,
+            help=UPLOAD_HELP["encoding"],
         )
         window = c3.number_input(
-            "Window", value=int(guess["window"]), step=1, key=f"{key}_window", help=HELP_WINDOW
+            "Window", value=int(guess["window"]), step=1, key=f"{key}_window", help=UPLOAD_HELP["window"]
         )
         used = st.form_submit_button("Use this model", icon=":material/check:", type="primary")
     if not used:

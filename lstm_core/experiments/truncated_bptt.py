@@ -21,7 +21,7 @@ side in one compiled function, the arms on both cores)::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,6 +156,19 @@ def influence_beyond_update(run, k: int) -> tuple[float, float]:
     return (cue.occlusion if cue.back >= own else 0.0), max(outside, default=0.0)
 
 
+def label(arm: str, seed: int) -> str:
+    """The label a run of the experiment goes by, e.g. ``(a) seed 7``: unique per arm and seed."""
+    return f"({arm}) seed {seed}"
+
+
+def score_runs(
+    plan: Sequence[tuple[str, int, LSTMConfig]], runs: Mapping[str, object], k: int
+) -> list[Outcome]:
+    """Score the runs of ``plan`` (from :func:`experiment_configs`) found in ``runs``, keyed by
+    :func:`label`, in plan order; a run missing from ``runs`` is left out, never shifted."""
+    return [score(arm, seed, runs[label(arm, seed)], k) for arm, seed, _ in plan if label(arm, seed) in runs]
+
+
 def run_experiment(
     k: int = 4,
     seeds: Iterable[int] = (7, 8, 9),
@@ -184,3 +197,65 @@ def run_experiment(
             from lstm_core.train.trainer import train_many as train_all
         runs = list(train_all([config for _, _, config in plan]))
     return [score(arm, seed, run, k) for (arm, seed, _), run in zip(plan, runs, strict=True)]
+
+
+def verdict(outcomes, k: int) -> list[tuple[str, str]]:
+    """(kind, sentence) pairs, in words, per arm: kind is 'ok' when theory held, 'surprise' when not.
+
+    Arms (b) and (c) can recall every letter (the cue is inside the sample); arm (a) cannot do
+    better than chance (no update's gradient reaches the cue). A run a stop ended early gets no
+    verdict on the training it did not get::
+
+        >>> from types import SimpleNamespace as O
+        >>> done = [O(arm="b", seed=7, recall_accuracy=1.0, stopped=False),
+        ...         O(arm="c", seed=7, recall_accuracy=1.0, stopped=False),
+        ...         O(arm="a", seed=7, recall_accuracy=0.5, recall_ceiling=0.5, stopped=False)]
+        >>> [kind for kind, _ in verdict(done, 4)]
+        ['ok', 'ok', 'ok']
+        >>> print(verdict(done, 4)[2][1])  # doctest: +NORMALIZE_WHITESPACE
+        (a) stateful, 1 step per update: no seed recalls better than chance (50%), as truncated
+        backpropagation predicts.
+    """
+    by_arm: dict[str, list] = {}
+    for o in outcomes:
+        by_arm.setdefault(o.arm, []).append(o)
+    return [full_recall_verdict(arm, by_arm.get(arm, [])) for arm in ("b", "c")] + [
+        chance_verdict(by_arm.get("a", []), k)
+    ]
+
+
+def full_recall_verdict(arm: str, runs: list) -> tuple[str, str]:
+    """Arm (b) or (c): every seed should recall every letter; stalled and stopped seeds are named."""
+    hit = sum(o.recall_accuracy == 1.0 for o in runs)
+    sentence = (
+        f"({arm}) {ARMS[arm]}: {hit} of {len(runs)} seeds recall every letter "
+        "(theory: all can, since the cue is inside the sample)."
+    )
+    stalled = [o for o in runs if o.recall_accuracy < 1.0 and not getattr(o, "stopped", False)]
+    stopped = [o for o in runs if o.recall_accuracy < 1.0 and getattr(o, "stopped", False)]
+    if stalled:
+        stuck = ", ".join(f"seed {o.seed} (final loss {o.history[-1].loss:.2f})" for o in stalled)
+        sentence += f" Not yet there after {EPOCHS} epochs: {stuck}; training stalled, the framing allows it."
+    if stopped:  # a Stop ended them early: no verdict on training they did not get
+        cut = ", ".join(f"seed {o.seed} ({o.history[-1].epoch if o.history else 0} epochs)" for o in stopped)
+        sentence += f" Stopped before the end: {cut}."
+    return ("ok" if hit == len(runs) else "surprise", sentence)
+
+
+def chance_verdict(runs: list, k: int) -> tuple[str, str]:
+    """Arm (a): no seed should recall better than chance (no gradient reaches the cue)."""
+    chance = max((o.recall_ceiling for o in runs), default=0.5)
+    above = [o for o in runs if o.recall_accuracy > chance]
+    if not above:
+        return (
+            "ok",
+            f"(a) {ARMS['a']}: no seed recalls better than chance ({100 * chance:.0f}%), "
+            "as truncated backpropagation predicts.",
+        )
+    best = max(o.recall_accuracy for o in above)
+    return (
+        "surprise",
+        f"(a) {ARMS['a']}: {len(above)} of {len(runs)} seeds recall better than chance "
+        f"(best {100 * best:.0f}%), although no weight update's gradient ever reached the cue "
+        f"{k} steps back. Theory said {100 * chance:.0f}% at most: theory and result disagree.",
+    )

@@ -56,6 +56,16 @@ def why_lstm_configs(
     return out
 
 
+def labelled(pairs: Sequence[tuple[str, LSTMConfig]]) -> list[tuple[str, LSTMConfig]]:
+    """Each (task, config) as (label, config): the label its progress and result go by (unique).
+
+    >>> [label for label, _ in labelled(why_lstm_configs(seeds=1))][:2]
+    ['run 1/6 · alphabet, LSTM seed 7', 'run 2/6 · alphabet, GRU seed 7']
+    """
+    return [(f"run {k + 1}/{len(pairs)} · {task}, {CELL_NAMES[c.cell]} seed {c.seed}", c)
+            for k, (task, c) in enumerate(pairs)]
+
+
 def check_cost(configs: Sequence[LSTMConfig]) -> None:
     """Refuse (one sentence) a comparison too big for the shared server, as Compare's sweeps."""
     work = sum(c.work for c in configs)
@@ -99,3 +109,19 @@ def summary(rows: Sequence[dict]) -> pd.DataFrame:
         out.append({"task": task, "cell": cell, "runs": len(acc), "mean": statistics.fmean(acc),
                     "min": min(acc), "max": max(acc)})
     return pd.DataFrame(out)
+
+
+def words(table: pd.DataFrame) -> str:
+    """The result in a sentence per task: which cell did best, on average over the seeds.
+
+    >>> rows = [{"task": "alphabet", "cell": c, "seed": 7, "accuracy": a, "seconds": 1.0}
+    ...         for c, a in (("LSTM", 100.0), ("GRU", 96.0))]
+    >>> words(summary(rows))
+    '**alphabet** (mean over seeds): LSTM 100.0%, GRU 96.0%.'
+    """
+    parts = []
+    for task, group in table.groupby("task", sort=False):
+        best = group.sort_values("mean", ascending=False)
+        cells = ", ".join(f"{r.cell} {r.mean:.1f}%" for r in best.itertuples())
+        parts.append(f"**{task}** (mean over seeds): {cells}.")
+    return " ".join(parts)

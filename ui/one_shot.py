@@ -16,24 +16,11 @@ from lstm_core.config import LSTMConfig
 from lstm_core.model import nchar
 from lstm_core.model.results import TrainResult
 
-from . import errors, session, training
+from . import errors, runner, session
+from .text.cells import CELL_NAMES
+from .text.lab import ONE_SHOT_EXPLAIN, ONE_SHOT_HELP
 
 RUNS = "nchar_runs"  # session key: {"config", "one shot", "recursive"} of the last comparison
-BUTTON_HELP = (
-    "Trains two models on the same text, window and settings, side by side: the one-shot "
-    "encoder-decoder (these settings) and a one-letter model (timestep-window) that is fed its "
-    "own answer to reach the letters after the first. The table then scores both on the same "
-    "windows, one output position at a time. The one-shot model becomes the current model."
-)
-EXPLAIN = (
-    "Two ways to predict several letters. **One shot**: an encoder {cell} reads the window, and "
-    "a decoder {cell}, given the encoder's last *h* at every step, answers all {k} letters at "
-    "once. **Recursive**: the one-letter model predicts the next letter, appends it to its "
-    "window, and predicts again, {k} times; a mistake it makes is fed back in. The first "
-    "position is the same question for both; the far positions are where they differ."
-)
-
-
 def position_words(table: pd.DataFrame) -> str:
     """The table in one sentence: where the two ways part, from the engine's figures.
 
@@ -57,17 +44,16 @@ def position_words(table: pd.DataFrame) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def _train_both(config: LSTMConfig) -> None:
-    """Train both ways through the gate, keeping each finished run at once."""
-    kept: dict = {"config": config, "one shot": None, "recursive": None}
-    st.session_state[RUNS] = kept
-    queue = st.empty()
-    bar, stop_box = training.progress_with_stop("nchar_stop", "Stop now; a run that finished is kept.")
-    configs = [config, nchar.recursive_config(config)]
-    for trained, run in training.train_in_turn(configs, ["one shot", "recursive"], bar, queue):
-        kept["recursive" if trained.framing != config.framing else "one shot"] = run
-    bar.empty()
-    stop_box.empty()
+def train_both(config: LSTMConfig) -> None:
+    """Train both ways at once through the runner; a run that finished is kept (a click may
+    stop the other). The one-shot run becomes the current model."""
+    pairs = [("one shot", config), ("recursive", nchar.recursive_config(config))]
+
+    def collect(runs: dict) -> dict:
+        return {"config": config, "one shot": runs.get("one shot"), "recursive": runs.get("recursive")}
+
+    kept = runner.train_labelled(pairs, collect, RUNS, key="nchar_stop",
+                                 stop_help="Stop now; a run that finished is kept.")
     if kept["one shot"] is not None:
         session.set_run(kept["one shot"], meta={"origin": "lab n-char compare"})
 
@@ -82,17 +68,16 @@ def comparison(shown: LSTMConfig, run: TrainResult | None) -> None:
         return
     with st.container(border=True, key="nchar_compare"):
         st.subheader("One shot or recursive: accuracy per output position", anchor=False)
-        cell = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}[config.cell]
-        st.markdown(EXPLAIN.format(k=config.horizon, cell=cell))
+        st.markdown(ONE_SHOT_EXPLAIN.format(k=config.horizon, cell=CELL_NAMES[config.cell]))
         if st.button("Train both and compare", icon=":material/compare_arrows:", key="nchar_train_both",
-                     help=BUTTON_HELP):
+                     help=ONE_SHOT_HELP):
             try:
-                _train_both(config)
+                train_both(config)
             except Exception as exc:  # one sentence for the user; a bug's traceback goes to the log
                 errors.show_error(exc, "Training both ways")
             else:
                 st.rerun()  # the one-shot run is the current model now: its results go above
-        kept = st.session_state.get(RUNS)
+        kept = runner.kept(RUNS)
         if kept and kept["config"] == config:
             one_shot, recursive = kept["one shot"], kept["recursive"]
         elif run is not None and run.config == config:

@@ -1,0 +1,250 @@
+"""The Cell page's sections over the whole text: what each unit keeps, the unit finder, state
+surgery, and the cells the gate view does not write out (GRU, SimpleRNN, stacks)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from lstm_core.analysis import inference
+from lstm_core.analysis.gru_trace import gru_trace
+from lstm_core.analysis.lstm_trace import GateTrace, gate_trace, most_active_unit, rank_units
+from lstm_core.analysis.surgery import continue_text
+from lstm_core.analysis.text_reader import MAX_TEXT
+
+from .. import safe, session
+from ..safe import md_escape
+from ..text.cell import (
+    HELP_EVERY,
+    HELP_FIND,
+    HELP_OTHER,
+    HELP_SIGNAL,
+    HELP_SURGERY,
+    HELP_TEXT,
+    HELP_WARM,
+    HELP_WRITE,
+    HELP_ZERO,
+)
+from ..text.cells import CELL_EXPLAINED, CELL_NAMES, OTHER_CELLS
+from . import charts as cell_charts
+from . import stepper as stepping
+
+SURGERY_ZERO = "Zero some units"
+SURGERY_SWAP = "Swap in another text's state"
+
+
+def keeps_section(trace: GateTrace, stateful: bool) -> None:
+    st.subheader("What each unit keeps", anchor=False)
+    st.caption(
+        "The forget gate f at every step: near 1 (dark) the unit keeps its c, near 0 (pale) it "
+        "wipes it. A row dark all along is a unit that holds on to memory."
+        + ("" if stateful else " This model starts every sample from a zero state (↺) anyway.")
+    )
+    chart = cell_charts.over_steps_chart(trace.f, trace.fed, "f", [0.0, 1.0])
+    st.altair_chart(chart, width="stretch", height=cell_charts.height(chart, rotated_labels=True))
+
+
+def _default_selection(trace: GateTrace) -> list[int]:
+    """The steps after the first "K" if the text has one, else its last third."""
+    if "K" in trace.text[:-1]:
+        after = trace.text.index("K") + 1
+        return [k for k in range(trace.steps) if trace.position[k] >= after][:12]
+    return list(range(trace.steps - max(1, trace.steps // 3), trace.steps))
+
+
+def finder_section(trace: GateTrace) -> int | None:
+    """Rank units by selectivity at the chosen steps; returns the top unit (or None)."""
+    st.subheader("Unit finder", anchor=False)
+    labels = cell_charts.step_labels(trace.fed)
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    selected = c1.multiselect(
+        "Steps to look at",
+        list(range(trace.steps)),
+        default=_default_selection(trace),
+        format_func=lambda k: labels[k],
+        key=f"cell_find_{trace.framing}_{trace.steps}_{trace.units}_{trace.text}_{trace.warm}",
+        help=HELP_FIND,
+    )
+    signal = c2.radio("Signal", ["h", "c"], horizontal=True, key="cell_signal", help=HELP_SIGNAL)
+    try:
+        table = rank_units(trace, selected, signal)
+    except ValueError as exc:
+        st.info(safe.plain(exc), icon=":material/info:")
+        return None
+    st.caption(
+        "Selectivity: the unit's mean at the chosen steps minus its mean elsewhere, in units of its "
+        "spread (about 2 or more is strong; negative: it goes quiet there). r: correlation with the "
+        "letter's position in the alphabet."
+    )
+    st.dataframe(
+        table.head(8).rename(columns={"alphabet_r": "r with alphabet position"}),
+        hide_index=True,
+        column_config={
+            "selectivity": st.column_config.NumberColumn(format="%.2f"),
+            "inside": st.column_config.NumberColumn("mean at chosen steps", format="%.3f"),
+            "outside": st.column_config.NumberColumn("mean elsewhere", format="%.3f"),
+            "r with alphabet position": st.column_config.NumberColumn(format="%.2f"),
+        },
+    )
+    values = trace.h if signal == "h" else trace.c
+    top = [int(u) for u in table["unit"].head(3)]
+    chart = cell_charts.unit_line_chart(values, trace.fed, selected, top)
+    st.altair_chart(chart, width="stretch", height=cell_charts.height(chart, rotated_labels=True))
+    return top[0]
+
+
+def swap_choice(config) -> dict | None:
+    """The text whose state is swapped in (None: a stateless model has no carried state to swap)."""
+    other = st.text_input(
+        "Other text",
+        value=config.sequence[:3],
+        key=f"cell_other_{abs(hash(config))}",
+        max_chars=200,
+        help=HELP_OTHER,
+    )
+    if not config.stateful:
+        st.info(
+            "This model is stateless: it starts every sample from a zero state, so there is no "
+            "carried state to swap. Zero some units instead, or train the stateful preset.",
+            icon=":material/info:",
+        )
+        return None
+    return {"state_from": other}
+
+
+def zero_choice(config, suggested: int) -> dict | None:
+    """Which units to zero, and whether at every step (None: no unit chosen)."""
+    units = st.multiselect(
+        "Units to zero",
+        list(range(config.units)),
+        default=[suggested],
+        key=f"cell_zero_{config.units}",
+        help=HELP_ZERO,
+    )
+    every = st.checkbox("Keep them at zero at every step", value=True, key="cell_every", help=HELP_EVERY)
+    if not units:
+        st.info("Choose at least one unit to zero.", icon=":material/info:")
+        return None
+    return {"zero_units": units, "every_step": every}
+
+
+def surgery_section(run, trace: GateTrace, text: str, warm: bool, suggested: int) -> None:
+    config = run.config
+    st.subheader("State surgery", anchor=False)
+    st.caption(
+        "The state is the model's memory: change it and the same letter leads somewhere else. "
+        f"The model reads your text, then writes on; the change happens just before it reads the "
+        f"last letter, {md_escape(repr(text[-1]))}."
+    )
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    mode = c1.radio(
+        "Surgery", [SURGERY_ZERO, SURGERY_SWAP], horizontal=True, key="cell_surgery", help=HELP_SURGERY
+    )
+    steps = c2.number_input("Letters to write", 1, 50, 10, key="cell_write", help=HELP_WRITE)
+    surgery = zero_choice(config, suggested) if mode == SURGERY_ZERO else swap_choice(config)
+    if surgery is None:
+        return
+    try:
+        untouched = continue_text(run, text, int(steps), warm)
+        operated = continue_text(run, text, int(steps), warm, **surgery)
+    except ValueError as exc:
+        st.error(safe.plain(exc), icon=":material/error:")
+        return
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.markdown("**Untouched**")
+        st.code(untouched.full, language=None)
+    with right:
+        st.markdown("**After surgery**")
+        st.code(operated.full, language=None)
+    changed = sum(a != b for a, b in zip(untouched.letters, operated.letters))
+    if changed:
+        st.caption(f"The surgery changed {changed} of the {len(untouched.letters)} letters written.")
+    else:
+        st.caption("Nothing changed: what was removed or swapped did not matter for these letters.")
+
+
+def other_cell_section(run, text: str, warm: bool) -> None:
+    """A run the LSTM gate view cannot show: its cell explained, and the trace it does have."""
+    config = run.config
+    name = CELL_NAMES[config.cell]
+    st.markdown(CELL_EXPLAINED[config.cell])
+    if (config.cell, config.layers) == ("gru", 1):
+        try:
+            trace = gru_trace(run, text, warm=warm)
+        except ValueError as exc:
+            st.error(safe.plain(exc), icon=":material/error:")
+            return
+        st.caption(
+            f"The trace below shows this run's GRU: its {trace.units} units at each of the "
+            f"{trace.steps} steps of your text. Update gate z: near 1 (dark) the unit keeps its h. "
+            "Reset gate r: near 0 the candidate ignores h_prev."
+        )
+        for values, title, domain in ((trace.z, "z", [0.0, 1.0]), (trace.r, "r", [0.0, 1.0]),
+                                      (trace.h, "h", [-1.0, 1.0])):
+            chart = cell_charts.over_steps_chart(values, trace.fed, title, domain)
+            st.altair_chart(chart, width="stretch", height=cell_charts.height(chart, rotated_labels=True))
+        last = trace.steps - 1
+        letter, p = trace.prediction(last)
+        st.markdown(f"After the last step the model predicts **{md_escape(letter)}** ({p:.0%}).")
+        return
+    what = f"{config.layers} stacked {name} layers" if config.layers > 1 else f"a {name}"
+    st.info(
+        f"This run has {what}. The step-by-step gate view writes out one LSTM or one GRU layer; "
+        "below is the hidden state h of the top layer (the one the output reads) at every step.",
+        icon=":material/info:",
+    )
+    try:
+        trace = inference.state_trace(run, text)
+    except ValueError as exc:
+        st.error(safe.plain(exc), icon=":material/error:")
+        return
+    chart = cell_charts.over_steps_chart(trace.h, trace.labels, "h", [-1.0, 1.0])
+    st.altair_chart(chart, width="stretch", height=cell_charts.height(chart, rotated_labels=True))
+
+
+def text_to_feed(config) -> tuple[str, bool]:
+    """The text to feed and whether to start warm."""
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    text = c1.text_input(
+        "Text to feed",
+        value=config.sequence[: min(16, len(config.sequence))],
+        key=f"cell_text_{abs(hash(config))}",
+        max_chars=MAX_TEXT,
+        help=HELP_TEXT,
+    )
+    warm = c2.toggle("Warm start", key="cell_warm", help=HELP_WARM)
+    return text, warm
+
+
+def body(run) -> None:
+    """Everything the Cell page shows about ``run``: the model, the stepper and the sections."""
+    config = run.config
+    layers = f"{config.layers} stacked " if config.layers > 1 else ""
+    st.caption(
+        f"Model: `{config.framing}` · {layers}{CELL_NAMES[config.cell]} · {config.units} units · "
+        f"{'stateful' if config.stateful else 'stateless'} · window {config.window}"
+    )
+    text, warm = text_to_feed(config)
+    if (config.cell, config.layers) != ("lstm", 1):
+        other_cell_section(run, text, warm)
+        return
+    try:
+        trace = gate_trace(run, text, warm=warm)
+    except ValueError as exc:
+        st.error(safe.plain(exc), icon=":material/error:")
+        return
+    limit = float(max(np.abs(trace.c).max(), np.abs(trace.c_prev).max()))
+    playing, pace = stepping.timer()
+    st.session_state[session.CELL_TOUCHED] = True  # this full run is not a tick of the timer
+    st.fragment(stepping.stepper, run_every=pace if playing else None)(run, trace, (playing, pace), limit)
+    st.divider()
+    keeps_section(trace, config.stateful)
+    suggested = finder_section(trace)
+    surgery_section(
+        run, trace, text, warm, most_active_unit(trace) if suggested is None else suggested
+    )
+    with st.expander("Other cells: GRU and SimpleRNN", icon=":material/compare_arrows:"):
+        for cell in OTHER_CELLS:
+            st.markdown(CELL_EXPLAINED[cell])
+        st.caption("Pick the cell in the Lab (Cell, Layers) and train: this page then shows that cell.")

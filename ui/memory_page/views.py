@@ -1,0 +1,181 @@
+"""The Memory page's two views: how far back a prediction looks (forward: occlusion and gradient of
+the Lab's run or the experiment's), and how far back training reaches (backward: one update's
+letters and the reset timeline)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from lstm_core.analysis import inference
+from lstm_core.analysis import influence as inf
+from lstm_core.data import texts
+from lstm_core.experiments import truncated_bptt as exp
+
+from .. import charts, safe, session
+from ..text.memory import FORWARD_ABOUT, MEMORY_HELP, RULE, SHORT
+from . import experiment
+
+
+def default_text(sequence: str, longest: int = 30) -> str:
+    """The start of the text, cut to end on a recalled letter when there is one (the step to look at)."""
+    answers = {answer for _, answer in texts.RECALL_CUES}
+    for end in range(min(longest, len(sequence)), 1, -1):
+        if sequence[end - 1] in answers:
+            return sequence[:end]
+    return sequence[:longest]
+
+
+def available_runs() -> dict[str, object]:
+    """Runs the forward view can compare: the Lab's, and the experiment's first seed per arm."""
+    runs = {}
+    lab = session.get_run()
+    if lab is not None:
+        c = lab.config
+        extra = f", {c.steps_per_update} steps per update" if c.per_step else ""
+        runs[f"Lab: {c.framing}{extra}"] = lab
+    seen = set()
+    for o in (experiment.experiment_outcomes() or {}).get("outcomes", []):
+        if o.arm not in seen and o.run is not None:
+            seen.add(o.arm)
+            runs[f"({o.arm}) {SHORT[o.arm]}, seed {o.seed}"] = o.run
+    return runs
+
+
+def influence_chart(frame: pd.DataFrame, measure: str, title: str) -> alt.Chart:
+    return (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("back:Q", title="steps back from the prediction", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y(f"{measure}:Q", title=title),
+            color=alt.Color(
+                "run:N",
+                scale=alt.Scale(scheme=charts.CATEGORIES),
+                legend=alt.Legend(orient="top", direction="vertical", title=None, labelLimit=400),
+            ),
+            tooltip=["run:N", "back:Q", "fed:N", alt.Tooltip(f"{measure}:Q", format=".4f")],
+        )
+        .properties(height=340)  # the whole chart, legend and axes included
+    )
+
+
+def forward_frames(
+    runs: dict, chosen: list[str], text: str, step: int
+) -> tuple[list[pd.DataFrame], list[str]]:
+    """Each chosen run's influence rows and its one-sentence note (a run that cannot read the text
+    gets its sentence as an error instead)."""
+    frames, notes = [], []
+    for name in chosen:
+        try:
+            result = inf.influence(runs[name], text, step)
+        except ValueError as exc:
+            st.error(safe.plain(f"{name}: {exc}"), icon=":material/error:")
+            continue
+        frames.append(pd.DataFrame([
+            {"run": name, "back": r.back, "fed": r.fed, "occlusion": r.occlusion, "gradient": r.gradient}
+            for r in result.rows
+        ]))
+        notes.append(
+            f"**{name}** predicts **{result.predicted}** (p = {result.probability:.2f}) after reading "
+            f"{result.steps_read} time steps."
+        )
+    return frames, notes
+
+
+def forward_inputs(runs: dict) -> tuple[list[str], str, int] | None:
+    """The runs to compare, the text and the step to examine (None: nothing to draw)."""
+    # Stateful with one step per update against the window: the comparison the lesson needs.
+    default = [n for n in runs if n.startswith(("(a)", "(c)"))] or list(runs)[-2:]
+    chosen = st.multiselect(
+        "Runs to compare (at most two)", list(runs), default=default[:2], max_selections=2,
+        key="memory_runs", help=MEMORY_HELP["runs"],
+    )
+    if not chosen:
+        return None
+    text = st.text_input(
+        "Text", value=default_text(runs[chosen[0]].config.sequence), max_chars=inf.MAX_TEXT,
+        key="memory_text", help=MEMORY_HELP["text"],
+    )
+    if not text:
+        st.error("Type at least one letter.", icon=":material/error:")
+        return None
+    step = st.slider(
+        "Predict after this many letters", 1, max(1, len(text)), value=len(text) - 1 if len(text) > 1 else 1,
+        key="memory_step", help=MEMORY_HELP["step"],
+    )
+    return chosen, text, step
+
+
+def forward_view() -> None:
+    st.subheader("How far back a prediction looks", anchor=False)
+    st.markdown(FORWARD_ABOUT)
+    runs = available_runs()
+    if not runs:
+        st.info(
+            "Train a model in the Lab, or run the experiment below, to see its forward view.",
+            icon=":material/info:",
+        )
+        return
+    inputs = forward_inputs(runs)
+    if inputs is None:
+        return
+    frames, notes = forward_frames(runs, *inputs)
+    if not frames:
+        return
+    st.markdown("  \n".join(notes))
+    frame = pd.concat(frames)
+    left, right = st.columns(2)
+    left.altair_chart(influence_chart(frame, "occlusion", "largest change of p(predicted)"), width="stretch")
+    right.altair_chart(influence_chart(frame, "gradient", "|d log p / d input|"), width="stretch")
+
+
+def reach_chart(rows: list[dict]) -> alt.Chart:
+    frame = pd.DataFrame(rows)
+    base = alt.Chart(frame).encode(
+        x=alt.X("position:O", title="letter of the text", axis=alt.Axis(labels=False, ticks=False)),
+        y=alt.Y("lane:N", title=None, sort=list(inf.LANES), axis=alt.Axis(labelLimit=300)),
+    )
+    cells = base.mark_rect(stroke="gray", strokeWidth=0.5).encode(
+        color=alt.Color(
+            "on:N", scale=alt.Scale(domain=[False, True], range=["#eeeeee", "#4c78a8"]), legend=None
+        ),
+        tooltip=["lane:N", "position:O", "letter:N", "on:N"],
+    )
+    letters = base.mark_text(baseline="middle").encode(
+        text="letter:N", color=alt.condition(alt.datum.on, alt.value("white"), alt.value("black"))
+    )
+    return (cells + letters).properties(height=alt.Step(26))
+
+
+def backward_view(k: int = 4) -> None:
+    st.subheader("How far back training reaches", anchor=False)
+    st.markdown(RULE)
+    configs = {exp.ARMS[arm]: cfg for arm, _, cfg in exp.experiment_configs(k, seeds=[7])}
+    lab = session.get_run()
+    if lab is not None and lab.config.framing != "variable-length":
+        configs = {f"Lab run: {lab.config.framing}": lab.config, **configs}
+    name = st.selectbox(
+        "Framing",
+        list(configs),
+        key="memory_reach_framing",
+        help=MEMORY_HELP["reach_framing"],
+    )
+    config = configs[name]
+    n = config.num_examples
+    sample = (
+        st.slider(
+            "Weight update for sample",
+            1,
+            n,
+            value=min(n, 3),
+            key="memory_reach_sample",
+            help=MEMORY_HELP["reach_sample"],
+        )
+        - 1
+    )
+    st.caption("What one update sees (first 30 letters of the text)")
+    st.altair_chart(reach_chart(inf.update_reach(config, sample)), width="stretch")
+    st.caption("Where each sample's forward state comes from (the reset timeline, first 60 samples)")
+    st.altair_chart(charts.reset_strip(inference.reset_timeline(config, samples=60)), width="stretch")

@@ -1,0 +1,116 @@
+"""The State page's body (``pages/state.py`` lays it out): the h and c trace, the reset timeline,
+and the within-batch experiment (``lstm_core.experiments.within_batch``, trained by the runner)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lstm_core.analysis import inference
+from lstm_core.config import MAX_TRACE_CHARS
+from lstm_core.experiments import within_batch
+from lstm_core.model.results import TrainResult
+
+from . import charts, errors, runner, safe, session
+from .glyphs import visible
+from .text.cells import CELL_STATE, model_words
+from .text.state import HELP_TEXT, WITHIN_BATCH, WITHIN_BATCH_CONTROL, WITHIN_BATCH_GAP, WITHIN_BATCH_VERDICT
+
+
+def model_caption(run: TrainResult) -> None:
+    c = run.config
+    st.caption(
+        f"Model: `{c.framing}` · {model_words(c)} · {c.units} units · "
+        f"{'stateful' if c.stateful else 'stateless'}"
+    )
+
+
+def trace_section(run: TrainResult) -> None:
+    config = run.config
+    has_c = config.cell == "lstm"
+    st.subheader("Hidden state h and cell state c" if has_c else "Hidden state h", anchor=False)
+    text = st.text_input(
+        "Text to trace",
+        value=config.sequence[: min(12, len(config.sequence))],
+        key=f"state_text_{abs(hash(config))}",
+        help=HELP_TEXT,
+        max_chars=MAX_TRACE_CHARS,
+    )
+    try:
+        trace = inference.state_trace(run, text)
+    except ValueError as exc:
+        st.error(safe.plain(exc), icon=":material/error:")
+        return
+    top = " of the top layer (the one the output reads)" if config.layers > 1 else ""
+    st.caption(
+        f"Each column is one time step (the letter fed), each row one unit{top}. ↺ marks a step "
+        "that started from zero state. " + CELL_STATE[config.cell]
+    )
+    st.altair_chart(charts.state_heatmap(trace.h, trace.labels, trace.reset_before, "h"), width="stretch")
+    if has_c:
+        st.altair_chart(charts.state_heatmap(trace.c, trace.labels, trace.reset_before, "c"), width="stretch")
+    steps = pd.DataFrame(
+        {
+            "fed": [visible(lab) for lab in trace.labels],
+            "reset to zero before": ["↺" if r else "" for r in trace.reset_before],
+            "predicts next": [visible(p) for p in trace.predictions],
+        },
+        index=[f"step {i + 1}" for i in range(len(trace.labels))],
+    ).T
+    st.dataframe(steps)
+
+
+def reset_section(run: TrainResult) -> None:
+    config = run.config
+    st.subheader("When is the state reset?", anchor=False)
+    n, b = config.num_examples, config.batch_size
+    if config.stateful:
+        st.markdown(
+            f"This model is **stateful**: row *i* of each batch of {b} starts from the state "
+            f"row *i* of the previous batch ended with. Only the first batch of an epoch starts "
+            f"from zero, because the state is reset at the end of every epoch ({n} samples)."
+        )
+    else:
+        st.markdown(
+            f"This model is **stateless**: every sample starts from zero state, whatever the "
+            f"batch size ({b}). Within a sample the state flows from time step to time step "
+            f"({config.time_steps} here), and then it is thrown away."
+        )
+    timeline = inference.reset_timeline(config, samples=100)
+    if n > 100:
+        st.caption(f"First 100 of the epoch's {n:,} samples, in unshuffled order.")
+    st.altair_chart(charts.reset_strip(timeline), width="stretch")
+
+
+def run_experiment() -> None:
+    """Train the whole-batch preset three ways at once (same seed, 16 units, 5000 epochs)."""
+    runner.train_labelled(within_batch.arm_configs(), within_batch.outcomes, session.EXPERIMENT,
+                          key=None)
+
+
+def experiment_section() -> None:
+    st.subheader("The within-batch experiment", anchor=False)
+    st.markdown(WITHIN_BATCH)
+    if st.button("Run the experiment", icon=":material/experiment:"):
+        try:
+            run_experiment()
+        except Exception as exc:  # one sentence for the user; a bug's traceback goes to the log
+            errors.show_error(exc, "The experiment")
+    outcomes = runner.kept(session.EXPERIMENT)
+    if not outcomes:
+        st.caption("Three trainings of 5000 epochs each; a few seconds in all.")
+        return
+    for col, o in zip(st.columns(len(outcomes)), outcomes):
+        with col:
+            st.metric(
+                f"Accuracy, {o['label']}",
+                f"{o['accuracy']:.2f}%",
+                help=f"Batch size {o['batch_size']}; trained in {o['seconds']:.1f} s",
+            )
+            st.altair_chart(charts.history_chart(o["history"], height=200), width="stretch")
+    gap = within_batch.shuffle_gap(outcomes)
+    if gap < within_batch.SAME:
+        st.success(WITHIN_BATCH_VERDICT, icon=":material/check_circle:")
+    else:
+        st.warning(WITHIN_BATCH_GAP.format(gap=gap) + WITHIN_BATCH_VERDICT, icon=":material/info:")
+    st.info(WITHIN_BATCH_CONTROL.format(control=within_batch.control(outcomes)), icon=":material/science:")

@@ -1,0 +1,41 @@
+"""What each recurrent cell is, in words: its display name, how it works, what it carries.
+
+One table per question, keyed by ``LSTMConfig.cell``; the Lab's form, the Cell, State and
+Generate pages and the n-char comparison read their cell words here. (The display names move
+to the variant spec in ``lstm_core.model`` when it lands.)
+"""
+
+CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}  # config.cell as a person reads it
+OTHER_CELLS = ("gru", "simple")  # the cells beside the tutorial's LSTM (issue 14)
+
+CELL_EXPLAINED = {
+    "lstm": (
+        "**LSTM**: two states, h and c, and three gates. The forget gate f decides how much of c to "
+        "keep, the input gate i how much of the candidate g to write, the output gate o how much of "
+        "tanh(c) to show as h. c can carry a value for many steps untouched (f near 1, i near 0)."
+    ),
+    "gru": (
+        "**GRU**: one state, h, and two gates. The update gate z decides how much of h_prev to keep: "
+        "h = z·h_prev + (1 − z)·g. The reset gate r decides how much of h_prev the candidate g may "
+        "look at: g = tanh(x·W + r·(h_prev·U) + b). With z near 1 a unit holds its value, like an "
+        "LSTM's c with f near 1."
+    ),
+    "simple": (
+        "**SimpleRNN**: one state, h, and no gates: h = tanh(x·W + h_prev·U + b). Every step rewrites "
+        "all of h, so what it read long ago fades quickly (and its gradient with it): the problem the "
+        "LSTM's gates were invented for."
+    ),
+}
+
+# What each cell carries from step to step, and how h is made (GRU and SimpleRNN have no c).
+CELL_STATE = {
+    "lstm": "h = o · tanh(c) stays between -1 and 1; c can grow.",
+    "gru": "A GRU carries h only (no c): h = z · h_prev + (1 − z) · candidate, between -1 and 1.",
+    "simple": "A SimpleRNN carries h only (no c, no gates): h = tanh(x·W + h_prev·U + b).",
+}
+
+
+def model_words(config) -> str:
+    """``LSTM`` or e.g. ``2 stacked GRU layers`` for a page's captions."""
+    name = CELL_NAMES[config.cell]
+    return name if config.layers == 1 else f"{config.layers} stacked {name} layers"

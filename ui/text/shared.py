@@ -1,0 +1,67 @@
+"""Words more than one page says: the runner's (progress, Stop, the handover, a lost training) and the
+download buttons' (``ui.downloads``; the Lab's files in ``ui.results``, the Sine page's in ``ui.sine_page``).
+"""
+
+RUNNER = {
+    "starting": "starting: loading TensorFlow…",
+    "stop_one": "Stop training now. The model and history trained so far are kept.",
+    "stop_many": "Stop now; the runs finished so far are kept.",
+    "waiting": "Stopping: the runs finished so far are kept and appear here in a moment.",
+    "lost": (
+        "This page was training when it lost its server (the server restarted, or this link was "
+        "copied mid-training): that training is not on this server any more and its model is "
+        "lost. The settings below are the ones it was training."
+    ),
+    "preset": (
+        "The {page} page works on a trained model. Until you train one in the Lab, it shows the "
+        "tutorial's stateful preset, trained ahead of time (seed 7, 300 epochs). You can also "
+        "train that preset right here and watch it learn (a few seconds)."
+    ),
+}
+
+DOWNLOAD_HELP = {
+    "model": "The trained model as a Keras 3 file: keras.models.load_model('…keras').",
+    "notebook": "The same script as a Jupyter notebook, each step explained in a text cell.",
+    "lab_history": "Loss and accuracy per epoch.",
+    "lab_predictions": "The prediction table below.",
+    "lab_script": "A runnable plain-Keras script (model.fit) with these settings.",
+    "sine_forecast": (
+        "Step, position, true value, teacher-forced and free-running predictions and their errors."
+    ),
+    "sine_history": "The MSE per epoch (accuracy does not apply: 0).",
+    "sine_script": "A runnable plain-Keras script (model.fit, loss mse) with these settings.",
+}
+TRAIN_FIRST = "Press **Train** to train this configuration. Its results appear here."
+
+
+def stopped(run) -> str:
+    """What a stopped run keeps, e.g. "Stopped after epoch 120 of 300: …"."""
+    return (
+        f"Stopped after epoch {run.epochs_done:,} of {run.config.epochs:,}: the partial model "
+        "and its history are kept."
+    )
+# The upload box of Generate, State and Cell (ui/upload.py).
+UPLOAD_HELP = {
+    "file": (
+        "A .keras file: one saved by this app (Model download), or one saved by plain Keras 3 with the "
+        "tutorial's shape: one LSTM layer (stateful or not) then one Dense layer with softmax. At most "
+        "20 MB. It is checked before Keras reads it and loaded in Keras's safe mode."
+    ),
+    "text": (
+        "The text the model was trained on. Its distinct characters, sorted, are the model's classes, so "
+        "it needs exactly as many as the model has outputs. For 26 outputs the alphabet is assumed."
+    ),
+    "framing": (
+        "How the model was fed: one letter (naive), a window as features or as time steps, or stateful."
+    ),
+    "encoding": (
+        "scaled: one number per letter, index / vocabulary size (the tutorial). onehot: one 1 among zeros."
+    ),
+    "window": "Letters per sample: the window the model reads (1 for naive and stateful).",
+}
+# The popover under a trained model (ui/share.py).
+LINK_HELP = (
+    "A link that opens this trained model (its weights, history and settings) on any page "
+    "of this app, in any browser, after a reload or a server restart. Whoever opens it "
+    "sees the model read-only: training there makes a new model with its own link."
+)
