@@ -45,7 +45,7 @@ def engine_and_server(framing: str, repeats: int) -> dict[str, list[float]]:
     from lstm_core.analysis.surgery import continue_text
     from lstm_core.presets import preset
     from lstm_core.train.trainer import train
-    from ui.cell_page import charts as cell_charts
+    from ui.views.cell_page import charts as cell_charts
 
     config = preset(framing).replace(epochs=5)  # timing depends on the shape, not on learning
     run = train(config)

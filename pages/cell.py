@@ -12,8 +12,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import runner
-from ui.cell_page import sections
 from ui.routing import page_setup
+from ui.views.cell_page import sections
 
 page_setup("Cell")  # first: page config and the links to every page
 

@@ -8,9 +8,9 @@ alone would give a gap that large. Below, "Why LSTM?": the three cells side by s
 
 import streamlit as st
 
-from ui import compare_page
 from ui.routing import page_setup
 from ui.text.compare import COMPARE
+from ui.views import compare_page
 
 page_setup("Compare")  # first: page config and the links to every page
 

@@ -6,9 +6,10 @@ state, "K" looks like the start of the alphabet. Warmed up on A…J first, it sa
 
 import streamlit as st
 
-from ui import generate_page, runner
+from ui import runner
 from ui.routing import page_setup
 from ui.text.generate import INTRO
+from ui.views import generate_page
 
 page_setup("Generate")  # first: page config and the links to every page
 

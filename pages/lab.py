@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from ui import controls, form, one_shot, results, runner, safe, session, share, training
-from ui.memory_page import tasks
+from ui import controls, form, runner, safe, session, share, training
 from ui.routing import page_setup
 from ui.text import lab as words
 from ui.text.shared import TRAIN_FIRST
+from ui.views import lab_results as results
+from ui.views import one_shot
+from ui.views.memory_page import tasks
 
 page_setup("Lab")  # first: page config and the links to every page
 

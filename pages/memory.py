@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from ui.memory_page import experiment, tasks, views
 from ui.routing import page_setup
+from ui.views.memory_page import experiment, tasks, views
 
 page_setup("Memory")  # first: page config and the links to every page
 

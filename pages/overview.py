@@ -7,9 +7,10 @@ Every claim carries a button that opens the Lab with the settings that show it
 import streamlit as st
 
 from lstm_core.presets import PRESETS
-from ui import controls, presets
+from ui import controls
 from ui.routing import page_setup
 from ui.text import DEMO_SEEDS, LESSONS, MEMORY, MEMORY_TITLE, TASK, Demo
+from ui.views import overview_presets as presets
 
 page_setup()  # first: page config and the links to every page
 

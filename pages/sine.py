@@ -4,11 +4,12 @@ import streamlit as st
 
 from lstm_core.analysis.forecast import forecast
 from lstm_core.config import MAX_GENERATE_STEPS
-from ui import charts, form, wave_charts
-from ui import sine_page as page
+from ui import charts, form
 from ui.routing import page_setup
 from ui.text import sine as words
 from ui.text.shared import TRAIN_FIRST, stopped
+from ui.views import sine_page as page
+from ui.views import wave_charts
 
 page_setup("Sine")  # first: page config and the links to every page
 

@@ -9,8 +9,9 @@
 
 import streamlit as st
 
-from ui import runner, state_page
+from ui import runner
 from ui.routing import page_setup
+from ui.views import state_page
 
 page_setup("State")  # first: page config and the links to every page
 

@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.analysis.inference import StateSource
-
-from .glyphs import visible
+from ui.safe import visible
 
 CATEGORIES = "tableau10"  # mid-tone hues, readable on light and dark backgrounds alike
 MAX_POINTS = 600  # a 5000-epoch history is thinned to this many points: the browser redraws 4x/s
@@ -91,7 +90,7 @@ def history_chart(history, height: int = 260, regression: bool = False) -> alt.C
 def per_letter_chart(table: pd.DataFrame, vocab: str | None = None, height: int = 220) -> alt.Chart:
     """Bars of accuracy per expected letter (columns letter, accuracy, samples).
 
-    The axis keeps the vocabulary's order (``vocab``), spelled with ``glyphs.visible`` so a
+    The axis keeps the vocabulary's order (``vocab``), spelled with ``safe.visible`` so a
     space is ``␣``; the order is given explicitly, because a chart redrawn in place keeps the
     order of the letters it saw first. A 0% bar has no height, so it is labelled "0%": an
     empty slot would read as "no data".

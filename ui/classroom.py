@@ -18,8 +18,7 @@ import dataclasses
 import streamlit as st
 
 from lstm_core.config import LSTMConfig
-
-from . import safe
+from ui import safe
 
 FIELDS = tuple(f.name for f in dataclasses.fields(LSTMConfig))
 HIDE_PARAM = "hide"

@@ -25,11 +25,10 @@ import streamlit as st
 
 from lstm_core.config import ALL_FRAMINGS, CELLS, ENCODINGS, PADDINGS, LSTMConfig
 from lstm_core.presets import get_default_config, preset
-
-from . import classroom, form, safe, session
-from .form import widget_value
-from .text.cells import CELL_NAMES
-from .text.lab import HELP, LAB_LINK_WAVE
+from ui import classroom, form, safe, session
+from ui.form import widget_value
+from ui.text.cells import CELL_NAMES
+from ui.text.lab import HELP, LAB_LINK_WAVE
 
 # The wave task's fields are not the Lab's: it trains letters (the Sine page trains waves).
 WAVE_FIELDS = ("task", "period", "noise", "length")

@@ -25,8 +25,7 @@ import threading
 import streamlit as st
 
 from lstm_core.limits import settings
-
-from . import safe
+from ui import safe
 
 log = logging.getLogger(__name__)
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # Streamlit's own log looks alike

@@ -1,6 +1,6 @@
 """One form <-> config <-> URL machine, driven by a field list (:class:`Form`).
 
-The Lab (``ui.controls.LAB``) and the Sine page (``ui.sine_page.SINE``) each describe their form
+The Lab (``ui.controls.LAB``) and the Sine page (``ui.views.sine_page.SINE``) each describe their form
 as a :class:`Form`: which ``LSTMConfig`` fields it holds (also the URL's parameter names),
 the framing's starting config, how values make a config, how a link is read and what a new
 framing does to the other fields. The machine does the rest, the same way for both:

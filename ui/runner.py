@@ -31,9 +31,8 @@ import streamlit as st
 from lstm_core.config import LSTMConfig
 from lstm_core.model.results import Progress, TrainResult
 from lstm_core.presets import preset
-
-from . import charts, errors, session, share, training, upload
-from .text.shared import RUNNER
+from ui import charts, errors, session, share, training, upload
+from ui.text.shared import RUNNER
 
 log = logging.getLogger(__name__)
 CHART_SECONDS = 0.5  # redraw the live chart at most this often

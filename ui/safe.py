@@ -61,3 +61,30 @@ def shorten(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
 def plain(text: object, limit: int = MAX_MESSAGE_CHARS) -> str:
     """A message safe to pass to any Markdown-rendering ``st.*`` call: shortened, then escaped."""
     return md_escape(shorten(str(text), limit))
+
+
+SPACE = "␣"  # U+2423 OPEN BOX, the usual sign for a space
+
+
+def visible(text: str) -> str:
+    """``text`` with spaces as ``␣`` and other invisible characters as ``⟨U+XXXX⟩``.
+
+    A space shown alone is an empty cell, so every place that shows a character (or a few) on
+    its own goes through here: the data view, the prediction table, the per-letter chart's axis,
+    Generate's start letter and its step tables, the State page's time steps. Text shown as text
+    (a typed sequence, a generated paragraph) keeps its spaces.
+
+    >>> visible("A B")
+    'A␣B'
+    >>> visible("\\u200b")  # any other invisible character: its code point
+    '⟨U+200B⟩'
+    """
+    return "".join(_glyph(ch) for ch in str(text))
+
+
+def _glyph(ch: str) -> str:
+    if ch == " ":
+        return SPACE
+    if not ch.isprintable() or ch.isspace():
+        return f"⟨U+{ord(ch):04X}⟩"
+    return ch

@@ -32,8 +32,7 @@ import streamlit as st
 from lstm_core.config import LSTMConfig
 from lstm_core.model.results import TrainResult
 from lstm_core.store import pretrained, runs
-
-from . import classroom
+from ui import classroom
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,8 @@ from typing import Any
 import streamlit as st
 
 from lstm_core.store import runs
-
-from . import safe, session
-from .text.shared import LINK_HELP
+from ui import safe, session
+from ui.text.shared import LINK_HELP
 
 
 def run_link(run_id: str) -> str:

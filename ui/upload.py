@@ -14,10 +14,9 @@ import streamlit as st
 from lstm_core.config import ENCODINGS, FRAMINGS
 from lstm_core.export import keras_import
 from lstm_core.model.results import TrainResult
-
-from . import safe, session
-from .safe import md_escape
-from .text.shared import UPLOAD_HELP
+from ui import safe, session
+from ui.safe import md_escape
+from ui.text.shared import UPLOAD_HELP
 
 UPLOADED = "upload_read"  # {"file": file id, "shape", "weights", "ours": run, "error": text}
 

@@ -1,4 +1,4 @@
-"""The Compare page's words: the sweep, its help texts ({...} filled in by ``ui.compare_page``), and
+"""The Compare page's words: the sweep, its help texts ({...} filled in by ``ui.views.compare_page``), and
 "Why LSTM?".
 """
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from lstm_core.config import MAX_GENERATE_STEPS
-
-from ..glyphs import visible
-from ..safe import md_escape
+from ui.safe import md_escape, visible
 
 INTRO = (
     "Feed one letter, take the predicted next letter, feed it back, and so on. Cold: the "

@@ -116,7 +116,7 @@ LAB_LINK_WAVE = (
     "The Lab trains letters: the sine task (and its period, noise and length) has its own "
     "page, Sine, in the links above."
 )
-# The one-shot (n-char-output) comparison under the Lab's results (ui/one_shot.py).
+# The one-shot (n-char-output) comparison under the Lab's results (ui/views/one_shot.py).
 ONE_SHOT_HELP = (
     "Trains two models on the same text, window and settings, side by side: the one-shot "
     "encoder-decoder (these settings) and a one-letter model (timestep-window) that is fed its "

@@ -1,5 +1,6 @@
 """Words more than one page says: the runner's (progress, Stop, the handover, a lost training) and the
-download buttons' (``ui.downloads``; the Lab's files in ``ui.results``, the Sine page's in ``ui.sine_page``).
+download buttons' (``ui.views.downloads``; the Lab's files in ``ui.views.lab_results``, the Sine
+page's in ``ui.views.sine_page``).
 """
 
 RUNNER = {

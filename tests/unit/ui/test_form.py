@@ -12,7 +12,7 @@ import pandas as pd
 
 from lstm_core.config import LSTMConfig
 from ui import charts, training
-from ui.glyphs import visible
+from ui.safe import visible
 
 ROOT = Path(__file__).resolve().parents[3]
 

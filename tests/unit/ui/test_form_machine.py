@@ -4,7 +4,8 @@ checked without a server: the parts that need no session state."""
 from __future__ import annotations
 
 from lstm_core.presets import preset, sine_preset
-from ui import controls, form, sine_page
+from ui import controls, form
+from ui.views import sine_page
 
 
 def test_both_forms_write_the_shortest_url_that_rebuilds_their_config():

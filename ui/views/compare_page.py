@@ -13,9 +13,8 @@ import streamlit as st
 from lstm_core.config import FIRST_SEED, FRAMINGS, MAX_SEEDS, LSTMConfig
 from lstm_core.experiments import compare, why_lstm
 from lstm_core.presets import PRESETS
-
-from . import charts, errors, runner, safe, session
-from .text.compare import COMPARE_HELP, WHY_LSTM
+from ui import charts, errors, runner, safe, session
+from ui.text.compare import COMPARE_HELP, WHY_LSTM
 
 WHY_MAX_SEEDS = 5  # 3 cells x 2 tasks x 5 seeds = 30 runs, within the sweep's run cap
 

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from lstm_core.model.results import TrainResult
-
-from .text.shared import DOWNLOAD_HELP
+from ui.text.shared import DOWNLOAD_HELP
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,9 @@ from lstm_core.analysis.gru_trace import gru_trace
 from lstm_core.analysis.lstm_trace import GateTrace, gate_trace, most_active_unit, rank_units
 from lstm_core.analysis.surgery import continue_text
 from lstm_core.analysis.text_reader import MAX_TEXT
-
-from .. import safe, session
-from ..safe import md_escape
-from ..text.cell import (
+from ui import safe, session
+from ui.safe import md_escape
+from ui.text.cell import (
     HELP_EVERY,
     HELP_FIND,
     HELP_OTHER,
@@ -25,9 +24,9 @@ from ..text.cell import (
     HELP_WRITE,
     HELP_ZERO,
 )
-from ..text.cells import CELL_EXPLAINED, CELL_NAMES, OTHER_CELLS
-from . import charts as cell_charts
-from . import stepper as stepping
+from ui.text.cells import CELL_EXPLAINED, CELL_NAMES, OTHER_CELLS
+from ui.views.cell_page import charts as cell_charts
+from ui.views.cell_page import stepper as stepping
 
 SURGERY_ZERO = "Zero some units"
 SURGERY_SWAP = "Swap in another text's state"

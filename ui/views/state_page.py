@@ -10,11 +10,16 @@ from lstm_core.analysis import inference
 from lstm_core.config import MAX_TRACE_CHARS
 from lstm_core.experiments import within_batch
 from lstm_core.model.results import TrainResult
-
-from . import charts, errors, runner, safe, session
-from .glyphs import visible
-from .text.cells import CELL_STATE, model_words
-from .text.state import HELP_TEXT, WITHIN_BATCH, WITHIN_BATCH_CONTROL, WITHIN_BATCH_GAP, WITHIN_BATCH_VERDICT
+from ui import charts, errors, runner, safe, session
+from ui.safe import visible
+from ui.text.cells import CELL_STATE, model_words
+from ui.text.state import (
+    HELP_TEXT,
+    WITHIN_BATCH,
+    WITHIN_BATCH_CONTROL,
+    WITHIN_BATCH_GAP,
+    WITHIN_BATCH_VERDICT,
+)
 
 
 def model_caption(run: TrainResult) -> None:

@@ -24,11 +24,10 @@ from lstm_core.config import SINE_FRAMINGS, LSTMConfig
 from lstm_core.model.results import TrainResult
 from lstm_core.presets import sine_preset
 from lstm_core.store import runs
-
-from . import charts, form, runner, safe, session
-from . import downloads as dl
-from .text.shared import DOWNLOAD_HELP
-from .text.sine import FIELD_HELP, HELP_FRAMING, TRAIN_HELP
+from ui import charts, form, runner, safe, session
+from ui.text.shared import DOWNLOAD_HELP
+from ui.text.sine import FIELD_HELP, HELP_FRAMING, TRAIN_HELP
+from ui.views import downloads as dl
 
 log = logging.getLogger(__name__)
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 import streamlit as st
 
 from lstm_core.analysis.lstm_trace import GateTrace, contributions, most_active_unit
-
-from .. import session
-from ..safe import md_escape
-from ..text.cell import HELP_BACK, HELP_NEXT, HELP_PACE, HELP_PLAY, HELP_STEP, HELP_UNIT
-from . import charts as cell_charts
+from ui import session
+from ui.safe import md_escape
+from ui.text.cell import HELP_BACK, HELP_NEXT, HELP_PACE, HELP_PLAY, HELP_STEP, HELP_UNIT
+from ui.views.cell_page import charts as cell_charts
 
 STEP = "cell_step"  # the slider's key: the current time step, 1-based
 PACE = "cell_pace"

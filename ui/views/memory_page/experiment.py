@@ -12,9 +12,8 @@ import streamlit as st
 
 from lstm_core.data import texts
 from lstm_core.experiments import truncated_bptt as exp
-
-from .. import runner, safe
-from ..text.memory import (
+from ui import runner, safe
+from ui.text.memory import (
     EXPERIMENT_ABOUT,
     HELP_K,
     MEMORY_HELP,

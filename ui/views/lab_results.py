@@ -21,12 +21,11 @@ from lstm_core.data.dataset import Dataset
 from lstm_core.data.framings import make_dataset
 from lstm_core.model.results import TrainResult
 from lstm_core.presets import PRESETS, preset
-
-from . import charts, safe
-from . import downloads as dl
-from .glyphs import visible
-from .text.lab import CEILING_HELP, TENSOR
-from .text.shared import DOWNLOAD_HELP, stopped
+from ui import charts, safe
+from ui.safe import visible
+from ui.text.lab import CEILING_HELP, TENSOR
+from ui.text.shared import DOWNLOAD_HELP, stopped
+from ui.views import downloads as dl
 
 MAX_ROWS = 200  # rows of the tensor shown; the variable-length framing draws up to 5000 samples
 

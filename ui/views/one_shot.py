@@ -15,10 +15,9 @@ import streamlit as st
 from lstm_core.config import LSTMConfig
 from lstm_core.model import nchar
 from lstm_core.model.results import TrainResult
-
-from . import errors, runner, session
-from .text.cells import CELL_NAMES
-from .text.lab import ONE_SHOT_EXPLAIN, ONE_SHOT_HELP
+from ui import errors, runner, session
+from ui.text.cells import CELL_NAMES
+from ui.text.lab import ONE_SHOT_EXPLAIN, ONE_SHOT_HELP
 
 RUNS = "nchar_runs"  # session key: {"config", "one shot", "recursive"} of the last comparison
 def position_words(table: pd.DataFrame) -> str:

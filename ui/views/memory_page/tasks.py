@@ -7,9 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core.data import texts
-
-from .. import controls
-from ..text.memory import HELP_K, HELP_TASK, MEMORY_HELP, TASK_ABOUT, TASK_TITLES
+from ui import controls
+from ui.text.memory import HELP_K, HELP_TASK, MEMORY_HELP, TASK_ABOUT, TASK_TITLES
 
 
 def ceiling_frame(text: str, max_window: int = 8) -> pd.DataFrame:

@@ -10,10 +10,9 @@ from lstm_core.analysis import inference
 from lstm_core.analysis.inference import Generation
 from lstm_core.config import MAX_GENERATE_STEPS
 from lstm_core.model.nchar import is_n_char
-
-from . import safe
-from .glyphs import visible
-from .text import generate as words
+from ui import safe
+from ui.safe import visible
+from ui.text import generate as words
 
 
 def steps_table(gen: Generation) -> pd.DataFrame:

@@ -9,8 +9,7 @@ import pandas as pd
 from lstm_core.analysis.forecast import Forecast, teacher_forced
 from lstm_core.data import sine
 from lstm_core.model.results import TrainResult
-
-from . import charts
+from ui import charts
 
 SERIES = ("true wave", "training values", "teacher-forced", "free-running")
 

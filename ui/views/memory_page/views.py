@@ -12,10 +12,9 @@ from lstm_core.analysis import inference
 from lstm_core.analysis import influence as inf
 from lstm_core.data import texts
 from lstm_core.experiments import truncated_bptt as exp
-
-from .. import charts, safe, session
-from ..text.memory import FORWARD_ABOUT, MEMORY_HELP, RULE, SHORT
-from . import experiment
+from ui import charts, safe, session
+from ui.text.memory import FORWARD_ABOUT, MEMORY_HELP, RULE, SHORT
+from ui.views.memory_page import experiment
 
 
 def default_text(sequence: str, longest: int = 30) -> str:
