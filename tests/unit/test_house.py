@@ -45,9 +45,10 @@ def test_no_variant_is_named_in_more_modules_than_now():
 def test_every_code_path_the_docs_name_exists():
     """README and docs/ name modules by path (``lstm_core/train/loop.py``): each must exist."""
     texts = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    code_path = re.compile(r"\b((?:lstm_core|ui|pages|tests|scripts|benchmarks)/[\w/]+\.py)\b")
     missing = set()
     for doc in texts:
-        for path in re.findall(r"\b((?:lstm_core|ui|pages|tests|scripts|benchmarks)/[\w/]+\.py)\b", doc.read_text()):
+        for path in code_path.findall(doc.read_text()):
             if not (ROOT / path).exists():
                 missing.add(f"{doc.name}: {path}")
     assert not missing, sorted(missing)
