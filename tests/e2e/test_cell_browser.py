@@ -118,7 +118,7 @@ def test_step_through_five_letters_of_the_stateful_preset(cell_page: Page):
     expect(page.locator(EXCEPTION)).to_have_count(0)
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     (ROOT / "test-artifacts" / "cell-step-times.json").write_text(json.dumps({"click_to_step_s": times}))
-    assert max(times) < 10, times  # a sanity bound for a busy machine; the budget is measured apart
+    assert max(times) < 30, times  # a hang guard (11.4 s seen under load); the budget is measured apart
 
 
 def test_play_steps_by_itself_and_pause_stops_it(cell_page: Page):
