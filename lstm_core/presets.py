@@ -30,7 +30,7 @@ class Preset:
     config: LSTMConfig
     tutorial_accuracy: float | None  # percent, as printed by the tutorial (None: not in the tutorial)
     feeds: str  # what one sample gives the network, in words
-    lesson: str  # what it teaches, in one line (the notebook); with links: ui/text.py LESSONS
+    lesson: str  # what it teaches, in one line (the notebook); with links: ui/text/__init__.py LESSONS
 
 
 PRESETS: dict[str, Preset] = {
