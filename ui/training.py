@@ -13,11 +13,11 @@ server's limits:
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 
 import streamlit as st
 
@@ -25,34 +25,27 @@ from lstm_core.config import LSTMConfig
 from lstm_core.limits import budget, cost
 from lstm_core.limits.slots import GATE
 from lstm_core.model.results import Progress, TrainResult
+from lstm_core.presets import PRESETS, preset
+from lstm_core.train.workers import Worker
+from ui.workers import pool
 
 log = logging.getLogger(__name__)
-WARM_UP_RESERVE = 8  # compiles of the trainer's budget that background warm-ups never use
-_warm_lock = threading.Lock()
-_warm_started = False
-
-
+TRAIN = "lstm_core.train.trainer:train"  # what the workers run (lstm_core/train/worker_main.py)
+TRAIN_MANY = "lstm_core.train.trainer:train_many"
+PREPARE = "lstm_core.train.compiled:prepare"
 def warm_up(config: LSTMConfig | None = None) -> None:
-    """Import TensorFlow and compile ``config``'s training step in the background.
+    """Start a TensorFlow worker, and compile a preset's training step in it, in the background.
 
-    ``import tensorflow`` costs 3-4 s and compiling a new shape ~1.5 s; doing both while the
-    learner reads the form means the first chart point appears sooner. Python's import lock
-    makes a later real import simply wait for this one; the trainer caches compiled shapes
-    process-wide, so each shape is compiled once for all users.
+    A worker's start costs 4-8 s (TensorFlow's import) and compiling a new shape ~1.5 s;
+    doing both while the learner reads the form means the first chart point appears sooner.
 
-    Nobody asked for this work, so it is cheap or it is skipped: only small shapes
-    (``lstm_core.limits.cost.cheap_to_compile``), only while the server is within its memory budget,
-    and only in a free training slot that nobody is waiting for (``GATE.try_slot``). A link
-    to a large shape compiles when Train is pressed, inside the gate and the time limit.
+    Nobody asked for this work, so it is cheap or it is skipped: only the presets' shapes
+    (a link's own shape compiles when Train is pressed: every text length would otherwise be
+    a program nobody trains), only small ones (``cost.cheap_to_compile``), only while the
+    server is within its memory budget, and only in a free training slot that nobody is
+    waiting for (``GATE.try_slot``).
     """
-    global _warm_started
-    with _warm_lock:
-        first = not _warm_started
-        _warm_started = True
-    if first:
-        threading.Thread(
-            target=importlib.import_module, args=("lstm_core.train.trainer",), daemon=True
-        ).start()
+    pool().warm()
     if config is not None and warm_up_allowed(config):
         threading.Thread(target=_prepare_quietly, args=(config,), daemon=True).start()
 
@@ -60,33 +53,29 @@ def warm_up(config: LSTMConfig | None = None) -> None:
 def warm_up_allowed(config: LSTMConfig) -> bool:
     """Whether opening a page may compile ``config``'s shape in the background."""
     free = budget.free_mb()
-    return cost.cheap_to_compile(config) and (free is None or free >= budget.compile_mb(config))
+    return (budget.shape_key(config) in _preset_shapes() and cost.cheap_to_compile(config)
+            and (free is None or free >= budget.compile_mb(config)))
+
+
+def _preset_shapes() -> set:
+    return {budget.shape_key(preset(name)) for name in PRESETS}
 
 
 def _prepare_quietly(config: LSTMConfig) -> None:
     try:
-        from lstm_core.train import compiled  # TensorFlow: imported late, as the trainer is
-        # The trainer's compile budget (LSTM_LAB_MAX_COMPILED) counts every program built in
-        # the process's life: keep its last few for people who press Train.
-        info = getattr(compiled, "compiled_cache_info", None)
-        left = info().get("left") if info is not None else None
-        if left is not None and left <= WARM_UP_RESERVE:
-            return
         with GATE.try_slot() as got:
-            if got:
+            if not got:
+                return
+            with pool().worker() as worker:
+                if budget.shape_key(config) in worker.shapes:
+                    return
                 with budget.admit(budget.compile_mb(config)):  # refused near the budget: skipped
-                    compiled.prepare(config)
+                    pool().run(worker, PREPARE, config)
+                worker.shapes.add(budget.shape_key(config))
     except budget.MemoryRefused:
         return
     except Exception:  # only a head start: Train compiles (and reports) anyway
         log.warning("background compile of %s failed", config.framing, exc_info=True)
-
-
-def _trainer():
-    # Imported late: pages that never train never pay for TensorFlow.
-    from lstm_core.train import trainer
-
-    return trainer
 
 
 def queue_notice(box) -> Callable[[int], None]:
@@ -163,28 +152,44 @@ def train_gated(
     should_stop: Callable[[], bool] | None = None,
     queue_box=None,
 ) -> TrainResult:
-    """Wait for a training slot, then train. Errors propagate to the caller."""
+    """Wait for a training slot, then train in a worker. Errors propagate to the caller."""
     box = queue_box if queue_box is not None else st.empty()
-    trainer = _trainer()
     with GATE.slot(on_wait=queue_notice(box)):
         box.empty()
-        # Compiled shapes cannot be freed to make room (TensorFlow keeps every XLA program
-        # until the process ends); the trainer's LSTM_LAB_MAX_COMPILED budget bounds them.
-        # What this run adds is reserved up front, so two big runs admitted together cannot
-        # take the server past its budget; a refusal is a sentence for a person, not a crash.
-        with budget.admit(run_need(trainer, [config])):
+        with pool().worker() as worker, admitted(worker, [config]):
             stop, hit = within_time_limit(should_stop)
-            run = trainer.train(config, on_progress=on_progress, should_stop=stop)
+            run = pool().run(worker, TRAIN, config, on_progress=on_progress, should_stop=stop)
+            worker.shapes.add(budget.shape_key(config))
     if hit:
         time_limit_notice(box, run)
     return run
 
 
-def run_need(trainer, configs: list[LSTMConfig]) -> float:
-    """MiB a training of ``configs`` may add to the server (``budget.need_for``)."""
-    from lstm_core.train import compiled  # loaded with the trainer
-    first = compiled.compiled_cache_info()["compiled"] == 0
-    return budget.need_for(configs, compiled.is_compiled, first)
+@contextmanager
+def admitted(worker: Worker, configs: list[LSTMConfig]) -> Iterator[None]:
+    """Reserve what training ``configs`` on ``worker`` may add to the server, or refuse.
+
+    Compiled shapes cannot be freed inside a process (TensorFlow keeps every XLA program
+    until it ends), so when the server is short of memory and this worker has grown past a
+    fresh one, the worker is replaced first: its memory comes back and the training goes
+    ahead on a fresh process. What a run adds is reserved up front, so two big runs
+    admitted together cannot take the server past its budget; a refusal is a sentence for a
+    person (``budget.MemoryRefused``), not a crash.
+    """
+    with ExitStack() as reservation:
+        try:
+            reservation.enter_context(budget.admit(run_need(worker, configs)))
+        except budget.MemoryRefused:
+            if worker.rss <= budget.WORKER_MB:
+                raise  # a fresh worker: replacing it would give nothing back
+            pool().restart(worker)
+            reservation.enter_context(budget.admit(run_need(worker, configs)))
+        yield
+
+
+def run_need(worker: Worker, configs: list[LSTMConfig]) -> float:
+    """MiB training ``configs`` on ``worker`` may add to the server (``budget.need_for``)."""
+    return budget.need_for(configs, lambda c: budget.shape_key(c) in worker.shapes, not worker.shapes)
 
 
 class TimeLeft:
@@ -240,11 +245,14 @@ def train_many_gated(
     should_stop: Callable[[], bool] | None = None,
     queue_box=None,
 ) -> list[TrainResult]:
-    """Wait for a training slot, then train every config at once (``trainer.train_many``):
-    seeds side by side, a second core only if the gate has a slot nobody waits for."""
+    """Wait for a training slot, then train every config at once in a worker
+    (``trainer.train_many``): seeds side by side, on a second core only if a second slot is
+    free and nobody waits for it."""
     box = queue_box if queue_box is not None else st.empty()
-    trainer = _trainer()
     with GATE.slot(on_wait=queue_notice(box)):
         box.empty()
-        with budget.admit(run_need(trainer, configs)):
-            return trainer.train_many(configs, on_progress=on_progress, should_stop=should_stop, gate=GATE)
+        with GATE.try_slot() as second, pool().worker() as worker, admitted(worker, configs):
+            runs = pool().run(worker, TRAIN_MANY, list(configs), on_progress=on_progress,
+                              should_stop=should_stop, cores=2 if second else 1)
+            worker.shapes.update(budget.shape_key(c) for c in configs)
+    return runs

@@ -14,7 +14,7 @@ import streamlit as st
 from lstm_core.config import ENCODINGS, FRAMINGS
 from lstm_core.export import keras_import
 from lstm_core.model.results import TrainResult
-from ui import safe, session
+from ui import safe, session, workers
 from ui.safe import md_escape
 from ui.text.shared import UPLOAD_HELP
 
@@ -30,10 +30,7 @@ def _read(file) -> dict:
     read: dict = {"file": file.file_id, "name": file.name}
     try:
         with st.spinner("Checking the file and loading it with Keras…"):
-            if keras_import.is_ours(data):
-                read["ours"] = keras_import.load_any(data)
-            else:
-                read["shape"], read["weights"] = keras_import.read_model(data)
+            read.update(workers.read_upload(data))  # Keras runs in a worker, not here
     except ValueError as exc:
         read["error"] = str(exc)
     st.session_state[UPLOADED] = read

@@ -1,4 +1,4 @@
-"""The server's memory budget: how much resident memory this process may use.
+"""The server's memory budget: how much resident memory the server may use.
 
 TensorFlow alone takes ~550 MB; each compiled training shape adds 12-15 MB and a large
 shape's compile can briefly take a gigabyte. On a shared server (Community Cloud gives
@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from lstm_core.limits import cost, settings
@@ -54,6 +54,13 @@ COMPILE_MB = 64.0  # a new shape's XLA program and the buffers its build touches
 COMPILE_PARAM_COPIES = 4  # ... plus its first call's weights and outputs (new weights, 2 moments)
 FIRST_COMPILE_MB = 160.0  # the process's first compile also starts XLA (LLVM, thread pools)
 
+# The server without TensorFlow: Streamlit, pandas, altair, numpy and a few sessions' runs
+# (idle 200-260 MiB here). A TensorFlow worker: its import (~565 MiB), XLA's start on the first
+# compile (~160 MiB) and its first shapes (12-15 MiB each). Measured on this machine, 2026-12-02.
+SERVER_MB = 300.0
+WORKER_MB = 800.0
+HEADROOM_MB = 250.0  # kept free in a worker's share so the next training can grow into it
+
 _lock = threading.Lock()
 _reserved: dict[int, float] = {}  # admitted trainings still running: ticket -> MiB
 _tickets = itertools.count()
@@ -69,15 +76,60 @@ def budget_mb() -> float:
 
 
 def rss_mb() -> float | None:
-    """Resident memory of this process in MiB, or None where /proc is not available."""
+    """Resident memory of the server in MiB: this process and the worker processes it counts
+    (:func:`count_workers`); None where /proc is not available."""
+    own = _process_mb("self")
+    if own is None:
+        return None
+    return own + sum(_process_mb(str(pid)) or 0.0 for pid in _workers())
+
+
+def _process_mb(pid: str) -> float | None:
     try:
-        with open("/proc/self/status", encoding="ascii") as fh:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
             for line in fh:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1]) / 1024.0  # the kernel reports kB (KiB)
-    except OSError:
+    except OSError:  # no /proc, or the process has just ended
         return None
     return None
+
+
+_workers: Callable[[], list[int]] = list  # the process ids of the training workers, if any
+
+
+def count_workers(pids: Callable[[], list[int]]) -> None:
+    """Count the processes ``pids()`` names (TensorFlow's workers) as part of the server."""
+    global _workers
+    _workers = pids
+
+
+def worker_count() -> int:
+    """How many TensorFlow worker processes the server runs: ``LSTM_LAB_WORKERS``, or as many
+    as fit beside the server in the budget (at least one, at most ``LSTM_LAB_MAX_TRAININGS``).
+
+    >>> import os
+    >>> saved = dict(os.environ)
+    >>> os.environ["LSTM_LAB_MEMORY_MB"], os.environ["LSTM_LAB_WORKERS"] = "1500", "0"
+    >>> worker_count()                   # a small container: one worker
+    1
+    >>> os.environ["LSTM_LAB_MEMORY_MB"] = "4000"
+    >>> worker_count()                   # a class server: one per training slot
+    2
+    >>> os.environ.clear(); os.environ.update(saved)
+    """
+    asked = settings.read("LSTM_LAB_WORKERS")
+    if asked:
+        return asked
+    fit = int((budget_mb() - SERVER_MB) // WORKER_MB)
+    return max(1, min(settings.read("LSTM_LAB_MAX_TRAININGS"), fit))
+
+
+def recycle_mb(workers: int) -> float:
+    """MiB past which a worker is replaced after its task: its share of the budget, less room
+    for the next training to grow in (never below what a fresh worker needs to train)."""
+    share = (budget_mb() - SERVER_MB) / max(1, workers)
+    return max(WORKER_MB, share - HEADROOM_MB)
 
 
 def over_budget(rss: float | None = None) -> bool:
@@ -172,6 +224,16 @@ def _too_big(need_mb: float, rss: float, held: float) -> str:
     )
 
 
+def shape_key(config) -> tuple:
+    """What makes a compiled training program of ``config`` new: its shape's numbers but the epochs.
+
+    >>> from lstm_core.presets import preset
+    >>> shape_key(preset("naive")) == shape_key(preset("naive").replace(epochs=5, seed=3))
+    True
+    """
+    return tuple(v for k, v in sorted(cost.shape_numbers(config).items()) if k != "epochs")
+
+
 def need_for(configs: Sequence, is_compiled, first: bool = False) -> float:
     """MiB a call training ``configs`` side by side may add: one compile per new shape
     (``is_compiled(config)`` says which are not new), each model's data and weights.
@@ -183,8 +245,7 @@ def need_for(configs: Sequence, is_compiled, first: bool = False) -> float:
     """
     groups: dict[tuple, list] = {}
     for c in configs:
-        key = tuple(v for k, v in sorted(cost.shape_numbers(c).items()) if k != "epochs")
-        groups.setdefault(key, []).append(c)
+        groups.setdefault(shape_key(c), []).append(c)
     total = FIRST_COMPILE_MB if first else 0.0
     for group in groups.values():
         total += run_mb(group[0], is_compiled(group[0]), models=len(group))

@@ -75,6 +75,11 @@ SETTINGS: dict[str, Setting] = {
             "MiB of resident memory the server may use before it starts no new work",
         ),
         Setting(
+            "LSTM_LAB_WORKERS", 0, 0, 64,
+            "TensorFlow worker processes that train (one training each at a time); 0: as many as "
+            "fit in LSTM_LAB_MEMORY_MB, at most LSTM_LAB_MAX_TRAININGS",
+        ),
+        Setting(
             "LSTM_LAB_MAX_COMPILED", 64, 0, 100_000,
             "model shapes the trainer may compile in one process, 0 for no limit "
             "(~12 MB each, never freed while it runs)",

@@ -19,12 +19,13 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from lstm_core.limits import settings
+from lstm_core.limits import budget
 
 
 def default_slots() -> int:
-    """``LSTM_LAB_MAX_TRAININGS`` (see settings.py): 2 unless the operator says otherwise."""
-    return settings.read("LSTM_LAB_MAX_TRAININGS")
+    """One slot per TensorFlow worker (``budget.worker_count``): ``LSTM_LAB_MAX_TRAININGS``
+    (default 2) when the memory budget holds that many workers, fewer when it does not."""
+    return budget.worker_count()
 
 
 class TrainingGate:

@@ -85,6 +85,16 @@ class Weights(tuple):
             raise ValueError(f"Weights needs 3 arrays per layer and 2 for the Dense layer, got {len(arrays)}")
         return super().__new__(cls, arrays)
 
+    def __getnewargs__(self) -> tuple[np.ndarray, ...]:
+        """Pickle as ``Weights(*arrays)``: runs cross from a training process to the server.
+
+        >>> import pickle
+        >>> w = Weights(*[np.zeros(1)] * 5)
+        >>> len(pickle.loads(pickle.dumps(w)))
+        5
+        """
+        return tuple(self)
+
     def __repr__(self) -> str:
         return f"Weights({self.cell}, layers={self.layers}, shapes={[np.shape(a) for a in self]})"
 

@@ -32,12 +32,16 @@ def test_a_new_shape_that_does_not_fit_is_refused_and_a_known_one_still_trains(m
     assert budget.reserved_mb() == 0  # released when the run ended
 
 
-def test_a_background_compile_is_skipped_when_its_compile_does_not_fit(monkeypatch):
+def test_a_background_compile_is_only_for_a_preset_shape_that_fits(monkeypatch):
     from lstm_core.presets import preset
     from ui import training
 
-    config = preset("naive").replace(units=20)
+    config = preset("naive")
     monkeypatch.setenv("LSTM_LAB_MEMORY_MB", str(int(budget.rss_mb() + budget.compile_mb(config) + 200)))
     assert training.warm_up_allowed(config)
+    assert training.warm_up_allowed(config.replace(epochs=7, seed=3))  # the same program
+    # A link's own shape (here 20 units) compiles when Train is pressed, not when a page opens:
+    # every text length would otherwise be a program nobody trains (issue 21, item 2).
+    assert not training.warm_up_allowed(config.replace(units=20))
     monkeypatch.setenv("LSTM_LAB_MEMORY_MB", str(int(budget.rss_mb() + budget.compile_mb(config) / 2)))
     assert not training.warm_up_allowed(config)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from lstm_core.model.results import TrainResult
+from ui import workers
 from ui.text.shared import DOWNLOAD_HELP
 
 
@@ -38,10 +39,10 @@ def csv(label: str, data: str, file_name: str, help: str) -> Download:
 
 def run_files(run: TrainResult, name: str, tables: Sequence[Download], script_help: str) -> list[Download]:
     """The model (.keras), ``tables``, the Keras script and the notebook of ``run``, files named ``name…``."""
-    from lstm_core.export import keras_file, script
+    from lstm_core.export import script
 
     return [
-        Download("Model (.keras)", lambda: keras_file.keras_bytes(run), f"{name}.keras",
+        Download("Model (.keras)", lambda: workers.keras_bytes(run), f"{name}.keras",
                  "application/octet-stream", ":material/download:", DOWNLOAD_HELP["model"]),
         *tables,
         Download("Keras script (.py)", script.keras_script(run.config), f"{name}.py", "text/x-python",

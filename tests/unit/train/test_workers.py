@@ -1,0 +1,129 @@
+"""TensorFlow's worker processes (issue 21): the server's training happens in a process that
+can be replaced, and progress, Stop, refusals and a worker's death cross the boundary."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+from lstm_core.limits import budget
+from lstm_core.presets import preset
+from lstm_core.train import trainer
+from lstm_core.train.workers import WorkerLost, WorkerPool
+
+TRAIN = "lstm_core.train.trainer:train"
+
+
+@pytest.fixture(scope="module")
+def pool():
+    pool = WorkerPool(size=1, recycle_mb=100_000)
+    yield pool
+    pool.shutdown()
+
+
+def test_a_worker_trains_what_this_process_trains_and_reports_progress(pool):
+    config = preset("stateful").replace(epochs=30)
+    reports = []
+    run = pool.call(TRAIN, config, on_progress=reports.append, should_stop=lambda: False)
+    here = trainer.train(config)
+    assert run.epochs_done == 30 and not run.stopped
+    for theirs, ours in zip(run.weights, here.weights, strict=True):
+        np.testing.assert_allclose(theirs, ours, rtol=1e-5, atol=1e-6)
+    assert reports and reports[-1].epoch == 30
+    assert [r.epoch for r in reports] == sorted(r.epoch for r in reports)
+    assert pool.pids() and os.getpid() not in pool.pids()
+
+
+def test_stop_reaches_the_worker_and_the_partial_run_comes_back(pool):
+    config = preset("stateful").replace(epochs=20_000)
+    pool.call(TRAIN, config.replace(epochs=1))  # the shape compiled, so the clock measures training
+    asked = []
+
+    def stop() -> bool:
+        if not asked and reports:
+            asked.append(time.monotonic())
+        return bool(asked)
+
+    reports = []
+    run = pool.call(TRAIN, config, on_progress=reports.append, should_stop=stop)
+    answered = time.monotonic() - asked[0]
+    assert run.stopped and 0 < run.epochs_done < 20_000
+    assert answered < 2.0, answered  # at the worker's next chunk (~0.25 s)
+    assert len(run.history) == run.epochs_done
+
+
+def test_a_refusal_in_the_worker_is_the_same_sentence_here(pool):
+    with pytest.raises(ValueError, match=r"units=0 is not allowed: no\."):
+        pool.call("lstm_core.validation:reject", "units", 0, "no")
+    with pytest.raises(ValueError, match="not a task of this app"):
+        pool.call("os:getcwd")
+    assert pool.call("lstm_core.data.texts:counting", repeats=2) == "aaaabbbccd" * 2  # still serving
+
+
+def test_a_worker_that_dies_costs_only_its_task_and_is_replaced():
+    pool = WorkerPool(size=1, recycle_mb=100_000)
+    try:
+        assert pool.call("lstm_core.train.worker_main:rss_mb") > 300  # TensorFlow imported before "ready"
+        victim = pool.pids()[0]
+
+        def kill_it() -> bool:  # the kernel's out-of-memory killer, say
+            os.kill(victim, signal.SIGKILL)
+            return False
+
+        with pytest.raises(WorkerLost, match="stopped before it finished this task"):
+            pool.call(TRAIN, preset("stateful").replace(epochs=20_000), should_stop=kill_it)
+        run = pool.call(TRAIN, preset("naive").replace(epochs=2))  # the next task is served
+        assert run.epochs_done == 2
+        assert victim not in pool.pids() and pool.retired == 1 and pool.started == 2
+    finally:
+        pool.shutdown()
+
+
+def test_a_worker_grown_past_its_share_is_replaced_after_its_task():
+    # Every worker is "too big" after a task; these import nothing, so they start in a blink.
+    pool = WorkerPool(size=1, recycle_mb=1.0, warm=())
+    try:
+        pool.call("lstm_core.data.texts:counting", repeats=2)
+        time.sleep(0.1)
+        assert pool.retired == 1
+        deadline = time.monotonic() + 60
+        while not pool.pids() and time.monotonic() < deadline:  # the replacement starts at once
+            time.sleep(0.2)
+        assert len(pool.pids()) == 1
+        assert pool.call("lstm_core.data.texts:counting", repeats=3) == "aaaabbbccd" * 3
+    finally:
+        pool.shutdown()
+
+
+def test_the_memory_budget_counts_the_workers(pool):
+    pool.call("lstm_core.data.texts:counting", repeats=2)
+    before = budget.rss_mb()
+    budget.count_workers(pool.pids)
+    try:
+        assert budget.rss_mb() > before + 100  # a worker holds TensorFlow: hundreds of MiB
+    finally:
+        budget.count_workers(list)
+
+
+def test_the_address_space_limit_fails_an_allocation_and_is_lifted_after():
+    script = textwrap.dedent("""
+        import numpy as np
+        from lstm_core.train.worker_main import address_space_limit
+        try:
+            with address_space_limit(200):
+                np.ones(10**9)  # 8 GB
+            print("allocated")
+        except MemoryError:
+            print("refused")
+        print(np.ones(50 * 10**6).nbytes)  # 400 MB once the limit is lifted
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                         env=dict(os.environ, PYTHONPATH=os.getcwd()))
+    assert out.stdout.split() == ["refused", "400000000"], out.stderr
