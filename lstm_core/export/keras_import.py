@@ -118,7 +118,8 @@ def preflight(data: bytes) -> Archive:
     """Check the archive without Keras; return it (its members, its parsed ``config.json``).
 
     First the app-wide checks of ``keras_preflight.check_archive`` (size, zip, unpacked size,
-    JSON depth, exactly [InputLayer,] [Masking,] LSTM, Dense, sizes within the limits); then
+    JSON depth, exactly [InputLayer,] [Masking,] LSTM, Dense, sizes within the limits, and no
+    weight in ``model.weights.h5`` declared larger than those sizes imply); then
     what a plain file must not have: a ``Masking`` layer (its padding value is not ours to
     know). Raises ``ValueError`` naming what was found, e.g. a GRU, two LSTMs, a Lambda.
     """

@@ -6,7 +6,7 @@ says ``units: 8000`` would allocate gigabytes and compute for minutes; a layer w
 compute (``LayerNormalization``, ``Rescaling``) would be loaded and silently ignored; a
 200,000-level nested JSON, an encrypted member or an unknown compression method would end
 in a raw exception. So every upload (an LSTM State Lab file or a plain Keras one) passes
-:func:`check_archive` first, which reads only bytes and JSON:
+:func:`check_archive` first, which reads only bytes, JSON and HDF5 metadata:
 
 - the file: at most ``MAX_MODEL_BYTES`` (20 MiB), a zip of at most ``MAX_MEMBERS`` members,
   none encrypted, each stored or deflated, unpacking to at most ``MAX_UNPACKED_BYTES``
@@ -16,7 +16,11 @@ in a raw exception. So every upload (an LSTM State Lab file or a plain Keras one
   ``[InputLayer,] [Masking,] LSTM, Dense`` (the two mask ops Keras records beside a
   ``Masking`` layer are allowed with it), with sizes within ``lstm_core.config``'s limits;
   in place of the one LSTM, one to three of the same recurrent class (``LSTM``, ``GRU``
-  with ``reset_after``, ``SimpleRNN``), all of one size, the lower ones returning sequences.
+  with ``reset_after``, ``SimpleRNN``), all of one size, the lower ones returning sequences;
+- ``model.weights.h5``: an HDF5 file whose every dataset declares plain numbers, no more in
+  one than the config's largest weight and no more in all than its weights and an
+  optimizer's copies (``keras_h5check``, which reads h5py metadata only: Keras reads a
+  dataset whole before it compares shapes, and a declared shape costs no bytes in the file).
 
 It returns the members Keras needs, so the loader can hand Keras a clean three-member
 archive (Keras unpacks an archive with extra members to a temporary folder of its own).
@@ -47,6 +51,7 @@ from typing import Any
 
 from lstm_core.config import MAX_BATCH, MAX_UNITS, MAX_VOCAB, MAX_WINDOW
 from lstm_core.config import MAX_LAYERS as MAX_RECURRENT
+from lstm_core.export.keras_h5check import budget, weights_problem
 from lstm_core.limits.shape import CELL_KINDS, CELL_OF_KERAS
 
 MiB = 1024 * 1024
@@ -112,6 +117,10 @@ def check_archive(data: Any) -> Archive:
         raise refuse("it lacks " + " and ".join(missing))
     keras_config = parse_json(members["config.json"], "config.json")
     layers, sizes = _check_model(keras_config)
+    # Last: the declared sizes are judged against the checked config (h5py metadata, no data).
+    problem = weights_problem(members["model.weights.h5"], budget(sizes))
+    if problem:
+        raise refuse(problem)
     return Archive(members, keras_config, layers, sizes)
 
 

@@ -12,11 +12,26 @@ import struct
 import sys
 import zipfile
 
+import h5py
+import numpy as np
 import pytest
 
 from lstm_core.export import keras_preflight as kp
 
-WEIGHTS = b"\x89HDF\r\n\x1a\n" + b"\0" * 64  # only its size matters before Keras reads it
+
+def h5(shapes: dict[str, tuple[int, ...]]) -> bytes:
+    """A weights file of zeros with these datasets (written with h5py, as Keras writes it)."""
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as f:
+        for name, shape in shapes.items():
+            f.create_dataset(name, data=np.zeros(shape, np.float32))
+    return buffer.getvalue()
+
+
+# The tutorial model's weights as Keras lays them out: the preflight reads their declared shapes.
+TUTORIAL = {"layers/lstm/cell/vars/0": (1, 64), "layers/lstm/cell/vars/1": (16, 64),
+            "layers/lstm/cell/vars/2": (64,), "layers/dense/vars/0": (16, 26), "layers/dense/vars/1": (26,)}
+WEIGHTS = h5(TUTORIAL)
 
 
 def layer(kind: str, **config) -> dict:
@@ -34,12 +49,12 @@ DENSE = layer("Dense", units=26, activation="softmax", use_bias=True)
 GOOD = model(INPUT, LSTM, DENSE)
 
 
-def archive(config=GOOD, extra: dict | None = None, method=zipfile.ZIP_STORED) -> bytes:
+def archive(config=GOOD, extra: dict | None = None, method=zipfile.ZIP_STORED, weights=WEIGHTS) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=method) as zf:
         zf.writestr("metadata.json", json.dumps({"keras_version": "3.15.1"}))
         zf.writestr("config.json", config if isinstance(config, (str, bytes)) else json.dumps(config))
-        zf.writestr("model.weights.h5", WEIGHTS)
+        zf.writestr("model.weights.h5", weights)
         for name, body in (extra or {}).items():
             zf.writestr(name, body)
     return buffer.getvalue()
@@ -207,14 +222,14 @@ def test_missing_weights_are_named():
 
 
 # -- through the loader and the CLI ------------------------------------------------------------
-def ours(config: dict, lab_config: dict | None = None) -> bytes:
+def ours(config: dict, lab_config: dict | None = None, weights: bytes = WEIGHTS) -> bytes:
     """An archive with our extra member, as keras_file.keras_bytes writes it."""
     from lstm_core.export import keras_file
     from lstm_core.presets import preset
 
     meta = {"format": keras_file.FORMAT_NAME, "version": keras_file.FORMAT_VERSION,
             "config": lab_config or preset("stateful").replace(units=16).to_dict()}
-    return archive(config, extra={keras_file.CONFIG_MEMBER: json.dumps(meta)})
+    return archive(config, extra={keras_file.CONFIG_MEMBER: json.dumps(meta)}, weights=weights)
 
 
 def test_a_lab_file_claiming_8000_units_is_refused_before_keras(monkeypatch, tmp_path):
@@ -236,7 +251,8 @@ def test_a_file_keras_cannot_read_leaves_no_temporary_files(monkeypatch, tmp_pat
 
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     with pytest.raises(ValueError, match="Keras could not load it"):
-        keras_file.load_keras_bytes(ours(GOOD))  # passes the preflight; its weights are garbage
+        # Passes the preflight (no weight larger than the model's): the kernel's shape is transposed.
+        keras_file.load_keras_bytes(ours(GOOD, weights=h5({**TUTORIAL, "layers/lstm/cell/vars/0": (64, 1)})))
     assert list(tmp_path.iterdir()) == []
 
 
