@@ -40,7 +40,6 @@ def sql(url: str, statement: str, params: tuple = ()) -> list[tuple]:
 
 def test_one_student_cannot_evict_the_run_the_class_opened(url: str) -> None:
     store = RunStore(url, max_mb=8.5 * ONE / 1e6)  # room for 8 runs; a session's share: 2
-    assert store.owner_bytes == store.max_bytes // 4
     teacher = store.save(fake_run(1), {"origin": "lab", "owner": "teacher-session"})
     others = [store.save(fake_run(2 + k), {"owner": f"student-{k}"}) for k in range(3)]
     class_view = RunStore(url)  # the students' replica opens the teacher's link
@@ -48,6 +47,7 @@ def test_one_student_cannot_evict_the_run_the_class_opened(url: str) -> None:
     ids = [store.save(fake_run(100 + k), {"owner": "hostile-session"}) for k in range(31)]
     assert store.load(teacher) is not None  # the run the class is using
     assert all(store.load(i) is not None for i in others)  # the others' runs too
+    assert store.owner_bytes == store.max_bytes // 4  # LSTM_LAB_DB_OWNER_MB unset: a quarter
     assert store.stored_bytes("hostile-session") <= store.owner_bytes  # its share: its own oldest went
     assert [store.load(i) is not None for i in ids[-3:]] == [False, True, True]
     assert store.stored_bytes() <= store.max_bytes and store.problem is None
