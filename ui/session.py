@@ -28,11 +28,13 @@ import time
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lstm_core.config import LSTMConfig
 from lstm_core.model.results import TrainResult
 from lstm_core.store import pretrained, runs
 from ui import classroom
+from ui.text.shared import STORE
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ RUN = "run"
 RUN_ID = "run_id"  # store id of RUN; None for a shipped preset or a run not (yet) stored
 RUN_PARAM = "run"  # the URL parameter naming a stored run: /generate?run=<id>
 RUN_LINK_ERROR = "run_link_error"  # message about a ?run= id that could not be opened
+LINK_PENDING = "run_link_pending"  # a ?run= id the store could not read yet: it stays in the URL
 MAILBOX = "mailbox"
 LAB_CONFIG = "lab_config"  # the settings the Lab form shows (ui.form keeps it: controls.LAB)
 EXPERIMENT = "within_batch_experiment"
@@ -136,11 +139,26 @@ def set_run(run: TrainResult, meta: dict | None = None) -> None:
     The save comes first and touches no Streamlit state, so an interrupted script run
     cannot lose the model (at worst it is stored twice).
     """
-    run_id = None if is_shipped(run) else runs.get_store().save(run, meta or {"origin": "app"})
+    run_id = None if is_shipped(run) else save(run, meta or {"origin": "app"})
     st.session_state[RUN] = run
     st.session_state[RUN_ID] = run_id
     st.session_state[LAB_CONFIG] = run.config  # the Lab form then shows what was trained
     keep_run_in_url()
+
+
+def owner() -> str:
+    """Who saves runs from this page: the browser session's id ("" outside a session).
+
+    The run store bounds what one owner keeps (``LSTM_LAB_DB_OWNER_MB``), evicting its own
+    runs first, so that one student cannot push everyone else's out (issue 21).
+    """
+    ctx = get_script_run_ctx()
+    return getattr(ctx, "session_id", "") or ""
+
+
+def save(run: TrainResult, meta: dict) -> str:
+    """Keep ``run`` in the run store as this session's; its new id (never raises for storage)."""
+    return runs.get_store().save(run, {**meta, "owner": owner()})
 
 
 def run_id() -> str | None:
@@ -150,38 +168,46 @@ def run_id() -> str | None:
 
 def url_extras() -> dict[str, str]:
     """Query parameters that must survive a page rewriting its own (the Lab's settings)."""
-    rid = run_id()
+    rid = _pending_link() or run_id()
     return {**classroom.url_params(), **({RUN_PARAM: rid} if rid else {})}
 
 
 def keep_run_in_url() -> None:
     """Put ``?run=<current id>`` in the address bar (Streamlit drops it between pages)."""
     rid = run_id()
-    if rid and st.query_params.get(RUN_PARAM) != rid:
+    if rid and not _pending_link() and st.query_params.get(RUN_PARAM) != rid:
         st.query_params[RUN_PARAM] = rid
+
+
+def _pending_link() -> str | None:
+    """A ``?run=`` id the store could not read yet, while the URL still names it."""
+    pending = st.session_state.get(LINK_PENDING)
+    return pending if pending and st.query_params.get(RUN_PARAM) == pending else None
 
 
 def open_run_link() -> None:
     """If the URL names a stored run other than the current one, make it the current run.
 
-    An id that is unknown, evicted or damaged leaves a message (``RUN_LINK_ERROR``, shown
-    by :func:`link_problem`) and is taken out of the URL; the page goes on with the
-    session's own run or the preset. Never raises.
+    An id the store says it does not have (unknown, evicted or damaged) leaves a message
+    (``RUN_LINK_ERROR``, shown by :func:`link_problem`) and is taken out of the URL. An id
+    the store cannot look up right now (its database busy or gone, issue 21) leaves another
+    message and stays in the URL, to be tried again at the next script run. The page goes on
+    with the session's own run or the preset. Never raises.
     """
     wanted = st.query_params.get(RUN_PARAM)
     if not wanted or wanted == st.session_state.get(RUN_ID):
         return
     try:
         run = runs.get_store().load(wanted)
-    except Exception:  # noqa: BLE001 - a broken store must not break the page
-        log.exception("opening run %r failed", wanted)
-        run = None
-    if run is None:
-        st.session_state[RUN_LINK_ERROR] = (
-            f"The link names a trained model ({_short_id(wanted)}) that this server does not "
-            "have: it may have been removed to make room, or the link is incomplete. Showing "
-            "the tutorial's preset instead; train a model in the Lab to get a new link."
-        )
+    except Exception as err:  # noqa: BLE001 - a broken store must not break the page, nor the link
+        if not isinstance(err, runs.StoreUnavailable):
+            log.exception("opening run %r failed", wanted)
+        st.session_state[LINK_PENDING] = wanted
+        st.session_state[RUN_LINK_ERROR] = STORE["unreadable"].format(run=_short_id(wanted))
+        return
+    st.session_state.pop(LINK_PENDING, None)
+    if run is None:  # the store says so: this link will not work again
+        st.session_state[RUN_LINK_ERROR] = STORE["missing"].format(run=_short_id(wanted))
         del st.query_params[RUN_PARAM]
         return
     st.session_state[RUN] = run

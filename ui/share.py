@@ -14,7 +14,7 @@ import streamlit as st
 
 from lstm_core.store import runs
 from ui import safe, session
-from ui.text.shared import LINK_HELP
+from ui.text.shared import LINK_HELP, STORE
 
 
 def run_link(run_id: str) -> str:
@@ -34,9 +34,8 @@ def link_box() -> None:
             "Press the copy icon in the box. Students who open the link explore this same "
             "model (Generate, State, …) without training it again."
         )
-    problem = runs.get_store().problem
-    if problem:
-        st.warning(safe.plain(f"Trained models will not be kept: {problem}."), icon=":material/database:")
+    if runs.get_store().problem:  # its detail (the file, the server, the error) is in the log only
+        st.warning(STORE["down"], icon=":material/database:")
 
 
 def model_source(run: Any | None) -> None:

@@ -1,5 +1,5 @@
 """The command line: ``python -m lstm_core COMMAND``, one of reproduce, train, generate, trace,
-settings, influence and ceiling.
+settings, store, influence and ceiling.
 
 Examples::
 
@@ -12,11 +12,13 @@ Examples::
     python -m lstm_core train --task sine --framing timestep-window --period 25 --noise 0.05
     python -m lstm_core generate --task sine --framing stateful --start 100 --steps 50   # numbers
     python -m lstm_core settings                        # the LSTM_LAB_* settings in force
+    python -m lstm_core store keep RUN_ID               # a teacher's run: never evicted
     python -m lstm_core ceiling --sequence aaaabbbccdaaaabbbccd --window 1
 
 Each command group lives in its own module (``tutorial``: reproduce and train; ``generate``;
-``trace``; ``settings``; ``memory_commands``: influence and ceiling), what they share in
-``common``; this module builds the parser from them and runs one command.
+``trace``; ``settings``; ``store_commands``: store keep and unkeep; ``memory_commands``:
+influence and ceiling), what they share in ``common``; this module builds the parser from them
+and runs one command.
 
 Bad arguments or invalid values end with exit code 2 and one readable line on stderr,
 never a traceback (set LSTM_LAB_DEBUG=1 to see one anyway). TensorFlow is imported only
@@ -39,12 +41,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from lstm_core.cli import generate, memory_commands, trace, tutorial
+from lstm_core.cli import generate, memory_commands, store_commands, trace, tutorial
 from lstm_core.cli import settings as settings_command
 from lstm_core.cli.common import Parser, UsageError
 from lstm_core.limits import settings
 
-GROUPS = (tutorial, generate, trace, settings_command, memory_commands)  # in the order --help lists them
+# In the order --help lists them.
+GROUPS = (tutorial, generate, trace, settings_command, store_commands, memory_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command",
         required=True,
-        metavar="{reproduce,train,generate,trace,settings,influence,ceiling}",
+        metavar="{reproduce,train,generate,trace,settings,store,influence,ceiling}",
     )
     for group in GROUPS:
         group.add_commands(sub)

@@ -27,6 +27,16 @@ trainings already admitted have reserved (:func:`admit`)::
     >>> run_mb(preset("naive").replace(units=256), compiled=True) > small
     True
 
+Memory that other parts of the process may still take without a training asking for it is
+*held* in the budget too (:func:`hold`): the run store, while its database cannot be used,
+keeps runs in memory (up to a bound), and room for them is held so that trainings admitted
+meanwhile cannot take the process over the budget (issue 21)::
+
+    >>> hold("example", 64.0)
+    >>> held_mb() >= 64.0
+    True
+    >>> hold("example", 0.0)                        # nothing held any more
+
 The check reads ``VmRSS`` from ``/proc/self/status`` (Linux); elsewhere it never refuses.
 No TensorFlow, no Streamlit.
 """
@@ -63,6 +73,7 @@ HEADROOM_MB = 250.0  # kept free in a worker's share so the next training can gr
 
 _lock = threading.Lock()
 _reserved: dict[int, float] = {}  # admitted trainings still running: ticket -> MiB
+_held: dict[str, float] = {}  # memory other parts may still take (hold): name -> MiB
 _tickets = itertools.count()
 
 
@@ -180,10 +191,29 @@ def reserved_mb() -> float:
         return sum(_reserved.values())
 
 
+def hold(name: str, mb: float) -> None:
+    """Hold ``mb`` MiB of the budget for ``name`` (replacing what it held; 0 lets go).
+
+    For memory a part of the process may take at any moment beyond what RSS shows now, e.g.
+    the run store's in-memory fallback up to its bound. Trainings are admitted only beside it.
+    """
+    with _lock:
+        if mb > 0:
+            _held[name] = float(mb)
+        else:
+            _held.pop(name, None)
+
+
+def held_mb() -> float:
+    """MiB held by :func:`hold` (the run store's fallback, ...)."""
+    with _lock:
+        return sum(_held.values())
+
+
 def free_mb(rss: float | None = None) -> float | None:
-    """MiB of the budget not held by the process nor reserved; None where RSS is unknown."""
+    """MiB of the budget not used by the process, reserved or held; None where RSS is unknown."""
     rss = rss_mb() if rss is None else rss
-    return None if rss is None else budget_mb() - rss - reserved_mb()
+    return None if rss is None else budget_mb() - rss - reserved_mb() - held_mb()
 
 
 @contextmanager
@@ -191,7 +221,7 @@ def admit(need_mb: float) -> Iterator[None]:
     """Reserve ``need_mb`` MiB for a training while it runs, or raise :class:`MemoryRefused`.
 
     The reservation counts against later admissions until the training ends, since its memory
-    shows in RSS only as it grows.
+    shows in RSS only as it grows; so does memory held by :func:`hold`.
 
     >>> with admit(0.0):
     ...     reserved_mb() >= 0
@@ -202,8 +232,8 @@ def admit(need_mb: float) -> Iterator[None]:
         if rss is not None:
             if rss > budget_mb():
                 raise MemoryRefused(refusal())
-            if rss + sum(_reserved.values()) + need_mb > budget_mb():
-                held = sum(_reserved.values())
+            held = sum(_reserved.values()) + sum(_held.values())
+            if rss + held + need_mb > budget_mb():
                 raise MemoryRefused(_too_big(need_mb, rss, held))
         ticket = next(_tickets)
         _reserved[ticket] = need_mb

@@ -98,6 +98,11 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "LSTM_LAB_DB_MAX_MB", 500, 1, 1_000_000, "megabytes of weights and histories the run store keeps"
         ),
+        Setting(
+            "LSTM_LAB_DB_OWNER_MB", 0, 0, 1_000_000,
+            "megabytes of the run store one browser session's runs may take (its oldest go first); "
+            "0: a quarter of LSTM_LAB_DB_MAX_MB",
+        ),
     )
 }
 

@@ -25,11 +25,20 @@ CREATE TABLE IF NOT EXISTS runs (
     stopped  INTEGER NOT NULL,
     seconds  DOUBLE PRECISION NOT NULL,
     size     BIGINT NOT NULL,
-    meta     TEXT NOT NULL
+    meta     TEXT NOT NULL,
+    owner    TEXT NOT NULL DEFAULT '',
+    opened   DOUBLE PRECISION NOT NULL DEFAULT 0,
+    keep     INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS runs_by_age ON runs (created);
 CREATE TABLE IF NOT EXISTS run_store_schema (version INTEGER NOT NULL)
 """
+# The columns schema 2 added (owner, last opened, kept), as a version-1 table gets them.
+ADDED = (
+    ("owner", "TEXT NOT NULL DEFAULT ''"),
+    ("opened", "DOUBLE PRECISION NOT NULL DEFAULT 0"),
+    ("keep", "INTEGER NOT NULL DEFAULT 0"),
+)
 # One advisory lock orders every writer of every replica (SQLite's BEGIN IMMEDIATE, on a server):
 # insert + eviction then see each other's rows, so the bounds hold after every commit.
 PG_LOCK = 0x4C53544D  # "LSTM"
@@ -46,6 +55,7 @@ class PostgresBackend:
     kind = "postgresql"
     tiebreak = "seq"
     all_past = "OFFSET ?"
+    quick = "SET lock_timeout = '100ms'"  # before a write that may be skipped (see sqlite.py)
 
     def __init__(self, url: str, shown: str, busy_seconds: float) -> None:
         try:
@@ -83,6 +93,10 @@ class PostgresBackend:
                     conn.execute("INSERT INTO run_store_schema (version) VALUES (%s)", (SCHEMA_VERSION,))
                 elif version > SCHEMA_VERSION:
                     raise StoreError(f"it was written by a newer version of the app (schema {version})")
+                elif version < SCHEMA_VERSION:  # a version-1 table: the columns schema 2 added
+                    for name, kind in ADDED:
+                        conn.execute(f"ALTER TABLE runs ADD COLUMN IF NOT EXISTS {name} {kind}")
+                    conn.execute("UPDATE run_store_schema SET version = %s", (SCHEMA_VERSION,))
             conn.execute("SELECT count(*) FROM runs").fetchone()
 
     def begin_write(self, conn: Any) -> None:

@@ -17,8 +17,17 @@ nothing: the config is validated again, the weights are an ``.npz`` read with
     >>> is_valid_id("../../etc/passwd")
     False
 
-``SCHEMA_VERSION`` (the table's version) and ``StoreError`` live here too: both backends
-(:mod:`lstm_core.store.sqlite`, :mod:`lstm_core.store.postgres`) and the store share them.
+The owner (who saved the run: a browser session) is taken out of ``meta`` into its own column,
+so the store can bound what one session keeps::
+
+    >>> run = TrainResult(cfg, make_dataset(cfg), init_weights(cfg))
+    >>> rec = to_record(run, {"origin": "lab", "owner": "s1"})
+    >>> rec.owner, rec.meta, rec.keep, rec.opened
+    ('s1', '{"origin": "lab"}', False, 0.0)
+
+``SCHEMA_VERSION`` (the table's version), ``StoreError`` and ``StoreUnavailable`` live here too:
+both backends (:mod:`lstm_core.store.sqlite`, :mod:`lstm_core.store.postgres`) and the store
+share them.
 """
 
 from __future__ import annotations
@@ -39,7 +48,9 @@ from lstm_core.model.cells import Weights, weight_names, weight_shapes
 from lstm_core.model.nchar import model_layers
 from lstm_core.model.results import EpochLog, TrainResult
 
-SCHEMA_VERSION = 1  # the table's version: PRAGMA user_version (SQLite), run_store_schema (PostgreSQL)
+# The table's version: PRAGMA user_version (SQLite), run_store_schema (PostgreSQL).
+# 2 added owner, opened and keep (each backend's ADDED); a version-1 table gets them on open.
+SCHEMA_VERSION = 2
 ID_BYTES = 18  # secrets.token_urlsafe(18): 24 characters, 144 random bits
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")  # anything else is not even looked up
 WEIGHT_NAMES = Weights._fields  # one layer's: kernel, recurrent_kernel, bias, dense_kernel, dense_bias
@@ -48,6 +59,13 @@ WEIGHT_NAMES = Weights._fields  # one layer's: kernel, recurrent_kernel, bias, d
 
 class StoreError(Exception):
     """Trouble the store itself finds (a newer schema, a run over the size bound)."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot tell right now whether a run exists (its database cannot be read).
+
+    Not the same as "no such run": a link must not be dropped for it (issue 21).
+    """
 
 
 def new_id() -> str:
@@ -72,6 +90,9 @@ class Record:
     stopped: bool
     seconds: float
     meta: str
+    owner: str = ""  # who saved it (a browser session's id); "" for the CLI and older rows
+    opened: float = 0.0  # when a link last opened it (time.time()); 0 never
+    keep: bool = False  # an operator marked it to keep: never evicted
 
     @property
     def size(self) -> int:
@@ -94,7 +115,10 @@ def _read_npz(blob: bytes, names: tuple[str, ...]) -> dict[str, np.ndarray]:
 
 
 def to_record(run: TrainResult, meta: dict[str, Any] | None = None, run_id: str | None = None) -> Record:
-    """Turn a ``TrainResult`` into a :class:`Record` (weights as float32 ``.npz``)."""
+    """Turn a ``TrainResult`` into a :class:`Record` (weights as float32 ``.npz``);
+    ``meta["owner"]``, if any, becomes the record's owner."""
+    meta = dict(meta or {})
+    owner = str(meta.pop("owner", "") or "")
     weights = npz({n: np.asarray(w, np.float32) for n, w in zip(run.weights.names, run.weights)})
     hist = run.history
     history = npz(
@@ -113,7 +137,8 @@ def to_record(run: TrainResult, meta: dict[str, Any] | None = None, run_id: str 
         history=history,
         stopped=bool(run.stopped),
         seconds=float(run.seconds),
-        meta=json.dumps(meta or {}),
+        meta=json.dumps(meta),
+        owner=owner,
     )
 
 

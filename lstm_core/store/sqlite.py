@@ -26,10 +26,19 @@ CREATE TABLE IF NOT EXISTS runs (
     stopped  INTEGER NOT NULL,  -- 1 if a stop request ended training early
     seconds  REAL NOT NULL,     -- wall time of the training call
     size     INTEGER NOT NULL,  -- bytes of the two blobs, for the size bound
-    meta     TEXT NOT NULL      -- JSON: origin ("lab", "upload", ...) and notes
+    meta     TEXT NOT NULL,     -- JSON: origin ("lab", "upload", ...) and notes
+    owner    TEXT NOT NULL DEFAULT '',   -- who saved it: a browser session (schema 2)
+    opened   REAL NOT NULL DEFAULT 0,    -- when a link last opened it (schema 2)
+    keep     INTEGER NOT NULL DEFAULT 0  -- 1: an operator keeps it, never evicted (schema 2)
 );
 CREATE INDEX IF NOT EXISTS runs_by_age ON runs (created);
 """
+# The columns schema 2 added, as ALTER TABLE adds them to a version-1 file.
+ADDED = (
+    ("owner", "TEXT NOT NULL DEFAULT ''"),
+    ("opened", "REAL NOT NULL DEFAULT 0"),
+    ("keep", "INTEGER NOT NULL DEFAULT 0"),
+)
 
 
 def default_path() -> Path:
@@ -51,6 +60,9 @@ class SQLiteBackend:
     kind = "sqlite"
     tiebreak = "rowid"  # the insertion order, for runs saved within the clock's resolution
     all_past = "LIMIT -1 OFFSET ?"  # SQLite needs a LIMIT before an OFFSET; -1 is none
+    # Before a write that may be skipped (a link's last-opened time): wait for the lock 0.1 s,
+    # not busy_seconds, so that reading a run never waits for another writer.
+    quick = "PRAGMA busy_timeout = 100"
 
     def __init__(self, path: Path, busy_seconds: float) -> None:
         self.path = path
@@ -75,22 +87,34 @@ class SQLiteBackend:
             if version > SCHEMA_VERSION:
                 raise StoreError(f"it was written by a newer version of the app (schema {version})")
             conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
-            if version == 0:
+            if version < SCHEMA_VERSION:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
-                        # auto_vacuum must be chosen before the first table: freed pages are
-                        # then given back to the file system after evictions.
-                        conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
-                        for statement in SCHEMA.split(";"):
-                            if statement.strip():
-                                conn.execute(statement)
-                        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                    self._create_or_migrate(conn)
                     conn.execute("COMMIT")
                 except BaseException:
                     conn.execute("ROLLBACK")
                     raise
             conn.execute("SELECT count(*) FROM runs").fetchone()  # a corrupt file fails here
+
+    @staticmethod
+    def _create_or_migrate(conn: Any) -> None:
+        """Inside the write lock (another process may have done it meanwhile): a new file gets
+        the table, a version-1 file the columns schema 2 added."""
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            # auto_vacuum must be chosen before the first table: freed pages are
+            # then given back to the file system after evictions.
+            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+        elif version < SCHEMA_VERSION:
+            have = {row[1] for row in conn.execute("PRAGMA table_info(runs)")}
+            for name, kind in ADDED:
+                if name not in have:
+                    conn.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @staticmethod
     def begin_write(conn: Any) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+import pytest
 from apptest_support import TINY, assert_clean, button, metric, open_page, predictions, train_in_lab
+from postgres_support import free_port
 
 from lstm_core.store import runs
 from lstm_core.store.records import is_valid_id
@@ -221,3 +225,82 @@ def test_a_named_lesson_shows_only_its_settings_and_bad_names_are_reported():
     warnings = " ".join(w.value for w in bad.warning)
     assert "'colour' is not a setting" in warnings and "'nope' is not a lesson" in warnings
     assert "Units" not in {n.label for n in bad.number_input}
+
+
+# -- issue 21: store trouble never costs a link, and is worded without the database's name ----
+def _lock(path, readers_too: bool = False):
+    """Another connection holding the SQLite file's write lock (and, ``readers_too``, its read lock)."""
+    holder = sqlite3.connect(path, isolation_level=None)
+    if readers_too:
+        holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    return lambda: (holder.execute("ROLLBACK"), holder.close())
+
+
+def _in_url(at, run_id: str) -> bool:
+    return at.query_params.get("run") in (run_id, [run_id])
+
+
+def test_a_link_opens_and_stays_while_the_store_cannot_write(tmp_path, monkeypatch, tiny_run):
+    store = runs.RunStore(tmp_path / "runs.sqlite3", busy_seconds=0.2, retry_seconds=3600)
+    monkeypatch.setattr(runs, "_store", store)
+    run_id = store.save(tiny_run)  # the teacher's run, stored while all was well
+    release = _lock(store.path)
+    try:
+        store.save(tiny_run)  # a student's Train meanwhile: the write fails, memory keeps it
+        assert store.problem
+        pages = [open_page(page, run=run_id) for page in ("pages/generate.py", "pages/lab.py")]
+    finally:
+        release()
+    for at in pages:
+        assert_clean(at)
+        assert _in_url(at, run_id) and at.session_state["run_id"] == run_id
+        assert not any("does not have" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_a_link_the_store_cannot_read_now_stays_and_opens_later(tmp_path, monkeypatch, tiny_run):
+    store = runs.RunStore(tmp_path / "runs.sqlite3", busy_seconds=0.2, retry_seconds=3600)
+    monkeypatch.setattr(runs, "_store", store)
+    run_id = store.save(tiny_run)
+    release = _lock(store.path, readers_too=True)
+    try:
+        at = open_page("pages/lab.py", run=run_id)  # the Lab rewrites its URL: run= must survive
+        assert_clean(at)
+        assert _in_url(at, run_id) and at.session_state.get("run_id") is None
+        said = [w.value for w in at.warning]
+        assert any("cannot be read right now" in w for w in said), said
+        assert not any("does not have" in w for w in said)
+    finally:
+        release()
+    at.run()  # the next script run (a reload): the store reads again
+    assert_clean(at)
+    assert _in_url(at, run_id) and at.session_state["run_id"] == run_id
+
+
+@pytest.mark.parametrize("where", ["file", "server"])
+def test_store_trouble_is_worded_for_students_and_detailed_in_the_log(where, tmp_path, monkeypatch, caplog,
+                                                                        tiny_run):
+    if where == "file":
+        private = tmp_path / "private-folder" / "runs.sqlite3"
+        private.parent.mkdir()
+        private.write_bytes(b"garbage, not SQLite" * 50)
+        store, detail = runs.RunStore(private), "private-folder"
+    else:
+        store = runs.RunStore(f"postgresql://teacher:hunter2@127.0.0.1:{free_port()}/lab", busy_seconds=1)
+        detail = "teacher@127.0.0.1"
+    monkeypatch.setattr(runs, "_store", store)
+    run_id = store.save(tiny_run)  # kept in this process's memory
+    at = open_page("pages/generate.py", run=run_id)
+    assert_clean(at)
+    said = [w.value for w in at.warning]
+    assert any("will not be kept" in w and "until the server restarts" in w for w in said), said
+    for w in said:
+        assert detail not in w and "127.0.0.1" not in w and str(tmp_path) not in w
+        assert "cannot be used" not in w  # the store's own sentence, for the log
+    assert any(detail in r.getMessage() for r in caplog.records if r.name == "lstm_core.store.runs")
+
+
+def test_a_trained_run_is_stored_as_its_sessions():
+    at = train_in_lab(**TINY)
+    owner = runs.get_store().record(at.session_state["run_id"]).owner
+    assert owner and owner not in runs.get_store().record(at.session_state["run_id"]).meta

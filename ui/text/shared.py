@@ -66,3 +66,22 @@ LINK_HELP = (
     "of this app, in any browser, after a reload or a server restart. Whoever opens it "
     "sees the model read-only: training there makes a new model with its own link."
 )
+
+# The run store (ui/share.py, ui/session.py). Every browser sees these: the database's name and
+# its error are for the operator's log (RunStore.problem, logged by the store), never for a page.
+STORE = {
+    "down": (
+        "Trained models will not be kept: the server cannot save them right now, so they last only "
+        "until the server restarts."
+    ),
+    "missing": (
+        "The link names a trained model ({run}) that this server does not have: it may have been "
+        "removed to make room, or the link is incomplete. Showing the tutorial's preset instead; "
+        "train a model in the Lab to get a new link."
+    ),
+    "unreadable": (
+        "The trained model this link names ({run}) cannot be read right now: the server's run "
+        "store is busy or unavailable. The link is kept; reload the page in a minute to open it. "
+        "Meanwhile this page shows the tutorial's preset."
+    ),
+}

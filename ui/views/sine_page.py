@@ -23,7 +23,6 @@ from lstm_core.analysis.forecast import Forecast
 from lstm_core.config import SINE_FRAMINGS, LSTMConfig
 from lstm_core.model.results import TrainResult
 from lstm_core.presets import sine_preset
-from lstm_core.store import runs
 from ui import charts, form, runner, safe, session
 from ui.text.shared import DOWNLOAD_HELP
 from ui.text.sine import FIELD_HELP, HELP_FRAMING, TRAIN_HELP
@@ -159,7 +158,7 @@ def current_run() -> TrainResult | None:
 def keep(run: TrainResult) -> None:
     """Make ``run`` the page's run and store it (the store first: it cannot be interrupted)."""
     try:
-        runs.get_store().save(run, {"origin": "sine"})
+        session.save(run, {"origin": "sine"})  # as this session's (its share of the store)
     except Exception:  # noqa: BLE001 - the store is a convenience; the session keeps the run
         log.exception("storing a sine run failed")
     st.session_state[RUN] = run

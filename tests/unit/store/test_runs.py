@@ -1,7 +1,7 @@
 """The run store (lstm_core/store/runs.py): round trips, bounds, bad files, many writers at once.
 
 Every behaviour the two backends share runs on both (``url`` is parametrized): on a SQLite file,
-and on a fresh database of a throwaway PostgreSQL server (tests/e2e/postgres_support.py: initdb +
+and on a fresh database of a throwaway PostgreSQL server (conftest.py; tests/e2e/postgres_support.py: initdb +
 pg_ctl in a temporary folder). Then what only a SQLite file can do (WAL, a corrupt file, a folder
 that cannot exist), and the backend as a setting. Without PostgreSQL's programs the PostgreSQL
 tests fail with the install command; they never skip.
@@ -22,17 +22,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from postgres_support import PostgresServer, free_port
+from postgres_support import free_port
 
 from lstm_core.limits import settings
 from lstm_core.model.cells import init_weights
 from lstm_core.presets import preset
 from lstm_core.store.postgres import PG_LOCK
 from lstm_core.store.records import ID_BYTES, SCHEMA_VERSION, WEIGHT_NAMES, is_valid_id, npz, to_record
-from lstm_core.store.runs import RunStore, open_backend
+from lstm_core.store.runs import RunStore, StoreUnavailable, open_backend
 
 ROOT = Path(__file__).resolve().parents[3]
-BACKENDS = ["sqlite", "postgresql"]
 
 
 def fake_run(name: str = "stateful", epochs: int = 3, seed: int = 7, stopped: bool = False):
@@ -45,26 +44,6 @@ def fake_run(name: str = "stateful", epochs: int = 3, seed: int = 7, stopped: bo
     return types.SimpleNamespace(
         config=config, weights=init_weights(config), history=history, stopped=stopped, seconds=1.25
     )
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    server = PostgresServer()
-    try:
-        server.start()
-    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
-        server.stop()
-        pytest.fail(f"a throwaway PostgreSQL server could not start: {exc}", pytrace=False)
-    yield server
-    server.stop()
-
-
-@pytest.fixture(params=BACKENDS)
-def url(request, tmp_path: Path) -> str:
-    """A fresh, empty run store of each backend, as the URL LSTM_LAB_STORE_URL would hold."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/data/runs.sqlite3"  # tmp_path is absolute: four slashes
-    return request.getfixturevalue("postgres").new_database()
 
 
 def sql(url: str, statement: str, params: tuple = ()) -> list[tuple]:
@@ -161,7 +140,8 @@ def test_a_database_from_a_newer_app_is_not_touched(url: str) -> None:
         sql(url, "UPDATE run_store_schema SET version = 99")
     newer = RunStore(url)
     assert "newer version" in newer.problem and "restarts" in newer.problem
-    assert newer.load(run_id) is None  # not read either: its rows may mean something else now
+    with pytest.raises(StoreUnavailable):  # not read: its rows may mean something else now...
+        newer.load(run_id)  # ...nor said to be missing: the link may be good (issue 21)
     assert store.count() == 1  # left as it was
 
 
@@ -326,6 +306,56 @@ def test_a_stacked_gru_run_comes_back_equal(url: str) -> None:
     back = RunStore(url).load(RunStore(url).save(run))
     assert back.config == config and len(back.weights) == len(run.weights)
     assert all(np.array_equal(a, b) for a, b in zip(back.weights, run.weights))
+
+
+def hold_the_write_lock(url: str, store: RunStore):
+    """Another writer that never lets go (a SQLite connection, another replica); returns the release."""
+    if store.backend == "sqlite":
+        holder = sqlite3.connect(store.path, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")  # WAL: readers still read
+        return lambda: (holder.execute("ROLLBACK"), holder.close())
+    import psycopg
+
+    holder = psycopg.connect(url, autocommit=True)
+    holder.execute("SELECT pg_advisory_lock(%s)", (PG_LOCK,))
+    return holder.close
+
+
+def test_reads_go_on_while_writes_fail(postgres, url: str) -> None:
+    """Issue 21: a failed write made every stored run read as missing for 30 s (retry_seconds)."""
+    store = RunStore(url, busy_seconds=0.5, retry_seconds=3600)
+    healthy = store.save(fake_run(seed=1))
+    release = hold_the_write_lock(url, store)
+    try:
+        store.save(fake_run(seed=2))  # a student's Train: cannot be written, kept in memory
+        assert store.problem is not None
+        t0 = time.monotonic()
+        back = store.load(healthy)  # a classmate opens the link meanwhile
+        assert time.monotonic() - t0 < 2  # noting the opening never waits for the writer
+    finally:
+        release()
+    assert back is not None and back.config.seed == 1
+    assert store.load("A" * 24) is None  # and an id the database does not have is still "none"
+
+
+def test_a_database_that_cannot_be_read_says_so_instead_of_missing(postgres, url: str) -> None:
+    store = RunStore(url, busy_seconds=0.5, retry_seconds=3600)
+    run_id = store.save(fake_run())
+    if store.backend == "sqlite":  # a writer in exclusive locking mode: not even readers get in
+        holder = sqlite3.connect(store.path, isolation_level=None)
+        holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        release = lambda: (holder.execute("ROLLBACK"), holder.close())  # noqa: E731
+    else:
+        postgres.pause()  # the server restarts
+        release = postgres.resume
+    try:
+        for wanted in (run_id, "A" * 24):
+            with pytest.raises(StoreUnavailable):
+                store.load(wanted)
+    finally:
+        release()
+    assert store.load(run_id) is not None and store.load("A" * 24) is None
 
 
 # ---------------------------------------------------------------------------------------
