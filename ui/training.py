@@ -1,14 +1,16 @@
-"""The training slots and limits every training from a page goes through (``ui.runner`` draws it).
+"""Where a training from a page runs, and the limits it goes through (``ui.runner`` draws it).
 
 The engine knows nothing about Streamlit (``lstm_core.train.trainer.train`` calls a plain
 ``on_progress`` function and polls ``should_stop``). This module is the bridge to the
-server's limits:
+server's limits and to its TensorFlow workers:
 
-- Every training goes through ``lstm_core.limits.slots.GATE``: on a shared 2-CPU server only a
-  few run at once, the others see "Queued: place N" and start by themselves.
-- What a training adds to the server's memory is reserved up front (``budget.admit``), and an
+- Every training runs in a worker process (:func:`pool`, ``lstm_core.train.workers``), never
+  in the Streamlit process: a worker grown past its share is replaced, so memory comes back.
+- Every training goes through ``lstm_core.limits.slots.GATE`` (one slot per worker): the
+  others see "Queued: place N" and start by themselves.
+- What a training adds to the server's memory is reserved up front (:func:`admitted`), and an
   accepted run is stopped at the time limit (``RUN_SECONDS``), keeping what it trained.
-- ``TimeLeft`` and ``progress_text`` word the progress bar; ``warm_up`` compiles ahead.
+- ``TimeLeft`` and ``progress_text`` word the progress bar; ``warm_up`` starts a worker ahead.
 """
 
 from __future__ import annotations
@@ -26,13 +28,29 @@ from lstm_core.limits import budget, cost
 from lstm_core.limits.slots import GATE
 from lstm_core.model.results import Progress, TrainResult
 from lstm_core.presets import PRESETS, preset
-from lstm_core.train.workers import Worker
-from ui.workers import pool
+from lstm_core.train.workers import Worker, WorkerPool
 
 log = logging.getLogger(__name__)
 TRAIN = "lstm_core.train.trainer:train"  # what the workers run (lstm_core/train/worker_main.py)
 TRAIN_MANY = "lstm_core.train.trainer:train_many"
 PREPARE = "lstm_core.train.compiled:prepare"
+_pool_lock = threading.Lock()
+_pool: WorkerPool | None = None
+
+
+def pool() -> WorkerPool:
+    """The server's TensorFlow workers (``lstm_core.train.workers``), made on first use and
+    sized to the memory budget (``budget.worker_count``), the same number as the training
+    slots, so a training that holds a slot always finds a worker."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            size = budget.worker_count()
+            _pool = WorkerPool(size=size, recycle_mb=budget.recycle_mb(size))
+            budget.count_workers(_pool.pids)
+        return _pool
+
+
 def warm_up(config: LSTMConfig | None = None) -> None:
     """Start a TensorFlow worker, and compile a preset's training step in it, in the background.
 

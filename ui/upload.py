@@ -13,12 +13,32 @@ import streamlit as st
 
 from lstm_core.config import ENCODINGS, FRAMINGS
 from lstm_core.export import keras_import
+from lstm_core.limits import budget
 from lstm_core.model.results import TrainResult
-from ui import safe, session, workers
+from ui import safe, session, training
 from ui.safe import md_escape
 from ui.text.shared import UPLOAD_HELP
 
+READ_MODEL = "lstm_core.export.keras_import:read_model"
+LOAD_ANY = "lstm_core.export.keras_import:load_any"
+# An uploaded file is read under an address-space limit this far above what the worker maps:
+# Keras reading a file that passed the checks needs tens of MiB; a file built to take more
+# fails in the worker, which alone is lost (and replaced).
+UPLOAD_LIMIT_MB = 1024
+UPLOAD_NEED_MB = 64.0  # reserved in the budget while a file is read, plus 4x its size
 UPLOADED = "upload_read"  # {"file": file id, "shape", "weights", "ours": run, "error": text}
+
+
+def read_in_worker(data: bytes) -> dict:
+    """Read an uploaded ``.keras`` file in a worker: ``{"ours": run}`` for a file this app
+    saved, else ``{"shape": ModelShape, "weights": Weights}``. Refusals raise ``ValueError``
+    (a sentence), as does a file that takes its worker down (``WorkerLost``)."""
+    need = UPLOAD_NEED_MB + 4 * len(data) / budget.MIB
+    with budget.admit(need):  # an upload counts in the budget like a training
+        if keras_import.is_ours(data):
+            return {"ours": training.pool().call(LOAD_ANY, bytes(data), limit_mb=UPLOAD_LIMIT_MB)}
+        shape, weights = training.pool().call(READ_MODEL, bytes(data), limit_mb=UPLOAD_LIMIT_MB)
+        return {"shape": shape, "weights": weights}
 
 
 def _read(file) -> dict:
@@ -30,7 +50,7 @@ def _read(file) -> dict:
     read: dict = {"file": file.file_id, "name": file.name}
     try:
         with st.spinner("Checking the file and loading it with Keras…"):
-            read.update(workers.read_upload(data))  # Keras runs in a worker, not here
+            read.update(read_in_worker(data))  # Keras runs in a worker, not here
     except ValueError as exc:
         read["error"] = str(exc)
     st.session_state[UPLOADED] = read

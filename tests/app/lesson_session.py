@@ -68,12 +68,12 @@ def main() -> None:
     run = at.session_state["run"] if "run" in at.session_state else None
     preset_trained = run is not None and run.epochs_done == 300 and run.config.framing == "stateful"
     running[0] = False
-    from ui import workers
+    from ui import training
 
     print(json.dumps({
         "problems": problems, "preset_trained": preset_trained, "peak_rss_mb": round(peak[0]),
         "rss_mb": round(rss_mb()), "tensorflow_here": "tensorflow" in sys.modules,
-        "workers_started": workers.pool().started, "workers_retired": workers.pool().retired,
+        "workers_started": training.pool().started, "workers_retired": training.pool().retired,
     }))
 
 

@@ -5,14 +5,14 @@ hostile load test: 80-87 s for a run estimated at 59 s), and the bound must hold
 from apptest_support import assert_clean, train_in_lab
 
 from lstm_core.presets import preset
-from ui import training, workers
+from ui import training
 
 
 def compiled_first(config) -> None:
     """Compile ``config``'s shape in the server's worker before the clock starts (its first
     call compiles: seconds, many more on a busy machine), so the limit measures training. The
     Lab's Train then gets that worker back (the pool hands out the worker used last)."""
-    workers.pool().call(training.TRAIN, config.replace(epochs=1))
+    training.pool().call(training.TRAIN, config.replace(epochs=1))
 
 
 def test_a_run_past_the_time_limit_is_stopped_kept_and_explained(monkeypatch):

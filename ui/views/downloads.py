@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from lstm_core.model.results import TrainResult
-from ui import workers
+from ui import training
 from ui.text.shared import DOWNLOAD_HELP
 
 
@@ -26,6 +26,9 @@ class Download:
     mime: str
     icon: str
     help: str
+
+
+KERAS_BYTES = "lstm_core.export.keras_file:keras_bytes"  # run in a TensorFlow worker
 
 
 def csv(label: str, data: str, file_name: str, help: str) -> Download:
@@ -42,7 +45,7 @@ def run_files(run: TrainResult, name: str, tables: Sequence[Download], script_he
     from lstm_core.export import script
 
     return [
-        Download("Model (.keras)", lambda: workers.keras_bytes(run), f"{name}.keras",
+        Download("Model (.keras)", lambda: keras_bytes(run), f"{name}.keras",
                  "application/octet-stream", ":material/download:", DOWNLOAD_HELP["model"]),
         *tables,
         Download("Keras script (.py)", script.keras_script(run.config), f"{name}.py", "text/x-python",
@@ -50,6 +53,11 @@ def run_files(run: TrainResult, name: str, tables: Sequence[Download], script_he
         Download("Notebook (.ipynb)", lambda: notebook_bytes(run), f"{name}.ipynb",
                  "application/x-ipynb+json", ":material/menu_book:", DOWNLOAD_HELP["notebook"]),
     ]
+
+
+def keras_bytes(run: TrainResult) -> bytes:
+    """``run`` as a ``.keras`` file, built by Keras in a worker (the server never imports it)."""
+    return training.pool().call(KERAS_BYTES, run)
 
 
 def notebook_bytes(run: TrainResult) -> bytes:
