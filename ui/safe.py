@@ -5,13 +5,14 @@ such as ``/lab?units=![x](http://host/a.png)`` would otherwise put an image (fet
 visitor's browser) or a clickable link into the page, inside a message that looks like ours.
 Every message that may contain user text goes through :func:`plain` first::
 
-    >>> print(plain("units='![x](http://h/a.png)' is not allowed"))
-    units='!\\[x\\](http\\://h/a.png)' is not allowed
+    >>> print(plain("units='![x](http://h/a.png)' is not allowed").replace(JOINER, "^"))
+    units='!\\[x\\](http\\:^//h/a.png)' is not allowed
     >>> len(plain("x" * 100_000)) <= MAX_MESSAGE_CHARS
     True
 
-The engine already shortens the values it echoes (``lstm_core.config``); :func:`plain` caps
-the whole message as well, so no path can print a 100 KB value.
+(``^`` marks where an invisible :data:`JOINER` went; see :func:`md_escape`.) The engine already
+shortens the values it echoes (``lstm_core.config``); :func:`plain` caps the whole message as
+well, so no path can print a 100 KB value.
 """
 
 from __future__ import annotations
@@ -20,30 +21,51 @@ import re
 
 MAX_MESSAGE_CHARS = 400  # a message is one or two sentences; an echoed value never needs more
 
+# Streamlit's Markdown (remark-gfm) makes "https://...", "www.x.com" and "x@host.com" live links
+# by itself, on the text *after* backslash escapes are read, so no escape can stop it. An
+# invisible WORD JOINER (U+2060: no width, no line break) inside "://", before "@" and after
+# "www" does: the text no longer spells an address, and reads the same to a person.
+JOINER = "\u2060"
+
 # What can turn text into markup in Streamlit's Markdown (CommonMark, GitHub's extensions,
 # Streamlit's ":material/icon:" and ":red[...]" directives, "$...$" LaTeX):
-ALWAYS = r"\\`*~$<>\[\]&@|#"  # escaped wherever they are ("[" alone stops links and images)
+ALWAYS = r"\\`*~$<>\[\]&|#"  # escaped wherever they are ("[" alone stops links and images)
 _MARKUP = re.compile(
-    rf"[{ALWAYS}]"  # links, images, code, emphasis, HTML, entities, e-mail autolinks, LaTeX
+    rf"[{ALWAYS}]"  # links, images, code, emphasis, HTML, entities, LaTeX
     r"|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"  # emphasis; "learning_rate" stays as it is
     r"|:(?=\S)"  # "http://..." autolinks and ":smile:" shortcodes; "units: ..." stays
+    r"|@"  # "x@host.com" (and "mailto:x@host.com") autolinks
     r"|(?<=www)\.",  # "www.example.com" autolinks
     re.IGNORECASE,
 )
 # Kept for callers that list them (and for tests): every character md_escape may escape.
-MARKDOWN_CHARS = frozenset("\\`*~$<>[]&@|#_:.")
+MARKDOWN_CHARS = frozenset("\\`*~$<>[]&|#_:")
+
+
+def _neutral(match: re.Match[str]) -> str:
+    found = match.group(0)
+    if found == ":":
+        return "\\:" + JOINER  # a shortcode needs ":" then a name; an address needs "://"
+    if found in "@.":
+        return JOINER + found  # "x@" and "www." stop being the start of an address
+    return "\\" + found
 
 
 def md_escape(text: str) -> str:
-    """Escape Markdown in user text, so "*hi*" or "[x](y)" is shown as typed, not formatted.
+    """User text shown as typed: "*hi*" or "[x](y)" is not formatted, an address is not a link.
 
-    >>> print(md_escape("*hi* [x](y) ![i](http://h/a.png) www.x.com learning_rate: 0.5"))
-    \\*hi\\* \\[x\\](y) !\\[i\\](http\\://h/a.png) www\\.x.com learning_rate: 0.5
+    >>> print(md_escape("*hi* [x](y) ![i](a.png) `code` learning_rate: 0.5"))
+    \\*hi\\* \\[x\\](y) !\\[i\\](a.png) \\`code\\` learning_rate: 0.5
+    >>> shown = md_escape("x@evil.com www.evil.com https://evil.com")
+    >>> print(shown.replace(JOINER, "^"))  # the invisible joiners, made visible
+    x^@evil.com www^.evil.com https\\:^//evil.com
+    >>> shown.replace(JOINER, "").replace("\\\\", "")  # what a person reads
+    'x@evil.com www.evil.com https://evil.com'
 
-    Only what can start markup is escaped, so an ordinary sentence reads (and is searched)
+    Only what can start markup is touched, so an ordinary sentence reads (and is searched)
     as written. (HTML is never rendered: no page uses ``unsafe_allow_html``.)
     """
-    return _MARKUP.sub(lambda m: "\\" + m.group(0), str(text))
+    return _MARKUP.sub(_neutral, str(text))
 
 
 def shorten(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:

@@ -72,7 +72,8 @@ def upload_box(expanded: bool = False) -> TrainResult | None:
             return None
         read = _read(file)
         if read.get("error"):
-            st.error(read["error"], icon=":material/error:")
+            # The refusal quotes the file (its layer names): shown as text (ui/safe.py).
+            st.error(safe.plain(read["error"]), icon=":material/error:")
             return None
         if "ours" in read:
             run = read["ours"]

@@ -102,10 +102,9 @@ def check_archive(data: Any) -> Archive:
     if len(data) == 0:
         raise refuse("the file is empty")
     if len(data) > MAX_MODEL_BYTES:
-        raise Refused(
-            f"This file is {len(data) / MiB:.1f} MiB: the limit for a model is "
-            f"{MAX_MODEL_BYTES / MiB:.0f} MiB."
-        )
+        # Only "larger than": a reader may stop at the limit + 1 byte (the CLI does), so the
+        # length of ``data`` is not the file's size.
+        raise Refused(f"This file is larger than {MAX_MODEL_BYTES / MiB:.0f} MiB, the limit for a model.")
     try:
         members = _read_members(bytes(data))
     except Refused:

@@ -2,10 +2,13 @@
 
 Browsers that arrive one after another spread over the replicas, each browser's websocket stays
 on one replica (also across a reload), and SIGTERM stops every process the script started.
+nginx tells browsers not to let other sites frame the app, and keeps Streamlit's metrics to
+the server (issue 21).
 """
 
 from __future__ import annotations
 
+import http.client
 import shutil
 import sys
 from pathlib import Path
@@ -60,6 +63,29 @@ def test_each_browser_keeps_its_replica_and_browsers_spread(cluster, browser):
         if len(used) == 2 and len(affinities) >= 3:
             break
     assert used == {f"127.0.0.1:{p}" for p in cluster.replica_ports}
+
+
+def _get(port: int, path: str) -> http.client.HTTPResponse:
+    """One GET sent exactly as written (no client-side clean-up of the path)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response
+
+
+def test_nginx_forbids_framing_and_keeps_metrics_on_the_server(cluster):
+    for path in ("/", "/lab?units=8", "/_stcore/health"):
+        answer = _get(cluster.lb_port, path)
+        assert answer.status == 200, path
+        assert answer.getheader("X-Frame-Options") == "SAMEORIGIN", path
+        assert answer.getheader("Content-Security-Policy") == "frame-ancestors 'self'", path
+    # A replica serves its metrics (the operator reads them there), so the refusals are nginx's.
+    assert _get(cluster.replica_ports[0], "/_stcore/metrics").status == 200
+    for path in ("/_stcore/metrics", "/_stcore/metrics?families=session_state",
+                 "//_stcore/metrics", "/_stcore/metric%73", "/_stcore/./metrics"):
+        assert _get(cluster.lb_port, path).status in (403, 404), path
 
 
 def test_sigterm_stops_every_process(tmp_path, browser):

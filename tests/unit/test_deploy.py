@@ -109,6 +109,17 @@ def test_nginx_template_is_sticky_and_upgrades_websockets():
     assert "proxy_http_version 1.1;" in TEMPLATE
 
 
+def test_nginx_template_forbids_framing_and_hides_metrics():
+    # A location with its own add_header inherits none from the server block: the headers must
+    # sit in the location that serves the app (location /), next to its other add_header lines.
+    app = TEMPLATE[TEMPLATE.index("location / {"):]
+    app = app[: app.index("}")]
+    assert "add_header X-Frame-Options SAMEORIGIN always;" in app
+    assert "add_header Content-Security-Policy \"frame-ancestors 'self'\" always;" in app
+    hidden = re.search(r"location \^~ /_stcore/metrics \{\s*return 40[34];\s*\}", TEMPLATE)
+    assert hidden, "/_stcore/metrics must not reach the replicas through nginx"
+
+
 def test_rendered_template_passes_nginx_t(tmp_path):
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
