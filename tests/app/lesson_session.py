@@ -17,20 +17,27 @@ import time
 from apptest_support import assert_clean, button, open_page, train_in_lab
 
 SHAPES = 26  # distinct Lab shapes: stateful links with 4..29 units
-peak = [0.0]
+peak = [0.0, 0.0]  # this process; this process and its TensorFlow workers
 running = [True]
 
 
-def rss_mb() -> float:
-    for line in open("/proc/self/status", encoding="ascii"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+def rss_mb(pid: str = "self") -> float:
+    try:
+        for line in open(f"/proc/{pid}/status", encoding="ascii"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:  # a worker that has just been replaced
+        pass
     return 0.0
 
 
 def sample() -> None:
+    from ui import training
+
     while running[0]:
-        peak[0] = max(peak[0], rss_mb())
+        own = rss_mb()
+        peak[0] = max(peak[0], own)
+        peak[1] = max(peak[1], own + sum(rss_mb(str(pid)) for pid in training.pool().pids()))
         time.sleep(0.2)
 
 
@@ -72,6 +79,7 @@ def main() -> None:
 
     print(json.dumps({
         "problems": problems, "preset_trained": preset_trained, "peak_rss_mb": round(peak[0]),
+        "peak_server_mb": round(peak[1]),
         "rss_mb": round(rss_mb()), "tensorflow_here": "tensorflow" in sys.modules,
         "workers_started": training.pool().started, "workers_retired": training.pool().retired,
     }))

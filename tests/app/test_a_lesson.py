@@ -28,3 +28,4 @@ def test_after_a_long_lesson_the_preset_trains_and_the_server_stays_small(tmp_pa
     assert result["preset_trained"]
     assert not result["tensorflow_here"]
     assert result["peak_rss_mb"] < 600, result
+    assert result["peak_server_mb"] <= 1500, result  # with its workers: within LSTM_LAB_MEMORY_MB
