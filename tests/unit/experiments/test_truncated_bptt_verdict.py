@@ -51,7 +51,8 @@ def test_binomial_tail_is_exact():
 
 def test_a_stopped_run_gets_no_theory_verdict():
     # Issue 22: after a Stop at epoch 123 of 400 the page still said "theory and result disagree".
-    v = exp.verdict([outcome("a", 7, 1.0, stopped=True, epoch=123), outcome("b", 7, 1.0), outcome("c", 7, 1.0)])
+    cut = outcome("a", 7, 1.0, stopped=True, epoch=123)
+    v = exp.verdict([cut, outcome("b", 7, 1.0), outcome("c", 7, 1.0)])
     assert v[2].kind == "stopped" and v[2].tests == [] and v[2].stopped == [(7, 123)]
     # Mixed: only the finished seed is judged.
     v = exp.verdict([outcome("a", 7, 1.0, stopped=True, epoch=123), outcome("a", 8, 0.55)])[2]
