@@ -62,6 +62,10 @@ OUTCOME_CAPTION = (
     "memorising the whole text. *Via carried state*: occlusion at one recall by letters outside "
     "the update's own sample."
 )
+STOPPED_EARLY = (
+    "Stopped early: {stopped} of {total} models did not finish their {epochs} epochs. They are drawn "
+    "faint and left out of the verdict; run the experiment again for the full result."
+)
 WAIT_SCORING = (
     "Stopping the experiment: every model trained so far is scored and shown here in a moment."
 )

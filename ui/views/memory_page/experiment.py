@@ -20,6 +20,7 @@ from ui.text.memory import (
     ORDER_HELP,
     OUTCOME_CAPTION,
     SHORT,
+    STOPPED_EARLY,
     WAIT_SCORING,
     WHY_A,
     unstarted_words,
@@ -144,9 +145,7 @@ def show_outcomes(outcomes: list, k: int, order: str) -> None:
     stopped = [o for o in outcomes if o.stopped]
     if stopped:
         st.warning(
-            f"Stopped early: {len(stopped)} of {len(outcomes)} models did not finish their "
-            f"{exp.EPOCHS} epochs. They are drawn faint and left out of the verdict; run the "
-            "experiment again for the full result.",
+            STOPPED_EARLY.format(stopped=len(stopped), total=len(outcomes), epochs=exp.EPOCHS),
             icon=":material/pause_circle:",
         )
     unstarted = [o for o in outcomes if o.epochs == 0]
