@@ -157,33 +157,71 @@ def check_writable(path: str) -> None:
         raise ValueError(f"save={path!r} is not allowed: folder {folder!r} is not writable.")
 
 
+LOAD_HELP = (
+    "use a .keras file: saved by train --save, or a plain Keras 3 model (one LSTM, GRU or SimpleRNN "
+    "layer, or up to 3 stacked, then Dense with softmax; give --sequence if its vocabulary is not A-Z)"
+)
+CORRECTIONS = ("sequence", "encoding", "window")  # what a plain Keras file does not say, so may be given
+
+
+def load_model(args: argparse.Namespace, command: str) -> tuple[Any, str]:
+    """The run of ``--load PATH``, for every command: a file saved by LSTM State Lab (its settings
+    inside) or a plain Keras 3 model (``keras_import.load_any`` infers them, the way the pages do).
+
+    A plain file does not say its text, encoding or window: ``--sequence``, ``--encoding`` and
+    ``--window`` may be given for it. Any other config flag is refused before the file is read
+    (the loaded model brings its own settings); ``--framing`` must match the loaded model's.
+    Returns (run, a sentence saying where the run came from).
+    """
+    given = [k for k in CONFIG_ARGS if getattr(args, k, None) is not None]
+    fixed = [k for k in given if k not in CORRECTIONS]
+    if fixed:  # before the file is read: no file could accept them
+        refuse_with_load(command, fixed)
+    data = read_file(args.load)
+    from lstm_core.export import keras_import  # TensorFlow only loads once the file passes its checks
+
+    if keras_import.is_ours(data) and given:
+        refuse_with_load(command, given)
+    framing = getattr(args, "framing", None)
+    with native_stderr_silenced():
+        run = keras_import.load_any(
+            data, sequence=args.sequence, encoding=args.encoding, window=args.window, framing=framing
+        )
+    if framing is not None and framing != run.config.framing:
+        raise ValueError(
+            f"framing={framing!r} does not match the loaded model's framing {run.config.framing!r}."
+        )
+    if run.config.is_sine:
+        refuse_sine(command)
+    return run, f"loaded {args.load} ({run.config.framing})"
+
+
+def refuse_with_load(command: str, names: list[str]) -> None:
+    """Raise :class:`UsageError`: these config flags cannot be combined with ``--load``.
+
+    >>> refuse_with_load("trace", ["units", "batch_size"])
+    Traceback (most recent call last):
+    ...
+    lstm_core.cli.common.UsageError: trace: --units, --batch-size cannot be combined with --load (the \
+loaded model brings its own settings)
+    """
+    flags = ", ".join(f"--{k.replace('_', '-')}" for k in names)
+    raise UsageError(
+        f"{command}: {flags} cannot be combined with --load (the loaded model brings its own settings)"
+    )
+
+
 def loaded_or_trained(args: argparse.Namespace, command: str, check) -> tuple[Any, str]:
-    """The run a command works on: ``--load PATH``, or trained from the config flags.
+    """The run a command works on: ``--load PATH`` (:func:`load_model`), or trained from the config flags.
 
     ``check(config)`` validates the command's own arguments; without ``--load`` it runs before
     anything slow, so mistakes answer at once instead of after TensorFlow and training.
     Returns (run, a sentence saying where the run came from).
     """
     if args.load:
-        given = [f"--{k.replace('_', '-')}" for k in CONFIG_ARGS if getattr(args, k) is not None]
-        if given:
-            raise UsageError(
-                f"{command}: {', '.join(given)} cannot be combined with --load "
-                "(the loaded model brings its own settings)"
-            )
-        data = read_file(args.load)
-        from lstm_core.export import keras_file  # TensorFlow only loads once the file looks like ours
-
-        with native_stderr_silenced():
-            run = keras_file.load_keras_bytes(data)
-        if run.config.is_sine:
-            refuse_sine(command)
-        if args.framing is not None and args.framing != run.config.framing:
-            raise ValueError(
-                f"framing={args.framing!r} does not match the loaded model's framing {run.config.framing!r}."
-            )
+        run, source = load_model(args, command)
         check(run.config)
-        return run, f"loaded {args.load} ({run.config.framing})"
+        return run, source
     if args.framing is None:
         raise UsageError(f"{command}: give --framing NAME (or --load PATH)")
     config = config_from(args)

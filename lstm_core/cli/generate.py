@@ -15,14 +15,13 @@ from __future__ import annotations
 import argparse
 
 from lstm_core.cli.common import (
-    CONFIG_ARGS,
+    LOAD_HELP,
     UsageError,
     add_config_args,
     config_from,
+    load_model,
     load_tensorflow,
-    native_stderr_silenced,
     pct,
-    read_file,
 )
 from lstm_core.config import LSTMConfig
 
@@ -31,10 +30,7 @@ def add_commands(sub) -> None:
     """Add ``generate`` to the CLI's subparsers."""
     gen = sub.add_parser("generate", help="train (or load) a model and generate letters")
     add_config_args(gen, framing_required=False)
-    gen.add_argument(
-        "--load", metavar="PATH",
-        help="use a .keras file: saved by train --save, or a plain Keras 3 LSTM + Dense(softmax) model",
-    )
+    gen.add_argument("--load", metavar="PATH", help=LOAD_HELP)
     gen.add_argument("--start", required=True, help="the letter to start from")
     gen.add_argument("--steps", type=int, default=10, help="letters to generate (default 10)")
     gen.add_argument(
@@ -52,28 +48,7 @@ def cmd_generate(args: argparse.Namespace, out) -> int:
     from lstm_core.analysis.inference import accuracy, check_generation, generate
 
     if args.load:
-        data = read_file(args.load)
-        from lstm_core.export import keras_import  # TensorFlow only loads once the file passes its checks
-
-        # A plain Keras file does not say its text, encoding or window: those may be given.
-        corrections = ("sequence", "encoding", "window") if not keras_import.is_ours(data) else ()
-        given = [f"--{k.replace('_', '-')}" for k in CONFIG_ARGS
-                 if k not in corrections and getattr(args, k) is not None]
-        if given:
-            raise UsageError(
-                f"generate: {', '.join(given)} cannot be combined with --load "
-                "(the loaded model brings its own settings)"
-            )
-        with native_stderr_silenced():
-            run = keras_import.load_any(
-                data, sequence=args.sequence, encoding=args.encoding, window=args.window,
-                framing=args.framing,
-            )
-        if args.framing is not None and args.framing != run.config.framing:
-            raise ValueError(
-                f"framing={args.framing!r} does not match the loaded model's framing {run.config.framing!r}."
-            )
-        source = f"loaded {args.load} ({run.config.framing})"
+        run, source = load_model(args, "generate")
         if run.config.is_sine:
             _check_sine_generation(run.config, args)
             return _generate_sine(run, args, source, out)

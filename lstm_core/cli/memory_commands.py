@@ -18,13 +18,12 @@ import argparse
 import json
 
 from lstm_core.cli.common import (
-    CONFIG_ARGS,
+    LOAD_HELP,
     UsageError,
     add_config_args,
     config_from,
+    load_model,
     load_tensorflow,
-    native_stderr_silenced,
-    read_file,
 )
 
 
@@ -32,7 +31,7 @@ def add_commands(sub) -> None:
     """Add ``influence`` and ``ceiling`` to the CLI's subparsers."""
     inf = sub.add_parser("influence", help="how much each earlier letter changed one prediction")
     add_config_args(inf, framing_required=False)
-    inf.add_argument("--load", metavar="PATH", help="use a .keras file saved by train --save")
+    inf.add_argument("--load", metavar="PATH", help=LOAD_HELP)
     inf.add_argument("--text", required=True, help="the letters to feed (at most 200, from the vocabulary)")
     inf.add_argument("--step", type=int, help="predict after this many letters of --text (default: all)")
     inf.add_argument("--json", action="store_true", help='print {"predicted": ..., "influence": [...]}')
@@ -47,22 +46,9 @@ def cmd_influence(args: argparse.Namespace, out) -> int:
     from lstm_core.analysis.influence import check_request, influence
 
     if args.load:
-        given = [f"--{k.replace('_', '-')}" for k in CONFIG_ARGS if getattr(args, k, None) is not None]
-        if given or args.framing:
-            raise UsageError(
-                f"influence: {', '.join(given or ['--framing'])} cannot be combined with --load "
-                "(the loaded model brings its own settings)"
-            )
-        data = read_file(args.load)
-        from lstm_core.export.keras_file import (
-            load_keras_bytes,  # TensorFlow loads only once the file looks like ours
-        )
-
-        with native_stderr_silenced():
-            run = load_keras_bytes(data)
+        run, source = load_model(args, "influence")
         step = len(args.text) if args.step is None else args.step
         check_request(run.config, args.text, step)
-        source = f"loaded {args.load} ({run.config.framing})"
     else:
         if args.framing is None:
             raise UsageError("influence: give --framing NAME and settings (or --load PATH)")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from lstm_core.cli.common import add_config_args, loaded_or_trained
+from lstm_core.cli.common import LOAD_HELP, add_config_args, loaded_or_trained
 from lstm_core.config import LSTMConfig
 
 
@@ -23,7 +23,7 @@ def add_commands(sub) -> None:
     """Add ``trace`` to the CLI's subparsers."""
     tr = sub.add_parser("trace", help="feed a text to a model and print every gate at every step")
     add_config_args(tr, framing_required=False)
-    tr.add_argument("--load", metavar="PATH", help="use a .keras file saved by train --save")
+    tr.add_argument("--load", metavar="PATH", help=LOAD_HELP)
     tr.add_argument(
         "--text", required=True, help="the text to feed, e.g. ABCDEFGHIJK (at most 200 characters)"
     )

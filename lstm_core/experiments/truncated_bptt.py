@@ -22,7 +22,8 @@ side in one compiled function, the arms on both cores)::
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from math import comb
 
 import numpy as np
 
@@ -90,6 +91,13 @@ class Outcome:
     cue_beyond: float = 0.0  # occlusion of the cue at a recall, when the cue lies outside the update
     max_beyond: float = 0.0  # largest occlusion from any letter outside the update's own sample
     stopped: bool = False  # a stop ended its training early: scored as far as it got
+    recall_right: int = 0  # recalled letters predicted right (recall_accuracy = right / total)
+    recall_total: int = 0  # recalled letters predicted
+
+    @property
+    def epochs(self) -> int:
+        """Epochs it trained: 0 when a Stop came before its first epoch ended."""
+        return self.history[-1].epoch if self.history else 0
 
 
 def _ceilings(config: LSTMConfig, arm: str, k: int) -> tuple[float, float]:
@@ -128,6 +136,8 @@ def score(arm: str, seed: int, run, k: int) -> Outcome:
         cue,
         most,
         bool(getattr(run, "stopped", False)),
+        int(correct[recalled].sum()),
+        int(recalled.sum()),
     )
 
 
@@ -199,63 +209,105 @@ def run_experiment(
     return [score(arm, seed, run, k) for (arm, seed, _), run in zip(plan, runs, strict=True)]
 
 
-def verdict(outcomes, k: int) -> list[tuple[str, str]]:
-    """(kind, sentence) pairs, in words, per arm: kind is 'ok' when theory held, 'surprise' when not.
+ALPHA = 0.05  # a count is "better than chance" when chance gives it less often than this
+
+
+def p_at_least(right: int, total: int, chance: float) -> float:
+    """P(X >= right) for X ~ Binomial(total, chance): how often guessing does at least this well.
+
+    Exact (a sum of ``math.comb`` terms). 12 of 20 coin flips happen a quarter of the time;
+    17 of 20 about once in a thousand::
+
+        >>> round(p_at_least(12, 20, 0.5), 4), round(p_at_least(17, 20, 0.5), 4)
+        (0.2517, 0.0013)
+        >>> p_at_least(0, 20, 0.5)
+        1.0
+    """
+    tail = sum(comb(total, i) * chance**i * (1 - chance) ** (total - i) for i in range(right, total + 1))
+    return min(1.0, tail)
+
+
+@dataclass(frozen=True)
+class ChanceTest:
+    """One finished seed of arm (a) against chance on the recalled letters."""
+
+    seed: int
+    right: int
+    total: int
+    p_value: float  # P(at least ``right`` of ``total`` by guessing at the chance rate)
+    beats_chance: bool  # p_value below the threshold (ALPHA shared by the seeds tested)
+
+
+@dataclass(frozen=True)
+class ArmVerdict:
+    """What one arm's runs say about its theory; the page words it.
+
+    ``kind``: "ok" (theory held), "surprise" (theory and result disagree) or "stopped" (no
+    finished run: no verdict). Only runs that trained every epoch are judged.
+    """
+
+    arm: str
+    kind: str
+    finished: int  # runs that trained every epoch: the only ones judged
+    hits: int  # (b), (c): finished seeds recalling every letter; (a): finished seeds beating chance
+    stopped: list[tuple[int, int]] = field(default_factory=list)  # (seed, epochs trained) cut short by a Stop
+    stalled: list[tuple[int, float]] = field(default_factory=list)  # (b), (c): (seed, loss) below 100%
+    tests: list[ChanceTest] = field(default_factory=list)  # (a): one per finished seed
+    chance: float = 0.5  # (a): the rate a context-free guess reaches on the recalled letters
+    threshold: float = ALPHA  # (a): the p-value a seed must stay under (ALPHA / seeds tested)
+
+
+def verdict(outcomes) -> list[ArmVerdict]:
+    """One :class:`ArmVerdict` per arm, (b), (c) then (a).
 
     Arms (b) and (c) can recall every letter (the cue is inside the sample); arm (a) cannot do
-    better than chance (no update's gradient reaches the cue). A run a stop ended early gets no
-    verdict on the training it did not get::
+    better than chance (no update's gradient reaches the cue), which an exact binomial test per
+    seed checks (:func:`p_at_least`; the threshold is split between the seeds, so three lucky
+    draws at 5% each do not add up to a finding). A run a Stop ended early is never judged::
 
         >>> from types import SimpleNamespace as O
-        >>> done = [O(arm="b", seed=7, recall_accuracy=1.0, stopped=False),
-        ...         O(arm="c", seed=7, recall_accuracy=1.0, stopped=False),
-        ...         O(arm="a", seed=7, recall_accuracy=0.5, recall_ceiling=0.5, stopped=False)]
-        >>> [kind for kind, _ in verdict(done, 4)]
+        >>> def run(arm, right, stopped=False):
+        ...     return O(arm=arm, seed=7, recall_right=right, recall_total=20, recall_accuracy=right / 20,
+        ...              recall_ceiling=0.5, stopped=stopped, epochs=123 if stopped else 400, history=[])
+        >>> [v.kind for v in verdict([run("b", 20), run("c", 20), run("a", 12)])]  # 12 of 20: chance
         ['ok', 'ok', 'ok']
-        >>> print(verdict(done, 4)[2][1])  # doctest: +NORMALIZE_WHITESPACE
-        (a) stateful, 1 step per update: no seed recalls better than chance (50%), as truncated
-        backpropagation predicts.
+        >>> round(verdict([run("a", 12)])[2].tests[0].p_value, 2)
+        0.25
+        >>> verdict([run("a", 20, stopped=True)])[2].kind, verdict([run("a", 20, stopped=True)])[2].stopped
+        ('stopped', [(7, 123)])
     """
     by_arm: dict[str, list] = {}
     for o in outcomes:
         by_arm.setdefault(o.arm, []).append(o)
     return [full_recall_verdict(arm, by_arm.get(arm, [])) for arm in ("b", "c")] + [
-        chance_verdict(by_arm.get("a", []), k)
+        chance_verdict(by_arm.get("a", []))
     ]
 
 
-def full_recall_verdict(arm: str, runs: list) -> tuple[str, str]:
-    """Arm (b) or (c): every seed should recall every letter; stalled and stopped seeds are named."""
-    hit = sum(o.recall_accuracy == 1.0 for o in runs)
-    sentence = (
-        f"({arm}) {ARMS[arm]}: {hit} of {len(runs)} seeds recall every letter "
-        "(theory: all can, since the cue is inside the sample)."
-    )
-    stalled = [o for o in runs if o.recall_accuracy < 1.0 and not getattr(o, "stopped", False)]
-    stopped = [o for o in runs if o.recall_accuracy < 1.0 and getattr(o, "stopped", False)]
-    if stalled:
-        stuck = ", ".join(f"seed {o.seed} (final loss {o.history[-1].loss:.2f})" for o in stalled)
-        sentence += f" Not yet there after {EPOCHS} epochs: {stuck}; training stalled, the framing allows it."
-    if stopped:  # a Stop ended them early: no verdict on training they did not get
-        cut = ", ".join(f"seed {o.seed} ({o.history[-1].epoch if o.history else 0} epochs)" for o in stopped)
-        sentence += f" Stopped before the end: {cut}."
-    return ("ok" if hit == len(runs) else "surprise", sentence)
+def stopped_runs(runs: list) -> list[tuple[int, int]]:
+    """(seed, epochs trained) of the runs a Stop cut short."""
+    return [(o.seed, o.epochs) for o in runs if o.stopped]
 
 
-def chance_verdict(runs: list, k: int) -> tuple[str, str]:
-    """Arm (a): no seed should recall better than chance (no gradient reaches the cue)."""
+def full_recall_verdict(arm: str, runs: list) -> ArmVerdict:
+    """Arm (b) or (c): every finished seed should recall every letter; stalled ones are named."""
+    done = [o for o in runs if not o.stopped]
+    hit = sum(o.recall_accuracy == 1.0 for o in done)
+    stalled = [(o.seed, o.history[-1].loss) for o in done if o.recall_accuracy < 1.0 and o.history]
+    kind = "stopped" if not done else "ok" if hit == len(done) else "surprise"
+    return ArmVerdict(arm, kind, len(done), hit, stopped=stopped_runs(runs), stalled=stalled)
+
+
+def chance_verdict(runs: list) -> ArmVerdict:
+    """Arm (a): no finished seed should recall better than chance (no gradient reaches the cue)."""
+    done = [o for o in runs if not o.stopped]
     chance = max((o.recall_ceiling for o in runs), default=0.5)
-    above = [o for o in runs if o.recall_accuracy > chance]
-    if not above:
-        return (
-            "ok",
-            f"(a) {ARMS['a']}: no seed recalls better than chance ({100 * chance:.0f}%), "
-            "as truncated backpropagation predicts.",
-        )
-    best = max(o.recall_accuracy for o in above)
-    return (
-        "surprise",
-        f"(a) {ARMS['a']}: {len(above)} of {len(runs)} seeds recall better than chance "
-        f"(best {100 * best:.0f}%), although no weight update's gradient ever reached the cue "
-        f"{k} steps back. Theory said {100 * chance:.0f}% at most: theory and result disagree.",
-    )
+    threshold = ALPHA / max(1, len(done))
+    tests = []
+    for o in done:
+        p = p_at_least(o.recall_right, o.recall_total, chance)
+        tests.append(ChanceTest(o.seed, o.recall_right, o.recall_total, p, p < threshold))
+    hits = sum(t.beats_chance for t in tests)
+    kind = "stopped" if not done else "surprise" if hits else "ok"
+    return ArmVerdict("a", kind, len(done), hits, stopped=stopped_runs(runs), tests=tests,
+                      chance=chance, threshold=threshold)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from apptest_support import assert_clean, button, open_page, predictions
 
 from lstm_core.data import texts
+from lstm_core.experiments import truncated_bptt as exp
+from lstm_core.model.results import EpochLog
 
 
 def test_memory_page_without_a_run_explains_and_pictures_the_backward_view():
@@ -72,3 +74,31 @@ def test_lab_task_picker_fills_the_sequence_and_per_step_training_scores_every_s
     table = predictions(at)
     assert len(table) == (len(texts.delayed_recall(4)) - 1) // 5 * 5  # a row per predicted step
     assert at.query_params["steps_per_update"] == ["5"] or at.query_params["steps_per_update"] == "5"
+
+
+def stopped_outcome(arm: str, recalled: int, epochs: int, stopped: bool):
+    """An experiment outcome as the runner keeps it after a Stop (no model: the forward view skips it)."""
+    config = exp.experiment_configs(4, seeds=[7], order="random")[["a", "b", "c"].index(arm)][2]
+    history = [EpochLog(e, 0.7, 0.6, 0.01 * e) for e in range(1, epochs + 1)]
+    return exp.Outcome(arm, 7, config, 0.6, recalled / 20, 0.5, 0.5 if arm == "a" else 1.0, history, 1.5,
+                       stopped=stopped, recall_right=recalled, recall_total=20)
+
+
+def test_a_stopped_experiment_shows_no_untrained_model_and_no_verdict_from_stopped_runs():
+    # Issue 22: after a Stop at epoch 123 of 400 the page said "theory and result disagree", and an
+    # arm that never trained was a point at 50% and a table row with "final loss None".
+    outcomes = [stopped_outcome("a", 20, 123, True), stopped_outcome("b", 20, 400, False),
+                stopped_outcome("c", 10, 0, True)]
+    at = open_page("pages/memory.py",
+                   session_state={"memory_experiment": {"outcomes": outcomes, "k": 4, "order": "random"}})
+    assert_clean(at)
+    table = [d.value for d in at.dataframe if "recalled letters" in d.value.columns][0]
+    assert list(table["arm"].str[:3]) == ["(a)", "(b)"]  # (c) never trained: not drawn as a result
+    assert "None" not in table.astype(str).to_string() and not table.isna().any().any()
+    assert list(table["finished"]) == ["stopped", "yes"]
+    assert any("Not shown: (c) seed 7" in c.value for c in at.caption)
+    said = [e.value for e in (*at.success, *at.warning, *at.info)]
+    assert not any("disagree" in s for s in said)
+    assert any(s.startswith("(a)") and "no verdict" in s and "seed 7 (123 epochs)" in s for s in said)
+    assert any(s.startswith("(b)") and "1 of 1 finished seeds recall every letter" in s for s in said)
+    assert not any("Why (a) beats its theory" in m.value for m in at.markdown)

@@ -1,5 +1,7 @@
 """The Memory page's words: the built-in tasks, the forward and backward views, the experiment."""
 
+from lstm_core.experiments.truncated_bptt import ARMS, EPOCHS, ArmVerdict, ChanceTest
+
 TASK_TITLES = {
     "alphabet": "Alphabet (needs no memory)",
     "delayed-recall": "Delayed recall (needs k letters of memory)",
@@ -44,7 +46,7 @@ WHY_A = (
     "text the state can also learn the X/Z turn-taking itself (the cue then hardly matters); the "
     "*random* order leaves only the cue. Truncation limits what training can deliberately write "
     "into the state, not what the state carries by accident; the longer the delay, the fainter the "
-    "accident. Try k = 8 with random order: measured here, (a) then stays at 50% on every seed."
+    "accident: try a longer delay (k = 8, random order) and see whether (a) still beats chance."
 )
 EXPERIMENT_ABOUT = (
     "Three ways to train on delayed recall, several seeds each, the same 16 units and "
@@ -59,6 +61,10 @@ OUTCOME_CAPTION = (
     "1 letter (a) or k+1 letters (b, c) can do on every letter; a stateful model may pass it by "
     "memorising the whole text. *Via carried state*: occlusion at one recall by letters outside "
     "the update's own sample."
+)
+STOPPED_EARLY = (
+    "Stopped early: {stopped} of {total} models did not finish their {epochs} epochs. They are drawn "
+    "faint and left out of the verdict; run the experiment again for the full result."
 )
 WAIT_SCORING = (
     "Stopping the experiment: every model trained so far is scored and shown here in a moment."
@@ -86,3 +92,74 @@ MEMORY_HELP = {  # the help texts of the Memory page's widgets, by widget
     "reach_sample": "Samples in training order (shuffle off), numbered from 1.",
     "use_task": "Puts the text into the form's Training sequence; press Train to train on it.",
 }
+
+
+def verdict_sentence(v: ArmVerdict, k: int) -> str:
+    """One arm's verdict in words, from the engine's numbers (:func:`truncated_bptt.verdict`).
+
+    >>> from lstm_core.experiments.truncated_bptt import ChanceTest
+    >>> tests = [ChanceTest(7, 11, 20, 0.41, False), ChanceTest(8, 10, 20, 0.59, False),
+    ...          ChanceTest(9, 12, 20, 0.25, False)]
+    >>> print(verdict_sentence(ArmVerdict("a", "ok", 3, 0, tests=tests, threshold=0.05 / 3), 8))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    (a) stateful, 1 step per update: no seed recalls better than chance (50%), as truncated
+    backpropagation predicts. Recalled letters right: seed 7 11 of 20 (p = 0.41), seed 8 10 of 20
+    (p = 0.59), seed 9 12 of 20 (p = 0.25); a seed beats chance only when guessing reaches its
+    count less than 1.7% of the time (p, exact binomial test).
+    >>> print(verdict_sentence(ArmVerdict("b", "stopped", 0, 0, stopped=[(7, 123)]), 4))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    (b) stateful, k+1 steps per update: no verdict, every run was stopped before its 400 epochs:
+    seed 7 (123 epochs).
+    """
+    head = f"({v.arm}) {ARMS[v.arm]}: "
+    cut = ", ".join(f"seed {seed} ({epochs} epochs)" for seed, epochs in v.stopped)
+    if v.kind == "stopped":
+        return head + f"no verdict, every run was stopped before its {EPOCHS} epochs: {cut}."
+    body = chance_words(v, k) if v.arm == "a" else full_recall_words(v)
+    if v.stopped:  # a Stop ended them early: no verdict on training they did not get
+        body += f" Left out of the verdict, stopped before the end: {cut}."
+    return head + body
+
+
+def full_recall_words(v: ArmVerdict) -> str:
+    """Arm (b) or (c): how many finished seeds recall every letter, and which ones stalled."""
+    words = (
+        f"{v.hits} of {v.finished} finished seeds recall every letter "
+        "(theory: all can, since the cue is inside the sample)."
+    )
+    if v.stalled:
+        stuck = ", ".join(f"seed {seed} (final loss {loss:.2f})" for seed, loss in v.stalled)
+        words += f" Not yet there after {EPOCHS} epochs: {stuck}; training stalled, the framing allows it."
+    return words
+
+
+def chance_words(v: ArmVerdict, k: int) -> str:
+    """Arm (a): the binomial test per finished seed, with its counts."""
+    counts = ", ".join(count_words(t) for t in v.tests)
+    rule = (
+        f"a seed beats chance only when guessing reaches its count less than {100 * v.threshold:.1f}% "
+        "of the time (p, exact binomial test)"
+    )
+    if not v.hits:
+        return (
+            f"no seed recalls better than chance ({100 * v.chance:.0f}%), as truncated backpropagation "
+            f"predicts. Recalled letters right: {counts}; {rule}."
+        )
+    return (
+        f"{v.hits} of {v.finished} finished seeds recall better than chance ({100 * v.chance:.0f}%), "
+        f"although no weight update's gradient ever reached the cue {k} steps back: theory and result "
+        f"disagree. Recalled letters right: {counts}; {rule}."
+    )
+
+
+def count_words(t: ChanceTest) -> str:
+    """``seed 7 17 of 20 (p = 0.001)``: one seed's count of recalled letters and its p-value."""
+    return f"seed {t.seed} {t.right} of {t.total} (p = {t.p_value:.2g})"
+
+
+def unstarted_words(seeds: list[str]) -> str:
+    """The models a Stop caught before their first epoch: named, never drawn as results."""
+    return (
+        f"Not shown: {', '.join(seeds)} had not finished one epoch when Stop was pressed, so there "
+        "is nothing of theirs to score."
+    )

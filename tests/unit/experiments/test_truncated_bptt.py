@@ -50,6 +50,9 @@ def test_every_arm_trains_and_is_scored_on_the_recalled_letters():
     ]
     for o in outcomes:
         assert 0 <= o.recall_accuracy <= 1 and 0 <= o.accuracy <= 1 and o.history[-1].epoch == 3
+        # The count behind the share, for the binomial test: 20 recalls in the text (b's chunks may skip one).
+        assert o.recall_total in (19, 20) and o.recall_right == round(o.recall_accuracy * o.recall_total)
+        assert o.epochs == 3
         assert o.run is not None and o.seconds > 0
     window = outcomes[2]
     # A window model reads nothing outside its sample: zero influence from there, exactly.

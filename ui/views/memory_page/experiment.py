@@ -20,8 +20,11 @@ from ui.text.memory import (
     ORDER_HELP,
     OUTCOME_CAPTION,
     SHORT,
+    STOPPED_EARLY,
     WAIT_SCORING,
     WHY_A,
+    unstarted_words,
+    verdict_sentence,
 )
 
 log = logging.getLogger(__name__)
@@ -29,19 +32,22 @@ EXPERIMENT = "memory_experiment"  # session key: the experiment's outcomes
 
 
 def outcome_frame(outcomes) -> pd.DataFrame:
+    """One row per model that trained at least one epoch (the page leaves the others out)."""
     return pd.DataFrame(
         [
             {
                 "arm": f"({o.arm}) {SHORT[o.arm]}",
                 "seed": o.seed,
                 "recalled letters": o.recall_accuracy,
+                "recalled, right": f"{o.recall_right} of {o.recall_total}",
                 "theory, recalled": o.recall_ceiling,
                 "all letters": o.accuracy,
                 "window ceiling, all": o.ceiling,
                 "cue via carried state": o.cue_beyond,
                 "most via carried state": o.max_beyond,
-                "final loss": o.history[-1].loss if o.history else float("nan"),
-                "epochs": o.history[-1].epoch if o.history else 0,
+                "final loss": o.history[-1].loss,
+                "epochs": o.epochs,
+                "finished": "stopped" if o.stopped else "yes",
                 "seconds": o.seconds,
             }
             for o in outcomes
@@ -51,7 +57,7 @@ def outcome_frame(outcomes) -> pd.DataFrame:
 
 def outcome_chart(frame: pd.DataFrame) -> alt.Chart:
     base = alt.Chart(frame).encode(x=alt.X("arm:N", title=None, axis=alt.Axis(labelAngle=0, labelLimit=220)))
-    points = base.mark_circle(size=90, opacity=0.8).encode(
+    points = base.mark_circle(size=90).encode(
         y=alt.Y(
             "recalled letters:Q",
             scale=alt.Scale(domain=[0, 1.05]),
@@ -60,7 +66,10 @@ def outcome_chart(frame: pd.DataFrame) -> alt.Chart:
         ),
         color=alt.Color("seed:N", legend=alt.Legend(orient="top")),
         xOffset="seed:N",
+        # A model a Stop cut short is drawn faint: scored as far as it got, not a result.
+        opacity=alt.condition(alt.datum.finished == "yes", alt.value(0.8), alt.value(0.25)),
         tooltip=[
+            "finished:N",
             "arm:N",
             "seed:N",
             alt.Tooltip("recalled letters:Q", format=".0%"),
@@ -132,16 +141,35 @@ def experiment_section() -> None:
 
 
 def show_outcomes(outcomes: list, k: int, order: str) -> None:
-    """The experiment's chart, text, table and verdict."""
-    stopped = [o for o in outcomes if getattr(o, "stopped", False)]
+    """The experiment's chart, text, table and verdict; models that never trained are left out."""
+    stopped = [o for o in outcomes if o.stopped]
     if stopped:
         st.warning(
-            f"Stopped early: {len(stopped)} of {len(outcomes)} models did not finish their "
-            f"{exp.EPOCHS} epochs. They are scored as they were when Stop was pressed; run the "
-            "experiment again for the full result.",
+            STOPPED_EARLY.format(stopped=len(stopped), total=len(outcomes), epochs=exp.EPOCHS),
             icon=":material/pause_circle:",
         )
-    frame = outcome_frame(outcomes)
+    unstarted = [o for o in outcomes if o.epochs == 0]
+    if unstarted:
+        st.caption(unstarted_words([exp.label(o.arm, o.seed) for o in unstarted]))
+    trained = [o for o in outcomes if o.epochs > 0]
+    if trained:
+        show_table(trained, k, order)
+    surprise = False
+    for v in exp.verdict(outcomes):
+        if v.kind == "ok":
+            st.success(verdict_sentence(v, k), icon=":material/check_circle:")
+        elif v.kind == "stopped":
+            st.info(verdict_sentence(v, k), icon=":material/pause_circle:")
+        else:
+            surprise = surprise or v.arm == "a"
+            st.warning(verdict_sentence(v, k), icon=":material/help:")
+    if surprise:  # (a) beat chance on finished runs: the page says why
+        st.markdown(WHY_A)
+
+
+def show_table(trained: list, k: int, order: str) -> None:
+    """The chart, the text and the table of the models that trained at least one epoch."""
+    frame = outcome_frame(trained)
     st.altair_chart(outcome_chart(frame), width="stretch")
     st.code(exp.experiment_text(k, order), language=None, wrap_lines=True)
     st.caption(OUTCOME_CAPTION.format(k=k, order=order))
@@ -151,12 +179,3 @@ def show_outcomes(outcomes: list, k: int, order: str) -> None:
         shown.round({"cue via carried state": 3, "most via carried state": 3, "final loss": 4, "seconds": 1}),
         hide_index=True,
     )
-    surprise = False
-    for kind, sentence in exp.verdict(outcomes, k):
-        if kind == "ok":
-            st.success(sentence, icon=":material/check_circle:")
-        else:
-            surprise = True
-            st.warning(sentence, icon=":material/help:")
-    if surprise and any(o.arm == "a" and o.recall_accuracy > o.recall_ceiling for o in outcomes):
-        st.markdown(WHY_A)

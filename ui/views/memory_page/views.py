@@ -36,7 +36,7 @@ def available_runs() -> dict[str, object]:
         runs[f"Lab: {c.framing}{extra}"] = lab
     seen = set()
     for o in (experiment.experiment_outcomes() or {}).get("outcomes", []):
-        if o.arm not in seen and o.run is not None:
+        if o.arm not in seen and o.run is not None and o.epochs > 0:  # an untrained model is no result
             seen.add(o.arm)
             runs[f"({o.arm}) {SHORT[o.arm]}, seed {o.seed}"] = o.run
     return runs
