@@ -1,7 +1,7 @@
 """The attacks issue 21 added to ``load_test.py --hostile``, run beside the normal sessions.
 
-- **upload bomb**: a ``.keras`` of ~60 KB whose ``model.weights.h5`` declares one dataset of
-  320,000,000 float32 that was never written (1.28 GB once read), uploaded on the Lab; the page
+- **upload bomb**: a ``.keras`` of 8 KB whose ``model.weights.h5`` declares one dataset of
+  320,000,000 float32 that was never written (1.28 GB once read), uploaded on Generate; the page
   must refuse it in a sentence (an alert), never an exception;
 - **shape flood**: 40 Lab links whose texts differ only in length, opened without a click, then
   the tutorial's stateful preset must still train (its Accuracy appears);
@@ -124,7 +124,8 @@ async def upload_bomb(browser, base_url: str, data: bytes, timeout_ms: int) -> A
     context, page = await _page(browser, timeout_ms)
 
     async def body() -> None:
-        await open_app(page, f"{base_url}/lab?framing=stateful", timeout_ms)
+        # The upload box sits under the model on Generate, State and Cell (runner.require_run).
+        await open_app(page, f"{base_url}/generate", timeout_ms)
         box = page.get_by_test_id("stExpander").filter(has_text="Use your own Keras model")
         await box.get_by_text("Use your own Keras model (.keras)").click()
         t0 = time.monotonic()

@@ -655,8 +655,8 @@ async def main_async(args: argparse.Namespace) -> int:
                             n = sum(r.replica == name for r in results)
                             print(f"replica {name}: {n} sessions, peak RSS {mb(sampler.peak_kb):.0f} MB")
                     print(
-                        f"peak RSS so far (largest process): {mb(peak_kb()):.0f} MB "
-                        f"(target <= {PEAK_RSS_TARGET_MB} MB)",
+                        f"peak RSS so far (server and workers): {mb(peak_kb()):.0f} MiB "
+                        f"(target <= {PEAK_RSS_TARGET_MB} MiB)",
                         flush=True,
                     )
                 if args.retrains:
