@@ -43,6 +43,12 @@ and click Train. The run passes when every normal session still finishes correct
 hostile training reports at most ``LSTM_LAB_MAX_SECONDS`` of training ("trained in N s" on
 the page; waiting in the queue is not training), and the server's peak RSS stays within
 ``LSTM_LAB_MEMORY_MB``. Timings are only meaningful on a quiet machine.
+
+Issue 21 adds four more attacks to ``--hostile`` (``benchmarks/hostile_attacks.py``): an upload
+bomb, a flood of 40 Lab shapes followed by the stateful preset's Train, a teacher's link under
+eviction spam (the server's ``LSTM_LAB_DB_OWNER_MB`` is ``--owner-mb``, so ``--spam-trains`` Trains
+of 17.9 MB exceed it), and the Memory experiment at its maximum. Each must answer correctly, and
+the peak RSS (server and its worker processes) must stay within ``PEAK_RSS_TARGET_MB`` with ``--strict``.
 """
 
 from __future__ import annotations
@@ -70,7 +76,7 @@ from e2e_support import (  # noqa: E402
     rss_kb,
 )
 
-PEAK_RSS_TARGET_MB = 1536
+PEAK_RSS_TARGET_MB = 1500  # MiB, server and its TensorFlow workers (issue 21)
 RETRAIN_GROWTH_TARGET_MB = 50
 TEXT64 = "".join(chr(ord("!") + i) for i in range(64))  # 64 distinct printable characters
 S2000 = (TEXT64 * 40)[:2000]
@@ -97,6 +103,7 @@ class RssSampler:
     pid: int
     interval: float = 0.2
     peak_kb: int = 0
+    peak_processes: int = 0  # the server and its workers, when the peak was sampled
     samples: list[tuple[float, int]] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -109,8 +116,9 @@ class RssSampler:
     def _run(self) -> None:
         t0 = time.monotonic()
         while not self._stop.is_set():
-            kb = rss_kb(self.pid)
-            self.peak_kb = max(self.peak_kb, kb)
+            kb = rss_kb(self.pid)  # the server and its descendants (TensorFlow workers)
+            if kb > self.peak_kb:
+                self.peak_kb, self.peak_processes = kb, 1 + len(descendants(self.pid))
             self.samples.append((time.monotonic() - t0, kb))
             self._stop.wait(self.interval)
 
@@ -118,6 +126,24 @@ class RssSampler:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (its workers), from /proc/<pid>/task/*/children."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            kids = [
+                int(c)
+                for t in Path(f"/proc/{parent}/task").iterdir()
+                for c in (t / "children").read_text().split()
+            ]
+        except (OSError, ValueError):
+            continue
+        found += kids
+        todo += kids
+    return found
 
 
 def mb(kb: int) -> float:
@@ -326,7 +352,7 @@ async def run_session(browser, base_url: str, index: int, epochs: int, timeout_m
 
 
 # --- hostile sessions (issue 16) -----------------------------------------------------------------
-def _query(fields: dict) -> str:
+def link_query(fields: dict) -> str:
     from urllib.parse import urlencode
 
     return urlencode({k: str(v).lower() if isinstance(v, bool) else v for k, v in fields.items()})
@@ -334,8 +360,13 @@ def _query(fields: dict) -> str:
 
 # The heaviest shape of issue 16: 64 one-hot letters x 64 characters as features, 256 units. The
 # cost limit now refuses even one epoch of it (4.5 million weights streamed at every update).
-HEAVY_SHAPE = {"framing": "feature-window", "encoding": "onehot", "window": 64, "units": 256,
-               "sequence": S2000}
+HEAVY_SHAPE = {
+    "framing": "feature-window",
+    "encoding": "onehot",
+    "window": 64,
+    "units": 256,
+    "sequence": S2000,
+}
 
 
 def most_expensive_accepted(budget_s: float, units: int = 256) -> tuple[dict, float]:
@@ -361,12 +392,12 @@ def most_expensive_accepted(budget_s: float, units: int = 256) -> tuple[dict, fl
 def heavy_links() -> list[tuple[str, str]]:
     """(what, query) of links a hostile visitor opens without clicking."""
     return [
-        ("the issue's 3.3-hour link", _query({**HEAVY_SHAPE, "epochs": 1549})),
-        ("too large for one epoch", _query({**HEAVY_SHAPE, "framing": "timestep-window", "epochs": 1})),
-        ("largest accepted shape, no click", _query({**HEAVY_SHAPE, "epochs": 1})),
-        ("markdown image", _query({"units": "![x](http://127.0.0.1:1/a.png)"})),
-        ("markdown link", _query({"framing": "[Login here](http://x/phish)"})),
-        ("100 KB value", _query({"units": "9" * 100_000})),
+        ("the issue's 3.3-hour link", link_query({**HEAVY_SHAPE, "epochs": 1549})),
+        ("too large for one epoch", link_query({**HEAVY_SHAPE, "framing": "timestep-window", "epochs": 1})),
+        ("largest accepted shape, no click", link_query({**HEAVY_SHAPE, "epochs": 1})),
+        ("markdown image", link_query({"units": "![x](http://127.0.0.1:1/a.png)"})),
+        ("markdown link", link_query({"framing": "[Login here](http://x/phish)"})),
+        ("100 KB value", link_query({"units": "9" * 100_000})),
     ]
 
 
@@ -464,6 +495,22 @@ async def run_retrains(browser, base_url: str, server: StreamlitServer, n: int, 
     return rss_after, times
 
 
+def issue21_attacks(browser, base_url: str, server, args: argparse.Namespace, timeout_ms: int) -> list:
+    """The attacks of issue 21 (``hostile_attacks.py``), as coroutines to run beside the sessions."""
+    import hostile_attacks as ha
+
+    t0 = time.monotonic()
+    bomb = ha.build_bomb()
+    print(f"upload bomb built: {len(bomb) / 1024:.0f} KB ({time.monotonic() - t0:.0f} s)", flush=True)
+    db_path = Path(server.env["LSTM_LAB_DB"]) if server is not None else None
+    return [
+        ha.upload_bomb(browser, base_url, bomb, timeout_ms),
+        ha.shape_flood(browser, base_url, timeout_ms),
+        ha.eviction_spam(browser, base_url, db_path, args.owner_mb, args.spam_trains, timeout_ms),
+        ha.memory_max(browser, base_url, max(timeout_ms, 1_200_000)),
+    ]
+
+
 def upstream_ports(nginx_conf: Path) -> list[int]:
     """The replicas' ports, from the nginx.conf that local_cluster.sh wrote beside its access log."""
     return [int(p) for p in re.findall(r"server 127\.0\.0\.1:(\d+);", nginx_conf.read_text())]
@@ -503,6 +550,8 @@ async def main_async(args: argparse.Namespace) -> int:
         server.env["LSTM_LAB_DB"] = str(Path(tempfile.mkdtemp(prefix="load-test-")) / "runs.sqlite3")
         if args.max_trainings:
             server.env["LSTM_LAB_MAX_TRAININGS"] = str(args.max_trainings)
+        if args.hostile:
+            server.env["LSTM_LAB_DB_OWNER_MB"] = str(args.owner_mb)
         server.start()
         base_url = server.url
         print(
@@ -533,7 +582,7 @@ async def main_async(args: argparse.Namespace) -> int:
                     hostile_jobs = []
                     if args.hostile:
                         fields, estimate = most_expensive_accepted(args.hostile_budget, args.hostile_units)
-                        train_query = _query(fields)
+                        train_query = link_query(fields)
                         print(
                             f"... with {args.hostile} hostile sessions: heaviest links, and Train on "
                             f"{fields['framing']} {fields['encoding']} window {fields['window']} "
@@ -545,6 +594,7 @@ async def main_async(args: argparse.Namespace) -> int:
                             run_hostile(browser, base_url, i, train_query, timeout_ms)
                             for i in range(args.hostile)
                         ]
+                        hostile_jobs += issue21_attacks(browser, base_url, server, args, timeout_ms)
                     t0 = time.monotonic()
                     everything = await asyncio.wait_for(
                         asyncio.gather(
@@ -571,11 +621,16 @@ async def main_async(args: argparse.Namespace) -> int:
                             f"{r.replica:>15}  {r.generated if r.ok else r.error}"
                         )
                     failures += sum(not r.ok for r in results)
+                    attacks = [h for h in hostile if not isinstance(h, HostileResult)]
+                    hostile = [h for h in hostile if isinstance(h, HostileResult)]
                     for h in hostile:
                         state = "ok" if h.ok else "FAILED"
                         print(f"hostile {h.index} ({h.kind}): {state}: {h.detail or h.error}")
                         if not h.ok or h.trained_s > max_seconds():
                             failures += 1
+                    for a in attacks:
+                        print(f"attack {a.name}: {'ok' if a.ok else 'FAILED'}: {a.detail or a.error}")
+                        failures += not a.ok
                     if hostile:
                         trains = [h for h in hostile if h.kind == "train" and h.ok]
                         trained = [h.trained_s for h in trains if not h.refused]
@@ -600,8 +655,8 @@ async def main_async(args: argparse.Namespace) -> int:
                             n = sum(r.replica == name for r in results)
                             print(f"replica {name}: {n} sessions, peak RSS {mb(sampler.peak_kb):.0f} MB")
                     print(
-                        f"peak RSS so far (largest process): {mb(peak_kb()):.0f} MB "
-                        f"(target <= {PEAK_RSS_TARGET_MB} MB)",
+                        f"peak RSS so far (server and workers): {mb(peak_kb()):.0f} MiB "
+                        f"(target <= {PEAK_RSS_TARGET_MB} MiB)",
                         flush=True,
                     )
                 if args.retrains:
@@ -633,9 +688,10 @@ async def main_async(args: argparse.Namespace) -> int:
         if server is not None:
             server.stop()
     peak = mb(peak_kb())
+    processes = max((s.peak_processes for s in samplers.values()), default=0)
     print(
-        f"\npeak RSS of one server process: {peak:.0f} MB (target <= {PEAK_RSS_TARGET_MB} MB); "
-        f"whole run {time.monotonic() - started:.0f}s"
+        f"\npeak RSS of the server and its workers: {peak:.0f} MiB over {processes} processes "
+        f"(target <= {PEAK_RSS_TARGET_MB} MiB); whole run {time.monotonic() - started:.0f}s"
         + ("" if args.url else "; server log: test-artifacts/load-streamlit.log")
     )
     if args.strict and peak > PEAK_RSS_TARGET_MB:
@@ -691,6 +747,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument(
         "--hostile-units", type=int, default=256, help="units of the hostile Train (default 256, the most)"
+    )
+    p.add_argument(
+        "--owner-mb",
+        type=float,
+        default=40,
+        help="with --hostile: the server's LSTM_LAB_DB_OWNER_MB (default 40)",
+    )
+    p.add_argument(
+        "--spam-trains",
+        type=int,
+        default=4,
+        help="with --hostile: Trains of 17.9 MB by the eviction spam (default 4)",
     )
     args = p.parse_args(argv)
     if not 0 <= args.sessions <= MAX_SESSIONS:
