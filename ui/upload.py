@@ -13,6 +13,7 @@ import streamlit as st
 
 from lstm_core.config import ENCODINGS, FRAMINGS
 from lstm_core.export import keras_import
+from lstm_core.export.keras_preflight import check_archive
 from lstm_core.limits import budget
 from lstm_core.model.results import TrainResult
 from ui import safe, session, training
@@ -33,9 +34,13 @@ def read_in_worker(data: bytes) -> dict:
     """Read an uploaded ``.keras`` file in a worker: ``{"ours": run}`` for a file this app
     saved, else ``{"shape": ModelShape, "weights": Weights}``. Refusals raise ``ValueError``
     (a sentence), as does a file that takes its worker down (``WorkerLost``)."""
+    ours = keras_import.is_ours(data)
+    # The checks that need no Keras run here first: a refusal (a zip bomb, a weight declared
+    # 320 million numbers long) is answered at once, not after the trainings queued for a worker.
+    (check_archive if ours else keras_import.preflight)(data)
     need = UPLOAD_NEED_MB + 4 * len(data) / budget.MIB
     with budget.admit(need):  # an upload counts in the budget like a training
-        if keras_import.is_ours(data):
+        if ours:
             return {"ours": training.pool().call(LOAD_ANY, bytes(data), limit_mb=UPLOAD_LIMIT_MB)}
         shape, weights = training.pool().call(READ_MODEL, bytes(data), limit_mb=UPLOAD_LIMIT_MB)
         return {"shape": shape, "weights": weights}
