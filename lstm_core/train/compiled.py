@@ -35,7 +35,14 @@ ENV_MAX_COMPILED = "LSTM_LAB_MAX_COMPILED"
 
 
 class CompileLimitError(ValueError):
-    """A new model shape would exceed ``LSTM_LAB_MAX_COMPILED`` (the server's compile budget)."""
+    """A new model shape would exceed ``LSTM_LAB_MAX_COMPILED`` (the server's compile budget).
+
+    A fresh process has its whole budget: the server's worker pool replaces the worker and
+    runs the task again (``lstm_core.train.workers``), so a learner sees this only from the CLI
+    or when one task alone needs more shapes than the budget.
+    """
+
+    fresh_process_helps = True
 
 
 @dataclass

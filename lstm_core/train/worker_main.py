@@ -71,21 +71,29 @@ def address_space_limit(limit_mb: float | None):
 
 
 def portable(exc: BaseException) -> BaseException:
-    """``exc`` if it survives pickling (our refusals do), else a RuntimeError with its text.
+    """``exc`` as a built-in exception of its kind, with its sentence and its flags.
 
-    >>> type(portable(ValueError("units=0 is not allowed"))).__name__
-    'ValueError'
-    >>> class Odd(Exception):
-    ...     def __init__(self, a, b):
-    ...         super().__init__(a)
-    >>> type(portable(Odd(1, 2))).__name__
-    'RuntimeError'
+    Only built-in classes cross to the server: unpickling one of ours there would import its
+    module, and a module of ``lstm_core.train`` imports TensorFlow. A refusal stays a
+    ``ValueError`` (the page shows its sentence), anything else keeps its nearest built-in kind.
+
+    >>> class Refused(ValueError):
+    ...     fresh_process_helps = True
+    >>> sent = portable(Refused("units=0 is not allowed"))
+    >>> type(sent).__name__, str(sent), sent.fresh_process_helps
+    ('ValueError', 'units=0 is not allowed', True)
+    >>> type(portable(KeyError("w"))).__name__
+    'KeyError'
     """
+    kind = next(k for k in type(exc).__mro__ if k.__module__ == "builtins")
     try:
-        pickle.loads(pickle.dumps(exc))
-        return exc
+        sent = kind(str(exc)) if kind is not type(exc) else exc
+        sent = pickle.loads(pickle.dumps(sent))
     except Exception:  # noqa: BLE001 - any failure to round-trip means "send the text"
-        return RuntimeError(f"{type(exc).__name__}: {exc}")
+        sent = RuntimeError(f"{type(exc).__name__}: {exc}")
+    if getattr(exc, "fresh_process_helps", False):
+        sent.fresh_process_helps = True
+    return sent
 
 
 def run_task(conn: Connection, target: str, args: tuple, kwargs: dict, options: dict) -> tuple:

@@ -173,14 +173,21 @@ class WorkerPool:
         """Like :meth:`call`, on a worker the caller holds (``with pool.worker() as w``)."""
         options = {"progress": on_progress is not None, "stoppable": should_stop is not None,
                    "limit_mb": limit_mb}
-        try:
-            worker.conn.send(("task", target, args, kwargs, options))
-        except OSError:
-            raise _lost(worker) from None
-        worker.tasks += 1
-        worker.pending = True
-        value = follow(worker, on_progress, should_stop)  # raises the task's error, if any
-        return value
+        for attempt in (1, 2):
+            try:
+                worker.conn.send(("task", target, args, kwargs, options))
+            except OSError:
+                raise _lost(worker) from None
+            worker.tasks += 1
+            worker.pending = True
+            try:
+                return follow(worker, on_progress, should_stop)  # raises the task's error, if any
+            except Exception as exc:
+                # e.g. the worker's compile budget is spent: a fresh process has all of it
+                if attempt == 2 or not getattr(exc, "fresh_process_helps", False):
+                    raise
+                self.restart(worker)
+        raise AssertionError("unreachable")
 
     @contextmanager
     def worker(self) -> Iterator[Worker]:

@@ -127,3 +127,32 @@ def test_the_address_space_limit_fails_an_allocation_and_is_lifted_after():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
                          env=dict(os.environ, PYTHONPATH=os.getcwd()))
     assert out.stdout.split() == ["refused", "400000000"], out.stderr
+
+
+def test_a_worker_out_of_compile_budget_is_replaced_and_the_task_runs(monkeypatch):
+    monkeypatch.setenv("LSTM_LAB_MAX_COMPILED", "1")  # the workers inherit it: one shape each
+    pool = WorkerPool(size=1, recycle_mb=100_000)
+    try:
+        first = pool.call(TRAIN, preset("naive").replace(epochs=2))
+        second = pool.call(TRAIN, preset("stateful").replace(epochs=2))  # a second shape
+        assert first.epochs_done == 2 and second.epochs_done == 2
+        assert pool.started == 2 and pool.retired == 1
+    finally:
+        pool.shutdown()
+
+
+def test_errors_cross_as_built_in_exceptions_so_the_server_imports_no_tensorflow():
+    code = textwrap.dedent("""
+        import sys
+        from lstm_core.train.workers import WorkerPool
+        pool = WorkerPool(size=1, recycle_mb=100_000, warm=())
+        try:
+            pool.call("lstm_core.export.keras_preflight:check_archive", b"junk")  # our Refused
+        except ValueError as exc:
+            print(type(exc).__module__, "sentence" if str(exc).endswith(".") else str(exc))
+        print("tensorflow" in sys.modules)
+        pool.shutdown()
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, PYTHONPATH=os.getcwd()))
+    assert out.stdout.split() == ["builtins", "sentence", "False"], out.stdout + out.stderr
