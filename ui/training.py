@@ -28,7 +28,7 @@ from lstm_core.limits import budget, cost
 from lstm_core.limits.slots import GATE
 from lstm_core.model.results import Progress, TrainResult
 from lstm_core.presets import PRESETS, preset
-from lstm_core.train.workers import Worker, WorkerPool
+from lstm_core.train.workers import START_SECONDS, Worker, WorkerPool
 
 log = logging.getLogger(__name__)
 TRAIN = "lstm_core.train.trainer:train"  # what the workers run (lstm_core/train/worker_main.py)
@@ -80,16 +80,21 @@ def _preset_shapes() -> set:
 
 
 def _prepare_quietly(config: LSTMConfig) -> None:
+    """Compile ``config``'s shape on an idle worker, if one is ready and nobody waits to train.
+
+    It takes no training slot: holding one while a worker starts (4-8 s) queued the learner's
+    own Train behind it ("Other people are training") on a one-worker server. A Train that
+    arrives meanwhile waits for the compile (~1.5 s) and finds the shape compiled.
+    """
+    if not pool().wait_idle(START_SECONDS) or GATE.waiting or GATE.running >= GATE.slots:
+        return
     try:
-        with GATE.try_slot() as got:
-            if not got:
+        with pool().idle_worker() as worker:
+            if worker is None or budget.shape_key(config) in worker.shapes:
                 return
-            with pool().worker() as worker:
-                if budget.shape_key(config) in worker.shapes:
-                    return
-                with budget.admit(budget.compile_mb(config)):  # refused near the budget: skipped
-                    pool().run(worker, PREPARE, config)
-                worker.shapes.add(budget.shape_key(config))
+            with budget.admit(budget.compile_mb(config)):  # refused near the budget: skipped
+                pool().run(worker, PREPARE, config)
+            worker.shapes.add(budget.shape_key(config))
     except budget.MemoryRefused:
         return
     except Exception:  # only a head start: Train compiles (and reports) anyway
@@ -174,7 +179,9 @@ def train_gated(
     box = queue_box if queue_box is not None else st.empty()
     with GATE.slot(on_wait=queue_notice(box)):
         box.empty()
-        with pool().worker() as worker, admitted(worker, [config]):
+        # Waiting for a worker to start (TensorFlow's import) touches the page a few times a
+        # second, so a click on Stop meanwhile is answered (Streamlit raises its signal there).
+        with pool().worker(on_wait=box.empty) as worker, admitted(worker, [config]):
             stop, hit = within_time_limit(should_stop)
             run = pool().run(worker, TRAIN, config, on_progress=on_progress, should_stop=stop)
             worker.shapes.add(budget.shape_key(config))
@@ -269,7 +276,8 @@ def train_many_gated(
     box = queue_box if queue_box is not None else st.empty()
     with GATE.slot(on_wait=queue_notice(box)):
         box.empty()
-        with GATE.try_slot() as second, pool().worker() as worker, admitted(worker, configs):
+        with GATE.try_slot() as second, pool().worker(on_wait=box.empty) as worker, \
+                admitted(worker, configs):
             runs = pool().run(worker, TRAIN_MANY, list(configs), on_progress=on_progress,
                               should_stop=should_stop, cores=2 if second else 1)
             worker.shapes.update(budget.shape_key(c) for c in configs)

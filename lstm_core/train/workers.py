@@ -151,6 +151,7 @@ class WorkerPool:
         self._idle: list[Worker] = []
         self._busy: set[Worker] = set()
         self._starting = 0
+        self._start_error: BaseException | None = None  # the last start that failed, for a waiter
         self.started = 0  # workers started in this pool's life
         self.retired = 0  # workers replaced for their size or lost
 
@@ -190,9 +191,10 @@ class WorkerPool:
         raise AssertionError("unreachable")
 
     @contextmanager
-    def worker(self) -> Iterator[Worker]:
-        """Hold a worker (waiting for one to start or come free) for a few tasks in a row."""
-        worker = self._acquire()
+    def worker(self, on_wait: Callable[[], None] | None = None) -> Iterator[Worker]:
+        """Hold a worker (waiting for one to start or come free) for a few tasks in a row;
+        ``on_wait()`` is called a few times a second meanwhile (see :meth:`_acquire`)."""
+        worker = self._acquire(on_wait)
         try:
             yield worker
         finally:
@@ -207,12 +209,36 @@ class WorkerPool:
         worker.wait_ready()
         self.started += 1
 
+    @contextmanager
+    def idle_worker(self) -> Iterator[Worker | None]:
+        """Hold an idle, ready worker if there is one now (else None): never starts or waits."""
+        with self._cond:
+            worker = next((w for w in reversed(self._idle) if w.alive()), None)
+            if worker is not None:
+                self._idle.remove(worker)
+                self._busy.add(worker)
+        if worker is None:
+            yield None
+            return
+        try:
+            yield worker
+        finally:
+            self._release(worker, healthy=not worker.pending and worker.alive())
+
+    def wait_idle(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for an idle worker (e.g. the one :meth:`warm` is starting)."""
+        with self._cond:
+            self._cond.wait_for(lambda: bool(self._idle) or not self._starting, seconds)
+            return bool(self._idle)
+
     def warm(self) -> None:
         """Start a worker in the background if none is running or starting."""
         with self._cond:
-            if self._idle or self._busy or self._starting:
-                return
-            self._starting += 1
+            if not (self._idle or self._busy or self._starting):
+                self._start_in_background()
+
+    def _start_in_background(self) -> None:  # the caller holds self._cond
+        self._starting += 1
         threading.Thread(target=self._start_idle, daemon=True, name="lstm-lab-worker-start").start()
 
     def pids(self) -> list[int]:
@@ -239,9 +265,12 @@ class WorkerPool:
             w.end()
 
     # -- the workers' lives ------------------------------------------------------------
-    def _acquire(self) -> Worker:
-        with self._cond:
-            while True:
+    def _acquire(self, on_wait: Callable[[], None] | None = None) -> Worker:
+        """An idle worker, starting one in the background when there is room. While waiting,
+        ``on_wait()`` is called every ``POLL_SECONDS * 5``; if it raises (a click on Stop, in
+        a page), the wait ends and a worker being started is kept for the next task."""
+        while True:
+            with self._cond:
                 for gone in [w for w in self._idle if not w.alive()]:
                     self._idle.remove(gone)
                     self._forget(gone)
@@ -249,14 +278,14 @@ class WorkerPool:
                     worker = self._idle.pop()
                     self._busy.add(worker)
                     return worker
+                failed, self._start_error = self._start_error, None
+                if failed is not None and not self._starting:
+                    raise WorkerLost("The training process did not start; try again in a minute.") from failed
                 if len(self._busy) + self._starting < self.size:
-                    self._starting += 1
-                    break
-                self._cond.wait(1.0)
-        worker = self._start()
-        with self._cond:
-            self._busy.add(worker)
-        return worker
+                    self._start_in_background()
+                self._cond.wait(POLL_SECONDS * 5)
+            if on_wait is not None:
+                on_wait()
 
     def _forget(self, worker: Worker) -> None:
         log.warning("worker %d ended while idle (exit code %s)", worker.pid, worker.process.poll())
@@ -281,8 +310,11 @@ class WorkerPool:
     def _start_idle(self) -> None:
         try:
             worker = self._start()
-        except Exception:  # noqa: BLE001 - only a head start: the next task starts its own
-            log.warning("starting a worker in the background failed", exc_info=True)
+        except Exception as exc:  # noqa: BLE001 - a waiting task is told (see _acquire)
+            log.warning("starting a worker failed", exc_info=True)
+            with self._cond:
+                self._start_error = exc
+                self._cond.notify_all()
             return
         with self._cond:
             self._idle.append(worker)
