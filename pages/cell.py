@@ -19,11 +19,7 @@ page_setup("Cell")  # first: page config and the links to every page
 
 
 def main() -> None:
-    st.title("Cell", anchor=False)
-    st.caption(
-        "Step through a trained LSTM one letter at a time. At each step every unit opens its gates: "
-        "c = f·c_prev + i·g keeps some memory and writes some new; h = o·tanh(c) shows part of it."
-    )
+    st.title("Cell", anchor=False)  # the caption follows the run's cell: sections.body writes it
     run = runner.require_run("Cell")  # the session's run, a ?run= link's, or the shipped preset
     if run is not None:
         sections.body(run)

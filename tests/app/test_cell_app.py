@@ -1,12 +1,15 @@
 """The Cell page in Streamlit's AppTest: every preset renders, stepping moves the numbers, the
-Play button toggles, and state surgery changes what the model writes."""
+Play button toggles, state surgery changes what the model writes, and units are numbered from 1."""
 
 from __future__ import annotations
 
+import json
 import re
 
+import pandas as pd
 import pytest
 from apptest_support import assert_clean, button, open_page
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.config import FRAMINGS
@@ -167,3 +170,34 @@ def test_without_a_model_the_page_shows_the_shipped_stateful_preset_and_can_trai
     assert step_line(at).startswith("Step 1 of 16: fed **A**")
     at.run()  # the next run works on the model trained here, no longer on the shipped one
     assert not [b for b in at.button if b.label == "Train the stateful preset"]
+
+
+def chart_frames(at: AppTest) -> list[pd.DataFrame]:
+    """The data the page passed to its charts (st.vega_lite_chart's and Altair's), one frame each."""
+    frames = []
+    for chart in at.get("vega_lite_chart"):
+        proto = chart.proto
+        if proto.data.data:
+            frames.append(convert_arrow_bytes_to_pandas_df(proto.data.data))
+        frames += [convert_arrow_bytes_to_pandas_df(d.data.data) for d in proto.datasets]
+        inline = json.loads(proto.spec).get("datasets", {})  # data Altair left in the spec
+        frames += [pd.DataFrame(rows) for rows in inline.values()]
+    return frames
+
+
+def test_units_are_numbered_from_1_in_the_charts_the_table_and_the_choices(tiny_run):
+    """As on the State page: 16 units are 1..16 wherever the Cell page names one."""
+    at = open_cell(tiny_run)
+    heatmaps = [f for f in chart_frames(at) if "unit" in f.columns and "row" in f.columns]
+    assert len(heatmaps) == 2  # the step's gates and its states
+    for frame in heatmaps:
+        assert sorted(set(frame["unit"])) == list(range(1, 17))
+    over_steps = [f for f in chart_frames(at) if "unit" in f.columns and "step" in f.columns]
+    assert over_steps and all(set(f["unit"]) == set(range(1, 17)) for f in over_steps[:1])
+    finder = at.dataframe[0].value
+    assert finder["unit"].between(1, 16).all() and 0 not in set(finder["unit"])
+    unit_box = at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Unit for the equations"))
+    assert unit_box.options[0] == "unit 1" and unit_box.options[-1].startswith("unit 16")
+    chosen = unit_box.value  # the engine's index; the caption under the equations says its number
+    assert any(c.value.startswith(f"Unit {chosen + 1} at step 1") for c in at.caption)
+    assert at.multiselect(key="cell_zero_16").options == [str(u) for u in range(1, 17)]

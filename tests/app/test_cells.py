@@ -1,12 +1,14 @@
 """Cells in the app (issue 14): the Lab's Cell and Layers controls (URL in and out, training
 what they say), the State page showing h only for cells without c, and the Cell page saying
-which cell it shows (a GRU's update and reset gates, h for the others)."""
+which cell it shows (a GRU's update and reset gates, h for the others) under a caption that
+is that cell's arithmetic, never the LSTM's, with units numbered from 1."""
 
 from __future__ import annotations
 
 import pytest
 from apptest_support import assert_clean, button, open_page
 from streamlit.testing.v1 import AppTest
+from test_cell_app import chart_frames
 
 from lstm_core.config import ALPHABET, LSTMConfig
 from lstm_core.train.trainer import train
@@ -87,6 +89,26 @@ def test_cell_page_shows_a_grus_update_and_reset_gates(runs):
     assert "update gate z" in words and "reset gate r" in words
     assert "this run's GRU" in words
     assert "the model predicts" in words
+
+
+@pytest.mark.parametrize(
+    ("name", "own"),
+    [("gru", "h = (1 − z)·h̃ + z·h_prev"), ("simple", "h = tanh(x·W + h_prev·U + b)")],
+)
+def test_cell_page_captions_the_runs_own_cell_not_the_lstm(runs, name, own):
+    at = _open(runs[name], "pages/cell.py")
+    captions = " ".join(c.value for c in at.caption)
+    assert own in captions
+    assert "c = f" not in _words(at) and "o·tanh(c)" not in _words(at)  # the LSTM's arithmetic
+
+
+@pytest.mark.parametrize("name", ["gru", "simple"])
+def test_cell_page_numbers_units_from_1_like_the_state_page(runs, name):
+    at = _open(runs[name], "pages/cell.py")
+    frames = [f for f in chart_frames(at) if "unit" in f.columns]
+    assert frames
+    for frame in frames:
+        assert sorted(set(frame["unit"])) == list(range(1, 7))  # 6 units
 
 
 @pytest.mark.parametrize("name", ["simple", "stacked"])

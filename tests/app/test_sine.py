@@ -56,6 +56,9 @@ def test_train_shows_mse_the_curves_the_horizon_and_the_finding():
     assert sentence, [m.value for m in at.markdown]
     finding = [i.value for i in at.info if "Fed the true values" in i.value]
     assert finding and "Fed its own output" in finding[0]
+    # Under the error chart: what that chart shows (a phase drift), not an error that only adds up.
+    assert "adds up" not in finding[0]
+    assert "the forecast drifts in phase, and its error swells and shrinks" in finding[0]
     assert number(at, "Free running starts at position").value == 60
     assert number(at, "Steps to predict").value == 36
     labels = [b.proto.label for b in at.get("download_button")]

@@ -29,7 +29,10 @@ HELP_SURGERY = (
     "Change the state just before the text's last letter is read, then let the model write on. "
     "The untouched run is beside it."
 )
-HELP_ZERO = "These units' h and c are set to 0 before the last letter (units are numbered from 0)."
+HELP_ZERO = (
+    "These units' h and c are set to 0 before the last letter (units are numbered from 1, as in "
+    "the charts)."
+)
 HELP_EVERY = (
     "Hold the chosen units at 0 after every step from then on (switch them off). A stateless "
     "model starts every sample from zero, so for it only this changes anything."

@@ -16,8 +16,8 @@ CELL_EXPLAINED = {
     ),
     "gru": (
         "**GRU**: one state, h, and two gates. The update gate z decides how much of h_prev to keep: "
-        "h = z·h_prev + (1 − z)·g. The reset gate r decides how much of h_prev the candidate g may "
-        "look at: g = tanh(x·W + r·(h_prev·U) + b). With z near 1 a unit holds its value, like an "
+        "h = (1 − z)·h̃ + z·h_prev. The reset gate r decides how much of h_prev the candidate h̃ may "
+        "look at: h̃ = tanh(x·W + r·(h_prev·U) + b). With z near 1 a unit holds its value, like an "
         "LSTM's c with f near 1."
     ),
     "simple": (
@@ -30,10 +30,29 @@ CELL_EXPLAINED = {
 # What each cell carries from step to step, and how h is made (GRU and SimpleRNN have no c).
 CELL_STATE = {
     "lstm": "h = o · tanh(c) stays between -1 and 1; c can grow.",
-    "gru": "A GRU carries h only (no c): h = z · h_prev + (1 − z) · candidate, between -1 and 1.",
+    "gru": "A GRU carries h only (no c): h = (1 − z) · h̃ + z · h_prev, between -1 and 1.",
     "simple": "A SimpleRNN carries h only (no c, no gates): h = tanh(x·W + h_prev·U + b).",
 }
 
+
+# The Cell page's caption, one per cell: the arithmetic its charts show, in Keras's convention
+# (x·W: the input's kernel, h_prev·U: the recurrent kernel; lstm_core/model/cells.py computes it).
+CELL_CAPTION = {
+    "lstm": (
+        "Step through a trained LSTM one letter at a time. At each step every unit opens its gates: "
+        "c = f·c_prev + i·g keeps some memory and writes some new; h = o·tanh(c) shows part of it."
+    ),
+    "gru": (
+        "Step through a trained GRU one letter at a time. At each step every unit computes an update "
+        "gate z = σ(x·W_z + h_prev·U_z + b_z), a reset gate r = σ(x·W_r + h_prev·U_r + b_r) and a "
+        "candidate h̃ = tanh(x·W_h + r·(h_prev·U_h + b_Uh) + b_h); then h = (1 − z)·h̃ + z·h_prev: "
+        "z near 1 keeps the old h, z near 0 writes the candidate."
+    ),
+    "simple": (
+        "Step through a trained SimpleRNN one letter at a time. It has no gates and no c: at each "
+        "step every unit computes h = tanh(x·W + h_prev·U + b), rewriting all of h."
+    ),
+}
 
 def model_words(config) -> str:
     """``LSTM`` or e.g. ``2 stacked GRU layers`` for a page's captions."""

@@ -54,6 +54,14 @@ HELP_START = (
 HELP_STEPS = f"How many values to predict from the start, each fed back in (1 to {MAX_GENERATE_STEPS})."
 
 
+# What the free-running error chart shows: fed back, the error does not pile up step by step;
+# the forecast slips in phase, so the error comes and goes (it can return to about 0).
+FREE_RUNNING_ERROR = (
+    "its error does not simply grow: the forecast drifts in phase, and its error swells and "
+    "shrinks as the forecast slips against the true wave."
+)
+
+
 def finding(fc: Forecast, noise: float) -> str:
     """The reader's finding, in numbers from this forecast: why free running drifts.
 
@@ -63,9 +71,10 @@ def finding(fc: Forecast, noise: float) -> str:
     Fed the true values, the model is off by 0.010 on average over these 4 steps: each
     prediction starts again from real data, so a mistake is forgotten at the next step. Fed
     its own output, it starts as well (0.010 at step 1) but is off by 0.400 at step 4 (0.165
-    on average): every prediction becomes part of the next input, so its error is carried
-    forward and adds up. That is the drift the tutorial's reader saw generating a sine wave
-    from its first input only.
+    on average): every prediction becomes part of the next input, so its error does not
+    simply grow: the forecast drifts in phase, and its error swells and shrinks as the
+    forecast slips against the true wave. That is the drift the tutorial's reader saw
+    generating a sine wave from its first input only.
     """
     n = len(fc.positions)
     mean_t, mean_f = float(fc.teacher_error.mean()), float(fc.free_error.mean())
@@ -74,7 +83,7 @@ def finding(fc: Forecast, noise: float) -> str:
         "each prediction starts again from real data, so a mistake is forgotten at the next step. "
         f"Fed its own output, it starts as well ({fc.free_error[0]:.3f} at step 1) but is off by "
         f"{fc.free_error[-1]:.3f} at step {n} ({mean_f:.3f} on average): every prediction becomes "
-        "part of the next input, so its error is carried forward and adds up."
+        f"part of the next input, so {FREE_RUNNING_ERROR}"
     )
     if mean_f > 1.5 * mean_t:
         text += (

@@ -23,6 +23,16 @@ LABEL_PX = 96  # room for the row labels, the same in both step charts so their 
 AXIS_PX = 64  # the axis below a chart: labels and title
 ROTATED_PX = 24  # extra room for step labels written at an angle
 MAX_STEP_LABELS = 60  # above this many steps, label every k-th step only
+FIRST_UNIT = 1  # people count units from 1, as the State page does; arrays index them from 0
+
+
+def unit_numbers(units: int) -> np.ndarray:
+    """The numbers the page shows for ``units`` units (the engine's indices 0..units-1).
+
+    >>> unit_numbers(3).tolist()
+    [1, 2, 3]
+    """
+    return np.arange(units) + FIRST_UNIT
 
 
 def height(chart: alt.Chart | dict, rotated_labels: bool = False) -> int:
@@ -41,7 +51,7 @@ def _rows_heatmap(
     frame = pd.DataFrame(
         {
             "row": np.repeat(rows, units),
-            "unit": np.tile(np.arange(units), n_rows),
+            "unit": np.tile(unit_numbers(units), n_rows),
             "value": values.reshape(-1).astype(float),
         }
     )
@@ -54,7 +64,9 @@ def _rows_heatmap(
                 "field": "unit",
                 "type": "ordinal",
                 "title": "unit",
-                "axis": {"labelAngle": 0, "values": list(range(0, units, every)), "labelOverlap": True},
+                "axis": {
+                    "labelAngle": 0, "values": unit_numbers(units)[::every].tolist(), "labelOverlap": True
+                },
             },
             "y": {
                 "field": "row",
@@ -103,7 +115,7 @@ def over_steps_chart(values: np.ndarray, fed: list[str], title: str, domain: lis
     frame = pd.DataFrame(
         {
             "step": np.repeat(labels, units),
-            "unit": np.tile(np.arange(units), steps),
+            "unit": np.tile(unit_numbers(units), steps),
             "value": values.reshape(-1).astype(float),
         }
     )
@@ -132,12 +144,13 @@ def over_steps_chart(values: np.ndarray, fed: list[str], title: str, domain: lis
 
 
 def unit_line_chart(values: np.ndarray, fed: list[str], selected: list[int], units: list[int]) -> alt.Chart:
-    """The signal of a few units over all steps, the selected steps marked with dots."""
+    """The signal of a few units (their indices) over all steps, the selected steps marked with dots."""
     labels = step_labels(fed)
     chosen = set(selected)
     frame = pd.DataFrame(
         [
-            {"step": labels[k], "unit": f"unit {u}", "value": float(values[k, u]), "selected": k in chosen}
+            {"step": labels[k], "unit": f"unit {u + FIRST_UNIT}", "value": float(values[k, u]),
+             "selected": k in chosen}
             for u in units
             for k in range(len(labels))
         ]

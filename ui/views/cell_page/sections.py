@@ -24,7 +24,7 @@ from ui.text.cell import (
     HELP_WRITE,
     HELP_ZERO,
 )
-from ui.text.cells import CELL_EXPLAINED, CELL_NAMES, OTHER_CELLS
+from ui.text.cells import CELL_CAPTION, CELL_EXPLAINED, CELL_NAMES, OTHER_CELLS
 from ui.views.cell_page import charts as cell_charts
 from ui.views.cell_page import stepper as stepping
 
@@ -75,8 +75,9 @@ def finder_section(trace: GateTrace) -> int | None:
         "spread (about 2 or more is strong; negative: it goes quiet there). r: correlation with the "
         "letter's position in the alphabet."
     )
+    shown = table.head(8).assign(unit=table["unit"].head(8) + cell_charts.FIRST_UNIT)  # as the charts
     st.dataframe(
-        table.head(8).rename(columns={"alphabet_r": "r with alphabet position"}),
+        shown.rename(columns={"alphabet_r": "r with alphabet position"}),
         hide_index=True,
         column_config={
             "selectivity": st.column_config.NumberColumn(format="%.2f"),
@@ -117,6 +118,7 @@ def zero_choice(config, suggested: int) -> dict | None:
         "Units to zero",
         list(range(config.units)),
         default=[suggested],
+        format_func=lambda u: str(u + cell_charts.FIRST_UNIT),
         key=f"cell_zero_{config.units}",
         help=HELP_ZERO,
     )
@@ -219,6 +221,7 @@ def text_to_feed(config) -> tuple[str, bool]:
 def body(run) -> None:
     """Everything the Cell page shows about ``run``: the model, the stepper and the sections."""
     config = run.config
+    st.caption(CELL_CAPTION[config.cell])  # what this cell computes: the page follows the run's cell
     layers = f"{config.layers} stacked " if config.layers > 1 else ""
     st.caption(
         f"Model: `{config.framing}` · {layers}{CELL_NAMES[config.cell]} · {config.units} units · "

@@ -124,7 +124,7 @@ def equations(run, trace: GateTrace, k: int) -> None:
         "Unit for the equations",
         list(range(u)),
         index=top,
-        format_func=lambda j: f"unit {j}" + (" (most active)" if j == top else ""),
+        format_func=lambda j: f"unit {j + cell_charts.FIRST_UNIT}" + (" (most active)" if j == top else ""),
         key=f"cell_unit_{u}_{top}",
         help=HELP_UNIT,
         on_change=touch,
@@ -150,7 +150,8 @@ def equations(run, trace: GateTrace, k: int) -> None:
     # The trailing space keeps KaTeX's box from overflowing its container by a pixel or two.
     st.latex(r"\begin{aligned}" + r" \\[2pt] ".join(lines) + r"\end{aligned}\hspace{6pt}")
     st.caption(
-        f"Unit {unit} at step {k + 1}, rounded to 3 decimals (the last digit of a hand check may "
-        "differ). Under each term: x_t W is what the input adds, h_{t-1} U what the previous h "
-        "adds, b the bias. σ squashes into 0…1 (a gate), tanh into −1…1 (a value to write)."
+        f"Unit {unit + cell_charts.FIRST_UNIT} at step {k + 1}, rounded to 3 decimals (the last digit "
+        "of a hand check may differ). Under each term: x_t W is what the input adds, h_{t-1} U what "
+        "the previous h adds, b the bias. σ squashes into 0…1 (a gate), tanh into −1…1 (a value to "
+        "write)."
     )
