@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from typing import Any
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lstm_core.config import LSTMConfig
 from lstm_core.model.results import TrainResult
@@ -146,14 +146,19 @@ def set_run(run: TrainResult, meta: dict | None = None) -> None:
     keep_run_in_url()
 
 
+OWNER = "run_owner"  # session key: this session's id in the run store
+
+
 def owner() -> str:
-    """Who saves runs from this page: the browser session's id ("" outside a session).
+    """Who saves runs from this page: an id of this browser session, made on first use.
 
     The run store bounds what one owner keeps (``LSTM_LAB_DB_OWNER_MB``), evicting its own
     runs first, so that one student cannot push everyone else's out (issue 21).
     """
-    ctx = get_script_run_ctx()
-    return getattr(ctx, "session_id", "") or ""
+    # A random id kept in the session (Streamlit's own session id is not public API).
+    if OWNER not in st.session_state:
+        st.session_state[OWNER] = uuid.uuid4().hex
+    return st.session_state[OWNER]
 
 
 def save(run: TrainResult, meta: dict) -> str:

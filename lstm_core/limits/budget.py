@@ -109,10 +109,12 @@ def _process_mb(pid: str) -> float | None:
 _workers: Callable[[], list[int]] = list  # the process ids of the training workers, if any
 
 
-def count_workers(pids: Callable[[], list[int]]) -> None:
-    """Count the processes ``pids()`` names (TensorFlow's workers) as part of the server."""
+def count_workers(pids: Callable[[], list[int]]) -> Callable[[], list[int]]:
+    """Count the processes ``pids()`` names (TensorFlow's workers) as part of the server;
+    returns what was counted before."""
     global _workers
-    _workers = pids
+    before, _workers = _workers, pids
+    return before
 
 
 def worker_count() -> int:
