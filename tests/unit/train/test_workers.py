@@ -55,7 +55,7 @@ def test_stop_reaches_the_worker_and_the_partial_run_comes_back(pool):
     run = pool.call(TRAIN, config, on_progress=reports.append, should_stop=stop)
     answered = time.monotonic() - asked[0]
     assert run.stopped and 0 < run.epochs_done < 20_000
-    assert answered < 2.0, answered  # at the worker's next chunk (~0.25 s)
+    assert answered < 10.0, answered  # at the worker's next chunk (~0.25 s); a bound against a hang
     assert len(run.history) == run.epochs_done
 
 
