@@ -31,6 +31,7 @@ from load_test import (
     TEXT64,
     assert_no_exception,
     click_train_and_wait,
+    failure,
     go_to,
     link_query,
     open_app,
@@ -101,13 +102,7 @@ async def _attempt(attack: Attack, context, page, body) -> Attack:
         await body()
         attack.ok = True
     except Exception as exc:
-        attack.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
-        try:
-            out = ROOT / "test-artifacts"
-            out.mkdir(exist_ok=True)
-            await page.screenshot(path=str(out / f"load-{attack.name.replace(' ', '-')}.png"), full_page=True)
-        except Exception:
-            pass
+        attack.error = await failure(page, exc, attack.name.replace(" ", "-"))
     finally:
         await context.close()
     print(f"  ... attack {attack.name} done: {'ok' if attack.ok else 'FAILED'}", flush=True)

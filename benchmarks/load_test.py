@@ -181,6 +181,17 @@ async def open_app(page, url: str, timeout_ms: int) -> None:
     await wait_for_app_run(page, timeout_ms)
 
 
+async def failure(page, exc: Exception, name: str) -> str:
+    """One line for ``exc``, and a screenshot of the page as it was (test-artifacts/load-NAME.png)."""
+    try:
+        out = ROOT / "test-artifacts"
+        out.mkdir(exist_ok=True)
+        await page.screenshot(path=str(out / f"load-{name}.png"), full_page=True)
+    except Exception:  # noqa: BLE001 - the page may be gone: the line is what matters
+        pass
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+
+
 async def assert_no_exception(page) -> None:
     count = await page.locator("[data-testid='stException']").count()
     if count:
@@ -338,13 +349,7 @@ async def run_session(browser, base_url: str, index: int, epochs: int, timeout_m
             raise AssertionError(f"after a reload the start letters are {options}, not {vocab!r}")
         result.ok = True
     except Exception as exc:
-        result.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
-        try:
-            out = ROOT / "test-artifacts"
-            out.mkdir(exist_ok=True)
-            await page.screenshot(path=str(out / f"load-session-{index}.png"), full_page=True)
-        except Exception:
-            pass
+        result.error = await failure(page, exc, f"session-{index}")
     finally:
         result.total_s = time.monotonic() - t0
         await context.close()
