@@ -15,6 +15,7 @@ server's limits and to its TensorFlow workers:
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -60,8 +61,8 @@ def warm_up(config: LSTMConfig | None = None) -> None:
     Nobody asked for this work, so it is cheap or it is skipped: only the presets' shapes
     (a link's own shape compiles when Train is pressed: every text length would otherwise be
     a program nobody trains), only small ones (``cost.cheap_to_compile``), only while the
-    server is within its memory budget, and only in a free training slot that nobody is
-    waiting for (``GATE.try_slot``).
+    server is within its memory budget, and only on an idle worker while nobody waits to
+    train (:func:`_prepare_quietly`).
     """
     pool().warm()
     if config is not None and warm_up_allowed(config):
@@ -75,8 +76,10 @@ def warm_up_allowed(config: LSTMConfig) -> bool:
             and (free is None or free >= budget.compile_mb(config)))
 
 
-def _preset_shapes() -> set:
-    return {budget.shape_key(preset(name)) for name in PRESETS}
+@functools.cache
+def _preset_shapes() -> frozenset:
+    # Asked at every page run (warm_up): the presets never change, so their shapes once.
+    return frozenset(budget.shape_key(preset(name)) for name in PRESETS)
 
 
 def _prepare_quietly(config: LSTMConfig) -> None:

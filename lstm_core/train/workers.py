@@ -64,7 +64,6 @@ class Worker:
         self.rss = 0.0  # MiB, as the worker last reported
         self.pending = False  # a task was sent and its answer not yet read
         self.shapes: set[Any] = set()  # what it has compiled (keys the caller chooses)
-        self.tasks = 0
 
     @property
     def pid(self) -> int:
@@ -104,6 +103,17 @@ def _lost(worker: Worker) -> WorkerLost:
         "The training process stopped before it finished this task (it may have run out of "
         "memory); nothing else on the server was affected. Try again, or try a smaller model."
     )
+
+
+def ask(worker: Worker, task: tuple, on_progress: Callable | None,
+        should_stop: Callable[[], bool] | None) -> Any:
+    """Send ``task`` (target, args, kwargs, options) and :func:`follow` it to its answer."""
+    try:
+        worker.conn.send(("task", *task))
+    except OSError:
+        raise _lost(worker) from None
+    worker.pending = True
+    return follow(worker, on_progress, should_stop)  # raises the task's error, if any
 
 
 def follow(worker: Worker, on_progress: Callable | None, should_stop: Callable[[], bool] | None) -> Any:
@@ -174,21 +184,14 @@ class WorkerPool:
         """Like :meth:`call`, on a worker the caller holds (``with pool.worker() as w``)."""
         options = {"progress": on_progress is not None, "stoppable": should_stop is not None,
                    "limit_mb": limit_mb}
-        for attempt in (1, 2):
-            try:
-                worker.conn.send(("task", target, args, kwargs, options))
-            except OSError:
-                raise _lost(worker) from None
-            worker.tasks += 1
-            worker.pending = True
-            try:
-                return follow(worker, on_progress, should_stop)  # raises the task's error, if any
-            except Exception as exc:
-                # e.g. the worker's compile budget is spent: a fresh process has all of it
-                if attempt == 2 or not getattr(exc, "fresh_process_helps", False):
-                    raise
-                self.restart(worker)
-        raise AssertionError("unreachable")
+        try:
+            return ask(worker, (target, args, kwargs, options), on_progress, should_stop)
+        except Exception as exc:
+            if not getattr(exc, "fresh_process_helps", False):
+                raise
+        # e.g. the worker's compile budget is spent: a fresh process has all of it
+        self.restart(worker)
+        return ask(worker, (target, args, kwargs, options), on_progress, should_stop)
 
     @contextmanager
     def worker(self, on_wait: Callable[[], None] | None = None) -> Iterator[Worker]:
@@ -245,18 +248,6 @@ class WorkerPool:
         """Process ids of the workers alive now (the memory budget counts them)."""
         with self._cond:
             return [w.pid for w in [*self._idle, *self._busy] if w.alive()]
-
-    def idle_grown(self, baseline_mb: float) -> int:
-        """Retire idle workers above ``baseline_mb`` (memory back now); how many were retired."""
-        with self._cond:
-            grown = [w for w in self._idle if w.rss > baseline_mb]
-            for w in grown:
-                self._idle.remove(w)
-        for w in grown:
-            self._retire(w, "to give its memory back")
-        if grown:
-            self.warm()
-        return len(grown)
 
     def shutdown(self) -> None:
         with self._cond:
