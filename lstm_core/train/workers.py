@@ -75,7 +75,15 @@ class Worker:
     def wait_ready(self) -> None:
         if not self.conn.poll(START_SECONDS):
             raise WorkerLost("The training process did not start in time; try again in a minute.")
-        kind, rss = self.conn.recv()
+        try:
+            kind, rss = self.conn.recv()
+        except (EOFError, OSError):
+            # It died while importing TensorFlow: out of memory, or the server is stopping
+            # and the signal reached the whole process group.
+            raise WorkerLost(
+                f"The training process ended while starting (exit code {self.process.poll()}); "
+                "try again in a minute."
+            ) from None
         self.rss = rss
 
     def stop(self) -> None:
@@ -302,7 +310,10 @@ class WorkerPool:
         try:
             worker = self._start()
         except Exception as exc:  # noqa: BLE001 - a waiting task is told (see _acquire)
-            log.warning("starting a worker failed", exc_info=True)
+            if isinstance(exc, WorkerLost):  # a known way to fail: one line, no traceback
+                log.warning("starting a worker failed: %s", exc)
+            else:
+                log.warning("starting a worker failed", exc_info=True)
             with self._cond:
                 self._start_error = exc
                 self._cond.notify_all()

@@ -157,3 +157,28 @@ def test_errors_cross_as_built_in_exceptions_so_the_server_imports_no_tensorflow
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          env=dict(os.environ, PYTHONPATH=os.getcwd()))
     assert out.stdout.split() == ["builtins", "sentence", "False"], out.stdout + out.stderr
+
+
+
+def test_a_worker_killed_while_starting_is_one_sentence_not_a_traceback(caplog):
+    # A server stopped by SIGTERM to its process group (as the browser tests stop it) also
+    # ends a worker still importing TensorFlow: the start fails, and the log says so in one
+    # line (CI saw a traceback here once; the deep-link test reads the log for tracebacks).
+    pool = WorkerPool(size=1, recycle_mb=100_000)
+    children: list[str] = []
+    with caplog.at_level("WARNING", logger="lstm_core.train.workers"):
+        pool.warm()
+        deadline = time.monotonic() + 30
+        while not children and time.monotonic() < deadline:
+            children = subprocess.run(["pgrep", "-P", str(os.getpid()), "-f", "worker_main"],
+                                      capture_output=True, text=True).stdout.split()
+            time.sleep(0.05)
+        for pid in children:
+            os.kill(int(pid), signal.SIGTERM)
+        assert not pool.wait_idle(60)
+    assert children, "no worker process was started"
+    assert "starting a worker failed: The training process ended while starting" in caplog.text
+    assert "Traceback" not in caplog.text
+    with pytest.raises(WorkerLost, match="did not start"), pool.worker():
+        pass
+    pool.shutdown()
