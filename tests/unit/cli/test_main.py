@@ -1,4 +1,5 @@
-"""The command line, run as a user runs it: ``python -m lstm_core ...`` in a subprocess."""
+"""The command line: one test runs it as a user does (``python -m lstm_core ...`` in a
+subprocess); the rest run it in this process (``cli_support.cli``), the same ``main``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import cli
 
 from lstm_core.config import FRAMINGS
 from lstm_core.presets import PRESETS
@@ -16,7 +18,7 @@ from lstm_core.presets import PRESETS
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+def user_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("LSTM_LAB_DEBUG", None)
     return subprocess.run(
@@ -30,7 +32,7 @@ def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
 
 
 def test_reproduce_json_gives_one_object_per_framing_and_seed():
-    done = cli("reproduce", "--framing", "stateful", "--epochs", "5", "--seeds", "2", "--json")
+    done = user_cli("reproduce", "--framing", "stateful", "--epochs", "5", "--seeds", "2", "--json")
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["seed"] for r in rows] == [7, 8]

@@ -1,14 +1,15 @@
 """``python -m lstm_core store keep ID``: the operator's way to keep a teacher's run (issue 21),
-run as an operator runs it, in a subprocess, on the store the app uses (``LSTM_LAB_DB``)."""
+run as an operator runs it (in this process: ``cli_support``) on the store the app uses (``LSTM_LAB_DB``)."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 import subprocess
-import sys
 import types
 from pathlib import Path
+
+from cli_support import cli as run_cli
 
 from lstm_core.model.cells import init_weights
 from lstm_core.presets import preset
@@ -19,9 +20,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LSTM_LAB_")}
-    env.update(PYTHONPATH=str(ROOT), LSTM_LAB_DB=str(db))
-    return subprocess.run([sys.executable, "-m", "lstm_core", "store", *args], capture_output=True,
-                          text=True, timeout=60, cwd=ROOT, env=env)
+    env.update(LSTM_LAB_DB=str(db))
+    return run_cli("store", *args, env=env)
 
 
 def test_an_operator_keeps_a_run_and_lets_it_go(tmp_path: Path) -> None:

@@ -4,28 +4,13 @@ the table, and bad input in one line with exit code 2."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_support import cli
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("LSTM_LAB_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "lstm_core", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=ROOT,
-        env=env,
-    )
 
 
 def test_cli_trace_json_contract_and_the_tutorial_cold_and_warm_k(tmp_path):

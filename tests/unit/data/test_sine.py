@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_support import cli
 
 from lstm_core.analysis.forecast import check_forecast
 from lstm_core.config import ALPHABET, SINE_FRAMINGS, LSTMConfig
@@ -19,15 +17,6 @@ from lstm_core.limits import cost
 from lstm_core.presets import preset, sine_preset
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("LSTM_LAB_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "lstm_core", *args], capture_output=True, text=True, timeout=timeout,
-        cwd=ROOT, env=env,
-    )
 
 
 @pytest.mark.parametrize("framing", SINE_FRAMINGS)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_support import cli
 
 pytest.importorskip("tensorflow")
 
@@ -142,13 +143,6 @@ def test_exported_script_trains_the_one_shot_model_with_fit(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "X: (8, 2, 12)" in done.stdout and "y: (8, 3, 12)" in done.stdout
     assert "accuracy per position: 1: " in done.stdout and "Model Accuracy: " in done.stdout
-
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("LSTM_LAB_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "lstm_core", *args], capture_output=True, text=True,
-                          timeout=240, cwd=ROOT, env=env)
 
 
 FLAGS = ["--sequence", "ABCDEFGHIJKL", "--window", "2", "--units", "12", "--batch-size", "2",
