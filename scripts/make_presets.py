@@ -4,13 +4,16 @@
     .venv/bin/python scripts/make_presets.py --framing stateful
 
 Run it again whenever the trainer's numerics or a preset change:
-tests/unit/store/test_pretrained.py retrains two presets and fails when the shipped weights
-no longer match what the trainer makes.
+tests/unit/store/test_pretrained.py retrains the two cheapest presets in full and all six for
+pretrained.FINGERPRINT_EPOCHS epochs, and fails when what the trainer makes no longer matches
+the shipped files. Each JSON file names the commit it was made at (a "+" when the tree had
+uncommitted changes).
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from pathlib import Path
 
@@ -29,14 +32,26 @@ def main() -> int:
     from lstm_core.train.trainer import train  # TensorFlow: only once the arguments are good
 
     names = FRAMINGS if args.framing == "all" else [args.framing]
+    commit = _commit()
     for name in names:
         run = train(preset(name))
         acc = round(100 * accuracy(run), 2)
-        pretrained.write(name, run, acc)
+        early = train(preset(name).replace(epochs=pretrained.FINGERPRINT_EPOCHS))
+        pretrained.write(name, run, acc, pretrained.fingerprint(early.weights), commit)
         json_path, npz_path = pretrained.paths(name)
         size = json_path.stat().st_size + npz_path.stat().st_size
         print(f"{name:<16} {acc:6.2f}%  {run.seconds:5.1f} s  {size / 1024:5.1f} KB  -> {npz_path.name}")
     return 0
+
+
+def _commit() -> str:
+    root = Path(__file__).resolve().parents[1]
+    git = ["git", "-C", str(root)]
+    def ask(*args: str) -> str:
+        return subprocess.run([*git, *args], capture_output=True, text=True).stdout.strip()
+
+    head, dirty = ask("rev-parse", "--short", "HEAD"), ask("status", "--porcelain", "lstm_core")
+    return f"{head or 'unknown'}{'+' if dirty else ''}"
 
 
 if __name__ == "__main__":

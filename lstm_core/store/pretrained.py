@@ -33,6 +33,24 @@ from lstm_core.store.records import Record, from_record, to_record
 
 FOLDER = Path(__file__).resolve().parent / "shipped"
 MADE_BY = "scripts/make_presets.py"
+# A full retrain of all six takes about a minute (variable-length alone ~30 s), too long for
+# every test run. So each preset also records its weights after a few epochs: training that
+# many again is cheap, and any change to the trainer's numerics shows there first.
+FINGERPRINT_EPOCHS = 5
+
+
+def fingerprint(weights: list) -> list[float]:
+    """Two numbers per weight array (its sum and its sum of absolute values): enough to tell
+    two trainings apart, small enough to keep in the preset's JSON.
+
+    >>> import numpy as np
+    >>> fingerprint([np.array([1.0, -2.0]), np.array([[0.5]])])
+    [-1.0, 3.0, 0.5, 0.5]
+    """
+    import numpy as np
+
+    return [round(float(v), 6) for w in weights for v in (np.sum(w, dtype=np.float64),
+                                                           np.sum(np.abs(w), dtype=np.float64))]
 
 
 def paths(name: str) -> tuple[Path, Path]:
@@ -74,8 +92,10 @@ def run_for(config: LSTMConfig) -> TrainResult | None:
     return None
 
 
-def write(name: str, run: TrainResult, accuracy: float) -> None:
-    """Save ``run`` as preset ``name``'s shipped files (used by scripts/make_presets.py)."""
+def write(name: str, run: TrainResult, accuracy: float, early: list[float], commit: str) -> None:
+    """Save ``run`` as preset ``name``'s shipped files (used by scripts/make_presets.py), with
+    ``early``, the :func:`fingerprint` after ``FINGERPRINT_EPOCHS`` epochs, and the ``commit``
+    of the trainer that made it."""
     rec = to_record(run)
     import io
 
@@ -94,5 +114,8 @@ def write(name: str, run: TrainResult, accuracy: float) -> None:
         "stopped": bool(run.stopped),
         "accuracy": accuracy,
         "made_by": MADE_BY,
+        "commit": commit,
+        "fingerprint_epochs": FINGERPRINT_EPOCHS,
+        "fingerprint": early,
     }
     json_path.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")

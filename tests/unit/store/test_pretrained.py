@@ -35,6 +35,21 @@ def test_a_changed_config_has_no_shipped_run() -> None:
     assert pretrained.preset_run("no-such-framing") is None
 
 
+@pytest.mark.parametrize("name", FRAMINGS)
+def test_the_first_epochs_of_every_preset_retrain_to_its_fingerprint(name: str) -> None:
+    # The full retrain below is kept for the two cheapest; for all six, the first few epochs
+    # are retrained and compared with what scripts/make_presets.py recorded (issue 22: the
+    # variable-length preset had drifted from its retrain unseen).
+    from lstm_core.train.trainer import train
+
+    info = json.loads(pretrained.paths(name)[0].read_text())
+    assert info["fingerprint_epochs"] == pretrained.FINGERPRINT_EPOCHS
+    early = train(preset(name).replace(epochs=pretrained.FINGERPRINT_EPOCHS))
+    np.testing.assert_allclose(pretrained.fingerprint(early.weights), info["fingerprint"],
+                               rtol=1e-4, atol=1e-5,
+                               err_msg=f"{name}: the trainer no longer makes it; run scripts/make_presets.py")
+
+
 @pytest.mark.parametrize("name", ["stateful", "feature-window"])  # the two cheapest (~1 s each)
 def test_retraining_gives_the_shipped_weights(name: str) -> None:
     from lstm_core.train.trainer import train
