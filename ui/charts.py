@@ -39,6 +39,9 @@ def history_frame(history, max_points: int = MAX_POINTS) -> pd.DataFrame:
     )
 
 
+ACCURACY_TOP = 1.05  # the accuracy axis's top (see history_chart)
+
+
 def history_chart(history, height: int = 260, regression: bool = False) -> alt.Chart:
     """Loss (left axis) and accuracy (right axis, 0-100%) over the epochs trained so far.
 
@@ -79,8 +82,10 @@ def history_chart(history, height: int = 260, regression: bool = False) -> alt.C
             y=alt.Y(
                 "value:Q",
                 title="accuracy",
-                scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%", orient="right"),
+                # A little room above 100%: a run at 100% draws its line inside the plot, not on
+                # (and half above) its top edge; the ticks stop at 100%.
+                scale=alt.Scale(domain=[0, ACCURACY_TOP], nice=False),
+                axis=alt.Axis(format="%", orient="right", values=[0, 0.25, 0.5, 0.75, 1]),
             )
         )
     )
@@ -202,6 +207,20 @@ def overlaid_loss_chart(curves: pd.DataFrame, height: int = 320) -> alt.Chart:
     )
 
 
+def points_domain(values: list[float]) -> list[float]:
+    """The accuracy axis of :func:`seed_points_chart`: every value with room for a whole point on
+    both sides (a point at the domain's edge is cut in half by the plot's clip).
+
+    >>> points_domain([82.61, 86.96])
+    [82.0, 87.5]
+    >>> points_domain([100.0, 100.0])
+    [99.0, 100.5]
+    """
+    low, high = min(values), max(values)
+    pad = max(0.5, 0.1 * (high - low))
+    return [float(np.floor(low - pad)), float(np.ceil(2 * (high + pad)) / 2)]
+
+
 def seed_points_chart(runs: pd.DataFrame, tutorial: dict[str, float]) -> alt.Chart:
     """Every run as one point (columns framing, seed, accuracy), one band per framing, and the
     tutorial's single-run figure as a grey line across that band, so a spread is seen, not
@@ -222,11 +241,12 @@ def seed_points_chart(runs: pd.DataFrame, tutorial: dict[str, float]) -> alt.Cha
     y_axis = alt.Axis(values=[i + 0.5 for i in range(len(order))], labelExpr=f"{names} : ''",
                       grid=False, ticks=False, domain=False, labelPadding=6)
     y_scale = alt.Scale(domain=[0, len(order)], reverse=True, nice=False)
+    x_scale = alt.Scale(domain=points_domain([*data["accuracy"], *tutorial.values()]), nice=False)
     points = (
         alt.Chart(data)
         .mark_circle(size=70, opacity=0.85)
         .encode(
-            x=alt.X("accuracy:Q", title="accuracy (%), one point per seed", scale=alt.Scale(zero=False)),
+            x=alt.X("accuracy:Q", title="accuracy (%), one point per seed", scale=x_scale),
             y=alt.Y("y:Q", title=None, scale=y_scale, axis=y_axis),
             color=alt.Color("framing:N", scale=alt.Scale(scheme=CATEGORIES), legend=None),
             tooltip=["framing:N", "seed:O", alt.Tooltip("accuracy:Q", format=".2f")],
