@@ -111,7 +111,9 @@ def per_letter_chart(table: pd.DataFrame, vocab: str | None = None, height: int 
             x=x,
             y=alt.Y("accuracy:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
             color=alt.Color(
-                "accuracy:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[0, 1]), legend=None
+                # viridis: dark to light stays readable under every common colour-vision
+                # deficiency and in grey (red-yellow-green does not); the bar's height says it too
+                "accuracy:Q", scale=alt.Scale(scheme="viridis", domain=[0, 1]), legend=None
             ),
             tooltip=["letter:N", alt.Tooltip("accuracy:Q", format=".0%"), "samples:Q"],
         )
@@ -152,7 +154,8 @@ def state_heatmap(values: np.ndarray, labels: list[str], resets: list[bool], nam
             color=alt.Color(
                 "value:Q",
                 title=name,
-                scale=alt.Scale(scheme="redblue", domain=[-limit, limit], reverse=True),
+                # blue-orange: a diverging palette that colour-blind readers can still split
+                scale=alt.Scale(scheme="blueorange", domain=[-limit, limit]),
             ),
             tooltip=["step:O", "unit:O", alt.Tooltip("value:Q", format=".3f")],
         )
