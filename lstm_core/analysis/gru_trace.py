@@ -15,6 +15,8 @@ from lstm_core.analysis.text_reader import check_trace, start_reader
 from lstm_core.config import LSTMConfig
 from lstm_core.model.cells import softmax
 
+CELL = "gru"  # the cell this trace reads (limits/shape.CELL_KINDS)
+
 
 @dataclass
 class GRUTrace:
@@ -79,7 +81,7 @@ def gru_trace(run, text: str, warm: bool = False) -> GRUTrace:
     ((3, 16), True)
     """
     config: LSTMConfig = run.config
-    check_trace(config, text, "gru")
+    check_trace(config, text, CELL)
     reader, prefix = start_reader(run, text, warm)
     for k, letter in enumerate(text):
         reader.read(letter, k)

@@ -43,6 +43,7 @@ from lstm_core.config import LSTMConfig
 from lstm_core.data.dataset import PAD_LETTER
 from lstm_core.model.cells import as_float64, softmax
 
+CELL = "lstm"  # the cell this trace reads (limits/shape.CELL_KINDS)
 GATES = ("i", "f", "g", "o")  # Keras's block order in the kernel: input, forget, candidate, output
 
 
@@ -131,7 +132,7 @@ def gate_trace(run, text: str, warm: bool = False) -> GateTrace:
     window is re-read from zero state unless the run is stateful); masked padding is skipped.
     """
     config: LSTMConfig = run.config
-    check_trace(config, text, "lstm")
+    check_trace(config, text, CELL)
     reader, prefix = start_reader(run, text, warm)
     for k, letter in enumerate(text):
         reader.read(letter, k)

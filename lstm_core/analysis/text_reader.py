@@ -31,7 +31,9 @@ from lstm_core.analysis.inference import warm_start
 from lstm_core.config import LSTMConfig
 from lstm_core.data.dataset import grid_row
 from lstm_core.data.framings import encode_sample
-from lstm_core.model.cells import Weights, as_float64, gru_step, softmax, stack_step, step
+from lstm_core.limits.shape import CELL_KINDS
+from lstm_core.model.cells import RECORDED_STEPS, Weights, as_float64, softmax, stack_step
+from lstm_core.model.variant import variant_of
 
 MAX_TEXT = 200  # characters a trace reads (as the State page's trace)
 
@@ -62,10 +64,10 @@ class TextReader:
     def __init__(self, run, context: str = "", h=None, c=None, clamp: Sequence[int] = (), record=True):
         self.config: LSTMConfig = run.config
         self.w: Weights = as_float64(run.weights)
-        self.lstm = self.w.cell == "lstm" and self.w.layers == 1  # cell.step's Step: every gate
-        self.gru = self.w.cell == "gru" and self.w.layers == 1  # cell.gru_step's GRUStep
-        if record and not (self.lstm or self.gru):
-            raise ValueError(not_traced(self.config))
+        # One layer of a cell with a gate trace is stepped gate by gate (a Step or a GRUStep).
+        self.recorded = RECORDED_STEPS.get(self.w.cell) if self.w.layers == 1 else None
+        if record and self.recorded is None:
+            raise ValueError(variant_of(self.config).trace_refusal)
         self.top = (self.w.layers - 1) * self.w.units  # first state column of the top layer
         u = self.w.units * self.w.layers  # every layer's state side by side
         self.context = context  # letters read so far (window context)
@@ -91,12 +93,8 @@ class TextReader:
         for t in range(len(mask)):
             if not mask[t]:
                 continue  # masked padding: Keras skips the step, h and c pass through unchanged
-            if self.lstm:
-                s = step(x[t : t + 1].astype(np.float64), h, c, *self.w[:3])
-                h_new, c_new = s.h.copy(), s.c.copy()
-            elif self.gru:
-                s = gru_step(x[t : t + 1].astype(np.float64), h, *self.w[:3])
-                h_new, c_new = s.h.copy(), c
+            if self.recorded is not None:
+                s, h_new, c_new = self.recorded(x[t : t + 1].astype(np.float64), h, c, *self.w[:3])
             else:
                 s = None
                 h_new, c_new = stack_step(self.w, x[t : t + 1].astype(np.float64), h, c)
@@ -134,17 +132,6 @@ def start_reader(
     return TextReader(run, prefix, h, c, clamp, record), prefix
 
 
-def not_traced(config: LSTMConfig) -> str:
-    """Why a gate trace is refused: it writes out one LSTM layer's four gates."""
-    what = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}[config.cell]
-    layers = f"{config.layers} stacked {what} layers" if config.layers > 1 else f"a {what}"
-    return (
-        f"cell={config.cell!r}, layers={config.layers} cannot be traced gate by gate: this run has "
-        f"{layers}, and the gate trace writes out the gates of one LSTM or one GRU layer (the State "
-        "page shows h for any cell)."
-    )
-
-
 def check_traceable(config: LSTMConfig) -> None:
     """Raise ``ValueError`` (one sentence) unless a gate trace can read this run: one LSTM or
     one GRU layer (:func:`~lstm_core.analysis.lstm_trace.gate_trace`,
@@ -157,35 +144,26 @@ def check_traceable(config: LSTMConfig) -> None:
 and the gate trace writes out the gates of one LSTM or one GRU layer (the State page shows h for any \
 cell).
     """
-    if config.framing == "n-char-output":
-        # Its letters come from a decoder the trace does not write out (issue 14, nchar.py).
-        raise ValueError(
-            "framing='n-char-output' cannot be traced gate by gate: its letters come from a decoder "
-            "after the encoder (the State page shows the encoder's h); trace its timestep-window twin."
-        )
-    if config.layers != 1 or config.cell not in ("lstm", "gru"):
-        raise ValueError(not_traced(config))
+    refusal = variant_of(config).trace_refusal  # the one place that knows what can be traced
+    if refusal:
+        raise ValueError(refusal)
 
 
 def check_trace(config: LSTMConfig, text: str, cell: str) -> None:
-    """Raise ``ValueError`` (one sentence) unless the trace of ``cell`` (``"lstm"``:
+    """Raise ``ValueError`` (one sentence) unless the trace written for ``cell`` (``"lstm"``:
     :func:`~lstm_core.analysis.lstm_trace.gate_trace`, ``"gru"``:
     :func:`~lstm_core.analysis.gru_trace.gru_trace`) can read ``text`` with this run.
 
     >>> check_trace(LSTMConfig(cell="gru"), "ABC", "lstm")
     Traceback (most recent call last):
     ...
-    ValueError: A GRU has update and reset gates, not i, f, g, o: read it with gru_trace.
+    ValueError: This run's cell is a GRU, with gates z, r, g: read it with its own trace, not the LSTM's.
     """
     check_text(config, text)
-    if config.framing == "n-char-output":
-        check_traceable(config)  # refused in one sentence: the decoder is not traced
-    if cell == "lstm" and (config.cell, config.layers) == ("gru", 1):
-        raise ValueError("A GRU has update and reset gates, not i, f, g, o: read it with gru_trace.")
-    if (config.cell, config.layers) != (cell, 1):
-        if cell == "lstm":
-            raise ValueError(not_traced(config))
+    check_traceable(config)  # n-char, stacks and cells without a gate trace: one sentence each
+    if config.cell != cell:
+        kind = CELL_KINDS[config.cell]
         raise ValueError(
-            f"cell={config.cell!r}, layers={config.layers} has no {cell.upper()} trace: it reads a run "
-            f"with one {cell.upper()} layer."
+            f"This run's cell is a {kind.label}, with gates {', '.join(kind.gate_names)}: read it with "
+            f"its own trace, not the {CELL_KINDS[cell].label}'s."
         )

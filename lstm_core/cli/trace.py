@@ -17,6 +17,7 @@ import json
 
 from lstm_core.cli.common import LOAD_HELP, add_config_args, loaded_or_trained
 from lstm_core.config import LSTMConfig
+from lstm_core.limits.shape import CELL_KINDS
 
 
 def add_commands(sub) -> None:
@@ -39,54 +40,35 @@ def add_commands(sub) -> None:
 
 
 def cmd_trace(args: argparse.Namespace, out) -> int:
-    from lstm_core.analysis.gru_trace import gru_trace
-    from lstm_core.analysis.lstm_trace import gate_trace
     from lstm_core.analysis.text_reader import check_text, check_traceable
+    from lstm_core.analysis.traces import trace as trace_of
 
     def check(config: LSTMConfig) -> None:  # before training: a refusal costs nothing
         check_text(config, args.text)
         check_traceable(config)
 
     run, source = loaded_or_trained(args, "trace", check)
-    if run.config.cell == "gru":
-        return _print_gru_trace(gru_trace(run, args.text, warm=args.warm), source, args, out)
-    trace = gate_trace(run, args.text, warm=args.warm)
+    trace = trace_of(run, args.text, warm=args.warm)
     if args.json:
         print(json.dumps(trace.as_dict()), file=out)
         return 0
+    kind = CELL_KINDS[run.config.cell]
+    warmup = trace.warmup
     if not args.warm:
         mode = "cold (fresh state)"
-    elif trace.warmup:
-        mode = f"warm (fed {trace.warmup!r} first)"
+    elif warmup:
+        mode = f"warm (fed {warmup!r} first)"
     else:
         mode = f"warm (nothing comes before {args.text[0]!r} in the training text)"
-    print(f"{source}; {trace.units} units; {mode}", file=out)
-    print("step  fed    next  p      mean i  mean f  mean g  mean o  |c|max", file=out)
+    state = "c" if kind.has_c else "h"  # the state whose size the last column shows
+    print(f"{source}; {kind.label}, {trace.units} units; {mode}", file=out)
+    print("step  fed    next  p      " + "  ".join(f"mean {g}" for g in kind.gate_names) + f"  |{state}|max",
+          file=out)
     for k in range(trace.steps):
         letter, p = trace.prediction(k)
-        means = "  ".join(f"{getattr(trace, g)[k].mean():6.3f}" for g in ("i", "f", "g", "o"))
-        print(
-            f"{k + 1:>4}  {trace.fed[k]:<5}  {letter:<4}  {p:5.3f}  {means}  {abs(trace.c[k]).max():6.3f}",
-            file=out,
-        )
-    return 0
-
-
-def _print_gru_trace(trace, source: str, args: argparse.Namespace, out) -> int:
-    """A GRU's trace: its update gate z, reset gate r and candidate g per step (no c)."""
-    if args.json:
-        print(json.dumps(trace.as_dict()), file=out)
-        return 0
-    mode = "warm" if args.warm else "cold (fresh state)"
-    print(f"{source}; GRU, {trace.units} units; {mode}", file=out)
-    print("step  fed    next  p      mean z  mean r  mean g  |h|max", file=out)
-    for k in range(trace.steps):
-        letter, p = trace.prediction(k)
-        means = "  ".join(f"{getattr(trace, g)[k].mean():6.3f}" for g in ("z", "r", "g"))
-        print(
-            f"{k + 1:>4}  {trace.fed[k]:<5}  {letter:<4}  {p:5.3f}  {means}  {abs(trace.h[k]).max():6.3f}",
-            file=out,
-        )
+        means = "  ".join(f"{getattr(trace, g)[k].mean():6.3f}" for g in kind.gate_names)
+        size = abs(getattr(trace, state)[k]).max()
+        print(f"{k + 1:>4}  {trace.fed[k]:<5}  {letter:<4}  {p:5.3f}  {means}  {size:6.3f}", file=out)
     return 0
 
 

@@ -29,6 +29,7 @@ from lstm_core.cli.common import (
     save_model,
 )
 from lstm_core.config import FIRST_SEED, FRAMINGS, MAX_SEEDS, LSTMConfig
+from lstm_core.limits.shape import CELL_NAMES
 from lstm_core.model import nchar
 from lstm_core.presets import PRESETS, seed_sweep, sweep
 
@@ -208,7 +209,7 @@ def _cell_words(config: LSTMConfig) -> str:
     """`` (2 stacked GRU layers)`` after a framing's name; nothing for the tutorial's one LSTM."""
     if (config.cell, config.layers) == ("lstm", 1):
         return ""
-    kind = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}[config.cell]
+    kind = CELL_NAMES[config.cell]
     return f" ({config.layers} stacked {kind} layers)" if config.layers > 1 else f" ({kind})"
 
 

@@ -28,6 +28,7 @@ import pandas as pd
 from lstm_core.analysis import inference
 from lstm_core.config import CELLS, MAX_SWEEP_RUNS, MAX_SWEEP_WORK, LSTMConfig
 from lstm_core.data import texts
+from lstm_core.limits.shape import CELL_NAMES
 from lstm_core.presets import preset, seed_sweep
 
 DELAY = 8  # steps from cue to recalled letter: a SimpleRNN's gradient fades over that many
@@ -36,7 +37,6 @@ UNITS = 16
 EPOCHS = 400
 LEARNING_RATE = 0.01  # as the Memory page's experiment: every cell settles within 400 epochs
 TASK_NAMES = ("alphabet", "delayed recall")
-CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}
 
 
 def why_lstm_configs(

@@ -283,6 +283,21 @@ def _simple_hc(x, h, c, kernel, recurrent_kernel, bias):
 STEPS = {"lstm": _lstm_hc, "gru": _gru_hc, "simple": _simple_hc}
 
 
+def _lstm_recorded(x, h, c, kernel, recurrent_kernel, bias):
+    s = step(x, h, c, kernel, recurrent_kernel, bias)
+    return s, s.h.copy(), s.c.copy()
+
+
+def _gru_recorded(x, h, c, kernel, recurrent_kernel, bias):
+    s = gru_step(x, h, kernel, recurrent_kernel, bias)
+    return s, s.h.copy(), c
+
+
+# The cells whose one layer the Cell page writes out gate by gate (CELL_KINDS' gate_trace):
+# (x, h, c, kernel, recurrent kernel, bias) -> (the step's record: Step or GRUStep, new h, new c).
+RECORDED_STEPS = {"lstm": _lstm_recorded, "gru": _gru_recorded}
+
+
 def cell_step(cell: str, x, h, c, kernel, recurrent_kernel, bias) -> tuple[np.ndarray, np.ndarray]:
     """One time step of any cell: (new h, new c); c passes through unchanged for GRU and SimpleRNN."""
     return STEPS[cell](x, h, c, kernel, recurrent_kernel, bias)

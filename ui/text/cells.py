@@ -1,12 +1,13 @@
 """What each recurrent cell is, in words: its display name, how it works, what it carries.
 
 One table per question, keyed by ``LSTMConfig.cell``; the Lab's form, the Cell, State and
-Generate pages and the n-char comparison read their cell words here. (The display names move
-to the variant spec in ``lstm_core.model`` when it lands.)
+Generate pages and the n-char comparison read their cell words here. The display names are
+the cell records' own (``lstm_core.limits.shape.CELL_KINDS``), so a new cell is named once.
 """
 
-CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}  # config.cell as a person reads it
-OTHER_CELLS = ("gru", "simple")  # the cells beside the tutorial's LSTM (issue 14)
+from lstm_core.limits.shape import CELL_KINDS, CELL_NAMES  # noqa: F401 - CELL_NAMES: the pages read it here
+
+OTHER_CELLS = tuple(name for name in CELL_KINDS if name != "lstm")  # beside the tutorial's LSTM (issue 14)
 
 CELL_EXPLAINED = {
     "lstm": (
