@@ -6,10 +6,12 @@ from lstm_core.analysis.forecast import forecast
 from lstm_core.config import MAX_GENERATE_STEPS
 from ui import charts, form
 from ui.routing import page_setup
+from ui.text import charts as chart_words
 from ui.text import sine as words
 from ui.text.shared import TRAIN_FIRST, stopped
 from ui.views import sine_page as page
 from ui.views import wave_charts
+from ui.views.chart_words import show_chart
 
 page_setup("Sine")  # first: page config and the links to every page
 
@@ -61,7 +63,9 @@ def main() -> None:
     st.markdown(words.mse_sentence(run))
     forecast_section(run)
     st.markdown("**Training history**")
-    st.altair_chart(charts.history_chart(run.history, regression=True), width="stretch")
+    show_chart(charts.history_chart(run.history, regression=True),
+               chart_words.history(run.history, regression=True),
+               charts.history_table(run.history).drop(columns="accuracy"))
 
 
 main()

@@ -39,6 +39,13 @@ def history_frame(history, max_points: int = MAX_POINTS) -> pd.DataFrame:
     )
 
 
+def history_table(history, max_points: int = MAX_POINTS) -> pd.DataFrame:
+    """The history as a table a screen reader can read: epoch, loss, accuracy (thinned)."""
+    kept = thin(history, max_points)
+    return pd.DataFrame({"epoch": [h.epoch for h in kept], "loss": [h.loss for h in kept],
+                         "accuracy": [h.accuracy for h in kept]})
+
+
 ACCURACY_TOP = 1.05  # the accuracy axis's top (see history_chart)
 
 

@@ -49,6 +49,12 @@ def test_train_shows_accuracy_predictions_downloads_and_puts_settings_in_the_url
     }
     run = at.session_state["run"]
     assert run.epochs_done == 20 and not run.stopped
+    # Each chart says what it shows in words, with its data in a table (issue 27).
+    captions = [c.value for c in at.caption]
+    first, last = run.history[0], run.history[-1]
+    assert f"Loss fell from {first.loss:.3g} to {last.loss:.3g} over 20 epochs" in " ".join(captions)
+    assert any("letters predicted every time" in c for c in captions)
+    assert [e.label for e in at.expander].count("The chart's data") == 2
     assert at.query_params["framing"] == ["stateful"] or at.query_params["framing"] == "stateful"
     assert "20" in str(at.query_params["epochs"])
 

@@ -14,7 +14,9 @@ from lstm_core.config import FIRST_SEED, FRAMINGS, MAX_SEEDS, LSTMConfig
 from lstm_core.experiments import compare, why_lstm
 from lstm_core.presets import PRESETS
 from ui import charts, errors, runner, safe, session
+from ui.text import charts as chart_words
 from ui.text.compare import COMPARE_HELP, WHY_LSTM
+from ui.views.chart_words import show_chart
 
 WHY_MAX_SEEDS = 5  # 3 cells x 2 tasks x 5 seeds = 30 runs, within the sweep's run cap
 
@@ -77,9 +79,8 @@ def sweep_result() -> None:
     st.markdown("**Every seed** (the grey line is the tutorial's single run)")
     tutorial = {name: PRESETS[name].tutorial_accuracy for name in table["framing"]}
     runs = pd.DataFrame(rows)
-    st.altair_chart(
-        charts.seed_points_chart(runs, tutorial), width="stretch", height=charts.seed_points_height(runs)
-    )
+    show_chart(charts.seed_points_chart(runs, tutorial), chart_words.seed_points(runs),
+               height=charts.seed_points_height(runs))  # its data: the table below
     st.dataframe(
         table,
         hide_index=True,

@@ -23,9 +23,11 @@ from lstm_core.model.results import TrainResult
 from lstm_core.presets import PRESETS, preset
 from ui import charts, safe
 from ui.safe import visible
+from ui.text import charts as chart_words
 from ui.text.lab import CEILING_HELP, TENSOR
 from ui.text.shared import DOWNLOAD_HELP, stopped
 from ui.views import downloads as dl
+from ui.views.chart_words import show_chart
 
 MAX_ROWS = 200  # rows of the tensor shown; the variable-length framing draws up to 5000 samples
 
@@ -235,6 +237,8 @@ def show_results(run: TrainResult) -> None:
     )
     st.markdown("**Accuracy per letter to predict**")
     per_letter = inference.per_letter_accuracy(run)
-    st.altair_chart(charts.per_letter_chart(per_letter, run.config.vocab), width="stretch")
+    show_chart(charts.per_letter_chart(per_letter, run.config.vocab), chart_words.per_letter(per_letter),
+               per_letter)
     st.markdown("**Training history**")
-    st.altair_chart(charts.history_chart(run.history), width="stretch")
+    show_chart(charts.history_chart(run.history), chart_words.history(run.history),
+               charts.history_table(run.history))
