@@ -41,6 +41,16 @@ def cut_elements(page: Page) -> list[str]:
             const r = el.getBoundingClientRect();
             if (r.right > right) problems.push('sticks out: ' + name(el));
         }
+        // A chart's own words (legend entries, axis titles) inside the chart's box: Vega does
+        // not wrap a legend, so four entries in a row ran past a phone's width (issue 22, 16).
+        for (const chart of document.querySelectorAll('[data-testid="stVegaLiteChart"]')) {
+            const box = chart.getBoundingClientRect();
+            for (const t of chart.querySelectorAll('text')) {
+                const r = t.getBoundingClientRect();
+                if (r.width && (r.left < box.left - 0.5 || r.right > box.right + 0.5))
+                    problems.push('chart text cut: ' + t.textContent.slice(0, 40));
+            }
+        }
         return problems;
     }"""
     )
@@ -74,7 +84,8 @@ def test_training_shows_the_wave_the_horizon_and_the_finding(trained: Page):
         expect(page.get_by_test_id("stDownloadButton").filter(has_text=label)).to_be_visible()
 
 
-@pytest.mark.parametrize(("size", "name"), [((1280, 800), "sine"), ((1024, 768), "sine-1024")])
+@pytest.mark.parametrize(("size", "name"), [((1280, 800), "sine"), ((1024, 768), "sine-1024"),
+                                            ((390, 844), "sine-390")])
 def test_nothing_is_cut_and_screenshots(trained: Page, screenshot_dir, size, name):
     page = trained
     page.set_viewport_size({"width": size[0], "height": size[1]})
@@ -82,7 +93,8 @@ def test_nothing_is_cut_and_screenshots(trained: Page, screenshot_dir, size, nam
     problems = cut_elements(page)
     assert not problems, problems
     for chart in page.locator(CHART).all():
-        assert chart.bounding_box()["width"] > 0.6 * size[0] - 200, "a chart lost its width"
+        least = min(0.6 * size[0] - 200, 0.8 * size[0])
+        assert chart.bounding_box()["width"] > least, "a chart lost its width"
     # The picture: the settings' last row, the MSE sentence and the wave with both predictions.
     page.get_by_text("Mean squared error on the").evaluate("el => el.scrollIntoView({block: 'start'})")
     page.mouse.move(1, size[1] - 1)  # no hover toolbar over a chart in the picture

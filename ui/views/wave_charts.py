@@ -38,7 +38,8 @@ def curve_chart(frame: pd.DataFrame, start: int, height: int = 320) -> alt.Chart
     """The true wave, the noisy training values, both kinds of prediction, and where free running starts."""
     color = alt.Color(
         "series:N", scale=alt.Scale(domain=list(SERIES), scheme=charts.CATEGORIES),
-        legend=alt.Legend(orient="top", title=None),
+        # two columns: four names in one row run past a phone's width (390 px) and are cut
+        legend=alt.Legend(orient="top", title=None, columns=2),
     )
     base = alt.Chart(frame).encode(
         x=alt.X("position:Q", title="position in the wave (sample)", scale=alt.Scale(zero=False, nice=False)),
@@ -51,7 +52,7 @@ def curve_chart(frame: pd.DataFrame, start: int, height: int = 320) -> alt.Chart
     )
     points = base.transform_filter(alt.datum.series == SERIES[1]).mark_circle(size=18, opacity=0.6)
     rule = alt.Chart(pd.DataFrame({"position": [start]})).mark_rule(strokeDash=[2, 2]).encode(x="position:Q")
-    return alt.layer(points, lines, rule).properties(height=height)
+    return alt.layer(points, lines, rule).properties(height=height, padding=charts.PADDING)
 
 
 def error_frame(fc: Forecast) -> pd.DataFrame:
@@ -84,7 +85,7 @@ def error_chart(frame: pd.DataFrame, height: int = 240) -> alt.Chart:
             strokeDash=alt.condition(alt.datum.series == SERIES[3], alt.value([6, 3]), alt.value([1, 0])),
             tooltip=["step:Q", "series:N", alt.Tooltip("error:Q", format=".4f")],
         )
-        .properties(height=height)
+        .properties(height=height, padding=charts.PADDING)
     )
 
 
