@@ -93,3 +93,33 @@ def test_lab_offers_the_memory_tasks(browser, base_url):
         assert overflowing(page) == []
     finally:
         context.close()
+
+
+def test_what_one_update_sees_is_readable_on_a_phone(browser, base_url):
+    # issue 22 (16): with the lanes' full names as labels, the 30 cells were 6 px wide at 390 px
+    # and their letters overlapped.
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        open_app(page, base_url, "/memory")
+        chart = page.get_by_test_id("stVegaLiteChart").filter(has_text="gradient")
+        chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        gaps = chart.evaluate(
+            """el => {
+            const box = el.getBoundingClientRect();
+            const centres = Array.from(el.querySelectorAll('text'))
+                .filter(t => /^[A-Z]$/.test(t.textContent))
+                .map(t => {
+                    const r = t.getBoundingClientRect();
+                    return [Math.round(r.top), (r.left + r.right) / 2, r.right];
+                });
+            const row = centres.filter(c => c[0] === centres[0][0]).sort((a, b) => a[1] - b[1]);
+            const outside = centres.filter(c => c[2] > box.right + 0.5).length;
+            return {gaps: row.slice(1).map((c, i) => c[1] - row[i][1]), outside};
+        }"""
+        )
+        assert len(gaps["gaps"]) >= 5 and gaps["outside"] == 0, gaps
+        assert min(gaps["gaps"]) >= 9, gaps  # px from one letter's centre to the next
+    finally:
+        context.close()

@@ -163,3 +163,12 @@ def unstarted_words(seeds: list[str]) -> str:
         f"Not shown: {', '.join(seeds)} had not finished one epoch when Stop was pressed, so there "
         "is nothing of theirs to score."
     )
+
+# "What one update sees": its three lanes in one word each, and the caption that explains them
+# (the engine's lanes, lstm_core.analysis.influence.LANES, in this order).
+REACH_LANES = ("state", "gradient", "loss")
+REACH_CAPTION = (
+    "What one update sees (first 30 letters of the text): **state**, the letters the state entering "
+    "the sample has already read; **gradient**, the letters the update's gradient flows through; "
+    "**loss**, the letters it is scored on."
+)

@@ -13,7 +13,7 @@ from lstm_core.analysis import influence as inf
 from lstm_core.data import texts
 from lstm_core.experiments import truncated_bptt as exp
 from ui import charts, safe, session
-from ui.text.memory import FORWARD_ABOUT, MEMORY_HELP, RULE, SHORT
+from ui.text.memory import FORWARD_ABOUT, MEMORY_HELP, REACH_CAPTION, REACH_LANES, RULE, SHORT
 from ui.views.memory_page import experiment
 
 
@@ -131,10 +131,14 @@ def forward_view() -> None:
 
 
 def reach_chart(rows: list[dict]) -> alt.Chart:
+    """Three lanes of 30 letters. The lanes are named in one word (the caption above says
+    what each means): with their full names the cells were 6 px wide on a phone and the
+    letters overlapped (issue 22, 16); now about 10 px, letters in a smaller font."""
     frame = pd.DataFrame(rows)
+    frame["lane"] = frame["lane"].map(dict(zip(inf.LANES, REACH_LANES, strict=True)))
     base = alt.Chart(frame).encode(
         x=alt.X("position:O", title="letter of the text", axis=alt.Axis(labels=False, ticks=False)),
-        y=alt.Y("lane:N", title=None, sort=list(inf.LANES), axis=alt.Axis(labelLimit=300)),
+        y=alt.Y("lane:N", title=None, sort=list(REACH_LANES)),
     )
     cells = base.mark_rect(stroke="gray", strokeWidth=0.5).encode(
         color=alt.Color(
@@ -142,7 +146,7 @@ def reach_chart(rows: list[dict]) -> alt.Chart:
         ),
         tooltip=["lane:N", "position:O", "letter:N", "on:N"],
     )
-    letters = base.mark_text(baseline="middle").encode(
+    letters = base.mark_text(baseline="middle", fontSize=10).encode(
         text="letter:N", color=alt.condition(alt.datum.on, alt.value("white"), alt.value("black"))
     )
     return (cells + letters).properties(height=alt.Step(26))
@@ -174,7 +178,7 @@ def backward_view(k: int = 4) -> None:
         )
         - 1
     )
-    st.caption("What one update sees (first 30 letters of the text)")
+    st.caption(REACH_CAPTION)
     st.altair_chart(reach_chart(inf.update_reach(config, sample)), width="stretch")
     st.caption("Where each sample's forward state comes from (the reset timeline, first 60 samples)")
     st.altair_chart(charts.reset_strip(inference.reset_timeline(config, samples=60)), width="stretch")
