@@ -3,8 +3,8 @@
 The figures in the evidence sentences are named fields, filled from what
 ``lstm_core.experiments.tour`` computes on the shipped models (never typed here)::
 
-    >>> EVIDENCE["timesteps"].format(feature_window=86.9565, timestep_window=100.0, epochs=500)[:60]
-    'Feature-window reached **86.96%**, timestep-window **100.00%*'
+    >>> EVIDENCE["timesteps"].format(feature_window=86.9565, timestep_window=100.0, epochs=500)
+    'Feature-window reached **86.96%**, timestep-window **100.00%**, both after 500 epochs.'
 """
 
 from __future__ import annotations
