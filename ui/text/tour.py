@@ -19,6 +19,7 @@ INTRO = (
     "a surprise is remembered."
 )
 STEP_OF = "Step {n} of {total}"
+ALL_STEPS = "All {total} steps"
 SUMMARY_TITLE = "Your predictions against what happened"
 COMMIT = "Commit my prediction"
 SHOW = "Show me"
@@ -41,6 +42,9 @@ SUMMARY_EMPTY = "No predictions yet: start at step 1."
 SUMMARY_COUNT = "{right} of {shown} predictions you checked came true."
 NOT_SHOWN = "(not shown yet)"
 SUMMARY_COLUMNS = ("step", "you predicted", "what happened", "came true")
+SUMMARY_ROW = "- {mark} **{step}**: you predicted {predicted}; what happened: {happened}"
+PREDICTION = "Your prediction"
+NUMBER_PLACEHOLDER = "your guess, in %"
 
 TITLES = {
     "tensor": "What a framing feeds the network",
@@ -144,7 +148,7 @@ EVIDENCE = {
         "{alphabet:.2f}%."
     ),
     "reach": (
-        "After {text} the shipped stateful model predicts **{predicted}** (p = {probability:.2f}). "
+        "Having read {text}, the shipped stateful model predicts **{predicted}** (p = {probability:.2f}). "
         "Swapping {top_letter}, {top_back} letters back, changes that probability by "
         "**{top_change:.2f}**; {reached} of the {beyond} letters outside its one-letter update "
         "move it by at least {reach:g}."

@@ -59,7 +59,8 @@ def answer_label(s: tour.Step, value) -> str:
 def navigation(n: int) -> None:
     """Back / Next (and the way to the summary), under a progress bar."""
     st.progress(min(n, len(tour.STEPS)) / len(tour.STEPS),
-                text=words.STEP_OF.format(n=n, total=len(tour.STEPS)) if n < LAST else words.SUMMARY_TITLE)
+                text=words.STEP_OF.format(n=n, total=len(tour.STEPS)) if n < LAST
+                else words.ALL_STEPS.format(total=len(tour.STEPS)))
     row = st.container(horizontal=True, gap="small", key="tour_nav")
     row.button(words.BACK, key="tour_back", icon=":material/arrow_back:", disabled=n == 1,
                on_click=go, args=(n - 1,))
@@ -75,36 +76,52 @@ def question(s: tour.Step) -> object | None:
     committed = answers().get(s.key)
     locked = committed is not None
     key = f"tour_pick_{s.key}"
+    # The question as text, not as the widget's label: a label is small and gray, and fades
+    # further once the widget is locked; the label stays for screen readers.
+    st.markdown(prompt)
     if s.numeric:
-        pick = st.number_input(prompt, min_value=0.0, max_value=100.0, step=1.0, value=None, key=key,
-                               disabled=locked, placeholder="your guess, in %",
+        pick = st.number_input(words.PREDICTION, min_value=0.0, max_value=100.0, step=1.0, value=None,
+                               key=key, disabled=locked, placeholder=words.NUMBER_PLACEHOLDER,
                                help=words.NUMBER_CLOSE.format(close=facts["close"]))
     else:
-        pick = st.radio(prompt, s.choices, index=None, key=key, disabled=locked,
-                        format_func=lambda c: answer_label(s, c))
+        pick = st.radio(words.PREDICTION, s.choices, index=None, key=key, disabled=locked,
+                        format_func=lambda c: answer_label(s, c), label_visibility="collapsed")
     if locked:
         st.markdown(words.YOUR_ANSWER.format(answer=answer_label(s, committed)))
         return committed
-    if st.button(words.COMMIT, key=f"tour_commit_{s.key}", type="primary", disabled=pick is None,
-                 icon=":material/how_to_vote:"):
-        answers()[s.key] = pick
-        st.rerun()  # redraw with the widget locked and Show me offered
+    # Callbacks, not "if clicked: ... st.rerun()": the run after the click already draws the
+    # locked widget, and one run per click leaves no second run for a quick next click to hit.
+    st.button(words.COMMIT, key=f"tour_commit_{s.key}", type="primary", disabled=pick is None,
+              icon=":material/how_to_vote:", on_click=commit, args=(s.key, key))
     st.caption(words.PICK_FIRST)
     return None
+
+
+def commit(step_key: str, widget_key: str) -> None:
+    """Button callback: keep the picked prediction; from now on it cannot change."""
+    pick = st.session_state.get(widget_key)
+    if pick is not None:
+        answers()[step_key] = pick
+
+
+def show(step_key: str) -> None:
+    """Button callback: the learner asked for this step's evidence."""
+    if step_key in answers() and step_key not in shown():
+        shown().append(step_key)
 
 
 def evidence(s: tour.Step, committed) -> None:
     """Show me, then the evidence, whether the prediction came true, the why and the links."""
     if s.key not in shown():
-        if st.button(words.SHOW, key=f"tour_show_{s.key}", type="primary", icon=":material/visibility:"):
-            shown().append(s.key)
-            st.rerun()
+        st.button(words.SHOW, key=f"tour_show_{s.key}", type="primary", icon=":material/visibility:",
+                  on_click=show, args=(s.key,))
         return
     ev = s.evidence()
     with st.container(border=True, key=f"tour_evidence_{s.key}"):
         st.markdown(words.EVIDENCE[s.key].format(**ev.figures))
         if ev.table is not None:
-            st.dataframe(ev.table, hide_index=True)
+            # A plain table: its cells wrap on a phone, where a data grid hides columns off to the side.
+            st.table(ev.table.set_index(ev.table.columns[0]))
         if tour.matches(s, committed, ev):
             st.success(words.CAME_TRUE, icon=":material/check_circle:")
         else:
@@ -176,15 +193,23 @@ def summary_view() -> None:
     if frame.empty:
         st.info(words.SUMMARY_EMPTY, icon=":material/info:")
     else:
-        checked = frame[frame[words.SUMMARY_COLUMNS[3]] != ""]
-        st.markdown(words.SUMMARY_COUNT.format(right=int((checked[words.SUMMARY_COLUMNS[3]] == "✓").sum()),
-                                               shown=len(checked)))
-        st.dataframe(frame, hide_index=True)
-    if st.button(words.RESTART, key="tour_restart", icon=":material/restart_alt:"):
-        for key in (ANSWERS, SHOWN, *(f"tour_pick_{s.key}" for s in tour.STEPS)):
-            st.session_state.pop(key, None)
-        go(1)
-        st.rerun()
+        step, predicted, happened, came_true = words.SUMMARY_COLUMNS
+        checked = frame[frame[came_true] != ""]
+        right = int((checked[came_true] == "✓").sum())
+        st.markdown(words.SUMMARY_COUNT.format(right=right, shown=len(checked)))
+        # One line per step rather than a table: it wraps on a phone, a four-column grid would not fit.
+        st.markdown("\n".join(
+            words.SUMMARY_ROW.format(mark=row[came_true] or "·", step=row[step], predicted=row[predicted],
+                                     happened=row[happened])
+            for _, row in frame.iterrows()))
+    st.button(words.RESTART, key="tour_restart", icon=":material/restart_alt:", on_click=restart)
+
+
+def restart() -> None:
+    """Button callback: forget every prediction and go back to step 1."""
+    for key in (ANSWERS, SHOWN, *(f"tour_pick_{s.key}" for s in tour.STEPS)):
+        st.session_state.pop(key, None)
+    go(1)
 
 
 def tour_body() -> None:
