@@ -164,3 +164,16 @@ def test_a_step_opens_the_lab_with_exactly_its_settings():
     assert at.title[0].value == "Lab"
     assert at.session_state["lab_framing"] == "naive"
     assert at.session_state["lab_sequence"] == MEMORY_TEXT
+
+
+@pytest.mark.parametrize(("key", "title"), [("gap", "Compare"), ("stateful", "Generate"),
+                                            ("within-batch", "State"), ("reach", "Memory")])
+def test_each_step_opens_the_page_to_dig_further(key, title):
+    s = tour.step(key)
+    n = tour.STEPS.index(s) + 1
+    at = open_page("pages/tour.py", step=str(n),
+                   session_state={tour_page.ANSWERS: {key: s.choices[0]}, tour_page.SHOWN: [key]})
+    assert evidence_shown(at, key)  # answered and shown in this session: the evidence is there
+    at.button(key=f"tour_dig_{key}").click().run()
+    assert_clean(at)
+    assert at.title[0].value == title
