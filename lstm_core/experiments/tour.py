@@ -214,9 +214,9 @@ def memory_evidence() -> Evidence:
     """Ceilings, exact from the data: the best any model can do seeing this much."""
     text = memory_text()
     best = "best possible (%)"
-    rows = [{"sees": f"the last {w} letter{'s' if w > 1 else ''}", best: 100 * ceiling(text, w)}
+    rows = [{"sees": f"the last {w} letter{'s' if w > 1 else ''}", best: round(100 * ceiling(text, w), 2)}
             for w in (1, 2, 3, 4)]
-    carried = 100 * stateful_ceiling(make_dataset(preset("stateful").replace(sequence=text)))
+    carried = round(100 * stateful_ceiling(make_dataset(preset("stateful").replace(sequence=text))), 2)
     rows.append({"sees": "everything read so far (stateful)", "best possible (%)": carried})
     alphabet = 100 * dataset_ceiling(shipped("naive").dataset)
     one = rows[0][best]

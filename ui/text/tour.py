@@ -138,8 +138,8 @@ EVIDENCE = {
     "within-batch": (
         "The shipped whole-batch model (batch of {batch_size}, {epochs:,} epochs, {accuracy:.2f}%) "
         "answered each of its {samples} letters alone, in its batch, and in the batch reversed. "
-        "Largest difference in any probability: **{difference:.1e}**. Every one of the {samples} "
-        "samples starts from zero state ({zero_starts} of {samples})."
+        "Largest difference in any probability: **{difference:.6f}**. Samples that start from zero "
+        "state: {zero_starts} of {samples}."
     ),
     "memory": (
         "Counted from the text itself: seeing one letter, the best possible is **{one:.2f}%**; "
@@ -150,8 +150,8 @@ EVIDENCE = {
     "reach": (
         "Having read {text}, the shipped stateful model predicts **{predicted}** (p = {probability:.2f}). "
         "Swapping {top_letter}, {top_back} letters back, changes that probability by "
-        "**{top_change:.2f}**; {reached} of the {beyond} letters outside its one-letter update "
-        "move it by at least {reach:g}."
+        "**{top_change:.2f}**. Letters outside its one-letter update that move it by at least "
+        "{reach:g}: {reached} of {beyond}."
     ),
 }
 
