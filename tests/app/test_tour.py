@@ -69,11 +69,11 @@ def page_text(at) -> str:
 
 
 def evidence_shown(at, key: str) -> bool:
-    """Anything of step ``key``'s evidence on the page: its sentence's opening, or a verdict."""
+    """Anything of step ``key``'s evidence on the page: its sentence's opening, a table, or a verdict."""
     opening = words.EVIDENCE[key].split("{")[0][:30]
     assert len(opening) >= 12 and opening not in words.QUESTIONS[key], key  # telling enough to look for
     told = any("Not what happened" in i.value for i in at.info)
-    return opening in page_text(at) or bool(at.success) or told
+    return opening in page_text(at) or bool(at.success) or told or bool(at.table)
 
 
 def answer(at, s: tour.Step, value) -> None:
