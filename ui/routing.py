@@ -39,6 +39,7 @@ class Page:
 
 
 PAGES = (
+    Page("pages/tour.py", "Tour", ":material/tour:"),  # first: a newcomer's way in (issue 25)
     Page("app.py", "Overview", ":material/home:"),
     Page("pages/lab.py", "Lab", ":material/science:"),
     Page("pages/generate.py", "Generate", ":material/auto_awesome:"),

@@ -12,6 +12,7 @@ from apptest_support import assert_clean, open_page
         ("pages/generate.py", "Generate"),
         ("pages/state.py", "State"),
         ("pages/compare.py", "Compare"),
+        ("pages/tour.py", "Tour"),
     ],
 )
 def test_page_renders_without_an_exception(page, title):
