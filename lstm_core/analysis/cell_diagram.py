@@ -21,6 +21,8 @@ The nodes of each cell are one table entry, keyed by the cell's name (``CellKind
     True
     >>> d.moved in ("i", "f", "g", "o"), diagram_numbers("lstm", t, 0, 5).moved   # step 1: nothing before
     (True, None)
+    >>> state_limit("lstm", t) == float(np.abs(np.concatenate([t.c, t.c_prev])).max())
+    True
 """
 
 from __future__ import annotations
@@ -133,3 +135,13 @@ def diagram_numbers(cell: str, trace, k: int, unit: int) -> Diagram:
         prediction=trace.prediction(k), is_output=bool(trace.is_output[k]),
         moved=moved, moved_from=before, moved_to=after,
     )
+
+
+STATE_ARRAYS = {"lstm": ("c", "c_prev"), "gru": (), "simple": ("pre",)}  # the unbounded nodes' arrays
+
+
+def state_limit(cell: str, trace) -> float:
+    """The largest |value| the unbounded (STATE) nodes take over the whole trace: their colour
+    range, fixed per text so that stepping shows change as change of colour (1.0 if none)."""
+    values = [float(np.abs(getattr(trace, name)).max()) for name in STATE_ARRAYS[cell]]
+    return max([*values, 1e-6]) if values else 1.0

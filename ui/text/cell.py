@@ -98,3 +98,21 @@ HELP_LAYER = (
     "The layer the diagram draws (1 is the bottom, reading the letters; the top one feeds the output)."
 )
 DIAGRAM_PREDICTS = {True: "predicts", False: "inside the window, h reads as"}  # is the step an output?
+LAYER_WORDS = ", layer {layer}"
+EQUATIONS_CAPTION = (
+    "Unit {unit} at step {step}, rounded to 3 decimals (the last digit of a hand check may differ). "
+    "Under each term: x_t W is what the input adds, h_{{t-1}} U what the previous h adds, b the bias. "
+    "σ squashes into 0…1 (a gate), tanh into −1…1 (a value to write)."
+)
+HEATMAPS_CAPTION = (
+    "Top: the four gates of every unit at this step (the same colours at every step). Bottom: the cell "
+    "state before and after the step, and the new hidden state h. Right: the cell of the chosen unit."
+)
+DIAGRAM_SHOWN = (
+    "This run has {what}. The diagram above draws the chosen layer step by step; below is the hidden "
+    "state h of the top layer (the one the output reads) at every step."
+)
+ONE_SHOT_SHOWN = (
+    "This run has {what} and answers its next letters at once through a decoder, which the step view "
+    "does not write out; below is the hidden state h of the encoder's top layer at every step."
+)
