@@ -70,7 +70,7 @@ def test_page_renders_every_preset_with_all_its_parts(runs, name):
     assert step_line(at).startswith(f"Step 1 of {n}: fed ")
     assert r"c_t &= f \cdot c_{t-1}" in equations(at)
     assert {"◀", "▶", "Play"} <= {b.label for b in at.button}
-    assert len(at.dataframe) == 2 and len(at.dataframe[1].value) == 8  # the diagram's table; the finder's
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 8  # unit finder: top 8 units
     assert len(at.code) == 2  # surgery: untouched and operated text
     widgets = [*at.text_input, *at.slider, *at.selectbox, *at.multiselect, *at.toggle, *at.radio]
     widgets += [*at.number_input, *at.checkbox, *at.button]
@@ -201,7 +201,7 @@ def test_units_are_numbered_from_1_in_the_charts_the_table_and_the_choices(tiny_
         assert sorted(set(frame["unit"])) == list(range(1, 17))
     over_steps = [f for f in chart_frames(at) if "unit" in f.columns and "step" in f.columns]
     assert over_steps and all(set(f["unit"]) == set(range(1, 17)) for f in over_steps[:1])
-    finder = at.dataframe[1].value
+    finder = at.dataframe[0].value
     assert finder["unit"].between(1, 16).all() and 0 not in set(finder["unit"])
     label = "Unit for the diagram and equations"
     unit_box = at.selectbox(key=next(s.key for s in at.selectbox if s.label == label))
@@ -215,7 +215,7 @@ def test_units_are_numbered_from_1_in_the_charts_the_table_and_the_choices(tiny_
 # The cell diagram (issue 26): drawn for every cell, it follows the step.
 # ---------------------------------------------------------------------------------------
 def diagram(at: AppTest) -> str:
-    figures = [h.proto.body for h in at.get("html") if 'class="cell-diagram"' in h.proto.body]
+    figures = [m.value for m in at.markdown if 'class="cell-diagram"' in m.value]
     assert len(figures) == 1, f"{len(figures)} cell diagrams on the page"
     return figures[0]
 
@@ -245,9 +245,10 @@ def test_the_lstm_diagram_follows_the_step_and_agrees_with_the_equations(runs):
     c_line = next(line for line in latex.split(r"\\") if "c_t &=" in line)
     assert numbers(c_line)[-1] == drawn(second)["c"]
     assert drawn(second)["c_prev"] == numbers(c_line)[1]
-    table = at.dataframe[0].value  # every number with all its digits
-    assert len(table) == len(drawn(second))
-    assert sorted(table["value"].round(3)) == pytest.approx(sorted(drawn(second).values()), abs=1e-9)
+    # The table under it: every number with 8 decimals, the same nodes.
+    table = dict(re.findall(r'<tr data-node="(\w+)"><td>[^<]*</td><td[^>]*>(-?[\d.]+)</td>', second))
+    assert set(table) == set(drawn(second))
+    assert all(round(float(table[k]), 3) == pytest.approx(v, abs=1e-9) for k, v in drawn(second).items())
 
 
 def test_the_gru_diagram_renders_and_steps(other_runs):

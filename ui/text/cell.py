@@ -90,8 +90,9 @@ DIAGRAM_DESC = "It reads {fed}. {values}. Then the model predicts {letter} ({p:.
 DIAGRAM_MOVED = "What changed since step {step}: {gate} moved most, {before} → {after} ({change})."
 DIAGRAM_NOTHING_BEFORE = "Step 1: no step before it to compare with."
 DIAGRAM_LEGEND = (
-    "Fill: −1 red · 0 white · +1 blue (σ gates run 0…1, tanh −1…1, c ± its largest |c| in this text); "
-    "the thick outline is the gate that moved most."
+    "Fill: −1 blue · 0 white · +1 red, as in the heatmaps (σ gates run 0…1, tanh −1…1, c ± its "
+    "largest |c| in this text); the thick outline is the gate that moved most. Hover a node for its "
+    "exact value."
 )
 DIAGRAM_TABLE = "Exact values on the diagram"
 HELP_LAYER = (

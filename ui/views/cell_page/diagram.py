@@ -5,9 +5,9 @@ the nodes (one layout per cell, keyed by ``config.cell``), colours them and writ
 SVG scales with its viewBox (width 100%), so one drawing fits a projector and a phone; every
 text in it is escaped; ``<title>`` and ``<desc>`` say the picture in words for screen readers.
 
-Fill encodes value on ColorBrewer's RdBu (colour-blind safe, diverging): −1 red, 0 white, +1
-blue, as the step heatmaps: σ gates run 0…1 (white to blue), tanh values −1…1, and c (which can
-leave −1…1) ±the largest |c| of the trace, like the "c before/after" heatmap.
+Fill encodes value on ColorBrewer's RdBu (colour-blind safe, diverging): −1 blue, 0 white, +1
+red, the colours of the step heatmaps beside it: σ gates run 0…1 (white to red), tanh values
+−1…1, and c (which can leave −1…1) ±the largest |c| of the trace, like the "c after" heatmap.
 
     >>> from lstm_core.analysis.cell_diagram import Diagram, Node
     >>> d = Diagram("simple", 0, 2, "<", (Node("h_prev", 0.0, "tanh"), Node("pre", 0.5, "state"),
@@ -16,7 +16,7 @@ leave −1…1) ±the largest |c| of the trace, like the "c before/after" heatma
     >>> '<title id="cell-diagram-title">' in svg, 'data-node="h" data-value="0.462"' in svg, "&lt;" in svg
     (True, True, True)
     >>> fill(1.0), fill(0.0), fill(-1.0)
-    ('#2166ac', '#f7f7f7', '#b2182b')
+    ('#b2182b', '#f7f7f7', '#2166ac')
 """
 
 from __future__ import annotations
@@ -33,13 +33,16 @@ from ui.text.cell import (
     DIAGRAM_NOTHING_BEFORE,
     DIAGRAM_OPS,
     DIAGRAM_PREDICTS,
+    DIAGRAM_TABLE,
     DIAGRAM_TITLE,
     GATE_WORDS,
 )
 
-# ColorBrewer RdBu, 9 classes, from −1 (red) through 0 (white) to +1 (blue).
-RDBU = ("#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#f7f7f7", "#d1e5f0", "#92c5de", "#4393c3", "#2166ac")
-DIGITS = 3  # numbers on the picture; the table under it has every digit
+# ColorBrewer RdBu, 9 classes, from −1 (blue) through 0 (white) to +1 (red), as Vega's reversed
+# "redblue" in the step heatmaps.
+RDBU = ("#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7", "#fddbc7", "#f4a582", "#d6604d", "#b2182b")
+DIGITS = 3  # numbers on the picture
+EXACT = 8  # numbers on hover and in the table under it
 BOX_W, BOX_H, RADIUS = 84, 50, 27
 
 
@@ -64,7 +67,7 @@ def _position(value: float, scale: str, limit: float) -> float:
     """Where ``value`` sits on −1…1 for its fill."""
     if scale == STATE:
         return value / max(limit, 1e-6)
-    return value  # σ gates are 0…1 (white to blue), tanh values −1…1
+    return value  # σ gates are 0…1 (white to red), tanh values −1…1
 
 
 # Layouts: node key -> (centre x, centre y, shape); wires as polylines. viewBox (width, height).
@@ -126,6 +129,7 @@ def _node(d: Diagram, key: str, x: float, y: float, shape: str, limit: float, bo
     ink = "#ffffff" if abs(t) > 0.6 else "#111111"  # dark fills get white numbers
     moved = ' stroke-width="4"' if key == d.moved else ' stroke-width="1.5"'
     attrs = f'data-node="{key}" data-value="{shown(node.value).replace("−", "-")}"'
+    hover = f"<title>{escape(DIAGRAM_NAMES[d.cell][key])} = {node.value:.{EXACT}f}</title>"  # exact, on hover
     if shape == "circle":
         body = (f'<circle cx="{x}" cy="{y}" r="{RADIUS}" fill="{colour}" stroke="currentColor"{moved}/>'
                 f'<text x="{x}" y="{y + 6}" text-anchor="middle" font-size="17" fill="{ink}">'
@@ -138,7 +142,7 @@ def _node(d: Diagram, key: str, x: float, y: float, shape: str, limit: float, bo
                 f'<g fill="{ink}">{_label(key, x, y - 5, d.cell)}'
                 f'<text x="{x}" y="{y + 18}" text-anchor="middle" font-size="18" font-weight="bold">'
                 f"{shown(node.value)}</text></g>")
-    return f"<g {attrs}>{body}</g>"
+    return f"<g {attrs}>{hover}{body}</g>"
 
 
 def moved_sentence(d: Diagram) -> str:
@@ -198,5 +202,23 @@ def diagram_html(d: Diagram, limit: float, layer_words: str = "") -> str:
         f'<figure class="cell-diagram" data-step="{d.step + 1}" data-unit="{d.unit + 1}" '
         f'style="margin:0;max-width:100%">{svg}'
         f'<figcaption style="font-size:0.95rem;margin-top:0.3rem">{escape(moved_sentence(d))}<br>'
-        f'<span style="opacity:0.75;font-size:0.85rem">{escape(DIAGRAM_LEGEND)}</span></figcaption></figure>'
+        f'<span style="opacity:0.75;font-size:0.85rem">{escape(DIAGRAM_LEGEND)}</span></figcaption>'
+        f"{exact_table(d)}</figure>"
+    )
+
+
+def exact_table(d: Diagram) -> str:
+    """Every number on the diagram, named, with 8 decimals, in a details element (closed): part
+    of the figure, so it changes with the picture (a ``st.dataframe`` in a closed expander also
+    kept its old width after a resize and stuck out of the page)."""
+    names = DIAGRAM_NAMES[d.cell]
+    rows = "".join(
+        f'<tr data-node="{n.key}"><td>{escape(names[n.key])}</td>'
+        f'<td style="text-align:right;font-variant-numeric:tabular-nums">{n.value:.{EXACT}f}</td></tr>'
+        for n in d.nodes
+    )
+    return (
+        f'<details style="margin-top:0.4rem"><summary>{escape(DIAGRAM_TABLE)}</summary>'
+        f'<table class="cell-diagram-values"><thead><tr><th>on the diagram</th><th>value</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></details>"
     )

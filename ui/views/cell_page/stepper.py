@@ -6,7 +6,6 @@ Streamlit reruns it every ``pace`` seconds.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from lstm_core.analysis.cell_diagram import diagram_numbers, state_limit
@@ -15,8 +14,6 @@ from lstm_core.model.variant import variant_of
 from ui import session
 from ui.safe import md_escape
 from ui.text.cell import (
-    DIAGRAM_NAMES,
-    DIAGRAM_TABLE,
     EQUATIONS_CAPTION,
     HEATMAPS_CAPTION,
     HELP_BACK,
@@ -123,7 +120,6 @@ def step_view(run, trace, k: int, unit: int, limit: float, layer: int | None) ->
     figure = diagram_numbers(config.cell, trace, k, unit)
     layer_words = "" if layer is None else LAYER_WORDS.format(layer=layer + 1)
     svg = diagram_html(figure, limit, layer_words)
-    table = diagram_table(figure)
     header = step_sentence(trace, k, config.encoding == "scaled")
     if lstm_gates:
         charts = (
@@ -134,7 +130,7 @@ def step_view(run, trace, k: int, unit: int, limit: float, layer: int | None) ->
     st.markdown(header)
     if lstm_gates:
         st.caption(EQUATIONS_CAPTION.format(unit=unit + cell_charts.FIRST_UNIT, step=k + 1))
-        left, right = st.columns([3, 2], gap="medium")
+        left, right = st.columns([2, 3], gap="medium")  # the diagram wider: its texts must be read
         with left:
             st.caption(HEATMAPS_CAPTION)
             for data, spec in charts:
@@ -142,17 +138,9 @@ def step_view(run, trace, k: int, unit: int, limit: float, layer: int | None) ->
     else:
         right = st.container()
     with right:
-        st.html(svg)
-        with st.expander(DIAGRAM_TABLE, icon=":material/table:"):
-            st.dataframe(table, hide_index=True, column_config={
-                "value": st.column_config.NumberColumn(format="%.6f")})
-
-
-def diagram_table(figure) -> pd.DataFrame:
-    """Every number on the diagram, named, with all its digits (the picture rounds to 3)."""
-    names = DIAGRAM_NAMES[figure.cell]
-    return pd.DataFrame({"on the diagram": [names[n.key] for n in figure.nodes],
-                         "value": [n.value for n in figure.nodes]})
+        # st.markdown, not st.html: st.html's sanitiser keeps HTML only and drops the SVG. The
+        # figure is the app's own markup with every text escaped (diagram.py).
+        st.markdown(svg, unsafe_allow_html=True)
 
 
 def step_sentence(trace: GateTrace, k: int, scaled: bool = True) -> str:
