@@ -128,19 +128,19 @@ def step_view(run, trace, k: int, unit: int, limit: float, layer: int | None) ->
         )
         header += "\n\n$$\n" + equations_latex(run, trace, k, unit) + "\n$$"
     st.markdown(header)
-    if lstm_gates:
-        st.caption(EQUATIONS_CAPTION.format(unit=unit + cell_charts.FIRST_UNIT, step=k + 1))
-        left, right = st.columns([2, 3], gap="medium")  # the diagram wider: its texts must be read
-        with left:
-            st.caption(HEATMAPS_CAPTION)
-            for data, spec in charts:
-                st.vega_lite_chart(data, spec, width="stretch", height=cell_charts.height(spec))
-    else:
-        right = st.container()
-    with right:
-        # st.markdown, not st.html: st.html's sanitiser keeps HTML only and drops the SVG. The
-        # figure is the app's own markup with every text escaped (diagram.py).
+    if not lstm_gates:
         st.markdown(svg, unsafe_allow_html=True)
+        return
+    st.caption(EQUATIONS_CAPTION.format(unit=unit + cell_charts.FIRST_UNIT, step=k + 1))
+    left, right = st.columns([2, 3], gap="medium")  # the diagram wider: its texts must be read
+    # The diagram first: it is sent (and painted) before Vega draws the heatmaps. st.markdown, not
+    # st.html: st.html's sanitiser keeps HTML only and drops the SVG; the figure is the app's own
+    # markup with every text escaped (diagram.py).
+    right.markdown(svg, unsafe_allow_html=True)
+    with left:
+        st.caption(HEATMAPS_CAPTION)
+        for data, spec in charts:
+            st.vega_lite_chart(data, spec, width="stretch", height=cell_charts.height(spec))
 
 
 def step_sentence(trace: GateTrace, k: int, scaled: bool = True) -> str:
