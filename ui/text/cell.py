@@ -43,49 +43,10 @@ HELP_OTHER = (
 )
 HELP_WRITE = "How many letters the model writes after the text, each fed back in (1 to 50)."
 
-# The cell diagram (ui/views/cell_page/diagram.py). Symbols in the boxes: (main, subscript).
-DIAGRAM_LABELS = {
-    "all": {"c_prev": ("c", "t−1"), "h_prev": ("h", "t−1"), "x": ("x", "t"), "c_out": ("c", ""),
-            "h_out": ("h", "")},
-    "lstm": {"f": ("f  σ", ""), "i": ("i  σ", ""), "g": ("g  tanh", ""), "o": ("o  σ", ""),
-             "tanh_c": ("tanh(c)", "")},
-    "gru": {"z": ("z  σ", ""), "r": ("r  σ", ""), "g": ("h̃  tanh", ""), "one_minus_z": ("1 − z", "")},
-    "simple": {"pre": ("xW + hU + b", ""), "h": ("h = tanh", "")},
-}
-DIAGRAM_OPS = {  # the symbol in each round node: a product ⊙ or a sum +
-    "lstm": {"keep": "⊙", "write": "⊙", "c": "+", "h": "⊙"},
-    "gru": {"keep": "⊙", "write": "⊙", "h": "+"},
-    "simple": {},
-}
-# Every number on the diagram, named for the table under it and for screen readers.
-DIAGRAM_NAMES = {
-    "lstm": {
-        "x": "x_t (the letter's input)", "h_prev": "h_{t-1} (h before)", "c_prev": "c_{t-1} (memory before)",
-        "f": "f (forget gate, σ)", "i": "i (input gate, σ)", "g": "g (candidate, tanh)",
-        "o": "o (output gate, σ)", "keep": "f ⊙ c_{t-1} (memory kept)", "write": "i ⊙ g (written)",
-        "c": "c_t = kept + written", "tanh_c": "tanh(c_t)", "h": "h_t = o ⊙ tanh(c_t)",
-    },
-    "gru": {
-        "x": "x_t (the letter's input)", "h_prev": "h_{t-1} (h before)", "z": "z (update gate, σ)",
-        "r": "r (reset gate, σ)", "g": "h̃ (candidate, tanh; sees r ⊙ h_{t-1})", "one_minus_z": "1 − z",
-        "keep": "z ⊙ h_{t-1} (old h kept)", "write": "(1 − z) ⊙ h̃ (written)", "h": "h_t = kept + written",
-    },
-    "simple": {
-        "x": "x_t (the letter's input)", "h_prev": "h_{t-1} (h before)",
-        "pre": "x_t·W + h_{t-1}·U + b", "h": "h_t = tanh(x_t·W + h_{t-1}·U + b)",
-    },
-}
-GATE_WORDS = {  # the gates of CellKind.gate_names, for the "what changed" line
-    "lstm": {"i": "the input gate i", "f": "the forget gate f", "g": "the candidate g",
-             "o": "the output gate o"},
-    "gru": {"z": "the update gate z", "r": "the reset gate r", "g": "the candidate h̃"},
-    "simple": {"g": "h (its one tanh)"},
-}
-DIAGRAM_TITLE = {
-    "lstm": "LSTM cell{layer}, unit {unit}, step {step}",
-    "gru": "GRU cell{layer}, unit {unit}, step {step}",
-    "simple": "SimpleRNN cell{layer}, unit {unit}, step {step}",
-}
+# The cell diagram (ui/views/cell_page/diagram.py); its words per cell are in ui/text/cells.py.
+DIAGRAM_COMMON_LABELS = {"c_prev": ("c", "t−1"), "h_prev": ("h", "t−1"), "x": ("x", "t"), "c_out": ("c", ""),
+                         "h_out": ("h", "")}  # symbols every cell's picture may have: (main, subscript)
+DIAGRAM_TITLE = "{name} cell{layer}, unit {unit}, step {step}"
 DIAGRAM_DESC = "It reads {fed}. {values}. Then the model predicts {letter} ({p:.0%})."
 DIAGRAM_MOVED = "What changed since step {step}: {gate} moved most, {before} → {after} ({change})."
 DIAGRAM_NOTHING_BEFORE = "Step 1: no step before it to compare with."

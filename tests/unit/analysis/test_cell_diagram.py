@@ -14,10 +14,9 @@ import types
 import numpy as np
 import pytest
 
-from lstm_core.analysis.cell_diagram import diagram_numbers, state_limit
+from lstm_core.analysis.cell_diagram import diagram_numbers, layer_trace, state_limit
 from lstm_core.analysis.gru_trace import gru_trace
 from lstm_core.analysis.inference import state_trace
-from lstm_core.analysis.layer_trace import layer_trace
 from lstm_core.analysis.lstm_trace import gate_trace
 from lstm_core.model.cells import init_weights
 from lstm_core.presets import preset

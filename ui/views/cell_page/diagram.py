@@ -1,7 +1,7 @@
 """The classic cell diagram as inline SVG, drawn with one step's numbers (issue 26).
 
 ``lstm_core.analysis.cell_diagram`` says which number sits on which node; this module places
-the nodes (one layout per cell, keyed by ``config.cell``), colours them and writes the SVG. The
+the nodes where ``PICTURES`` says (one picture per cell), colours them and writes the SVG. The
 SVG scales with its viewBox (width 100%), so one drawing fits a projector and a phone; every
 text in it is escaped; ``<title>`` and ``<desc>`` say the picture in words for screen readers.
 
@@ -23,20 +23,18 @@ from __future__ import annotations
 
 from html import escape
 
-from lstm_core.analysis.cell_diagram import SIGMA, STATE, Diagram
+from lstm_core.analysis.cell_diagram import PICTURES, SIGMA, STATE, Diagram
 from ui.text.cell import (
+    DIAGRAM_COMMON_LABELS,
     DIAGRAM_DESC,
-    DIAGRAM_LABELS,
     DIAGRAM_LEGEND,
     DIAGRAM_MOVED,
-    DIAGRAM_NAMES,
     DIAGRAM_NOTHING_BEFORE,
-    DIAGRAM_OPS,
     DIAGRAM_PREDICTS,
     DIAGRAM_TABLE,
     DIAGRAM_TITLE,
-    GATE_WORDS,
 )
+from ui.text.cells import CELL_NAMES, DIAGRAM_LABELS, DIAGRAM_NAMES, GATE_WORDS
 
 # ColorBrewer RdBu, 9 classes, from −1 (blue) through 0 (white) to +1 (red), as Vega's reversed
 # "redblue" in the step heatmaps.
@@ -70,70 +68,27 @@ def _position(value: float, scale: str, limit: float) -> float:
     return value  # σ gates are 0…1 (white to red), tanh values −1…1
 
 
-# Layouts: node key -> (centre x, centre y, shape); wires as polylines. viewBox (width, height).
-LAYOUTS = {
-    "lstm": {
-        "size": (600, 460),
-        "nodes": {
-            "c_prev": (50, 60, "box"), "keep": (170, 60, "circle"), "c": (320, 60, "circle"),
-            "write": (320, 150, "circle"), "tanh_c": (470, 130, "box"), "h": (470, 240, "circle"),
-            "f": (170, 330, "box"), "i": (270, 330, "box"), "g": (370, 330, "box"), "o": (470, 330, "box"),
-            "h_prev": (50, 400, "box"), "x": (250, 425, "box"),
-        },
-        "wires": [
-            [(92, 60), (560, 60)], [(170, 305), (170, 87)], [(270, 305), (270, 150), (293, 150)],
-            [(370, 305), (370, 150), (347, 150)], [(320, 123), (320, 87)], [(470, 60), (470, 105)],
-            [(470, 155), (470, 213)], [(470, 305), (470, 267)], [(497, 240), (560, 240)],
-            [(92, 400), (120, 400), (120, 375), (470, 375), (470, 355)], [(250, 400), (250, 375)],
-            [(170, 375), (170, 355)], [(270, 375), (270, 355)], [(370, 375), (370, 355)],
-        ],
-        "exits": {"c_out": (560, 60), "h_out": (560, 240)},
-    },
-    "gru": {
-        "size": (600, 440),
-        "nodes": {
-            "h_prev": (50, 60, "box"), "keep": (200, 60, "circle"), "h": (380, 60, "circle"),
-            "one_minus_z": (290, 160, "box"), "write": (380, 160, "circle"),
-            "r": (110, 330, "box"), "z": (200, 330, "box"), "g": (380, 330, "box"), "x": (290, 415, "box"),
-        },
-        "wires": [
-            [(92, 60), (560, 60)], [(200, 305), (200, 87)], [(200, 250), (290, 250), (290, 185)],
-            [(332, 160), (353, 160)], [(380, 305), (380, 187)], [(380, 133), (380, 87)],
-            [(50, 85), (50, 380), (380, 380), (380, 355)], [(110, 380), (110, 355)], [(200, 380), (200, 355)],
-            [(110, 305), (110, 285), (300, 285), (300, 330), (338, 330)], [(290, 390), (290, 380)],
-        ],
-        "exits": {"h_out": (560, 60)},
-    },
-    "simple": {
-        "size": (600, 260), "box_w": 130,
-        "nodes": {"h_prev": (75, 70, "box"), "x": (75, 200, "box"), "pre": (290, 135, "box"),
-                  "h": (460, 135, "box")},
-        "wires": [[(140, 70), (170, 70), (170, 135), (225, 135)],
-                  [(140, 200), (170, 200), (170, 135)], [(355, 135), (395, 135)], [(525, 135), (585, 135)]],
-        "exits": {"h_out": (585, 135)},
-    },
-}
-
-
 def _label(key: str, x: float, y: float, cell: str) -> str:
     """The node's symbol, e.g. "f σ" or "c t−1" (subscript as a tspan)."""
-    main, sub = DIAGRAM_LABELS[cell].get(key, DIAGRAM_LABELS["all"].get(key, (key, "")))
+    main, sub = DIAGRAM_LABELS[cell].get(key, DIAGRAM_COMMON_LABELS.get(key, (key, "")))
     tail = f'<tspan dy="4" font-size="12">{escape(sub)}</tspan>' if sub else ""
     return f'<text x="{x}" y="{y}" text-anchor="middle" font-size="16">{escape(main)}{tail}</text>'
 
 
-def _node(d: Diagram, key: str, x: float, y: float, shape: str, limit: float, box_w: int) -> str:
+def _node(d: Diagram, key: str, x: float, y: float, shape: str, limit: float, layout: dict) -> str:
     node = next(n for n in d.nodes if n.key == key)
     t = _position(node.value, node.scale, limit)
     colour = fill(t if node.scale != SIGMA else max(0.0, t))
     ink = "#ffffff" if abs(t) > 0.6 else "#111111"  # dark fills get white numbers
-    moved = ' stroke-width="4"' if key == d.moved else ' stroke-width="1.5"'
+    box_w = layout.get("box_w", BOX_W)
+    outlined = layout.get("gate_nodes", {}).get(d.moved, d.moved)  # the node of the gate that moved most
+    moved = ' stroke-width="4"' if key == outlined else ' stroke-width="1.5"'
     attrs = f'data-node="{key}" data-value="{shown(node.value).replace("−", "-")}"'
     hover = f"<title>{escape(DIAGRAM_NAMES[d.cell][key])} = {node.value:.{EXACT}f}</title>"  # exact, on hover
     if shape == "circle":
         body = (f'<circle cx="{x}" cy="{y}" r="{RADIUS}" fill="{colour}" stroke="currentColor"{moved}/>'
                 f'<text x="{x}" y="{y + 6}" text-anchor="middle" font-size="17" fill="{ink}">'
-                f'{escape(DIAGRAM_OPS[d.cell][key])}</text>'
+                f'{escape(layout["ops"][key])}</text>'
                 f'<text x="{x + RADIUS + 4}" y="{y - RADIUS + 2}" font-size="17" font-weight="bold">'
                 f"{shown(node.value)}</text>")
     else:
@@ -159,10 +114,10 @@ def moved_sentence(d: Diagram) -> str:
 def diagram_html(d: Diagram, limit: float, layer_words: str = "") -> str:
     """The figure: the SVG (scaled by its viewBox to the column's width) and the "what changed"
     line under it. ``limit`` is the largest |c| of the trace (c's colour range)."""
-    layout = LAYOUTS[d.cell]
+    layout = PICTURES[d.cell]
     width, height = layout["size"]
     letter, p = d.prediction
-    title = DIAGRAM_TITLE[d.cell].format(unit=d.unit + 1, step=d.step + 1, layer=layer_words)
+    title = DIAGRAM_TITLE.format(name=CELL_NAMES[d.cell], unit=d.unit + 1, step=d.step + 1, layer=layer_words)
     desc = DIAGRAM_DESC.format(
         fed=d.fed, values="; ".join(f"{DIAGRAM_NAMES[d.cell][n.key]} {shown(n.value)}" for n in d.nodes),
         letter=letter, p=p,
@@ -173,13 +128,13 @@ def diagram_html(d: Diagram, limit: float, layer_words: str = "") -> str:
         for w in layout["wires"]
     )
     nodes = "".join(
-        _node(d, key, x, y, shape, limit, layout.get("box_w", BOX_W))
+        _node(d, key, x, y, shape, limit, layout)
         for key, (x, y, shape) in layout["nodes"].items()
         if any(n.key == key for n in d.nodes)
     )
     exits = "".join(
         f'<text x="{x + 4}" y="{y - 8}" text-anchor="end" font-size="17">'
-        f'{escape(DIAGRAM_LABELS["all"][k][0])}<tspan dy="4" font-size="12">t</tspan></text>'
+        f'{escape(DIAGRAM_COMMON_LABELS[k][0])}<tspan dy="4" font-size="12">t</tspan></text>'
         for k, (x, y) in layout["exits"].items()
     )
     fed = "" if any(n.key == "x" for n in d.nodes) else (

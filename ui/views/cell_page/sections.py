@@ -6,9 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lstm_core.analysis import inference
-from lstm_core.analysis.cell_diagram import state_limit
-from lstm_core.analysis.gru_trace import gru_trace
-from lstm_core.analysis.layer_trace import layer_trace
+from lstm_core.analysis.cell_diagram import layer_trace, state_limit
 from lstm_core.analysis.lstm_trace import GateTrace, gate_trace, most_active_unit, rank_units
 from lstm_core.analysis.surgery import continue_text
 from lstm_core.analysis.text_reader import MAX_TEXT
@@ -29,7 +27,7 @@ from ui.text.cell import (
     HELP_ZERO,
     ONE_SHOT_SHOWN,
 )
-from ui.text.cells import CELL_CAPTION, CELL_EXPLAINED, CELL_NAMES, OTHER_CELLS
+from ui.text.cells import CELL_CAPTION, CELL_EXPLAINED, CELL_NAMES, GATES_OVER_STEPS, OTHER_CELLS
 from ui.views.cell_page import charts as cell_charts
 from ui.views.cell_page import stepper as stepping
 
@@ -170,28 +168,20 @@ def surgery_section(run, trace: GateTrace, text: str, warm: bool, suggested: int
         st.caption("Nothing changed: what was removed or swapped did not matter for these letters.")
 
 
-def other_cell_section(run, text: str, warm: bool) -> None:
-    """A run the LSTM gate view cannot show: its cell explained, and the trace it does have."""
+def other_cell_section(run, text: str, warm: bool, trace=None) -> None:
+    """A run the LSTM sections do not fit: its cell explained, then its gates over all steps (one
+    GRU layer: ``trace``, the stepper's), or its top layer's h at every step."""
     config = run.config
+    spec = variant_of(config)
     name = CELL_NAMES[config.cell]
     st.markdown(CELL_EXPLAINED[config.cell])
-    if (config.cell, config.layers) == ("gru", 1):
-        try:
-            trace = gru_trace(run, text, warm=warm)
-        except ValueError as exc:
-            st.error(safe.plain(exc), icon=":material/error:")
-            return
-        st.caption(
-            f"The trace below shows this run's GRU: its {trace.units} units at each of the "
-            f"{trace.steps} steps of your text. Update gate z: near 1 (dark) the unit keeps its h. "
-            "Reset gate r: near 0 the candidate ignores h_prev."
-        )
-        for values, title, domain in ((trace.z, "z", [0.0, 1.0]), (trace.r, "r", [0.0, 1.0]),
-                                      (trace.h, "h", [-1.0, 1.0])):
-            chart = cell_charts.over_steps_chart(values, trace.fed, title, domain)
+    if trace is not None and spec.traceable:
+        st.caption(GATES_OVER_STEPS[config.cell].format(units=trace.units, steps=trace.steps))
+        for gate in (*spec.cell.gate_names, "h"):
+            domain = [-1.0, 1.0] if gate in ("g", "h") else [0.0, 1.0]  # the tanh ones, the σ gates
+            chart = cell_charts.over_steps_chart(getattr(trace, gate), trace.fed, gate, domain)
             st.altair_chart(chart, width="stretch", height=cell_charts.height(chart, rotated_labels=True))
-        last = trace.steps - 1
-        letter, p = trace.prediction(last)
+        letter, p = trace.prediction(trace.steps - 1)
         st.markdown(f"After the last step the model predicts **{md_escape(letter)}** ({p:.0%}).")
         return
     what = f"{config.layers} stacked {name} layers" if config.layers > 1 else f"a {name}"
@@ -231,13 +221,12 @@ def layer_choice(config) -> int | None:
     )
 
 
-TRACERS = {"lstm": gate_trace, "gru": gru_trace}  # Variant.gate_trace -> the one-layer trace
-
-
 def step_trace(run, text: str, warm: bool, layer: int | None):
-    """The trace the stepper shows: the one-layer LSTM or GRU trace, else the chosen layer's."""
-    tracer = TRACERS.get(variant_of(run.config).gate_trace)
-    return tracer(run, text, warm=warm) if tracer else layer_trace(run, text, warm, layer)
+    """The trace the stepper shows: one LSTM layer's gate trace (the LSTM sections read it too),
+    else the chosen layer's (``layer_trace``: a one-layer GRU's equals ``gru_trace``)."""
+    if variant_of(run.config).gate_trace == "lstm":
+        return gate_trace(run, text, warm=warm)
+    return layer_trace(run, text, warm, layer)
 
 
 def body(run) -> None:
@@ -267,7 +256,7 @@ def body(run) -> None:
     )
     st.divider()
     if spec.gate_trace != "lstm":
-        other_cell_section(run, text, warm)
+        other_cell_section(run, text, warm, trace)
         return
     keeps_section(trace, config.stateful)
     suggested = finder_section(trace)
