@@ -46,6 +46,13 @@ def step_line(at: AppTest) -> str:
     return lines[0]
 
 
+def equations(at: AppTest) -> str:
+    """The LaTeX of the equations: written in one element with the step's header (issue 22, item 6)."""
+    blocks = [m.value.split("$$")[1] for m in at.markdown if m.value.startswith("Step ") and "$$" in m.value]
+    assert len(blocks) == 1, "the equations are not in the step's header element"
+    return blocks[0]
+
+
 def numbers(latex: str) -> list[float]:
     return [float(x) for x in re.findall(r"-?\d+\.\d{3}", latex)]
 
@@ -61,7 +68,7 @@ def test_page_renders_every_preset_with_all_its_parts(runs, name):
     run = runs[name]
     n = len(run.config.sequence[:16]) * run.config.time_steps  # one step per letter of each window
     assert step_line(at).startswith(f"Step 1 of {n}: fed ")
-    assert len(at.latex) == 1 and r"c_t &= f \cdot c_{t-1}" in at.latex[0].value
+    assert r"c_t &= f \cdot c_{t-1}" in equations(at)
     assert {"◀", "▶", "Play"} <= {b.label for b in at.button}
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 8  # unit finder: top 8 units
     assert len(at.code) == 2  # surgery: untouched and operated text
@@ -74,11 +81,11 @@ def test_page_renders_every_preset_with_all_its_parts(runs, name):
 
 def test_stepping_changes_the_equations_numbers(runs):
     at = open_cell(runs["stateful"])
-    first = numbers(at.latex[0].value)
+    first = numbers(equations(at))
     button(at, "▶").click().run()
     assert_clean(at)
     assert step_line(at).startswith("Step 2 of 16: fed **B**")
-    second = numbers(at.latex[0].value)
+    second = numbers(equations(at))
     assert len(first) == len(second) and first != second
     # Step 1 starts from a zero state, so what h_{t-1} adds to each gate is 0.000; at step 2 it is not.
     assert [first[k] for k in (1, 6, 11, 16)] == [0.0] * 4
@@ -87,7 +94,7 @@ def test_stepping_changes_the_equations_numbers(runs):
     assert step_line(at).startswith("Step 5 of 16: fed **E**")
     button(at, "◀").click().run()
     assert step_line(at).startswith("Step 4 of 16: fed **D**")
-    assert numbers(at.latex[0].value) not in (first, second)
+    assert numbers(equations(at)) not in (first, second)
 
 
 def test_the_equations_add_up(runs):
@@ -96,7 +103,7 @@ def test_the_equations_add_up(runs):
 
     at = open_cell(runs["stateful"])
     at.slider(key="cell_step").set_value(7).run()
-    latex = at.latex[0].value
+    latex = equations(at)
     c_line = next(line for line in latex.split(r"\\") if "c_t &=" in line)
     f, c_prev, i, g, c = numbers(c_line)
     assert f * c_prev + i * g == pytest.approx(c, abs=2e-3)
@@ -196,8 +203,74 @@ def test_units_are_numbered_from_1_in_the_charts_the_table_and_the_choices(tiny_
     assert over_steps and all(set(f["unit"]) == set(range(1, 17)) for f in over_steps[:1])
     finder = at.dataframe[0].value
     assert finder["unit"].between(1, 16).all() and 0 not in set(finder["unit"])
-    unit_box = at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Unit for the equations"))
+    label = "Unit for the diagram and equations"
+    unit_box = at.selectbox(key=next(s.key for s in at.selectbox if s.label == label))
     assert unit_box.options[0] == "unit 1" and unit_box.options[-1].startswith("unit 16")
     chosen = unit_box.value  # the engine's index; the caption under the equations says its number
     assert any(c.value.startswith(f"Unit {chosen + 1} at step 1") for c in at.caption)
     assert at.multiselect(key="cell_zero_16").options == [str(u) for u in range(1, 17)]
+
+
+# ---------------------------------------------------------------------------------------
+# The cell diagram (issue 26): drawn for every cell, it follows the step.
+# ---------------------------------------------------------------------------------------
+def diagram(at: AppTest) -> str:
+    figures = [m.value for m in at.markdown if 'class="cell-diagram"' in m.value]
+    assert len(figures) == 1, f"{len(figures)} cell diagrams on the page"
+    return figures[0]
+
+
+def drawn(figure: str) -> dict[str, float]:
+    """The numbers on the diagram, by node."""
+    return {k: float(v) for k, v in re.findall(r'data-node="(\w+)" data-value="(-?[\d.]+)"', figure)}
+
+
+@pytest.fixture(scope="module")
+def other_runs() -> dict:
+    """A GRU, and two stacked SimpleRNN layers, trained briefly on the stateful preset's shape."""
+    base = preset("stateful").replace(epochs=5)
+    return {"gru": train(base.replace(cell="gru")), "simple": train(base.replace(cell="simple", layers=2))}
+
+
+def test_the_lstm_diagram_follows_the_step_and_agrees_with_the_equations(runs):
+    at = open_cell(runs["stateful"])
+    first = diagram(at)
+    assert 'data-step="1"' in first and "<title" in first and "<desc" in first
+    assert set(drawn(first)) >= {"c_prev", "f", "i", "g", "o", "keep", "write", "c", "h"}
+    button(at, "▶").click().run()
+    second = diagram(at)
+    assert 'data-step="2"' in second and drawn(second) != drawn(first)
+    # The diagram's c and h are the equations' (one source: the trace), at the same step.
+    latex = equations(at)
+    c_line = next(line for line in latex.split(r"\\") if "c_t &=" in line)
+    assert numbers(c_line)[-1] == drawn(second)["c"]
+    assert drawn(second)["c_prev"] == numbers(c_line)[1]
+    # The table under it: every number with 8 decimals, the same nodes.
+    table = dict(re.findall(r'<tr data-node="(\w+)"><td>[^<]*</td><td[^>]*>(-?[\d.]+)</td>', second))
+    assert set(table) == set(drawn(second))
+    assert all(round(float(table[k]), 3) == pytest.approx(v, abs=1e-9) for k, v in drawn(second).items())
+
+
+def test_the_gru_diagram_renders_and_steps(other_runs):
+    at = open_cell(other_runs["gru"])
+    assert any("z = σ" in c.value for c in at.caption)  # the GRU's caption, not the LSTM's
+    first = diagram(at)
+    assert "GRU cell" in first and {"z", "r", "g", "keep", "write", "h"} <= set(drawn(first))
+    assert "c_prev" not in drawn(first)
+    button(at, "▶").click().run()
+    assert_clean(at)
+    second = diagram(at)
+    assert 'data-step="2"' in second and drawn(second) != drawn(first)
+    assert "moved most" in second and re.search(r"the (update gate z|reset gate r|candidate h̃) moved", second)
+    assert step_line(at).startswith("Step 2 of 16: fed **B**")
+
+
+def test_a_stacked_simple_rnn_is_drawn_layer_by_layer(other_runs):
+    at = open_cell(other_runs["simple"])
+    top = diagram(at)
+    assert "SimpleRNN cell, layer 2" in top and set(drawn(top)) == {"h_prev", "pre", "h"}
+    at.selectbox(key="cell_layer_2").set_value(0).run()
+    assert_clean(at)
+    bottom = diagram(at)
+    assert "SimpleRNN cell, layer 1" in bottom and drawn(bottom) != drawn(top)
+    assert "x" in drawn(bottom)  # the bottom layer reads the scaled letter: one input number

@@ -42,3 +42,39 @@ HELP_OTHER = (
     "before your text's last letter. Empty means a zero state (a cold start)."
 )
 HELP_WRITE = "How many letters the model writes after the text, each fed back in (1 to 50)."
+
+# The cell diagram (ui/views/cell_page/diagram.py); its words per cell are in ui/text/cells.py.
+DIAGRAM_COMMON_LABELS = {"c_prev": ("c", "t−1"), "h_prev": ("h", "t−1"), "x": ("x", "t"), "c_out": ("c", ""),
+                         "h_out": ("h", "")}  # symbols every cell's picture may have: (main, subscript)
+DIAGRAM_TITLE = "{name} cell{layer}, unit {unit}, step {step}"
+DIAGRAM_DESC = "It reads {fed}. {values}. Then the model predicts {letter} ({p:.0%})."
+DIAGRAM_MOVED = "What changed since step {step}: {gate} moved most, {before} → {after} ({change})."
+DIAGRAM_NOTHING_BEFORE = "Step 1: no step before it to compare with."
+DIAGRAM_LEGEND = (
+    "Fill: −1 blue · 0 white · +1 red, as in the heatmaps (σ gates run 0…1, tanh −1…1, c ± its "
+    "largest |c| in this text); the thick outline is the gate that moved most. Hover a node for its "
+    "exact value."
+)
+DIAGRAM_TABLE = "Exact values on the diagram"
+HELP_LAYER = (
+    "The layer the diagram draws (1 is the bottom, reading the letters; the top one feeds the output)."
+)
+DIAGRAM_PREDICTS = {True: "predicts", False: "inside the window, h reads as"}  # is the step an output?
+LAYER_WORDS = ", layer {layer}"
+EQUATIONS_CAPTION = (
+    "Unit {unit} at step {step}, rounded to 3 decimals (the last digit of a hand check may differ). "
+    "Under each term: x_t W is what the input adds, h_{{t-1}} U what the previous h adds, b the bias. "
+    "σ squashes into 0…1 (a gate), tanh into −1…1 (a value to write)."
+)
+HEATMAPS_CAPTION = (
+    "Top: the four gates of every unit at this step (the same colours at every step). Bottom: the cell "
+    "state before and after the step, and the new hidden state h. Right: the cell of the chosen unit."
+)
+DIAGRAM_SHOWN = (
+    "This run has {what}. The diagram above draws the chosen layer step by step; below is the hidden "
+    "state h of the top layer (the one the output reads) at every step."
+)
+ONE_SHOT_SHOWN = (
+    "This run has {what} and answers its next letters at once through a decoder, which the step view "
+    "does not write out; below is the hidden state h of the encoder's top layer at every step."
+)

@@ -59,3 +59,43 @@ def model_words(config) -> str:
     """``LSTM`` or e.g. ``2 stacked GRU layers`` for a page's captions."""
     name = CELL_NAMES[config.cell]
     return name if config.layers == 1 else f"{config.layers} stacked {name} layers"
+
+# The cell diagram's words per cell (ui/views/cell_page/diagram.py; the rest in ui/text/cell.py).
+DIAGRAM_LABELS = {  # the symbol in each box: (main, subscript)
+    "lstm": {"f": ("f  σ", ""), "i": ("i  σ", ""), "g": ("g  tanh", ""), "o": ("o  σ", ""),
+             "tanh_c": ("tanh(c)", "")},
+    "gru": {"z": ("z  σ", ""), "r": ("r  σ", ""), "g": ("h̃  tanh", ""), "one_minus_z": ("1 − z", "")},
+    "simple": {"pre": ("xW + hU + b", ""), "h": ("h = tanh", "")},
+}
+# Every number on the diagram, named for the table under it and for screen readers.
+DIAGRAM_NAMES = {
+    "lstm": {
+        "x": "x_t (the letter's input)", "h_prev": "h_{t-1} (h before)", "c_prev": "c_{t-1} (memory before)",
+        "f": "f (forget gate, σ)", "i": "i (input gate, σ)", "g": "g (candidate, tanh)",
+        "o": "o (output gate, σ)", "keep": "f ⊙ c_{t-1} (memory kept)", "write": "i ⊙ g (written)",
+        "c": "c_t = kept + written", "tanh_c": "tanh(c_t)", "h": "h_t = o ⊙ tanh(c_t)",
+    },
+    "gru": {
+        "x": "x_t (the letter's input)", "h_prev": "h_{t-1} (h before)", "z": "z (update gate, σ)",
+        "r": "r (reset gate, σ)", "g": "h̃ (candidate, tanh; sees r ⊙ h_{t-1})", "one_minus_z": "1 − z",
+        "keep": "z ⊙ h_{t-1} (old h kept)", "write": "(1 − z) ⊙ h̃ (written)", "h": "h_t = kept + written",
+    },
+    "simple": {
+        "x": "x_t (the letter's input)", "h_prev": "h_{t-1} (h before)",
+        "pre": "x_t·W + h_{t-1}·U + b", "h": "h_t = tanh(x_t·W + h_{t-1}·U + b)",
+    },
+}
+GATE_WORDS = {  # the gates of CellKind.gate_names, for the "what changed" line
+    "lstm": {"i": "the input gate i", "f": "the forget gate f", "g": "the candidate g",
+             "o": "the output gate o"},
+    "gru": {"z": "the update gate z", "r": "the reset gate r", "g": "the candidate h̃"},
+    "simple": {"g": "h (its one tanh)"},
+}
+# The Cell page's caption over a one-layer trace's gates at every step (the LSTM has its own sections).
+GATES_OVER_STEPS = {
+    "gru": (
+        "The trace below shows this run's GRU: its {units} units at each of the {steps} steps of your "
+        "text. Update gate z: near 1 (dark) the unit keeps its h. Reset gate r: near 0 the candidate "
+        "ignores h_prev. Then the candidate h̃ (g) and the new h."
+    ),
+}

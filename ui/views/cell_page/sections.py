@@ -3,19 +3,21 @@ surgery, and the cells the gate view does not write out (GRU, SimpleRNN, stacks)
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from lstm_core.analysis import inference
-from lstm_core.analysis.gru_trace import gru_trace
+from lstm_core.analysis.cell_diagram import layer_trace, state_limit
 from lstm_core.analysis.lstm_trace import GateTrace, gate_trace, most_active_unit, rank_units
 from lstm_core.analysis.surgery import continue_text
 from lstm_core.analysis.text_reader import MAX_TEXT
+from lstm_core.model.variant import variant_of
 from ui import safe, session
 from ui.safe import md_escape
 from ui.text.cell import (
+    DIAGRAM_SHOWN,
     HELP_EVERY,
     HELP_FIND,
+    HELP_LAYER,
     HELP_OTHER,
     HELP_SIGNAL,
     HELP_SURGERY,
@@ -23,8 +25,9 @@ from ui.text.cell import (
     HELP_WARM,
     HELP_WRITE,
     HELP_ZERO,
+    ONE_SHOT_SHOWN,
 )
-from ui.text.cells import CELL_CAPTION, CELL_EXPLAINED, CELL_NAMES, OTHER_CELLS
+from ui.text.cells import CELL_CAPTION, CELL_EXPLAINED, CELL_NAMES, GATES_OVER_STEPS, OTHER_CELLS
 from ui.views.cell_page import charts as cell_charts
 from ui.views.cell_page import stepper as stepping
 
@@ -165,36 +168,25 @@ def surgery_section(run, trace: GateTrace, text: str, warm: bool, suggested: int
         st.caption("Nothing changed: what was removed or swapped did not matter for these letters.")
 
 
-def other_cell_section(run, text: str, warm: bool) -> None:
-    """A run the LSTM gate view cannot show: its cell explained, and the trace it does have."""
+def other_cell_section(run, text: str, warm: bool, trace=None) -> None:
+    """A run the LSTM sections do not fit: its cell explained, then its gates over all steps (one
+    GRU layer: ``trace``, the stepper's), or its top layer's h at every step."""
     config = run.config
+    spec = variant_of(config)
     name = CELL_NAMES[config.cell]
     st.markdown(CELL_EXPLAINED[config.cell])
-    if (config.cell, config.layers) == ("gru", 1):
-        try:
-            trace = gru_trace(run, text, warm=warm)
-        except ValueError as exc:
-            st.error(safe.plain(exc), icon=":material/error:")
-            return
-        st.caption(
-            f"The trace below shows this run's GRU: its {trace.units} units at each of the "
-            f"{trace.steps} steps of your text. Update gate z: near 1 (dark) the unit keeps its h. "
-            "Reset gate r: near 0 the candidate ignores h_prev."
-        )
-        for values, title, domain in ((trace.z, "z", [0.0, 1.0]), (trace.r, "r", [0.0, 1.0]),
-                                      (trace.h, "h", [-1.0, 1.0])):
-            chart = cell_charts.over_steps_chart(values, trace.fed, title, domain)
+    if trace is not None and spec.traceable:
+        st.caption(GATES_OVER_STEPS[config.cell].format(units=trace.units, steps=trace.steps))
+        for gate in (*spec.cell.gate_names, "h"):
+            domain = [-1.0, 1.0] if gate in ("g", "h") else [0.0, 1.0]  # the tanh ones, the σ gates
+            chart = cell_charts.over_steps_chart(getattr(trace, gate), trace.fed, gate, domain)
             st.altair_chart(chart, width="stretch", height=cell_charts.height(chart, rotated_labels=True))
-        last = trace.steps - 1
-        letter, p = trace.prediction(last)
+        letter, p = trace.prediction(trace.steps - 1)
         st.markdown(f"After the last step the model predicts **{md_escape(letter)}** ({p:.0%}).")
         return
     what = f"{config.layers} stacked {name} layers" if config.layers > 1 else f"a {name}"
-    st.info(
-        f"This run has {what}. The step-by-step gate view writes out one LSTM or one GRU layer; "
-        "below is the hidden state h of the top layer (the one the output reads) at every step.",
-        icon=":material/info:",
-    )
+    shown = ONE_SHOT_SHOWN if variant_of(config).one_shot else DIAGRAM_SHOWN
+    st.info(shown.format(what=what), icon=":material/info:")
     try:
         trace = inference.state_trace(run, text)
     except ValueError as exc:
@@ -218,6 +210,25 @@ def text_to_feed(config) -> tuple[str, bool]:
     return text, warm
 
 
+def layer_choice(config) -> int | None:
+    """The stack's layer to draw (0-based; the top by default), or None for one layer."""
+    if config.layers == 1:
+        return None
+    return st.selectbox(
+        "Layer", list(range(config.layers)), index=config.layers - 1, key=f"cell_layer_{config.layers}",
+        format_func=lambda j: f"layer {j + 1}" + (" (top)" if j == config.layers - 1 else ""),
+        help=HELP_LAYER,
+    )
+
+
+def step_trace(run, text: str, warm: bool, layer: int | None):
+    """The trace the stepper shows: one LSTM layer's gate trace (the LSTM sections read it too),
+    else the chosen layer's (``layer_trace``: a one-layer GRU's equals ``gru_trace``)."""
+    if variant_of(run.config).gate_trace == "lstm":
+        return gate_trace(run, text, warm=warm)
+    return layer_trace(run, text, warm, layer)
+
+
 def body(run) -> None:
     """Everything the Cell page shows about ``run``: the model, the stepper and the sections."""
     config = run.config
@@ -228,19 +239,25 @@ def body(run) -> None:
         f"{'stateful' if config.stateful else 'stateless'} · window {config.window}"
     )
     text, warm = text_to_feed(config)
-    if (config.cell, config.layers) != ("lstm", 1):
+    spec = variant_of(config)
+    if spec.one_shot:  # its letters come from a decoder no trace writes out
         other_cell_section(run, text, warm)
         return
+    layer = layer_choice(config)
     try:
-        trace = gate_trace(run, text, warm=warm)
+        trace = step_trace(run, text, warm, layer)
     except ValueError as exc:
         st.error(safe.plain(exc), icon=":material/error:")
         return
-    limit = float(max(np.abs(trace.c).max(), np.abs(trace.c_prev).max()))
     playing, pace = stepping.timer()
     st.session_state[session.CELL_TOUCHED] = True  # this full run is not a tick of the timer
-    st.fragment(stepping.stepper, run_every=pace if playing else None)(run, trace, (playing, pace), limit)
+    st.fragment(stepping.stepper, run_every=pace if playing else None)(
+        run, trace, (playing, pace), state_limit(config.cell, trace), layer
+    )
     st.divider()
+    if spec.gate_trace != "lstm":
+        other_cell_section(run, text, warm, trace)
+        return
     keeps_section(trace, config.stateful)
     suggested = finder_section(trace)
     surgery_section(

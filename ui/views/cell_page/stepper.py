@@ -8,11 +8,24 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lstm_core.analysis.cell_diagram import diagram_numbers, state_limit
 from lstm_core.analysis.lstm_trace import GateTrace, contributions, most_active_unit
+from lstm_core.model.variant import variant_of
 from ui import session
 from ui.safe import md_escape
-from ui.text.cell import HELP_BACK, HELP_NEXT, HELP_PACE, HELP_PLAY, HELP_STEP, HELP_UNIT
+from ui.text.cell import (
+    EQUATIONS_CAPTION,
+    HEATMAPS_CAPTION,
+    HELP_BACK,
+    HELP_NEXT,
+    HELP_PACE,
+    HELP_PLAY,
+    HELP_STEP,
+    HELP_UNIT,
+    LAYER_WORDS,
+)
 from ui.views.cell_page import charts as cell_charts
+from ui.views.cell_page.diagram import diagram_html
 
 STEP = "cell_step"  # the slider's key: the current time step, 1-based
 PACE = "cell_pace"
@@ -42,9 +55,11 @@ def timer() -> tuple[bool, float]:
     return st.session_state.get(session.CELL_PLAYING, False), PACES[st.session_state.get(PACE, "normal: 1 s")]
 
 
-def stepper(run, trace: GateTrace, registered: tuple[bool, float], limit: float) -> None:
-    """The step controls and everything that belongs to one step. Runs as a fragment: a click
-    here redraws only this part; while playing, Streamlit reruns it every ``pace`` seconds."""
+def stepper(run, trace, registered: tuple[bool, float], limit: float, layer: int | None = None) -> None:
+    """The step controls and everything that belongs to one step of ``trace`` (any cell's; the
+    diagram's colours for c span ±``limit``; ``layer``: the stack's layer drawn, None for one
+    layer). Runs as a fragment: a click here redraws only this part; while playing, Streamlit
+    reruns it every ``pace`` seconds."""
     if timer() != registered:
         # Only a full run can (re)start or stop the fragment's timer (run_every).
         st.rerun(scope="app")
@@ -77,17 +92,55 @@ def stepper(run, trace: GateTrace, registered: tuple[bool, float], limit: float)
     b4.selectbox("Pace", list(PACES), index=1, key=PACE, help=HELP_PACE, label_visibility="collapsed")
 
     k = current - 1
-    st.markdown(step_sentence(trace, k, run.config.encoding == "scaled"))
-    st.caption(
-        "Top: the four gates of every unit at this step (the same colours at every step). Bottom: "
-        "the cell state before and after the step, and the new hidden state h."
+    unit = unit_choice(trace)
+    step_view(run, trace, k, unit, limit, layer)
+
+
+def unit_choice(trace) -> int:
+    """The unit the diagram (and, for one LSTM layer, the equations) write out."""
+    top = most_active_unit(trace)
+    u = trace.units
+    return st.selectbox(
+        "Unit for the diagram and equations",
+        list(range(u)),
+        index=top,
+        format_func=lambda j: f"unit {j + cell_charts.FIRST_UNIT}" + (" (most active)" if j == top else ""),
+        key=f"cell_unit_{u}_{top}",
+        help=HELP_UNIT,
+        on_change=touch,
     )
-    for data, spec in (
-        cell_charts.gates_chart(trace.i[k], trace.f[k], trace.g[k], trace.o[k]),
-        cell_charts.states_chart(trace.c_prev[k], trace.c[k], trace.h[k], limit),
-    ):
-        st.vega_lite_chart(data, spec, width="stretch", height=cell_charts.height(spec))
-    equations(run, trace, k)
+
+
+def step_view(run, trace, k: int, unit: int, limit: float, layer: int | None) -> None:
+    """Everything that belongs to step ``k``, computed first and then written in one go, and the
+    step's header and equations in one element: while a step catches up, they change together
+    or not at all (issue 22, item 6)."""
+    config = run.config
+    lstm_gates = variant_of(config).gate_trace == "lstm"  # heatmaps and equations: one LSTM layer
+    figure = diagram_numbers(config.cell, trace, k, unit)
+    layer_words = "" if layer is None else LAYER_WORDS.format(layer=layer + 1)
+    svg = diagram_html(figure, limit, layer_words)
+    header = step_sentence(trace, k, config.encoding == "scaled")
+    if lstm_gates:
+        charts = (
+            cell_charts.gates_chart(trace.i[k], trace.f[k], trace.g[k], trace.o[k]),
+            cell_charts.states_chart(trace.c_prev[k], trace.c[k], trace.h[k], state_limit("lstm", trace)),
+        )
+        header += "\n\n$$\n" + equations_latex(run, trace, k, unit) + "\n$$"
+    st.markdown(header)
+    if not lstm_gates:
+        st.markdown(svg, unsafe_allow_html=True)
+        return
+    st.caption(EQUATIONS_CAPTION.format(unit=unit + cell_charts.FIRST_UNIT, step=k + 1))
+    left, right = st.columns([2, 3], gap="medium")  # the diagram wider: its texts must be read
+    # The diagram first: it is sent (and painted) before Vega draws the heatmaps. st.markdown, not
+    # st.html: st.html's sanitiser keeps HTML only and drops the SVG; the figure is the app's own
+    # markup with every text escaped (diagram.py).
+    right.markdown(svg, unsafe_allow_html=True)
+    with left:
+        st.caption(HEATMAPS_CAPTION)
+        for data, spec in charts:
+            st.vega_lite_chart(data, spec, width="stretch", height=cell_charts.height(spec))
 
 
 def step_sentence(trace: GateTrace, k: int, scaled: bool = True) -> str:
@@ -117,18 +170,8 @@ def _p(v: float) -> str:
     return f"({v:.3f})" if v < 0 else f"{v:.3f}"
 
 
-def equations(run, trace: GateTrace, k: int) -> None:
-    top = most_active_unit(trace)
-    u = trace.units
-    unit = st.selectbox(
-        "Unit for the equations",
-        list(range(u)),
-        index=top,
-        format_func=lambda j: f"unit {j + cell_charts.FIRST_UNIT}" + (" (most active)" if j == top else ""),
-        key=f"cell_unit_{u}_{top}",
-        help=HELP_UNIT,
-        on_change=touch,
-    )
+def equations_latex(run, trace: GateTrace, k: int, unit: int) -> str:
+    """The LSTM equations of step ``k`` for ``unit`` with the model's numbers, as LaTeX."""
     terms = contributions(run, trace, k, unit)
     lines = []
     for gate, fn in (("i", r"\sigma"), ("f", r"\sigma"), ("g", r"\tanh"), ("o", r"\sigma")):
@@ -148,10 +191,4 @@ def equations(run, trace: GateTrace, k: int) -> None:
     )
     lines.append(rf"h_t &= o \cdot \tanh(c_t) = {_n(o)} \cdot \tanh({_n(c)}) = {_n(h)}")
     # The trailing space keeps KaTeX's box from overflowing its container by a pixel or two.
-    st.latex(r"\begin{aligned}" + r" \\[2pt] ".join(lines) + r"\end{aligned}\hspace{6pt}")
-    st.caption(
-        f"Unit {unit + cell_charts.FIRST_UNIT} at step {k + 1}, rounded to 3 decimals (the last digit "
-        "of a hand check may differ). Under each term: x_t W is what the input adds, h_{t-1} U what "
-        "the previous h adds, b the bias. σ squashes into 0…1 (a gate), tanh into −1…1 (a value to "
-        "write)."
-    )
+    return r"\begin{aligned}" + r" \\[2pt] ".join(lines) + r"\end{aligned}\hspace{6pt}"
