@@ -63,7 +63,8 @@ def md_escape(text: str) -> str:
     'x@evil.com www.evil.com https://evil.com'
 
     Only what can start markup is touched, so an ordinary sentence reads (and is searched)
-    as written. (HTML is never rendered: no page uses ``unsafe_allow_html``.)
+    as written. (User text is never rendered as HTML: the one ``unsafe_allow_html`` is the
+    Cell page's SVG diagram, whose every text the app escapes with ``html.escape``.)
     """
     return _MARKUP.sub(_neutral, str(text))
 
