@@ -1,5 +1,7 @@
 """Lab: choose a framing and its settings, see the tensor, train live, read the results."""
 
+import contextlib
+
 import streamlit as st
 
 from ui import controls, form, runner, safe, session, share, training
@@ -20,6 +22,9 @@ def main() -> None:
     shown, problem = controls.load_lab_state()
     retrain = runner.lost_training_notice()  # the server restarted while this page trained
     training.warm_up(shown)
+    # A shared run link opens on its results (a student's phone showed 18 fields first);
+    # once this session trains its own model, the results go back under the form.
+    results_area = st.container() if session.opened_from_link() else contextlib.nullcontext()
     progress_area = controls.lab_form()  # Train's progress and Stop appear beside the button
     if problem:
         st.error(safe.plain(problem), icon=":material/error:")
@@ -29,20 +34,20 @@ def main() -> None:
     if request is not None:
         runner.train_one(request, progress_area=progress_area)
     run = session.get_run()
-    share.model_source(run)  # ?run= link problems, and "Copy link to this trained model"
-    if run is None:
-        st.info(TRAIN_FIRST, icon=":material/play_arrow:")
-    else:
-        changed = results.differences(run.config, shown)
-        if changed:
-            st.info(words.OLD_RESULTS.format(changed=safe.plain(changed)), icon=":material/history:")
-        results.show_results(run)
+    with results_area:
+        share.model_source(run)  # ?run= link problems, and "Copy link to this trained model"
+        if run is None:
+            st.info(TRAIN_FIRST, icon=":material/play_arrow:")
+        else:
+            changed = results.differences(run.config, shown)
+            if changed:
+                st.info(words.OLD_RESULTS.format(changed=safe.plain(changed)), icon=":material/history:")
+            results.show_results(run)
     one_shot.comparison(shown, run)  # one-shot (n-char-output) runs only: one shot vs recursive
     # Below the results once there are some, so the live chart and the results stay in view.
     if problem:
         st.caption(words.NO_DATA_VIEW)
     else:
         results.data_view(shown, expanded=run is None)
-
 
 main()

@@ -43,6 +43,7 @@ RUN_ID = "run_id"  # store id of RUN; None for a shipped preset or a run not (ye
 RUN_PARAM = "run"  # the URL parameter naming a stored run: /generate?run=<id>
 RUN_LINK_ERROR = "run_link_error"  # message about a ?run= id that could not be opened
 LINK_PENDING = "run_link_pending"  # a ?run= id the store could not read yet: it stays in the URL
+LINK_OPENED = "run_link_opened"  # the ?run= id this session opened (the run came from a shared link)
 MAILBOX = "mailbox"
 LAB_CONFIG = "lab_config"  # the settings the Lab form shows (ui.form keeps it: controls.LAB)
 EXPERIMENT = "within_batch_experiment"
@@ -177,6 +178,13 @@ def url_extras() -> dict[str, str]:
     return {**classroom.url_params(), **({RUN_PARAM: rid} if rid else {})}
 
 
+def opened_from_link() -> bool:
+    """True while the current run is the one a shared ``?run=`` link opened in this session
+    (the Lab then shows its results above the form: on a phone they were 1,700 px down)."""
+    rid = run_id()
+    return bool(rid) and st.session_state.get(LINK_OPENED) == rid
+
+
 def keep_run_in_url() -> None:
     """Put ``?run=<current id>`` in the address bar (Streamlit drops it between pages)."""
     rid = run_id()
@@ -217,6 +225,7 @@ def open_run_link() -> None:
         return
     st.session_state[RUN] = run
     st.session_state[RUN_ID] = wanted
+    st.session_state[LINK_OPENED] = wanted
     st.session_state[LAB_CONFIG] = run.config
     st.session_state[RUN_LINK_ERROR] = None
 

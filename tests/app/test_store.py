@@ -44,6 +44,38 @@ def test_reload_and_another_session_show_the_same_results():
         assert again.number_input(key="lab_epochs").value == 20  # the form shows the linked run
 
 
+def _order(at) -> list[str]:
+    """The page's elements in the order a person scrolls through them: metric labels and
+    button labels, depth first."""
+    seen: list[str] = []
+
+    def walk(node) -> None:
+        kind = getattr(node, "type", "")
+        if kind == "metric":
+            seen.append(f"metric:{node.label}")
+        elif kind == "button":
+            seen.append(f"button:{node.label}")
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    return seen
+
+
+def test_a_shared_run_link_opens_on_its_results_and_a_new_training_puts_them_under_the_form():
+    # issue 22 (16): a student's phone showed the link's results ~1,700 px down, under 18 fields
+    first = train_in_lab(**TINY)
+    order = _order(first)
+    assert order.index("button:Train") < order.index("metric:Accuracy")  # the trainer: form first
+    opened = open_page("pages/lab.py", run=first.session_state["run_id"])
+    order = _order(opened)
+    assert order.index("metric:Accuracy") < order.index("button:Train"), order
+    button(opened, "Train").click().run(timeout=300)  # this session's own model now
+    order = _order(opened)
+    assert opened.session_state["run_id"] != first.session_state["run_id"]
+    assert order.index("button:Train") < order.index("metric:Accuracy"), order
+
+
 def test_generate_and_state_open_a_linked_run():
     first = train_in_lab(framing="stateful", epochs="20", units="8")
     run_id = first.session_state["run_id"]
