@@ -24,7 +24,7 @@ def main() -> None:
     training.warm_up(shown)
     # A shared run link opens on its results (a student's phone showed 18 fields first);
     # once this session trains its own model, the results go back under the form.
-    results_area = st.container() if session.opened_from_link() else contextlib.nullcontext()
+    top = st.container() if session.opened_from_link() else None
     progress_area = controls.lab_form()  # Train's progress and Stop appear beside the button
     if problem:
         st.error(safe.plain(problem), icon=":material/error:")
@@ -34,7 +34,8 @@ def main() -> None:
     if request is not None:
         runner.train_one(request, progress_area=progress_area)
     run = session.get_run()
-    with results_area:
+    linked = top is not None and session.opened_from_link()  # still the link's run after Train?
+    with top if linked else contextlib.nullcontext():
         share.model_source(run)  # ?run= link problems, and "Copy link to this trained model"
         if run is None:
             st.info(TRAIN_FIRST, icon=":material/play_arrow:")
