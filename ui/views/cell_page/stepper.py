@@ -111,6 +111,13 @@ def unit_choice(trace) -> int:
     )
 
 
+# On a phone the equations, with their underbraced numbers, are 490 px wide in a 358 px column:
+# KaTeX then scrolls them sideways in a box the keyboard cannot reach (axe: scrollable-region-
+# focusable) and cuts them with no sign that they scroll (issue 22, 16). Smaller type there
+# fits them. KaTeX's own class; a style tag is what st.html is for.
+NARROW_EQUATIONS = "<style>@media (max-width: 640px) { .katex-display { font-size: 0.66em; } }</style>"
+
+
 def step_view(run, trace, k: int, unit: int, limit: float, layer: int | None) -> None:
     """Everything that belongs to step ``k``, computed first and then written in one go, and the
     step's header and equations in one element: while a step catches up, they change together
@@ -127,6 +134,7 @@ def step_view(run, trace, k: int, unit: int, limit: float, layer: int | None) ->
             cell_charts.states_chart(trace.c_prev[k], trace.c[k], trace.h[k], state_limit("lstm", trace)),
         )
         header += "\n\n$$\n" + equations_latex(run, trace, k, unit) + "\n$$"
+        st.html(NARROW_EQUATIONS)
     st.markdown(header)
     if not lstm_gates:
         st.markdown(svg, unsafe_allow_html=True)
