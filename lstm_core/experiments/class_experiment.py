@@ -3,18 +3,9 @@
 The tutorial asks whether naive's 84% against feature-window's 87% is real, and cannot say: it
 ran one seed each. A class of 25 is 25 seeds. A teacher picks a :class:`Claim`; each student who
 joins gets the next *slot*, and the slot fixes the arm (alternating, so both arms fill) and the
-seed (7, 8, 9, ...: no two students repeat one)::
+seed (7, 8, 9, ...: no two students repeat one): :func:`~lstm_core.store.class_records.assign`.
 
-    >>> [assign(slot) for slot in range(4)]
-    [(0, 7), (1, 8), (0, 9), (1, 10)]
-
-Join codes are 6 characters from an alphabet with no look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 6/G,
-8/B), easy to read off a projector; what a student types is forgiven case and spaces::
-
-    >>> len(new_code()), set(new_code()) <= set(ALPHABET)
-    (6, True)
-    >>> normalize_code(" ack 3pq "), normalize_code("ACK-3PQ"), normalize_code("AC0OO1")
-    ('ACK3PQ', 'ACK3PQ', None)
+Join codes, slots and the class's records are in :mod:`lstm_core.store.class_records`.
 
 The board (:func:`board`) counts "n of N done", puts one point per run on each arm, and once
 both arms have runs words the exact permutation test (:mod:`lstm_core.analysis.stats`) with
@@ -26,24 +17,20 @@ from __future__ import annotations
 
 import csv
 import io
-import secrets
 import statistics
 import threading
 import time
 import unicodedata
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lstm_core.analysis.stats import permutation_test
-from lstm_core.config import FIRST_SEED, LSTMConfig
+from lstm_core.config import LSTMConfig
 from lstm_core.experiments.compare import SEEDS_TO_ANSWER, SURE, how_sure
 from lstm_core.presets import PRESETS, preset
+from lstm_core.store.class_records import Arm, ClassInfo, Slot
 
-ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B, nothing to misread
-CODE_LENGTH = 6  # 23**6 = 148 million codes; guessing is rate-limited (JoinLimiter)
-HOURS = 24.0  # a class expires this long after it was started
-MAX_RUNS = 100  # slots a class hands out at most
 NICKNAME_CHARS = 24
 NEITHER = "neither"  # the prediction "no real difference: seed luck"
 
@@ -51,15 +38,6 @@ NEITHER = "neither"  # the prediction "no real difference: seed luck"
 # ---------------------------------------------------------------------------------------
 # Claims: what a class can test
 # ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Arm:
-    """One side of a claim: its name on the board, its settings, and the tutorial's figure."""
-
-    label: str
-    config: LSTMConfig
-    tutorial: float | None  # percent; None when the tutorial ran no such model
-
-
 @dataclass(frozen=True)
 class Claim:
     """A question the Lessons raise, as two arms the class trains."""
@@ -125,28 +103,6 @@ def choices(arms: Sequence[Arm]) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------
 # Codes, slots, nicknames
 # ---------------------------------------------------------------------------------------
-def new_code(choice: Callable[[str], str] = secrets.choice) -> str:
-    """A fresh join code: 6 characters of :data:`ALPHABET`."""
-    return "".join(choice(ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalize_code(text: object) -> str | None:
-    """The code a student typed, upper-cased without spaces or dashes; None if it cannot be one."""
-    if not isinstance(text, str) or len(text) > 40:
-        return None
-    code = "".join(ch for ch in text.upper() if ch not in " -\t")
-    if len(code) != CODE_LENGTH or any(ch not in ALPHABET for ch in code):
-        return None
-    return code
-
-
-def assign(slot: int) -> tuple[int, int]:
-    """The (arm, seed) of the ``slot``-th student to join (0-based): arms alternate, seeds never repeat."""
-    if slot < 0:
-        raise ValueError(f"slot={slot} is not allowed: it must be 0 or more")
-    return slot % 2, FIRST_SEED + slot
-
-
 def clean_nickname(text: object) -> str:
     """A nickname as kept: printable characters only, single spaces, at most 24 characters.
 
@@ -175,48 +131,6 @@ def shown_name(nickname: str, slot: int) -> str:
 # ---------------------------------------------------------------------------------------
 # A class and its slots, as stored
 # ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ClassInfo:
-    """A class as the store keeps it (the teacher's secret is kept only as a hash)."""
-
-    code: str
-    claim: str
-    title: str
-    question: str
-    arms: tuple[Arm, Arm]
-    created: float
-    expires: float
-    max_runs: int
-    closed: bool
-
-    def state(self, now: float | None = None) -> str:
-        """``"open"``, ``"closed"`` (by its teacher) or ``"expired"``."""
-        now = time.time() if now is None else now
-        if now >= self.expires:
-            return "expired"
-        return "closed" if self.closed else "open"
-
-
-@dataclass(frozen=True)
-class Slot:
-    """One student's place in a class: arm and seed assigned on joining, the run once trained."""
-
-    slot: int
-    arm: int
-    seed: int
-    joined: float
-    nickname: str = ""
-    prediction: str = ""
-    run_id: str = ""
-    accuracy: float | None = None  # percent; None until the run is in
-    samples: int = 0  # what the accuracy is out of (the arm's denominator)
-    done: float = 0.0
-
-    @property
-    def submitted(self) -> bool:
-        return self.accuracy is not None
-
-
 def slot_config(info: ClassInfo, slot: Slot) -> LSTMConfig:
     """The settings this slot trains: its arm's, with its seed."""
     return info.arms[slot.arm].config.replace(seed=slot.seed)
@@ -315,9 +229,10 @@ CSV_COLUMNS = ("code", "slot", "arm", "seed", "nickname", "prediction", "accurac
 def to_csv(info: ClassInfo, slots: Sequence[Slot]) -> str:
     """Every slot of a class as CSV (one row per student; accuracy empty until trained).
 
-    >>> info = ClassInfo("ACK3PQ", "carried-state", "t", "q", CLAIMS["carried-state"].arms, 0, 1, 100, False)
-    >>> print(to_csv(info, [Slot(0, 0, 7, 0.0, "=cmd", "0", "r" * 22, 100.0, 25, 1.0)]).splitlines()[1])
-    ACK3PQ,1,carried state,7,'=cmd,carried state,100.00,25,rrrrrrrrrrrrrrrrrrrrrr,1970-01-01T00:00:00Z,1970-01-01T00:00:01Z
+    >>> arms = CLAIMS["carried-state"].arms
+    >>> info = ClassInfo("ACK3PQ", "carried-state", "t", "q", arms, 0, 1, 100, False)
+    >>> print(to_csv(info, [Slot(0, 0, 7, 0.0, "=cmd", "0", "r" * 22, 100.0, 25, 1.0)]).splitlines()[1][:58])
+    ACK3PQ,1,carried state,7,'=cmd,carried state,100.00,25,rrr
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -12,12 +12,14 @@ They are created ``IF NOT EXISTS`` when first used: a store of schema 2 keeps it
 older app reading the same file ignores the two tables). Example::
 
     >>> import tempfile, os
-    >>> from lstm_core.experiments.class_experiment import CLAIMS
+    >>> from lstm_core.presets import preset
+    >>> arms = (Arm("naive", preset("naive"), 84.0), Arm("feature-window", preset("feature-window"), 86.96))
     >>> store = ClassStore(os.path.join(tempfile.mkdtemp(), "runs.sqlite3"))
-    >>> info, secret = store.create("carried-state", CLAIMS["carried-state"].arms, now=0.0)
+    >>> info, secret = store.create("naive-vs-feature-window", arms, "Is 84% vs 87% real?", "Which wins?")
     >>> store.by_secret(secret).code == info.code, store.by_secret("wrong") is None
     (True, True)
-    >>> [(s.slot, s.arm, s.seed) for s in (store.join(info.code, "ann", 1.0), store.join(info.code, "bob", 1.0))]
+    >>> ann, bob = store.join(info.code, "ann", 1.0), store.join(info.code, "bob", 1.0)
+    >>> [(s.slot, s.arm, s.seed) for s in (ann, bob)]
     [(0, 0, 7), (1, 1, 8)]
     >>> store.join(info.code, "ann", 2.0).slot    # joining again: the same slot
     0
@@ -42,17 +44,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from lstm_core.config import LSTMConfig
-from lstm_core.experiments.class_experiment import (
-    CLAIMS,
-    HOURS,
-    MAX_RUNS,
-    Arm,
-    ClassInfo,
-    Slot,
-    assign,
-    new_code,
-)
 from lstm_core.store.backends import open_backend
+from lstm_core.store.class_records import HOURS, MAX_RUNS, Arm, ClassInfo, Slot, assign, new_code
 from lstm_core.store.records import StoreError, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -106,7 +99,8 @@ def secret_hash(secret: str) -> str:
 
 
 def _arms_json(arms: Sequence[Arm]) -> str:
-    return json.dumps([{"label": a.label, "config": a.config.to_dict(), "tutorial": a.tutorial} for a in arms])
+    return json.dumps([{"label": a.label, "config": a.config.to_dict(), "tutorial": a.tutorial}
+                       for a in arms])
 
 
 def _arms(text: str) -> tuple[Arm, Arm]:
@@ -194,13 +188,10 @@ class ClassStore:
             self._db.execute(conn, _SUBMIT, params)
 
     # -- classes -------------------------------------------------------------------------
-    def create(self, claim: str, arms: Sequence[Arm], now: float | None = None, hours: float = HOURS,
-               max_runs: int = MAX_RUNS, title: str = "", question: str = "") -> tuple[ClassInfo, str]:
+    def create(self, claim: str, arms: Sequence[Arm], title: str, question: str, now: float | None = None,
+               hours: float = HOURS, max_runs: int = MAX_RUNS) -> tuple[ClassInfo, str]:
         """A new open class and its teacher secret (shown once: only its hash is kept)."""
         now = time.time() if now is None else now
-        known = CLAIMS.get(claim)
-        title = title or (known.title if known else claim)
-        question = question or (known.question if known else "Which will score higher?")
         secret = secrets.token_urlsafe(24)
 
         def work(conn):
@@ -245,26 +236,29 @@ class ClassStore:
 
         def work(conn):
             info = self._class_in(conn, code)
-            row = self._db.execute(conn, f"SELECT {SLOT_COLUMNS} FROM class_runs WHERE code = ? AND session = ?",
-                                   (code, session)).fetchone()
+            sql = f"SELECT {SLOT_COLUMNS} FROM class_runs WHERE code = ? AND session = ?"
+            row = self._db.execute(conn, sql, (code, session)).fetchone()
             if row is not None:
                 return _slot(row)
             if info.state(now) != "open":
                 raise ClassError(f"class {code} is {info.state(now)}")
-            taken = self._db.execute(conn, "SELECT count(*) FROM class_runs WHERE code = ?", (code,)).fetchone()[0]
+            taken = self._db.execute(conn, "SELECT count(*) FROM class_runs WHERE code = ?", (code,))
+            taken = int(taken.fetchone()[0])
             if taken >= info.max_runs:
                 raise ClassError(f"class {code} is full: all {info.max_runs} places are taken")
-            arm, seed = assign(int(taken))
+            arm, seed = assign(taken)
             self._db.execute(
-                conn, "INSERT INTO class_runs (code, slot, session, arm, seed, joined) VALUES (?, ?, ?, ?, ?, ?)",
-                (code, int(taken), session, arm, seed, now),
+                conn,
+                "INSERT INTO class_runs (code, slot, session, arm, seed, joined) VALUES (?, ?, ?, ?, ?, ?)",
+                (code, taken, session, arm, seed, now),
             )
-            return Slot(int(taken), arm, seed, now)
+            return Slot(taken, arm, seed, now)
 
         return self._run(work, write=True)
 
     def _class_in(self, conn: Any, code: str) -> ClassInfo:
-        row = self._db.execute(conn, f"SELECT {CLASS_COLUMNS} FROM classes WHERE code = ?", (code,)).fetchone()
+        sql = f"SELECT {CLASS_COLUMNS} FROM classes WHERE code = ?"
+        row = self._db.execute(conn, sql, (code,)).fetchone()
         if row is None:
             raise ClassError(f"there is no class {code}")
         return _info(row)
@@ -312,9 +306,9 @@ class ClassStore:
     # -- the teacher ---------------------------------------------------------------------
     def close(self, code: str, closed: bool = True) -> None:
         """Close (or reopen) the class; closing lets its runs be evicted like any other."""
+        flags = (int(closed), int(closed), code)
         self._run(lambda conn: self._db.execute(
-            conn, "UPDATE classes SET closed = ?, released = ? WHERE code = ?", (int(closed), int(closed), code)),
-            write=True)
+            conn, "UPDATE classes SET closed = ?, released = ? WHERE code = ?", flags), write=True)
         self._keep([s.run_id for s in self.slots(code) if s.run_id], not closed)
 
     def reset(self, code: str) -> None:

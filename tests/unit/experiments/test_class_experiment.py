@@ -9,21 +9,16 @@ import random
 import pytest
 
 from lstm_core.experiments.class_experiment import (
-    ALPHABET,
     CLAIMS,
     NEITHER,
-    ClassInfo,
     JoinLimiter,
-    Slot,
-    assign,
     board,
     clean_nickname,
-    new_code,
-    normalize_code,
     scaled,
     slot_config,
     to_csv,
 )
+from lstm_core.store.class_records import ALPHABET, ClassInfo, Slot, assign, new_code, normalize_code
 
 INFO = ClassInfo("ACK3PQ", "naive-vs-feature-window", "t", "q", CLAIMS["naive-vs-feature-window"].arms,
                  0.0, 100.0, 100, False)

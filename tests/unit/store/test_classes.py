@@ -7,10 +7,11 @@ import sqlite3
 import pytest
 
 from lstm_core.data.framings import make_dataset
-from lstm_core.experiments.class_experiment import ALPHABET, CLAIMS, board, to_csv
+from lstm_core.experiments.class_experiment import CLAIMS, board, to_csv
 from lstm_core.model.cells import init_weights
 from lstm_core.model.results import TrainResult
 from lstm_core.presets import preset
+from lstm_core.store.class_records import ALPHABET
 from lstm_core.store.classes import AlreadySubmitted, ClassError, ClassStore
 from lstm_core.store.records import StoreUnavailable
 from lstm_core.store.runs import RunStore
@@ -25,7 +26,7 @@ def a_run(seed: int = 7) -> TrainResult:
 
 def test_a_class_gets_a_readable_code_and_a_teacher_secret(url):
     store = ClassStore(url)
-    info, secret = store.create("naive-vs-feature-window", ARMS, now=100.0)
+    info, secret = store.create("naive-vs-feature-window", ARMS, "title", "question", now=100.0)
     assert len(info.code) == 6 and set(info.code) <= set(ALPHABET)
     assert len(secret) >= 32 and secret not in info.code
     assert store.by_secret(secret) == info and store.by_code(info.code) == info
@@ -36,7 +37,7 @@ def test_a_class_gets_a_readable_code_and_a_teacher_secret(url):
 
 def test_students_alternate_arms_and_never_repeat_a_seed(url):
     store = ClassStore(url)
-    info, _ = store.create("naive-vs-feature-window", ARMS, now=0.0)
+    info, _ = store.create("naive-vs-feature-window", ARMS, "title", "question", now=0.0)
     slots = [store.join(info.code, f"student{k}", now=1.0) for k in range(6)]
     assert [s.arm for s in slots] == [0, 1, 0, 1, 0, 1]
     assert len({s.seed for s in slots}) == 6
@@ -45,7 +46,7 @@ def test_students_alternate_arms_and_never_repeat_a_seed(url):
 
 def test_a_slot_takes_one_run(url):
     store = ClassStore(url)
-    info, _ = store.create("naive-vs-feature-window", ARMS, now=0.0)
+    info, _ = store.create("naive-vs-feature-window", ARMS, "title", "question", now=0.0)
     store.join(info.code, "ann", now=1.0)
     store.submit(info.code, "ann", "r" * 22, 84.0, 25, prediction="1", nickname="Ann", now=2.0)
     with pytest.raises(AlreadySubmitted):
@@ -58,12 +59,13 @@ def test_a_slot_takes_one_run(url):
 
 def test_a_full_closed_or_expired_class_takes_no_one_new(url):
     store = ClassStore(url)
-    info, _ = store.create("naive-vs-feature-window", ARMS, now=0.0, max_runs=2, hours=1.0)
+    info, _ = store.create("naive-vs-feature-window", ARMS, "title", "question", now=0.0, max_runs=2,
+                           hours=1.0)
     store.join(info.code, "a", now=1.0)
     store.join(info.code, "b", now=1.0)
     with pytest.raises(ClassError, match="full"):
         store.join(info.code, "c", now=1.0)
-    other, _ = store.create("naive-vs-feature-window", ARMS, now=0.0, hours=1.0)
+    other, _ = store.create("naive-vs-feature-window", ARMS, "title", "question", now=0.0, hours=1.0)
     with pytest.raises(ClassError, match="expired"):
         store.join(other.code, "a", now=3601.0)
     store.close(other.code)
@@ -76,7 +78,7 @@ def test_a_full_closed_or_expired_class_takes_no_one_new(url):
 
 def test_reset_empties_the_class(url):
     store = ClassStore(url)
-    info, _ = store.create("naive-vs-feature-window", ARMS, now=0.0)
+    info, _ = store.create("naive-vs-feature-window", ARMS, "title", "question", now=0.0)
     store.join(info.code, "a", now=1.0)
     store.close(info.code)
     store.reset(info.code)
@@ -87,7 +89,7 @@ def test_reset_empties_the_class(url):
 def test_open_class_runs_are_not_evicted_until_it_closes(url):
     runs = RunStore(url, max_runs=2, opened_minutes=0)  # a look does not protect a run here
     store = ClassStore(url, runs=runs)
-    info, _ = store.create("naive-vs-feature-window", ARMS)
+    info, _ = store.create("naive-vs-feature-window", ARMS, "title", "question")
     store.join(info.code, "ann")
     class_run = runs.save(a_run(), {"owner": "ann"})
     store.submit(info.code, "ann", class_run, 84.0, 25)
@@ -103,7 +105,7 @@ def test_open_class_runs_are_not_evicted_until_it_closes(url):
 def test_expired_classes_let_their_runs_go(url):
     runs = RunStore(url)
     store = ClassStore(url, runs=runs)
-    info, _ = store.create("naive-vs-feature-window", ARMS, now=0.0, hours=1.0)
+    info, _ = store.create("naive-vs-feature-window", ARMS, "title", "question", now=0.0, hours=1.0)
     store.join(info.code, "ann", now=1.0)
     run_id = runs.save(a_run(), {"owner": "ann"})
     store.submit(info.code, "ann", run_id, 84.0, 25, now=2.0)
@@ -114,7 +116,7 @@ def test_expired_classes_let_their_runs_go(url):
 
 def test_the_board_and_the_csv_come_from_the_stored_slots(url):
     store = ClassStore(url)
-    info, _ = store.create("naive-vs-feature-window", ARMS, now=0.0)
+    info, _ = store.create("naive-vs-feature-window", ARMS, "title", "question", now=0.0)
     accs = {0: [80.0, 84.0, 80.0, 84.0], 1: [86.96, 91.3, 86.96, 91.3]}
     for k in range(8):
         slot = store.join(info.code, f"s{k}", now=1.0)
@@ -134,7 +136,7 @@ def test_the_board_and_the_csv_come_from_the_stored_slots(url):
 def test_a_submission_the_database_cannot_take_waits_in_memory(tmp_path):
     path = tmp_path / "runs.sqlite3"
     store = ClassStore(path, busy_seconds=0.2)
-    info, _ = store.create("naive-vs-feature-window", ARMS, now=0.0)
+    info, _ = store.create("naive-vs-feature-window", ARMS, "title", "question", now=0.0)
     store.join(info.code, "ann", now=1.0)
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")  # another writer holds the lock: writes fail after 0.2 s
