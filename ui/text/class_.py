@@ -32,7 +32,7 @@ JOIN = {
     "expired": "Class {code} has expired: a class is open for 24 hours.",
     "full": "Class {code} is full: every place has a run.",
     "you": "You train **{arm}** with seed **{seed}**: the other side of the class trains **{other}**.",
-    "fixed": "The class fixes these settings: everyone on your side trains exactly these.",
+    "fixed": "Fixed by the class (everyone on your side trains these): {settings}.",
     "predict": "Before you train: {question}",
     "predict_help": "Answer first: the board sets what the class predicted against what happened.",
     "nickname": "Nickname (optional)",

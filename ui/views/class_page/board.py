@@ -90,10 +90,14 @@ def chart(info: ClassInfo, data: Board) -> alt.LayerChart:
     labels = [a.label for a in info.arms]
     x = alt.X("arm:N", sort=labels, title=None, axis=alt.Axis(labelAngle=0, labelFontSize=14))
     y = alt.Y("accuracy:Q", title="accuracy (%)", scale=alt.Scale(zero=False, nice=True))
-    points = alt.Chart(pd.DataFrame(data.points)).mark_circle(size=120, opacity=0.7).encode(
-        x=x, y=y, xOffset=alt.XOffset("jitter:Q"), color=alt.Color("arm:N", sort=labels, legend=None),
+    frame = pd.DataFrame(data.points)
+    # Spread the points across the band by seed: fixed, so the projected board does not jump at every poll.
+    frame["jitter"] = (frame["seed"] * 0.618034) % 1.0
+    points = alt.Chart(frame).mark_circle(size=120, opacity=0.7).encode(
+        x=x, y=y, color=alt.Color("arm:N", sort=labels, legend=None),
+        xOffset=alt.XOffset("jitter:Q", scale=alt.Scale(domain=[-1.5, 2.5])),  # the band's middle
         tooltip=[alt.Tooltip("seed:Q"), alt.Tooltip("accuracy:Q", format=".2f")],
-    ).transform_calculate(jitter="random()")
+    )
     means = pd.DataFrame([{"arm": a, "accuracy": m} for a, m in data.means.items()])
     mean_ticks = alt.Chart(means).mark_tick(thickness=3, size=60, color="black").encode(x=x, y=y)
     layers = [points, mean_ticks]
@@ -101,7 +105,7 @@ def chart(info: ClassInfo, data: Board) -> alt.LayerChart:
     if not tutorial.empty:
         layers.append(alt.Chart(tutorial).mark_point(shape="diamond", size=200, filled=True, color="#d62728")
                       .encode(x=x, y=y, tooltip=[alt.Tooltip("accuracy:Q", title="tutorial", format=".2f")]))
-    return alt.layer(*layers).properties(height=300)
+    return alt.layer(*layers).properties(height=240)  # the verdict stays on a 768 px projector
 
 
 def predictions(info: ClassInfo, data: Board) -> None:

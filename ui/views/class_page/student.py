@@ -45,9 +45,8 @@ def show(typed: str) -> None:
     arm, other = info.arms[slot.arm], info.arms[1 - slot.arm]
     st.markdown(JOIN["you"].format(arm=arm.label, seed=slot.seed, other=other.label))
     config = slot_config(info, slot)
-    st.caption(JOIN["fixed"])
-    st.table({"setting": [f.replace("_", " ") for f in SHOWN_FIELDS],
-              "value": [str(getattr(config, f)) for f in SHOWN_FIELDS]})
+    fixed = ", ".join(f"{f.replace('_', ' ')} {getattr(config, f)}" for f in SHOWN_FIELDS)
+    st.caption(JOIN["fixed"].format(settings=fixed))  # a line, not a table: the question stays in view
     runner.adopt(RESULT, lambda run: send(info, slot, run))  # a run a click interrupted
     done = st.session_state.get(_key(code, "done"))
     if done:
