@@ -48,6 +48,8 @@ def test_a_student_answers_then_trains_and_the_run_joins_the_class():
     record = get_store().record(slot.run_id)
     assert record is not None and record.keep  # an open class's run is not evicted
     assert [b.label for b in at.button if b.label == "Train"] == []  # one run per place
+    reloaded = open_page(PAGE, join=info.code, me=at.query_params["me"])  # F5: the same place
+    assert f"**{slot.accuracy:.2f}%** on 25 samples" in texts(reloaded) and not reloaded.radio
 
     second = open_page(PAGE, join=info.code)  # another browser: the other arm, the next seed
     assert "You train **feature-window** with seed **8**" in texts(second)

@@ -42,6 +42,7 @@ JOIN = {
     "done": "Your run is on the board: **{accuracy:.2f}%** on {samples} samples ({arm}, seed {seed}).",
     "stopped": "The run was stopped before its last epoch, so it was not sent: train again to send it.",
     "twice": "Your place already has its run: each place takes one.",
+    "pending": "Your run is kept: it reaches the board as soon as the class's database answers again.",
     "store": "The class cannot be reached right now: try again in a minute.",
 }
 

@@ -8,6 +8,9 @@ shown through ``ui.safe``.
 
 from __future__ import annotations
 
+import re
+import secrets
+
 import streamlit as st
 
 from lstm_core.analysis import inference
@@ -22,6 +25,8 @@ from ui.views.class_page import links
 from ui.views.class_page.start import check_code
 
 RESULT = "class_result"  # the runner's mailbox key for a class run (adopted after a click)
+ME = "me"  # the URL parameter that keeps a student's place through a reload (F5)
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16}$")
 SHOWN_FIELDS = ("framing", "window", "units", "epochs", "batch_size", "shuffle", "stateful", "seed")
 
 
@@ -31,7 +36,9 @@ def _key(code: str, what: str) -> str:
 
 def show(typed: str) -> None:
     code = normalize_code(typed)
-    if code is None or (st.session_state.get(_key(code, "slot")) is None and check_code(code) is None):
+    if code is None or check_code(code) is None:
+        if code is None:
+            st.error(JOIN["malformed"], icon=":material/error:")
         return  # said why (an unknown code counts against guessing, as a typed one does)
     try:
         info = links.classes().by_code(code)
@@ -48,9 +55,15 @@ def show(typed: str) -> None:
     fixed = ", ".join(f"{f.replace('_', ' ')} {getattr(config, f)}" for f in SHOWN_FIELDS)
     st.caption(JOIN["fixed"].format(settings=fixed))  # a line, not a table: the question stays in view
     runner.adopt(RESULT, lambda run: send(info, slot, run))  # a run a click interrupted
-    done = st.session_state.get(_key(code, "done"))
-    if done:
-        st.success(done, icon=":material/check_circle:")
+    sent = st.session_state.get(_key(code, "sent")) == slot.joined  # by this session, into this slot
+    if sent and not slot.submitted:
+        slot = place(info) or slot  # as stored now (sent in this script run)
+    if slot.submitted:
+        st.success(JOIN["done"].format(accuracy=slot.accuracy, samples=slot.samples, arm=arm.label,
+                                       seed=slot.seed), icon=":material/check_circle:")
+        return
+    if sent:  # the store took the run into memory: it reaches the board when the database is back
+        st.info(JOIN["pending"], icon=":material/hourglass_top:")
         return
     answers = choices(info.arms)
     prediction = st.radio(JOIN["predict"].format(question=info.question), list(answers),
@@ -62,32 +75,35 @@ def show(typed: str) -> None:
     if pressed:
         runner.train_one(config, key="class_stop", result_key=RESULT,
                          keep=lambda run: send(info, slot, run), mark_url=False)
-        if st.session_state.get(_key(code, "done")):
+        if st.session_state.get(_key(code, "sent")) == slot.joined:
             st.rerun()  # the form gives way to the result
 
 
+def token(code: str) -> str:
+    """This student's key to their place: kept in the session and in the address (``me=``), so a
+    reload keeps the place, and a new browser gets a new one."""
+    given = st.query_params.get(ME)
+    mine = given if isinstance(given, str) and TOKEN.match(given) else None
+    mine = mine or st.session_state.get(_key(code, "me")) or secrets.token_urlsafe(12)
+    st.session_state[_key(code, "me")] = mine
+    if given != mine:
+        st.query_params[ME] = mine
+    return mine
+
+
 def place(info: ClassInfo | None) -> Slot | None:
-    """This session's slot (joining on the first visit), or None after one sentence why not."""
+    """This student's slot (joining on the first visit), or None after one sentence why not."""
     if info is None:
         return None
-    key = _key(info.code, "slot")
-    if st.session_state.get(key) is not None:
-        return st.session_state[key]
-    state = info.state()
-    if state != "open":
-        st.info(JOIN[state].format(code=info.code), icon=":material/door_front:")
-        return None
     try:
-        slot = links.classes().join(info.code, session.owner())
-    except ClassError as err:
-        full = "full" in str(err)
-        st.info(JOIN["full" if full else "closed"].format(code=info.code), icon=":material/door_front:")
-        return None
+        return links.classes().join(info.code, token(info.code))
+    except ClassError:
+        state = info.state()
+        why = JOIN["full" if state == "open" else state].format(code=info.code)
+        st.info(why, icon=":material/door_front:")
     except StoreError:
         st.error(JOIN["store"], icon=":material/cloud_off:")
-        return None
-    st.session_state[key] = slot
-    return slot
+    return None
 
 
 def send(info: ClassInfo, slot: Slot, run: TrainResult) -> None:
@@ -101,13 +117,11 @@ def send(info: ClassInfo, slot: Slot, run: TrainResult) -> None:
     prediction = st.session_state.get(_key(info.code, "prediction")) or ""
     nickname = clean_nickname(st.session_state.get(_key(info.code, "nickname")))
     try:
-        links.classes().submit(info.code, session.owner(), session.run_id() or "", accuracy, samples,
+        links.classes().submit(info.code, token(info.code), session.run_id() or "", accuracy, samples,
                                prediction=prediction, nickname=nickname)
     except AlreadySubmitted:
-        st.session_state[_key(info.code, "done")] = JOIN["twice"]
-        return
+        st.warning(JOIN["twice"], icon=":material/block:")
     except StoreError:
         st.error(JOIN["store"], icon=":material/cloud_off:")
         return
-    st.session_state[_key(info.code, "done")] = JOIN["done"].format(
-        accuracy=accuracy, samples=samples, arm=info.arms[slot.arm].label, seed=slot.seed)
+    st.session_state[_key(info.code, "sent")] = slot.joined
