@@ -84,6 +84,8 @@ CREATE TABLE IF NOT EXISTS class_runs (
 SLOT_COLUMNS = "slot, arm, seed, joined, nickname, prediction, run_id, accuracy, samples, done"
 CLASS_COLUMNS = "code, claim, title, question, arms, created, expires, max_runs, closed"
 CODE_TRIES = 20  # a fresh code that is taken is drawn again (148 million codes: almost never)
+MAX_CLASSES = 1000  # classes not yet expired at once: anyone may start one, so the table is bounded
+KEEP_DAYS = 30.0  # an expired class (its slots: the teacher's records) is deleted this long after
 
 
 class ClassError(StoreError):
@@ -195,6 +197,9 @@ class ClassStore:
         secret = secrets.token_urlsafe(24)
 
         def work(conn):
+            live = self._db.execute(conn, "SELECT count(*) FROM classes WHERE expires > ?", (now,)).fetchone()
+            if int(live[0]) >= MAX_CLASSES:
+                raise ClassError(f"{MAX_CLASSES} classes are open already: try again when one has expired")
             for _ in range(CODE_TRIES):
                 code = new_code()
                 if self._db.execute(conn, "SELECT 1 FROM classes WHERE code = ?", (code,)).fetchone() is None:
@@ -323,8 +328,17 @@ class ClassStore:
         self._keep(run_ids, False)
 
     def release_expired(self, now: float | None = None) -> int:
-        """Let the runs of classes that expired be evicted again; how many classes."""
+        """Let the runs of classes that expired be evicted again; how many classes. Classes that
+        expired more than ``KEEP_DAYS`` ago are deleted with their slots."""
         now = time.time() if now is None else now
+
+        def forget(conn):
+            old = "SELECT code FROM classes WHERE released = 1 AND expires < ?"
+            cutoff = (now - KEEP_DAYS * 86400,)
+            self._db.execute(conn, f"DELETE FROM class_runs WHERE code IN ({old})", cutoff)
+            self._db.execute(conn, "DELETE FROM classes WHERE released = 1 AND expires < ?", cutoff)
+
+        self._run(forget, write=True)
         codes = [r[0] for r in self._run(lambda conn: self._db.execute(
             conn, "SELECT code FROM classes WHERE released = 0 AND expires <= ?", (now,)).fetchall())]
         for code in codes:

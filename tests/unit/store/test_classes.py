@@ -11,6 +11,7 @@ from lstm_core.experiments.class_experiment import CLAIMS, board, to_csv
 from lstm_core.model.cells import init_weights
 from lstm_core.model.results import TrainResult
 from lstm_core.presets import preset
+from lstm_core.store import classes
 from lstm_core.store.class_records import ALPHABET
 from lstm_core.store.classes import AlreadySubmitted, ClassError, ClassStore
 from lstm_core.store.records import StoreUnavailable
@@ -112,6 +113,18 @@ def test_expired_classes_let_their_runs_go(url):
     assert runs.record(run_id).keep
     assert store.release_expired(now=3600.0) == 1 and store.release_expired(now=3601.0) == 0
     assert not runs.record(run_id).keep
+    store.release_expired(now=3600.0 + 31 * 86400)  # a month on, the class itself goes
+    assert store.by_code(info.code) is None and store.slots(info.code) == []
+
+
+def test_open_classes_are_bounded(url, monkeypatch):
+    monkeypatch.setattr(classes, "MAX_CLASSES", 2)
+    store = ClassStore(url)
+    for _ in range(2):
+        store.create("naive-vs-feature-window", ARMS, "title", "question", now=0.0, hours=1.0)
+    with pytest.raises(ClassError, match="2 classes are open already"):
+        store.create("naive-vs-feature-window", ARMS, "title", "question", now=1.0)
+    store.create("naive-vs-feature-window", ARMS, "title", "question", now=3600.0)  # those expired
 
 
 def test_the_board_and_the_csv_come_from_the_stored_slots(url):

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lstm_core.experiments.class_experiment import CLAIMS, scaled
 from lstm_core.store.class_records import normalize_code
+from lstm_core.store.classes import ClassError
 from lstm_core.store.records import StoreError
 from ui import safe
 from ui.text.class_ import CLASS_INTRO, JOIN, START
@@ -71,6 +72,9 @@ def start_box() -> None:
     claim = CLAIMS[name]
     try:
         _, secret = links.classes().create(claim.name, scaled(claim.arms, scale), claim.title, claim.question)
+    except ClassError as err:  # too many classes open at once
+        st.error(safe.plain(f"{str(err)[:1].upper()}{str(err)[1:]}."), icon=":material/error:")
+        return
     except StoreError:
         st.error(JOIN["store"], icon=":material/cloud_off:")
         return
