@@ -17,7 +17,6 @@ START = {
         "minute per student on a shared server). The tutorial's figure is for the full epochs."
     ),
     "button": "Start a class",
-    "created": "Class started. Keep this page's address: it is your teacher link.",
 }
 
 JOIN = {
@@ -68,4 +67,5 @@ BOARD = {
     "expired": "This class has expired: start a new one for another lesson.",
     "csv": "Download the results (CSV)",
     "bad_link": "This teacher link does not open a class.",
+    "keep": "Keep this page's address: it is your teacher link, the only way back to this board.",
 }

@@ -144,5 +144,6 @@ def controls(info: ClassInfo, secret: str) -> None:
                                 icon=":material/download:", on_click="ignore")
     except StoreError:
         st.error(BOARD["outage"], icon=":material/cloud_off:")
+    st.caption(BOARD["keep"])
     with st.expander(BOARD["teacher"]):
         st.code(links.page_url(teacher=secret), language=None, wrap_lines=True)
