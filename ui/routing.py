@@ -48,6 +48,7 @@ PAGES = (
     Page("pages/compare.py", "Compare", ":material/compare_arrows:"),
     Page("pages/memory.py", "Memory", ":material/history:"),
     Page("pages/sine.py", "Sine", ":material/ssid_chart:"),
+    Page("pages/class.py", "Class", ":material/groups:"),
 )
 HIDDEN = {"pages/overview.py"}  # shown at "/" by app.py; /overview is only an alias
 

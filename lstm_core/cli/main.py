@@ -1,5 +1,5 @@
 """The command line: ``python -m lstm_core COMMAND``, one of reproduce, train, generate, trace,
-settings, store, influence and ceiling.
+settings, store, influence, ceiling and class.
 
 Examples::
 
@@ -14,11 +14,12 @@ Examples::
     python -m lstm_core settings                        # the LSTM_LAB_* settings in force
     python -m lstm_core store keep RUN_ID               # a teacher's run: never evicted
     python -m lstm_core ceiling --sequence aaaabbbccdaaaabbbccd --window 1
+    python -m lstm_core class export ACK3PQ --csv       # a class's results, one row per student
 
 Each command group lives in its own module (``tutorial``: reproduce and train; ``generate``;
 ``trace``; ``settings``; ``store_commands``: store keep and unkeep; ``memory_commands``:
-influence and ceiling), what they share in ``common``; this module builds the parser from them
-and runs one command.
+influence and ceiling; ``class_commands``: class export), what they share in ``common``; this
+module builds the parser from them and runs one command.
 
 Bad arguments or invalid values end with exit code 2 and one readable line on stderr,
 never a traceback (set LSTM_LAB_DEBUG=1 to see one anyway). TensorFlow is imported only
@@ -41,13 +42,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from lstm_core.cli import generate, memory_commands, store_commands, trace, tutorial
+from lstm_core.cli import class_commands, generate, memory_commands, store_commands, trace, tutorial
 from lstm_core.cli import settings as settings_command
 from lstm_core.cli.common import Parser, UsageError
 from lstm_core.limits import settings
 
 # In the order --help lists them.
-GROUPS = (tutorial, generate, trace, settings_command, store_commands, memory_commands)
+GROUPS = (tutorial, generate, trace, settings_command, store_commands, memory_commands, class_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command",
         required=True,
-        metavar="{reproduce,train,generate,trace,settings,store,influence,ceiling}",
+        metavar="{reproduce,train,generate,trace,settings,store,influence,ceiling,class}",
     )
     for group in GROUPS:
         group.add_commands(sub)

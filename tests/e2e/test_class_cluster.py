@@ -1,0 +1,79 @@
+"""A class across replicas that share a PostgreSQL store (``STORE=postgres bash deploy/local_cluster.sh``):
+the teacher's board on one replica shows the runs of students on both (issue 24)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cluster_support import LocalCluster  # noqa: E402
+from e2e_support import open_app  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
+from postgres_support import pg_bin  # noqa: E402
+from test_class import BOARD, PHONE, start_class  # noqa: E402
+
+pytestmark = pytest.mark.e2e
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+STUDENTS = 6
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory, browser):
+    if not Path(NGINX).exists():
+        pytest.fail("nginx is not installed (scripts/test.sh installs it with apt-get)", pytrace=False)
+    try:
+        pg_bin("initdb")
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    c = LocalCluster(tmp_path_factory.mktemp("cluster-class"), replicas=2, env={"STORE": "postgres"})
+    try:
+        c.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield c
+    c.stop()
+
+
+def test_students_on_two_replicas_fill_one_board(cluster, browser):
+    first, second = (f"http://127.0.0.1:{p}" for p in cluster.replica_ports)
+    teacher = browser.new_context(viewport=BOARD).new_page()
+    teacher.context.set_default_timeout(60_000)
+    code = start_class(teacher, first)
+
+    students = []
+    for k in range(STUDENTS):
+        page = browser.new_context(viewport=PHONE).new_page()
+        page.context.set_default_timeout(60_000)
+        open_app(page, (first, second)[k % 2], f"/class?join={code}")  # alternate replicas
+        page.get_by_test_id("stRadio").get_by_text("feature-window", exact=True).click()
+        students.append(page)
+    for page in students:
+        page.get_by_role("button", name="Train", exact=True).click()
+    accuracies = []
+    for page in students:
+        done = page.get_by_test_id("stAlert").filter(has_text="Your run is on the board")
+        expect(done).to_be_visible(timeout=300_000)
+        accuracies.append(float(re.search(r"(\d+\.\d\d)%", done.inner_text()).group(1)))
+
+    expect(teacher.get_by_text(f"{STUDENTS} of {STUDENTS} done")).to_be_visible()
+    verdict = teacher.get_by_test_id("stMarkdownContainer").filter(has_text="Verdict.")
+    expect(verdict).to_be_visible()
+    naive, window = accuracies[0::2], accuracies[1::2]  # slots alternate arms in joining order
+    means = re.search(r"naive averages (\d+\.\d\d)% and feature-window (\d+\.\d\d)%", verdict.inner_text())
+    assert means, verdict.inner_text()
+    # The students see their accuracy to 2 decimals: their mean agrees with the board's to 0.01.
+    assert float(means.group(1)) == pytest.approx(sum(naive) / 3, abs=0.011)
+    assert float(means.group(2)) == pytest.approx(sum(window) / 3, abs=0.011)
+    expect(teacher.get_by_text("What the class predicted")).to_be_visible()
+    for i in range(2):
+        log = (cluster.state_dir / f"replica-{i}.log").read_text()
+        assert "run store:" not in log and "classes:" not in log, log[-2000:]
+    for page in (teacher, *students):
+        page.context.close()
