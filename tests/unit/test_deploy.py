@@ -109,6 +109,16 @@ def test_nginx_template_is_sticky_and_upgrades_websockets():
     assert "proxy_http_version 1.1;" in TEMPLATE
 
 
+def test_nginx_forwards_the_host_with_its_port_and_names_no_replica():
+    # $host drops the port: Streamlit then refuses the websocket of lab.school:8080 (issue 23).
+    assert "proxy_set_header Host $lab_host;" in TEMPLATE
+    assert re.search(r"map \$http_host \$lab_host \{\s*\"\"\s+\$host;\s*default\s+\$http_host;", TEMPLATE)
+    assert "Host $host" not in TEMPLATE
+    headers = re.findall(r"^\s*add_header (.*)$", TEMPLATE, re.M)
+    assert headers and not [h for h in headers if "upstream" in h or "Replica" in h], headers
+    assert re.search(r"log_format lab .*\n?.*upstream=\$upstream_addr", TEMPLATE)
+
+
 def test_nginx_template_forbids_framing_and_hides_metrics():
     # A location with its own add_header inherits none from the server block: the headers must
     # sit in the location that serves the app (location /), next to its other add_header lines.
