@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,17 @@ def test_dockerfile_essentials():
     ):
         assert setting in DOCKERFILE, setting
     assert "tensorflow-cpu" in (ROOT / "requirements.txt").read_text()
+
+
+def test_the_watcher_is_off_on_command_lines_only():
+    """Community Cloud runs `streamlit run app.py` with the config file alone and reloads pushed
+    modules through the file watcher, so the config keeps it; whatever starts a server here turns
+    it off on its command line (a .venv inside the project would flood the log)."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert "fileWatcherType" not in config.get("server", {})
+    assert "WATCHER=(--server.fileWatcherType none)" in (ROOT / "scripts" / "run_app.sh").read_text()
+    assert "--server.fileWatcherType none" in (DEPLOY / "local_cluster.sh").read_text()
+    assert "STREAMLIT_SERVER_FILE_WATCHER_TYPE=none" in DOCKERFILE
 
 
 def test_every_limit_can_be_set_in_every_deployment():
