@@ -63,8 +63,9 @@ def test_kubernetes_manifests_match_their_schemas():
 
 
 def test_dockerfile_essentials():
+    # A tag that is rebuilt (python:3.11-slim-trixie), not a frozen patch tag (python:3.11.7-…).
     base = re.search(r"^FROM (\S+)", DOCKERFILE, re.M)[1]
-    assert re.fullmatch(r"python:3\.11\.\d+-slim-\w+", base), f"base image not pinned to a release: {base}"
+    assert re.fullmatch(r"python:3\.1[1-3]-slim-(trixie|bookworm)", base), f"not a maintained tag: {base}"
     user = re.findall(r"^USER (\S+)", DOCKERFILE, re.M)
     assert user and user[-1] not in ("root", "0"), "the container must not run as root"
     assert re.search(r"^HEALTHCHECK .*\n?.*/_stcore/health", DOCKERFILE, re.M)
@@ -103,6 +104,24 @@ def test_every_limit_can_be_set_in_every_deployment():
     # ... and nothing stale: every variable the files set is one the app reads.
     stale = (set(re.findall(r"(LSTM_LAB_[A-Z_]+)=", DOCKERFILE)) | compose_env | k8s_env) - limits
     assert not stale, f"the deployment files set variables the app does not read: {sorted(stale)}"
+
+
+def test_compose_images_are_maintained_tags():
+    images = {name: svc["image"] for name, svc in COMPOSE["services"].items() if name != "app"}
+    assert images["nginx"] in ("nginx:stable-alpine", "nginx:mainline-alpine"), images
+    assert re.fullmatch(r"postgres:1[7-9]-alpine", images["db"]), images
+
+
+def test_dockerignore_lets_through_exactly_what_the_image_copies():
+    lines = [ln.strip() for ln in (ROOT / ".dockerignore").read_text().splitlines()]
+    rules = [ln for ln in lines if ln and not ln.startswith("#")]
+    assert rules[0] == "*", "start from nothing, then let through what the image needs"
+    allowed = {r[1:].rstrip("/") for r in rules if r.startswith("!")}
+    copied = set()
+    for sources in re.findall(r"^COPY (.+) \S+$", DOCKERFILE, re.M):
+        copied |= set(sources.split())
+    assert copied == allowed, (copied, allowed)
+    assert {".venv", ".git", "tests"}.isdisjoint(allowed)
 
 
 def test_compose_puts_sticky_nginx_in_front_of_replicas():
