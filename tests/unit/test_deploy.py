@@ -22,7 +22,9 @@ DEPLOY = ROOT / "deploy"
 BIN = Path(sys.executable).parent
 DOCKERFILE = (DEPLOY / "Dockerfile").read_text()
 COMPOSE = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
-K8S = {p.stem: yaml.safe_load(p.read_text()) for p in (DEPLOY / "k8s").glob("*.yaml")}
+K8S = {p.stem: list(yaml.safe_load_all(p.read_text())) for p in (DEPLOY / "k8s").glob("*.yaml")}
+OBJECTS = {(d["kind"], d["metadata"]["name"]): d for docs in K8S.values() for d in docs if "metadata" in d}
+APP = OBJECTS["Deployment", "lstm-state-lab"]
 TEMPLATE = (DEPLOY / "nginx.conf.template").read_text()
 
 
@@ -58,7 +60,7 @@ def test_kubernetes_manifests_match_their_schemas():
     files = sorted(str(p) for p in (DEPLOY / "k8s").glob("*.yaml") if p.stem != "kustomization")
     out = subprocess.run([_tool("kubernetes-validate"), "--strict", *files], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
-    kustomized = set(K8S["kustomization"]["resources"])
+    kustomized = set(K8S["kustomization"][0]["resources"])
     assert kustomized == {Path(f).name for f in files}
 
 
@@ -96,7 +98,7 @@ def test_every_limit_can_be_set_in_every_deployment():
     limits = _code_limits()
     assert limits, "no LSTM_LAB_* limits found in the code"
     compose_env = set(COMPOSE["services"]["app"]["environment"])
-    k8s_env = {e["name"] for e in K8S["deployment"]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    k8s_env = {e["name"] for e in APP["spec"]["template"]["spec"]["containers"][0]["env"]}
     for name in sorted(limits):
         assert f"{name}=" in DOCKERFILE, f"{name} missing from the Dockerfile's ENV"
         assert name in compose_env, f"{name} missing from docker-compose.yml"
@@ -184,12 +186,63 @@ def test_rendered_template_passes_nginx_t(tmp_path):
     assert out.returncode == 0, out.stderr
 
 
-def test_kubernetes_ingress_and_probes():
-    ing = K8S["ingress"]["metadata"]["annotations"]
-    assert ing["nginx.ingress.kubernetes.io/affinity"] == "cookie"
-    c = K8S["deployment"]["spec"]["template"]["spec"]["containers"][0]
+def test_kubernetes_probes_and_security():
+    spec = APP["spec"]["template"]["spec"]
+    c = spec["containers"][0]
     assert c["readinessProbe"]["httpGet"]["path"] == "/_stcore/health"
     assert c["livenessProbe"]["httpGet"]["path"] == "/_stcore/health"
-    assert c["resources"]["requests"]["memory"] and c["resources"]["limits"]["memory"]
-    assert K8S["deployment"]["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
-    assert K8S["hpa"]["spec"]["metrics"][0]["resource"]["name"] == "cpu"
+    assert spec["securityContext"]["runAsNonRoot"] is True
+    proxy = OBJECTS["Deployment", "lstm-state-lab-proxy"]["spec"]["template"]["spec"]
+    assert proxy["securityContext"]["runAsNonRoot"] is True
+    hpa = OBJECTS["HorizontalPodAutoscaler", "lstm-state-lab"]["spec"]
+    assert hpa["metrics"][0]["resource"]["name"] == "cpu"
+    assert hpa["scaleTargetRef"]["name"] == "lstm-state-lab" and hpa["minReplicas"] >= 2
+
+
+def test_kubernetes_stickiness_needs_no_ingress_controller_annotations():
+    """The Ingress only reaches the nginx proxy; the proxy (the compose template) is sticky."""
+    ingress = OBJECTS["Ingress", "lstm-state-lab"]
+    assert not ingress["metadata"].get("annotations"), "other controllers ignore a controller's annotations"
+    assert "ingressClassName" not in ingress["spec"]
+    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+    front = OBJECTS["Service", backend["name"]]
+    assert front["spec"]["selector"]["app.kubernetes.io/component"] == "proxy"
+    config = OBJECTS["ConfigMap", "lstm-state-lab-nginx"]["data"]["nginx.conf.template"]
+    assert config == TEMPLATE, "proxy.yaml's copy of deploy/nginx.conf.template differs: copy it again"
+    env = {e["name"]: e.get("value") for e in
+           OBJECTS["Deployment", "lstm-state-lab-proxy"]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    replicas = OBJECTS["Service", "lstm-state-lab-replicas"]
+    assert replicas["spec"]["clusterIP"] == "None"  # headless: its DNS name lists every pod
+    assert replicas["spec"]["selector"]["app.kubernetes.io/component"] == "app"
+    assert re.search(r"server lstm-state-lab-replicas\.\$\(POD_NAMESPACE\)\.svc\.\S+:8501 resolve;",
+                     env["LAB_UPSTREAMS"])
+    assert "zone " in env["LAB_UPSTREAMS"] and "resolver " in env["LAB_UPSTREAMS"]
+
+
+def test_kubernetes_autoscaler_alone_sets_the_count_and_drains_keep_a_server():
+    assert "replicas" not in APP["spec"], "a fixed count fights the HorizontalPodAutoscaler"
+    labels = APP["spec"]["template"]["metadata"]["labels"]
+    for name in ("lstm-state-lab", "lstm-state-lab-proxy"):
+        pdb = OBJECTS["PodDisruptionBudget", name]["spec"]
+        assert pdb["maxUnavailable"] == 1
+    app_pdb = OBJECTS["PodDisruptionBudget", "lstm-state-lab"]["spec"]["selector"]["matchLabels"]
+    assert app_pdb.items() <= labels.items()
+    assert APP["spec"]["selector"]["matchLabels"].items() <= labels.items()
+
+
+def _mib(quantity: str) -> float:
+    units = {"Mi": 1, "Gi": 1024, "M": 1e6 / 2**20, "G": 1e9 / 2**20}
+    number, unit = re.fullmatch(r"(\d+(?:\.\d+)?)([A-Za-z]*)", quantity).groups()
+    return float(number) * units[unit]
+
+
+def test_kubernetes_memory_matches_the_apps_budget():
+    """requests = limits, and the app's budget fits in the share of the limit the app allows itself."""
+    from lstm_core.limits.budget import CONTAINER_SHARE
+
+    c = APP["spec"]["template"]["spec"]["containers"][0]
+    env = {e["name"]: e.get("value") for e in c["env"]}
+    request, limit = c["resources"]["requests"]["memory"], c["resources"]["limits"]["memory"]
+    assert request == limit
+    budget = float(env["LSTM_LAB_MEMORY_MB"])
+    assert budget <= _mib(limit) * CONTAINER_SHARE <= budget + 100, (budget, limit)
