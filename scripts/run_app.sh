@@ -24,7 +24,8 @@ if [ ! -x "$VENV/bin/python" ]; then
     }
     "$PY" -m venv "$VENV"
 fi
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+# At the locked versions (constraints.txt, from scripts/lock.sh): the ones the tests ran with.
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 # A badly set LSTM_LAB_* variable stops here with one line saying which and why.
 "$VENV/bin/python" -m lstm_core settings >/dev/null
 ADDRESS=(--server.address "${LSTM_LAB_ADDRESS:-127.0.0.1}")
