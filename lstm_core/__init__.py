@@ -12,3 +12,6 @@ Nothing is imported here, so ``import lstm_core`` stays light: TensorFlow is loa
 ``lstm_core.train`` (and Keras by ``lstm_core.model.keras_models``) when a caller imports them.
 The README's "How the code is laid out" says what each sub-package holds.
 """
+
+# The one place the version is written (pyproject.toml reads it; `lstm-lab --version` prints it).
+__version__ = "0.1.0"

@@ -24,11 +24,19 @@ if [ ! -x "$VENV/bin/python" ]; then
     }
     "$PY" -m venv "$VENV"
 fi
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+# At the locked versions (constraints.txt, from scripts/lock.sh): the ones the tests ran with.
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 # A badly set LSTM_LAB_* variable stops here with one line saying which and why.
 "$VENV/bin/python" -m lstm_core settings >/dev/null
 ADDRESS=(--server.address "${LSTM_LAB_ADDRESS:-127.0.0.1}")
+# No file watcher: with .venv inside the project folder, watching it floods the log with "Inotify
+# queue overflowed". Restart the server after editing code, or pass --server.fileWatcherType auto.
+# (Not in .streamlit/config.toml: Community Cloud needs the watcher to reload the code it pushes.)
+WATCHER=(--server.fileWatcherType none)
 for arg in "$@"; do
-    case "$arg" in --server.address|--server.address=*) ADDRESS=() ;; esac  # the caller chose
+    case "$arg" in  # the caller chose
+        --server.address | --server.address=*) ADDRESS=() ;;
+        --server.fileWatcherType | --server.fileWatcherType=*) WATCHER=() ;;
+    esac
 done
-exec "$VENV/bin/python" -m streamlit run app.py "${ADDRESS[@]}" "$@"
+exec "$VENV/bin/python" -m streamlit run app.py "${ADDRESS[@]}" "${WATCHER[@]}" "$@"

@@ -57,7 +57,8 @@ VPY="$VENV/bin/python"
 say "installing requirements.txt and requirements-test.txt into $VENV (quick when already there)"
 # (Some machines list local package folders that do not exist; pip warns once per package about
 # each. Those lines are dropped; everything else pip says, and its exit status, is kept.)
-"$VPY" -m pip install --quiet --disable-pip-version-check -r requirements-test.txt \
+# constraints.txt: the locked versions of the whole tree (scripts/lock.sh), so CI tests what it pins.
+"$VPY" -m pip install --quiet --disable-pip-version-check -r requirements-test.txt -c constraints.txt \
     2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 
 # --- 3. Chromium, nginx and PostgreSQL for the browser and store tests ---------------------

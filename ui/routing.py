@@ -72,7 +72,9 @@ def page_setup(title: str | None = None) -> None:
     """
     st.set_page_config(
         page_title=f"{title} · {APP_TITLE}" if title else APP_TITLE,
-        page_icon=":material/memory:",
+        # An emoji, drawn by the browser: a :material/ page icon is fetched from fonts.gstatic.com,
+        # which a classroom without internet cannot reach (the page links' icons are bundled).
+        page_icon="🧠",
         layout="wide",
         initial_sidebar_state="collapsed",
     )

@@ -42,6 +42,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from lstm_core import __version__
 from lstm_core.cli import class_commands, generate, memory_commands, store_commands, trace, tutorial
 from lstm_core.cli import settings as settings_command
 from lstm_core.cli.common import Parser, UsageError
@@ -52,10 +53,13 @@ GROUPS = (tutorial, generate, trace, settings_command, store_commands, memory_co
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # Named as it was called: `lstm-lab` once installed (pip install .), else `python -m lstm_core`.
+    called = os.path.basename(sys.argv[0]) if sys.argv else ""
     parser = Parser(
-        prog="python -m lstm_core",
+        prog="lstm-lab" if called.startswith("lstm-lab") else "python -m lstm_core",
         description="LSTM State Lab engine: reproduce the tutorial, train one run, generate text.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(
         dest="command",
         required=True,

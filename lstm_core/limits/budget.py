@@ -37,12 +37,20 @@ meanwhile cannot take the process over the budget (issue 21)::
     True
     >>> hold("example", 0.0)                        # nothing held any more
 
+In a container with a memory limit (Kubernetes' ``resources.limits.memory``, ``docker run -m``)
+the budget is at most 90% of that limit, whatever ``LSTM_LAB_MEMORY_MB`` says: the kernel kills
+the container at its limit, and it counts more than resident memory (page cache, kernel buffers)::
+
+    >>> container_mb("no/such/folder") is None      # no limit found: the setting alone decides
+    True
+
 The check reads ``VmRSS`` from ``/proc/self/status`` (Linux); elsewhere it never refuses.
 No TensorFlow, no Streamlit.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -81,9 +89,50 @@ class MemoryRefused(ValueError):
     """A training that would take the process over its memory budget (one sentence for a person)."""
 
 
+CONTAINER_SHARE = 0.9  # of a container's memory limit, at most, for the budget (see the docstring)
+CGROUP = "/sys/fs/cgroup"
+# cgroup v2 (one file), then v1; a v1 container without a limit reports about 2**63 bytes.
+_LIMIT_FILES = ("memory.max", "memory/memory.limit_in_bytes")
+_NO_LIMIT = 2**60
+
+
 def budget_mb() -> float:
-    """``LSTM_LAB_MEMORY_MB`` (MiB), read at each call; 1500 if unset or badly set."""
-    return float(settings.read("LSTM_LAB_MEMORY_MB"))
+    """``LSTM_LAB_MEMORY_MB`` (MiB), read at each call (1500 if unset or badly set), or
+    ``CONTAINER_SHARE`` of the container's memory limit when that is lower."""
+    asked = float(settings.read("LSTM_LAB_MEMORY_MB"))
+    limit = own_container_mb()
+    return asked if limit is None else min(asked, limit * CONTAINER_SHARE)
+
+
+def container_mb(root: str = CGROUP) -> float | None:
+    """The memory limit (MiB) of the cgroup mounted at ``root`` (a container's own), or None
+    when there is none or it cannot be read (not Linux, not in a container, no limit set).
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "memory.max").write_text("1782579200\\n")    # Kubernetes' 1700Mi
+    >>> container_mb(str(folder))
+    1700.0
+    >>> _ = (folder / "memory.max").write_text("max\\n")           # cgroup v2: no limit
+    >>> container_mb(str(folder)) is None
+    True
+    """
+    for name in _LIMIT_FILES:
+        try:
+            with open(f"{root}/{name}", encoding="ascii") as fh:
+                text = fh.read().strip()
+        except OSError:
+            continue
+        if not text.isdigit() or int(text) >= _NO_LIMIT:
+            return None
+        return int(text) / MIB
+    return None
+
+
+@functools.cache
+def own_container_mb() -> float | None:
+    """This process's container limit, read once (it does not change while the server runs)."""
+    return container_mb()
 
 
 def rss_mb() -> float | None:

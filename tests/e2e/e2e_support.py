@@ -56,6 +56,10 @@ class StreamlitServer:
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
     port: int = 0
+    # The project folder it runs in, and --server.fileWatcherType (None: .streamlit/config.toml's,
+    # as on Community Cloud, which starts the server without options).
+    cwd: Path = ROOT
+    file_watcher: str | None = "none"
     process: subprocess.Popen | None = None
     _log: object = None
 
@@ -86,15 +90,15 @@ class StreamlitServer:
             str(self.port),
             "--browser.gatherUsageStats",
             "false",
-            "--server.fileWatcherType",
-            "none",
             "--server.runOnSave",
             "false",
         ]
+        if self.file_watcher is not None:
+            cmd += ["--server.fileWatcherType", self.file_watcher]
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2", **self.env}
         self.process = subprocess.Popen(
             cmd,
-            cwd=ROOT,
+            cwd=self.cwd,
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,

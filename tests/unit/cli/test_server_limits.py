@@ -39,11 +39,21 @@ def run_app(tmp_path: Path, *args: str, env: dict | None = None) -> str:
 
 
 def test_run_app_listens_on_loopback_by_default(tmp_path):
-    assert run_app(tmp_path) == "-m streamlit run app.py --server.address 127.0.0.1"
+    # ... with the file watcher off on its command line (not in config.toml: Cloud reloads through it).
+    assert run_app(tmp_path) == (
+        "-m streamlit run app.py --server.address 127.0.0.1 --server.fileWatcherType none"
+    )
 
 
 def test_run_app_serves_other_machines_only_when_asked(tmp_path):
-    assert run_app(tmp_path, env={"LSTM_LAB_ADDRESS": "0.0.0.0"}).endswith("--server.address 0.0.0.0")
+    line = run_app(tmp_path, env={"LSTM_LAB_ADDRESS": "0.0.0.0"})
+    assert "--server.address 0.0.0.0 " in line
+
+
+def test_a_file_watcher_given_on_the_command_line_wins(tmp_path):
+    line = run_app(tmp_path, "--server.fileWatcherType", "auto")
+    assert line.endswith("--server.address 127.0.0.1 --server.fileWatcherType auto")
+    assert "none" not in line
 
 
 @pytest.mark.parametrize("given", [["--server.address", "10.0.0.5"], ["--server.address=10.0.0.5"]])

@@ -63,14 +63,16 @@ def test_visible_draws_spaces_and_invisible_characters():
     assert visible("ÄÖ") == "ÄÖ"
 
 
-def test_the_server_config_turns_the_file_watcher_off_and_uses_the_pages_folder_mode():
+def test_the_server_config_keeps_the_file_watcher_and_uses_the_pages_folder_mode():
+    # The watcher stays on in the config (Community Cloud reloads pushed code through it); the
+    # scripts that start a server turn it off on their command line (tests/unit/test_deploy.py).
     code = (
         "from streamlit import config;"
         "print(config.get_option('server.fileWatcherType'),"
         " config.get_option('client.showSidebarNavigation'))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["none", "False"], out.stdout
+    assert out.stdout.split() == ["auto", "False"], out.stdout
 
 
 def test_no_page_calls_st_navigation_or_private_streamlit_modules():
