@@ -35,7 +35,7 @@ def test_every_page_loads_only_from_the_server(page, base_url):
     page.on("websocket", lambda ws: requested.append(ws.url))
     linked: list[str] = []
     paths = [_url_path(p.path) for p in all_pages()]
-    assert len(paths) == 8, paths
+    assert len(paths) == 10 and paths[0] == "/tour", paths
     for path in paths:
         open_app(page, base_url, path)
         page.wait_for_load_state("networkidle")

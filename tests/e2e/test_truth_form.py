@@ -144,9 +144,10 @@ def test_a_deep_link_on_a_fresh_server_paints_the_right_page_first(browser):
         # The row of links, read from the page once it has run (the recorder's snapshot of it
         # depends on which DOM mutation it saw last, which varies with the machine's pace).
         links = page.get_by_test_id("stPageLink").get_by_role("link")
-        expect(links).to_have_count(9)
+        expect(links).to_have_count(10)
         names = [text.strip().split("\n")[-1] for text in links.all_inner_texts()]
-        assert names == ["Tour", "Overview", "Lab", "Generate", "State", "Cell", "Compare", "Memory", "Sine"], names
+        assert names == ["Tour", "Overview", "Lab", "Generate", "State", "Cell", "Compare", "Memory", "Sine",
+                         "Class"], names
         expect(number_input(page, "Units")).to_have_value("8")
         assert "framing=stateful" in page.url and "units=8" in page.url, page.url
         no_exception(page)
