@@ -9,7 +9,7 @@ import streamlit as st
 from lstm_core.presets import PRESETS
 from ui import controls
 from ui.routing import page_setup
-from ui.text import DEMO_SEEDS, LESSONS, MEMORY, MEMORY_TITLE, TASK, Demo
+from ui.text import DEMO_SEEDS, LESSONS, MEMORY, MEMORY_TITLE, OVERVIEW_PAGES, TASK, Demo
 from ui.views import overview_presets as presets
 
 page_setup()  # first: page config and the links to every page
@@ -60,11 +60,7 @@ def card(name: str) -> None:
 def main() -> None:
     st.title("LSTM State Lab", anchor=False)
     st.markdown(TASK)
-    st.markdown(
-        "Open a framing in the **Lab** to train it live and read its predictions, then see "
-        "what it generates (**Generate**), what its memory holds (**State**), and whether the "
-        "tutorial's accuracies hold up over many seeds (**Compare**)."
-    )
+    st.markdown(OVERVIEW_PAGES)
     names = list(PRESETS)
     for row in (names[:3], names[3:]):
         for col, name in zip(st.columns(3), row):

@@ -18,6 +18,15 @@ from urllib.parse import urlencode
 
 from lstm_core.config import FIRST_SEED
 
+# The Overview's map of the pages, every page named once (issue 22, 18: it named four of eight).
+OVERVIEW_PAGES = (
+    "New here? The **Tour** asks you to predict before it shows, step by step. Open a framing in the "
+    "**Lab** to train it live and read its predictions, then see what it generates (**Generate**), "
+    "what its memory holds (**State**), and each gate at each step (**Cell**); whether the "
+    "tutorial's accuracies hold up over many seeds (**Compare**); what state is for (**Memory**); "
+    "a wave instead of letters (**Sine**); and a whole class as one experiment (**Class**)."
+)
+
 TASK = (
     "The tutorial this lab is built from teaches a small LSTM to continue the alphabet: given "
     "a letter, predict the next one. Each letter has exactly one successor, so a network needs "

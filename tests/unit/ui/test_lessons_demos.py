@@ -111,3 +111,12 @@ def test_the_presets_one_line_lessons_state_only_linked_figures():
         for number in re.findall(r"(\d+(?:\.\d+)?)%", p.lesson):
             assert float(number) in shown, f"{name}: {number}% is not what a link of its lesson shows"
         assert "stay wrong" not in p.lesson and "barely helps" not in p.lesson
+
+
+def test_the_overview_names_every_page_in_the_links():
+    # issue 22 (18): its intro named four of eight pages
+    from ui.routing import all_pages
+    from ui.text import OVERVIEW_PAGES
+
+    missing = [p.title for p in all_pages() if p.title != "Overview" and f"**{p.title}**" not in OVERVIEW_PAGES]
+    assert not missing, missing
