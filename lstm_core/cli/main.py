@@ -43,13 +43,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from lstm_core import __version__
-from lstm_core.cli import class_commands, generate, memory_commands, store_commands, trace, tutorial
+from lstm_core.cli import (
+    class_commands,
+    export_commands,
+    generate,
+    memory_commands,
+    store_commands,
+    trace,
+    tutorial,
+)
 from lstm_core.cli import settings as settings_command
 from lstm_core.cli.common import Parser, UsageError
 from lstm_core.limits import settings
 
 # In the order --help lists them.
-GROUPS = (tutorial, generate, trace, settings_command, store_commands, memory_commands, class_commands)
+GROUPS = (tutorial, generate, trace, export_commands, settings_command, store_commands, memory_commands,
+          class_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:
