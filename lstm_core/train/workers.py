@@ -291,36 +291,34 @@ class WorkerPool:
         self.retired += 1
 
     def _start(self) -> Worker:
-        """Start a worker and wait until it is ready (``_starting`` was counted by the caller)."""
-        try:
-            worker = Worker(self.warm_modules)
-            worker.wait_ready()
-        except BaseException:
-            with self._cond:
-                self._starting -= 1
-                self._cond.notify_all()
-            raise
-        with self._cond:
-            self._starting -= 1
-            self.started += 1
+        """Start a worker and wait until it is ready (``_starting`` was counted by the caller,
+        and is uncounted by :meth:`_start_idle` with the outcome, under one lock)."""
+        worker = Worker(self.warm_modules)
+        worker.wait_ready()
         log.info("worker %d ready (%.0f MiB)", worker.pid, worker.rss)
         return worker
 
     def _start_idle(self) -> None:
+        worker, error = None, None
         try:
             worker = self._start()
         except Exception as exc:  # noqa: BLE001 - a waiting task is told (see _acquire)
+            error = exc
             if isinstance(exc, WorkerLost):  # a known way to fail: one line, no traceback
                 log.warning("starting a worker failed: %s", exc)
             else:
                 log.warning("starting a worker failed", exc_info=True)
+        finally:
+            # The outcome is recorded as the start stops counting, under one lock: a waiter
+            # never sees the start over with neither a worker nor an error.
             with self._cond:
-                self._start_error = exc
+                self._starting -= 1
+                if worker is not None:
+                    self.started += 1
+                    self._idle.append(worker)
+                else:
+                    self._start_error = error
                 self._cond.notify_all()
-            return
-        with self._cond:
-            self._idle.append(worker)
-            self._cond.notify_all()
 
     def _release(self, worker: Worker, healthy: bool) -> None:
         with self._cond:
