@@ -27,7 +27,7 @@ def main() -> None:
         tasks.task_picker(in_lab=True)
     request = form.request(controls.LAB) or (shown if retrain else None)
     if request is not None:
-        runner.train_one(request, progress_area=progress_area)
+        runner.train_one(request, progress_area=progress_area, labels=controls.LABELS)
     run = session.get_run()
     share.model_source(run)  # ?run= link problems, and "Copy link to this trained model"
     if run is None:

@@ -111,6 +111,27 @@ def form_config(values: Mapping[str, Any]) -> LSTMConfig:
     return LSTMConfig.from_dict({name: values[name] for name in FIELDS})
 
 
+# -- the fields' labels ---------------------------------------------------------------------
+NUMBERS = [  # the number boxes of the grid: (field, label, step of the +/- buttons)
+    ("window", "Window / max length", 1.0),
+    ("units", "Units", 1.0),
+    ("batch_size", "Batch size", 1.0),
+    ("epochs", "Epochs", 50.0),
+    ("seed", "Seed", 1.0),
+    ("num_samples", "Samples", 100.0),
+    ("steps_per_update", "Time steps per update", 1.0),
+    ("horizon", "Letters out (horizon)", 1.0),
+]
+CHOICES = [("encoding", "Input encoding", ENCODINGS), ("padding", "Padding", PADDINGS)]
+CHECKBOXES = [("shuffle", "Shuffle each epoch"), ("stateful", "Stateful"), ("wrap", "Wrap around (…XYZABC…)")]
+# What the form calls each field: a refusal names fields so (ui.errors.worded), not "steps_per_update".
+LABELS = {
+    "framing": "Framing preset", "sequence": "Training sequence", "cell": "Cell", "layers": "Layers",
+    "learning_rate": "Learning rate",
+    **{name: label for name, label, _ in NUMBERS + CHOICES}, **dict(CHECKBOXES),
+}
+
+
 # -- the Lab's form for the machine -----------------------------------------------------------
 LAB = form.Form(
     prefix="lab",
@@ -121,6 +142,7 @@ LAB = form.Form(
     from_url=config_from_url,
     on_framing=follow_preset,
     url_extras=session.url_extras,  # keeps ?run=<id> and a classroom link's parameters
+    labels=LABELS,
 )
 assert LAB.key("config") == session.LAB_CONFIG  # set_run makes the form show what was trained
 
@@ -149,20 +171,6 @@ def _on_train() -> None:
 
 
 # -- the form ----------------------------------------------------------------------------
-NUMBERS = [  # the number boxes of the grid: (field, label, step of the +/- buttons)
-    ("window", "Window / max length", 1.0),
-    ("units", "Units", 1.0),
-    ("batch_size", "Batch size", 1.0),
-    ("epochs", "Epochs", 50.0),
-    ("seed", "Seed", 1.0),
-    ("num_samples", "Samples", 100.0),
-    ("steps_per_update", "Time steps per update", 1.0),
-    ("horizon", "Letters out (horizon)", 1.0),
-]
-CHOICES = [("encoding", "Input encoding", ENCODINGS), ("padding", "Padding", PADDINGS)]
-CHECKBOXES = [("shuffle", "Shuffle each epoch"), ("stateful", "Stateful"), ("wrap", "Wrap around (…XYZABC…)")]
-
-
 def top_row(show) -> None:
     """The framing, the text, the cell and its layers: what the network reads, and what reads it."""
     top = st.columns([1, 1.7, 0.75, 0.55])

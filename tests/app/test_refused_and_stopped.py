@@ -26,6 +26,8 @@ def test_a_refused_experiment_leaves_its_sentence_and_no_progress_bar_or_stop(mo
     button(at, label).click().run()
     assert_clean(at)
     assert any("memory" in e.value for e in at.error), [e.value for e in at.error]
+    # This page has no units, window or sequence to lower (issue 22, item 12): no such advice.
+    assert not any("units" in e.value or "sequence" in e.value for e in at.error), [e.value for e in at.error]
     assert not at.get("progress")
     assert not [b for b in at.button if b.label == "Stop"]
 
