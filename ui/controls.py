@@ -236,7 +236,7 @@ def lab_form():
     whose message says what is allowed and why (a silently clamped field teaches nothing).
     Four fields to a row: at 1024 px wide each label and value fits on its line.
     """
-    hidden = classroom.notice()  # a classroom link may fix and hide some fields (ui/classroom.py)
+    hidden = classroom.notice(LABELS)  # a classroom link may fix and hide some fields (ui/classroom.py)
 
     framing = str(st.session_state.get(KEY["framing"]))
 

@@ -163,3 +163,8 @@ def unstarted_words(seeds: list[str]) -> str:
         f"Not shown: {', '.join(seeds)} had not finished one epoch when Stop was pressed, so there "
         "is nothing of theirs to score."
     )
+# Under a built-in text in the Lab when a lesson's link fixes the training text (tasks.task_picker).
+LESSON_FIXES_TEXT = (
+    "This lesson's link fixes the training text, so it cannot be replaced here; "
+    "\"Show all settings\" above gives you the whole form."
+)
