@@ -59,7 +59,7 @@ def test_after_train_the_url_the_form_and_the_run_agree_and_no_false_notice():
     at.number_input(key="lab_units").set_value(8).run()  # the form moves on; the results do not
     assert _url(at) == {"framing": "stateful", "epochs": "20", "units": "8"}
     notice = [i.value for i in at.info if "last training" in i.value]
-    assert notice and "units 16, not 8" in notice[0], notice
+    assert notice and "Units 16, not 8" in notice[0], notice
     button(at, "Train").click().run()
     assert at.session_state["run"].config.units == 8
     assert not [i for i in at.info if "last training" in i.value]
