@@ -9,7 +9,7 @@ when it is made, so the rest of the code can trust it::
     >>> cfg.replace(units=0)
     Traceback (most recent call last):
     ...
-    ValueError: units=0 is not allowed: it must be a whole number from 1 to 256.
+    lstm_core.validation.Refusal: units=0 is not allowed: it must be a whole number from 1 to 256.
 
 ``replace`` returns a new config and validates it again, so a config can never be
 half-valid. Each field's description is written once, beside the field (``FIELD_DOCS``).
@@ -27,6 +27,7 @@ from typing import Any
 from lstm_core.limits import settings
 from lstm_core.limits.shape import CELL_KINDS
 from lstm_core.validation import (
+    Refusal,
     check_batch,
     check_cost,
     check_flag,
@@ -34,6 +35,7 @@ from lstm_core.validation import (
     check_number,
     check_text,
     convert,
+    data_lever,
     refuse_unused,
     reject,
     short,
@@ -263,13 +265,13 @@ def _validate(c: LSTMConfig) -> None:
     check_batch(c)
     check_cost(c)  # first: it names what each step costs, not only how many there are
     if c.work > MAX_WORK:
-        raise ValueError(
-            f"epochs={c.epochs} is too much work for a shared server: {c.epochs:,} epochs x "
-            f"{c.num_examples:,} samples x {c.time_steps} time steps"
+        raise Refusal(
+            "epochs", c.epochs,
+            f"{c.epochs:,} epochs x {c.num_examples:,} samples x {c.time_steps} time steps"
             + (f" x {c.layers} layers" if c.layers > 1 else "")
-            + f" = {c.work:,} LSTM steps, limit "
-            f"{MAX_WORK:,}. Lower epochs (at most {max(1, MAX_WORK // (c.work // c.epochs)):,} here), "
-            "the window, or the number of samples."
+            + f" = {c.work:,} LSTM steps, limit {MAX_WORK:,}. Lower {{epochs}} (at most "
+            f"{max(1, MAX_WORK // (c.work // c.epochs)):,} here), the {{window}}, or the {data_lever(c)}",
+            verdict="is too much work for a shared server",
         )
 
 
@@ -293,7 +295,7 @@ def _validate_chunks(c: LSTMConfig) -> None:
             "(the text is cut into chunks and state carries from chunk to chunk)",
         )
     if c.window != 1:
-        reject("window", c.window, "with steps_per_update above 1 it must be 1 (chunks replace windows)")
+        reject("window", c.window, "with {steps_per_update} above 1 it must be 1 (chunks replace windows)")
     if c.steps_per_update > len(c.sequence) - 1:
         reject(
             "steps_per_update",
@@ -308,7 +310,7 @@ def _validate_window(c: LSTMConfig) -> None:
         reject(
             "window",
             c.window,
-            f"it must be shorter than the sequence ({len(c.sequence)} characters), "
+            f"it must be shorter than the {{sequence}} ({len(c.sequence)} characters), "
             "so that at least one sample has a next letter to predict",
         )
     _validate_nchar(c)
@@ -330,7 +332,8 @@ def _validate_nchar(c: LSTMConfig) -> None:
     >>> preset("timestep-window").replace(horizon=3)
     Traceback (most recent call last):
     ...
-    ValueError: horizon=3 is not allowed: only the n-char-output framing predicts more than 1 character.
+    lstm_core.validation.Refusal: horizon=3 is not allowed: only the n-char-output framing predicts \
+more than 1 character.
     """
     check_flag("wrap", c.wrap)
     if c.wrap and c.framing != "variable-length":
@@ -346,7 +349,7 @@ def _validate_nchar(c: LSTMConfig) -> None:
         reject(
             "horizon",
             c.horizon,
-            f"window ({c.window}) + horizon must be at most the sequence's {len(c.sequence)} "
+            f"{{window}} ({c.window}) + {{horizon}} must be at most the {{sequence}}'s {len(c.sequence)} "
             "characters, so that one sample has all its next characters",
         )
 
@@ -360,13 +363,13 @@ def _validate_sine(c: LSTMConfig) -> None:
         >>> LSTMConfig(task="sine", framing="timestep-window", window=5, sequence="ABAB")
         Traceback (most recent call last):
         ...
-        ValueError: sequence='ABAB' is not allowed: the sine task learns the wave set by period, noise \
-and length, not a text; leave the sequence out.
+        lstm_core.validation.Refusal: sequence='ABAB' is not allowed: the sine task learns the wave set \
+by period, noise and length, not a text; leave the sequence out.
         >>> LSTMConfig(task="sine", framing="variable-length", window=5)
         Traceback (most recent call last):
         ...
-        ValueError: framing='variable-length' is not allowed: the sine task supports naive, \
-feature-window, timestep-window, whole-batch, stateful.
+        lstm_core.validation.Refusal: framing='variable-length' is not allowed: the sine task supports \
+naive, feature-window, timestep-window, whole-batch, stateful.
     """
     if c.framing not in SINE_FRAMINGS:
         reject("framing", c.framing, "the sine task supports " + ", ".join(SINE_FRAMINGS))
@@ -391,6 +394,6 @@ feature-window, timestep-window, whole-batch, stateful.
     if c.window >= c.length:
         reject(
             "window", c.window,
-            f"it must be shorter than the length ({c.length} values), so that at least one window "
+            f"it must be shorter than the {{length}} ({c.length} values), so that at least one window "
             "has a next value to predict",
         )

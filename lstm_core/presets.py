@@ -148,7 +148,7 @@ def seed_sweep(count: int) -> list[int]:
     >>> seed_sweep(0)
     Traceback (most recent call last):
     ...
-    ValueError: seeds=0 is not allowed: it must be a whole number from 1 to 30.
+    lstm_core.validation.Refusal: seeds=0 is not allowed: it must be a whole number from 1 to 30.
     """
     check_int("seeds", count, 1, MAX_SEEDS)
     return list(range(FIRST_SEED, FIRST_SEED + count))

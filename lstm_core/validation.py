@@ -6,7 +6,7 @@ the field, the value given (shortened) and what is allowed, in one sentence::
     >>> check_int("units", 0, 1, 256)
     Traceback (most recent call last):
     ...
-    ValueError: units=0 is not allowed: it must be a whole number from 1 to 256.
+    lstm_core.validation.Refusal: units=0 is not allowed: it must be a whole number from 1 to 256.
 
 They read no constant of ``config.py`` (which imports them), only what they are given.
 """
@@ -15,13 +15,49 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
+import re
+from collections.abc import Callable
 from typing import Any
 
 from lstm_core.limits import cost
 
+_MENTION = re.compile(r"\{([a-z_]+)\}")
+
+
+class Refusal(ValueError):
+    """A refused value as data: the ``field``, the ``value`` given (as echoed), the ``verdict``
+    and what is ``allowed``, in which another field is written ``{name}``.
+
+    ``str()`` names fields as links and the command line do; a page words it with the labels
+    of its own form (:meth:`worded`), so a learner reads what the form calls a field::
+
+        >>> r = Refusal("window", 3, "with {steps_per_update} above 1 it must be 1")
+        >>> str(r)
+        'window=3 is not allowed: with steps_per_update above 1 it must be 1.'
+        >>> r.worded({"window": "Window", "steps_per_update": "Time steps per update"}.get)
+        'Window: 3 is not allowed: with "Time steps per update" above 1 it must be 1.'
+    """
+
+    def __init__(self, field: str, value: Any, allowed: str, verdict: str = "is not allowed") -> None:
+        self.field, self.value, self.allowed, self.verdict = field, value, allowed, verdict
+        super().__init__(f"{field}={echo(value)} {verdict}: {_mentions(allowed, lambda n: n)}.")
+
+    def worded(self, label: Callable[[str], str | None]) -> str:
+        """The sentence with every field named by ``label(field)`` (quoted inside the sentence);
+        a field ``label`` does not know (None) keeps its own name."""
+        subject = label(self.field)
+        allowed = _mentions(self.allowed, lambda n: f'"{label(n)}"' if label(n) else n)
+        head = f"{subject}: {echo(self.value)}" if subject else f"{self.field}={echo(self.value)}"
+        return f"{head} {self.verdict}: {allowed}."
+
+
+def _mentions(text: str, name: Callable[[str], str]) -> str:
+    return _MENTION.sub(lambda m: name(m.group(1)), text)
+
 
 def reject(name: str, value: Any, allowed: str) -> None:
-    raise ValueError(f"{name}={echo(value)} is not allowed: {allowed}.")
+    """Refuse ``value`` for field ``name`` (:class:`Refusal`); ``allowed`` may mention ``{field}``s."""
+    raise Refusal(name, value, allowed)
 
 
 def check_int(name: str, value: Any, low: int, high: int) -> None:
@@ -46,7 +82,8 @@ def check_text(name: str, text: Any, max_chars: int, max_vocab: int) -> None:
     >>> check_text("sequence", "AAAA", 100, 64)
     Traceback (most recent call last):
     ...
-    ValueError: sequence='AAAA' is not allowed: it needs at least 2 different characters to predict.
+    lstm_core.validation.Refusal: sequence='AAAA' is not allowed: it needs at least 2 different \
+characters to predict.
     """
     if not isinstance(text, str):
         reject(name, text, "it must be text")
@@ -85,7 +122,7 @@ def convert(name: str, type_name: Any, raw: Any) -> Any:
         return str(raw)
     except (TypeError, ValueError, OverflowError, ArithmeticError):
         wanted = {"bool": "true or false", "float": "a number"}.get(kind, "text")
-        raise ValueError(f"{name}={echo(raw)} is not allowed: it must be {wanted}.") from None
+        raise Refusal(name, raw, f"it must be {wanted}") from None
 
 
 def whole_number(name: str, raw: Any) -> int:
@@ -99,7 +136,7 @@ def whole_number(name: str, raw: Any) -> int:
         >>> whole_number("units", "1.5")
         Traceback (most recent call last):
         ...
-        ValueError: units='1.5' is not allowed: it must be a whole number.
+        lstm_core.validation.Refusal: units='1.5' is not allowed: it must be a whole number.
     """
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
@@ -111,11 +148,11 @@ def whole_number(name: str, raw: Any) -> int:
         if not number.is_finite():
             raise ValueError
     except (ValueError, ArithmeticError):
-        raise ValueError(f"{name}={echo(raw)} is not allowed: it must be a whole number.") from None
+        raise Refusal(name, raw, "it must be a whole number") from None
     if number != number.to_integral_value():
-        raise ValueError(f"{name}={echo(raw)} is not allowed: it must be a whole number.")
+        raise Refusal(name, raw, "it must be a whole number")
     if number.adjusted() >= 30:  # "1e999999999" would be a billion-digit int; no limit is near
-        raise ValueError(f"{name}={echo(raw)} is not allowed: it is far too large.")
+        raise Refusal(name, raw, "it is far too large")
     return int(number)
 
 
@@ -132,7 +169,7 @@ def refuse_unused(c: Any, names: tuple[str, ...], why: str) -> None:
     >>> LSTMConfig(period=50)
     Traceback (most recent call last):
     ...
-    ValueError: period=50 is not allowed: it applies to the sine task only (task=sine).
+    lstm_core.validation.Refusal: period=50 is not allowed: it applies to the sine task only (task=sine).
     """
     defaults = {f.name: f.default for f in dataclasses.fields(c)}
     for name in names:
@@ -155,30 +192,43 @@ def check_batch(c: Any) -> None:
         reject("batch_size", c.batch_size, f"it must be at most the number of samples ({n})")
 
 
+def data_lever(c: Any) -> str:
+    """The field a config's number of samples grows with, as a ``{field}`` mention (:class:`Refusal`).
+
+    >>> from lstm_core.presets import sine_preset
+    >>> data_lever(sine_preset())
+    '{length}'
+    """
+    if c.is_sine:
+        return "{length}"
+    return "{num_samples}" if c.framing == "variable-length" else "{sequence}"
+
+
 def check_cost(c: Any) -> None:
     """Refuse a run estimated to train longer than ``LSTM_LAB_MAX_SECONDS`` (see cost.py)."""
     est = cost.estimate(c)
     if est.seconds <= cost.MAX_SECONDS:
         return
     most = est.largest_epochs(c.epochs)
-    sizes = [f"the units ({c.units})"]
+    sizes = [f"the {{units}} ({c.units})"]
     if c.layers > 1:
-        sizes.append(f"the layers ({c.layers})")
+        sizes.append(f"the {{layers}} ({c.layers})")
     if c.window > 1:
-        sizes.append(f"the window ({c.window})")
+        sizes.append(f"the {{window}} ({c.window})")
     if c.encoding == "onehot":
         sizes.append(f"the number of different characters ({len(c.vocab)}, one-hot)")
-    sizes.append(c.data_size)
+    sizes.append("the " + data_lever(c) + c.data_size[c.data_size.index(" ("):])  # the {length} (200 values)
     lower = ", ".join(sizes[:-1]) + " or " + sizes[-1]
     advice = (
-        f"Lower epochs (at most {most:,} with these settings), or {lower}."
+        f"Lower {{epochs}} (at most {most:,} with these settings), or {lower}"
         if most >= 1
-        else f"Even one epoch takes too long with these settings: lower {lower}."
+        else f"Even one epoch takes too long with these settings: lower {lower}"
     )
-    raise ValueError(
-        f"epochs={c.epochs} is too much work for a shared server with these settings: training "
-        f"would take about {est.seconds:,.0f} s here, and the limit is {cost.MAX_SECONDS:,.0f} s. "
-        + advice
+    raise Refusal(
+        "epochs", c.epochs,
+        f"training would take about {est.seconds:,.0f} s here, and the limit is "
+        f"{cost.MAX_SECONDS:,.0f} s. " + advice,
+        verdict="is too much work for a shared server with these settings",
     )
 
 

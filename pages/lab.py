@@ -32,7 +32,7 @@ def main() -> None:
         tasks.task_picker(in_lab=True)
     request = form.request(controls.LAB) or (shown if retrain else None)
     if request is not None:
-        runner.train_one(request, progress_area=progress_area)
+        runner.train_one(request, progress_area=progress_area, labels=controls.LABELS)
     run = session.get_run()
     linked = top is not None and session.opened_from_link()  # still the link's run after Train?
     with top if linked else contextlib.nullcontext():

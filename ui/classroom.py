@@ -76,15 +76,22 @@ def hidden_fields() -> set[str]:
     return set(st.session_state.get(HIDDEN, []))
 
 
+def fixes(name: str) -> bool:
+    """Whether this session's lesson link fixes (hides) the field ``name``."""
+    return name in hidden_fields()
+
+
 def url_params() -> dict[str, str]:
     """The classroom parameters of the current URL, to keep when the Lab rewrites its own."""
     return {k: st.query_params[k] for k in (HIDE_PARAM, LESSON_PARAM) if k in st.query_params}
 
 
-def notice() -> set[str]:
+def notice(labels: dict[str, str] | None = None) -> set[str]:
     """Say which settings the link fixes, with "Show all settings"; return the fields to hide.
 
-    Draw it outside the form (a button cannot live inside one).
+    Settings are named by the form's ``labels``; a field the form does not have (the sine
+    task's) is not listed: it is not the Lab's to fix. Draw it outside the form (a button
+    cannot live inside one).
     """
     hidden = hidden_fields()
     for problem in st.session_state.get(WARNED) or []:
@@ -92,7 +99,7 @@ def notice() -> set[str]:
     fixed = st.session_state.get(HIDDEN, [])
     if not fixed:
         return hidden
-    names = ", ".join(n.replace("_", " ") for n in fixed)
+    names = ", ".join(labels[n] for n in fixed if n in labels) if labels is not None else ", ".join(fixed)
     if hidden:
         st.info(f"This lesson's link fixes some settings: {names}.", icon=":material/school:")
         if st.button(

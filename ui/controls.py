@@ -24,11 +24,12 @@ from typing import Any
 import streamlit as st
 
 from lstm_core.config import ALL_FRAMINGS, CELLS, ENCODINGS, PADDINGS, LSTMConfig
+from lstm_core.model.variant import applies
 from lstm_core.presets import get_default_config, preset
 from ui import classroom, form, safe, session
 from ui.form import widget_value
 from ui.text.cells import CELL_NAMES
-from ui.text.lab import HELP, LAB_LINK_WAVE
+from ui.text.lab import HELP, LAB_LINK_UNUSED, LAB_LINK_WAVE
 
 # The wave task's fields are not the Lab's: it trains letters (the Sine page trains waves).
 WAVE_FIELDS = ("task", "period", "noise", "length")
@@ -55,13 +56,18 @@ def config_from_url(params: Mapping[str, str]) -> tuple[LSTMConfig, list[str]]:
             config = preset(str(params["framing"]))
         except ValueError as exc:
             warnings.append(f"URL parameter framing: {exc} Using {config.framing!r}.")
-    given = {name: params[name] for name in FIELDS[1:] if name in params}
+    given = {name: params[name] for name in FIELDS[1:] if name in params and applies(name, config.framing)}
+    unused = [LAB_LINK_UNUSED.format(name=n, framing=config.framing)
+              for n in FIELDS[1:] if n in params and not applies(n, config.framing)]
     try:  # all together first: units=128&epochs=1 is fine, though 128 units x 500 epochs is not
-        return LSTMConfig.from_dict({**config.to_dict(), **given}), warnings
+        return LSTMConfig.from_dict({**config.to_dict(), **given}), warnings + unused
     except ValueError:
         pass
     for name in FIELDS[1:]:
         if name not in params:
+            continue
+        if not applies(name, config.framing):
+            warnings.append(LAB_LINK_UNUSED.format(name=name, framing=config.framing))
             continue
         try:
             config = LSTMConfig.from_dict({**config.to_dict(), name: params[name]})
@@ -108,7 +114,43 @@ def form_config(values: Mapping[str, Any]) -> LSTMConfig:
     missing = [name for name in FIELDS if values.get(name) is None]
     if missing:  # an emptied number box: from_dict would quietly use the default
         raise ValueError(f"{', '.join(missing)} is empty: type a value.")
-    return LSTMConfig.from_dict({name: values[name] for name in FIELDS})
+    return LSTMConfig.from_dict(applying(values))
+
+
+def applying(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with every field the framing does not read set to its preset's value, so a
+    hidden field (Samples on naive) never reaches the config or the address bar.
+
+    >>> typed = {**{n: widget_value(preset("naive"), n) for n in FIELDS}, "num_samples": 50.0}
+    >>> applying(typed)["num_samples"]
+    1000.0
+    """
+    framing = str(values.get("framing"))
+    if framing not in ALL_FRAMINGS:
+        return {name: values[name] for name in FIELDS}
+    base = preset(framing)
+    return {name: values[name] if applies(name, framing) else widget_value(base, name) for name in FIELDS}
+
+
+# -- the fields' labels ---------------------------------------------------------------------
+NUMBERS = [  # the number boxes of the grid: (field, label, step of the +/- buttons)
+    ("window", "Window / max length", 1.0),
+    ("units", "Units", 1.0),
+    ("batch_size", "Batch size", 1.0),
+    ("epochs", "Epochs", 50.0),
+    ("seed", "Seed", 1.0),
+    ("num_samples", "Samples", 100.0),
+    ("steps_per_update", "Time steps per update", 1.0),
+    ("horizon", "Letters out (horizon)", 1.0),
+]
+CHOICES = [("encoding", "Input encoding", ENCODINGS), ("padding", "Padding", PADDINGS)]
+CHECKBOXES = [("shuffle", "Shuffle each epoch"), ("stateful", "Stateful"), ("wrap", "Wrap around (…XYZABC…)")]
+# What the form calls each field: a refusal names fields so (ui.errors.worded), not "steps_per_update".
+LABELS = {
+    "framing": "Framing preset", "sequence": "Training sequence", "cell": "Cell", "layers": "Layers",
+    "learning_rate": "Learning rate",
+    **{name: label for name, label, _ in NUMBERS + CHOICES}, **dict(CHECKBOXES),
+}
 
 
 # -- the Lab's form for the machine -----------------------------------------------------------
@@ -121,6 +163,7 @@ LAB = form.Form(
     from_url=config_from_url,
     on_framing=follow_preset,
     url_extras=session.url_extras,  # keeps ?run=<id> and a classroom link's parameters
+    labels=LABELS,
 )
 assert LAB.key("config") == session.LAB_CONFIG  # set_run makes the form show what was trained
 
@@ -149,20 +192,6 @@ def _on_train() -> None:
 
 
 # -- the form ----------------------------------------------------------------------------
-NUMBERS = [  # the number boxes of the grid: (field, label, step of the +/- buttons)
-    ("window", "Window / max length", 1.0),
-    ("units", "Units", 1.0),
-    ("batch_size", "Batch size", 1.0),
-    ("epochs", "Epochs", 50.0),
-    ("seed", "Seed", 1.0),
-    ("num_samples", "Samples", 100.0),
-    ("steps_per_update", "Time steps per update", 1.0),
-    ("horizon", "Letters out (horizon)", 1.0),
-]
-CHOICES = [("encoding", "Input encoding", ENCODINGS), ("padding", "Padding", PADDINGS)]
-CHECKBOXES = [("shuffle", "Shuffle each epoch"), ("stateful", "Stateful"), ("wrap", "Wrap around (…XYZABC…)")]
-
-
 def top_row(show) -> None:
     """The framing, the text, the cell and its layers: what the network reads, and what reads it."""
     top = st.columns([1, 1.7, 0.75, 0.55])
@@ -207,10 +236,12 @@ def lab_form():
     whose message says what is allowed and why (a silently clamped field teaches nothing).
     Four fields to a row: at 1024 px wide each label and value fits on its line.
     """
-    hidden = classroom.notice()  # a classroom link may fix and hide some fields (ui/classroom.py)
+    hidden = classroom.notice(LABELS)  # a classroom link may fix and hide some fields (ui/classroom.py)
 
-    def show(name: str) -> bool:
-        return name not in hidden
+    framing = str(st.session_state.get(KEY["framing"]))
+
+    def show(name: str) -> bool:  # a lesson's fixed fields, and fields this framing does not read
+        return name not in hidden and (framing not in ALL_FRAMINGS or applies(name, framing))
 
     with st.container(border=True, key="lab_settings"):
         top_row(show)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 
 import streamlit as st
 
@@ -51,7 +52,24 @@ def setup_logging() -> None:
     settings.log_problems()
 
 
-def message(exc: BaseException, doing: str) -> str:
+def worded(exc: BaseException, labels: Mapping[str, str] | None = None) -> str:
+    """A refusal in the words of the page's form: fields named by ``labels`` (the form's own),
+    advice only about fields the page has (none: ``labels`` empty or None).
+
+    >>> from lstm_core.config import LSTMConfig
+    >>> try:
+    ...     LSTMConfig(steps_per_update=5)
+    ... except ValueError as exc:
+    ...     print(worded(exc, {"steps_per_update": "Time steps per update"}))
+    Time steps per update: 5 is not allowed: more than 1 time step per update needs the stateful \
+framing with stateful on (the text is cut into chunks and state carries from chunk to chunk).
+    """
+    if hasattr(exc, "worded"):  # lstm_core's refusals carry their field and advice as data
+        return exc.worded(dict(labels or {}).get)
+    return str(exc)
+
+
+def message(exc: BaseException, doing: str, labels: Mapping[str, str] | None = None) -> str:
     """The one sentence the user reads, e.g. ``message(KeyError("x"), "Training")``.
 
     >>> message(ValueError("units=0 is not allowed: it must be a whole number from 1 to 256."), "Training")
@@ -60,18 +78,19 @@ def message(exc: BaseException, doing: str) -> str:
     'Training failed unexpectedly (KeyError). The details are in the server log.'
     """
     if isinstance(exc, ValueError):
-        return str(exc)
+        return worded(exc, labels)
     return f"{doing} failed unexpectedly ({type(exc).__name__}). The details are in the server log."
 
 
-def show_error(exc: BaseException, doing: str) -> None:
-    """Show ``exc`` as one sentence; log it with its traceback unless it is a ``ValueError``."""
+def show_error(exc: BaseException, doing: str, labels: Mapping[str, str] | None = None) -> None:
+    """Show ``exc`` as one sentence (fields named by the page's ``labels``); log it with its
+    traceback unless it is a ``ValueError``."""
     if isinstance(exc, ValueError):
         log.info("%s refused: %s", doing, exc)
     else:
         log.error("%s failed", doing, exc_info=exc)
     # A refusal may quote what the user typed or linked: shown escaped and shortened (ui/safe.py).
-    st.error(safe.plain(message(exc, doing)), icon=":material/error:")
+    st.error(safe.plain(message(exc, doing, labels)), icon=":material/error:")
 
 
 setup_logging()

@@ -20,12 +20,13 @@ framing does to the other fields. The machine does the rest, the same way for bo
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
 from lstm_core.config import LSTMConfig
+from ui import errors
 
 
 def widget_value(config: LSTMConfig, name: str) -> Any:
@@ -54,6 +55,7 @@ class Form:
     survive the form rewriting the address (None: every other parameter survives).
     ``notes_stay``: a link's notes stay on screen until Train (else they are this run's problem).
     ``remember``: an empty form (a page opened again) shows the last config, else ``default()``.
+    ``labels``: what the widgets call the fields; a refusal names them so (``ui.errors.worded``).
     """
 
     prefix: str
@@ -66,6 +68,7 @@ class Form:
     url_extras: Callable[[], dict[str, str]] | None = None
     notes_stay: bool = True
     remember: bool = True
+    labels: Mapping[str, str] = field(default_factory=dict)  # field -> the label its widget shows
 
     def key(self, name: str) -> str:
         """The widget key of a field (``lab_units``) or a session key of the form (``lab_config``)."""
@@ -119,7 +122,7 @@ def on_train(form: Form) -> None:
     try:
         config = form.to_config(values(form))
     except ValueError as exc:
-        st.session_state[form.key("error")] = str(exc)
+        st.session_state[form.key("error")] = errors.worded(exc, form.labels)
         st.session_state.pop(form.key("request"), None)
         return
     st.session_state[form.key("error")] = None
@@ -156,7 +159,7 @@ def load_state(form: Form, force: bool = False) -> tuple[LSTMConfig, str | None,
         config = form.to_config(values(form))
     except ValueError as exc:
         config = shown(form)
-        problem = str(exc)
+        problem = errors.worded(exc, form.labels)
     else:
         st.session_state[form.key("config")] = config
     sync_url(form, config, given)

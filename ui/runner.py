@@ -126,6 +126,7 @@ def train_one(
     keep: Callable[[TrainResult], None] = session.set_run,
     chart: Callable[[list], Any] = charts.history_chart,
     mark_url: bool = True,
+    labels: dict[str, str] | None = None,
 ) -> TrainResult | None:
     """Train ``config`` with a live ``chart`` of its history, a progress bar and a Stop button.
 
@@ -134,6 +135,8 @@ def train_one(
     The run, finished or interrupted part way, is handed to ``keep`` (default: it becomes the
     session's current run). Returns the run, or None if training failed (the error is shown;
     earlier results are untouched). ``mark_url`` puts "training=1" in the address meanwhile.
+    ``labels`` are the page's form labels: a refusal names those fields (none: advice that
+    needs no field, as on Generate's preset button).
     """
     box = session.mailbox()  # fetched now: touching session state later may be interrupted
     with progress_area if progress_area is not None else st.container():
@@ -152,7 +155,7 @@ def train_one(
         box[session.BUSY] = False
         bar.empty()
         stop_box.empty()
-        errors.show_error(exc, "Training")
+        errors.show_error(exc, "Training", labels)
         return None
     finally:
         box[session.BUSY] = False

@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import re
 
+# What a page calls an analysis input the engine refuses by its argument name (see plain). Here,
+# not in ui/text/: ui.text imports this module. A label only, no sentence.
+INPUT_LABELS = {"state_from": "Other text"}
 MAX_MESSAGE_CHARS = 400  # a message is one or two sentences; an echoed value never needs more
 
 # Streamlit's Markdown (remark-gfm) makes "https://...", "www.x.com" and "x@host.com" live links
@@ -82,7 +85,13 @@ def shorten(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
 
 
 def plain(text: object, limit: int = MAX_MESSAGE_CHARS) -> str:
-    """A message safe to pass to any Markdown-rendering ``st.*`` call: shortened, then escaped."""
+    """A message safe to pass to any Markdown-rendering ``st.*`` call: shortened, then escaped.
+
+    An engine's refusal of a value typed outside a settings form (the Cell page's "Other text")
+    names the field by the label a page shows for it (:data:`INPUT_LABELS`).
+    """
+    if hasattr(text, "worded"):
+        text = text.worded(INPUT_LABELS.get)
     return md_escape(shorten(str(text), limit))
 
 

@@ -27,6 +27,7 @@ LOAD_ANY = "lstm_core.export.keras_import:load_any"
 # fails in the worker, which alone is lost (and replaced).
 UPLOAD_LIMIT_MB = 1024
 UPLOAD_NEED_MB = 64.0  # reserved in the budget while a file is read, plus 4x its size
+SOURCE = "upload_source"  # {"run": the adopted run, "file": its name}: pages say it is an upload
 UPLOADED = "upload_read"  # {"file": file id, "shape", "weights", "ours": run, "error": text}
 
 
@@ -129,8 +130,15 @@ def _plain_form(read: dict) -> TrainResult | None:
     return _adopt(keras_import.to_run(inferred, read["weights"]), read["name"])
 
 
+def uploaded_file(run: TrainResult | None) -> str | None:
+    """The file name ``run`` was uploaded from in this session (None: trained or a preset)."""
+    source = st.session_state.get(SOURCE) or {}
+    return source.get("file") if run is not None and source.get("run") is run else None
+
+
 def _adopt(run: TrainResult, name: str) -> TrainResult:
     session.set_run(run, meta={"origin": "upload", "file": str(name)[:200]})
+    st.session_state[SOURCE] = {"run": run, "file": str(name)[:200]}
     st.success(
         f"Using your model from {md_escape(repr(name))} ({run.config.framing}, {run.config.units} units). "
         "It has its own link now.",

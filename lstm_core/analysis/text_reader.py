@@ -18,7 +18,8 @@ letter, and a stateful run carries its state from sample to sample (as in traini
     >>> check_text(config, "AB1")
     Traceback (most recent call last):
     ...
-    ValueError: text='AB1' is not allowed: '1' not in the model's vocabulary 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.
+    lstm_core.validation.Refusal: text='AB1' is not allowed: '1' not in the model's vocabulary \
+'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from lstm_core.data.framings import encode_sample
 from lstm_core.limits.shape import CELL_KINDS
 from lstm_core.model.cells import RECORDED_STEPS, Weights, as_float64, softmax, stack_step
 from lstm_core.model.variant import variant_of
+from lstm_core.validation import Refusal
 
 MAX_TEXT = 200  # characters a trace reads (as the State page's trace)
 
@@ -41,14 +43,12 @@ MAX_TEXT = 200  # characters a trace reads (as the State page's trace)
 def check_text(config: LSTMConfig, text: str, name: str = "text", allow_empty: bool = False) -> None:
     """Raise ``ValueError`` (one sentence) unless ``text`` is 1..200 characters of the vocabulary."""
     if not isinstance(text, str) or (not text and not allow_empty):
-        raise ValueError(f"{name}={text!r} is not allowed: give at least one letter to feed.")
+        raise Refusal(name, text, "give at least one letter to feed")
     if len(text) > MAX_TEXT:
         raise ValueError(f"{name} of {len(text)} characters is not allowed: feed at most {MAX_TEXT}.")
     missing = "".join(sorted({ch for ch in text if ch not in config.vocab}))
     if missing:
-        raise ValueError(
-            f"{name}={text!r} is not allowed: {missing!r} not in the model's vocabulary {config.vocab!r}."
-        )
+        raise Refusal(name, text, f"{missing!r} not in the model's vocabulary {config.vocab!r}")
 
 
 class TextReader:

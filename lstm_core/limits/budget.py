@@ -86,7 +86,31 @@ _tickets = itertools.count()
 
 
 class MemoryRefused(ValueError):
-    """A training that would take the process over its memory budget (one sentence for a person)."""
+    """A training that would take the process over its memory budget (one sentence for a person).
+
+    What would help, besides waiting, is data (``levers``: the fields that make a run smaller),
+    so a page without those fields (Compare, Memory) words it without them (:meth:`worded`)::
+
+        >>> r = MemoryRefused("This training needs about 600 MiB", ("units", "window"))
+        >>> str(r)
+        'This training needs about 600 MiB: lower the units or the window, or try again in a minute.'
+        >>> r.worded({}.get)
+        'This training needs about 600 MiB: try again in a minute.'
+    """
+
+    def __init__(self, sentence: str, levers: tuple[str, ...] | None = None) -> None:
+        self.sentence, self.levers = sentence, levers
+        super().__init__(self.worded(lambda name: f"the {name}"))
+
+    def worded(self, label) -> str:
+        """The sentence with the fields that would help named by ``label`` (None: not offered)."""
+        if self.levers is None:
+            return self.sentence
+        named = [label(n) for n in self.levers if label(n)]
+        if not named:
+            return f"{self.sentence}: try again in a minute."
+        fields = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
+        return f"{self.sentence}: lower {fields}, or try again in a minute."
 
 
 CONTAINER_SHARE = 0.9  # of a container's memory limit, at most, for the budget (see the docstring)
@@ -285,7 +309,7 @@ def admit(need_mb: float) -> Iterator[None]:
                 raise MemoryRefused(refusal())
             held = sum(_reserved.values()) + sum(_held.values())
             if rss + held + need_mb > budget_mb():
-                raise MemoryRefused(_too_big(need_mb, rss, held))
+                raise _too_big(need_mb, rss, held)
         ticket = next(_tickets)
         _reserved[ticket] = need_mb
     try:
@@ -295,13 +319,12 @@ def admit(need_mb: float) -> Iterator[None]:
             _reserved.pop(ticket, None)
 
 
-def _too_big(need_mb: float, rss: float, held: float) -> str:
+def _too_big(need_mb: float, rss: float, held: float) -> MemoryRefused:
     free = max(0.0, budget_mb() - rss - held)
-    return (
+    return MemoryRefused(
         f"This training needs about {need_mb:,.0f} MiB of memory, and the server has only "
         f"{free:,.0f} MiB of its {budget_mb():,.0f} MiB budget free right now (other trainings "
-        "are running or just ran): lower the units, the window or the sequence, or try again in a "
-        "minute."
+        "are running or just ran)", ("units", "window", "sequence"),
     )
 
 

@@ -190,3 +190,23 @@ def variant_of(config: LSTMConfig) -> Variant:
     """The :class:`Variant` of ``config``, derived once per config (configs are frozen)."""
     shape = shape_of(config)
     return Variant(config, CELL_KINDS[config.cell], _head(config, shape), shape)
+
+
+# The fields only some framings read (every other field applies to every framing). The one
+# place that knows: a form hides the others, so nothing it shows is silently ignored.
+ONLY_FOR = {
+    "num_samples": ("variable-length",),
+    "padding": ("variable-length",),
+    "wrap": ("variable-length",),
+    "horizon": ("n-char-output",),
+    "steps_per_update": ("stateful",),
+}
+
+
+def applies(field: str, framing: str) -> bool:
+    """Whether ``framing`` reads ``field`` (a field it does not read changes nothing it trains).
+
+    >>> applies("num_samples", "naive"), applies("num_samples", "variable-length"), applies("units", "naive")
+    (False, True, True)
+    """
+    return framing in ONLY_FOR.get(field, (framing,))

@@ -125,32 +125,73 @@ def ask(worker: Worker, task: tuple, on_progress: Callable | None,
 
 
 def follow(worker: Worker, on_progress: Callable | None, should_stop: Callable[[], bool] | None) -> Any:
-    """Wait for the worker's answer to the task just sent; report its progress meanwhile."""
+    """Wait for the worker's answer to the task just sent; report its progress meanwhile.
+
+    Only the latest progress of each run is passed on: a caller slower than the worker (a
+    page redrawing its chart on a busy server) would otherwise fall further behind at every
+    report, showing epoch 220 while the worker trains epoch 700, and a Stop clicked then
+    would keep the 500 epochs in between (issue 22, item 15).
+    """
     stop_sent = False
     while True:
         if should_stop is not None and not stop_sent and should_stop():
             worker.stop()
             stop_sent = True
-        try:
-            ready = worker.conn.poll(POLL_SECONDS)
-            message = worker.conn.recv() if ready else None
-        except (EOFError, OSError):
-            raise _lost(worker) from None
-        if message is None:
+        messages = _received(worker)
+        if not messages:
             if not worker.alive():
                 raise _lost(worker)
             continue
-        if message[0] == "progress":
-            if on_progress is not None:
-                on_progress(*message[1])
+        progress, answer = latest_progress(messages)
+        if on_progress is not None:
+            for args in progress:
+                on_progress(*args)
+        if answer is None:
             continue
-        worker.rss = message[-1]
+        worker.rss = answer[-1]
         worker.pending = False
-        if message[0] == "done":
-            return message[1]
-        _, exc, trace, _ = message
+        if answer[0] == "done":
+            return answer[1]
+        _, exc, trace, _ = answer
         log.debug("task failed in worker %d:\n%s", worker.pid, trace)
         raise exc
+
+
+def _received(worker: Worker) -> list[tuple]:
+    """Every message the worker has sent so far (waiting up to ``POLL_SECONDS`` for one)."""
+    messages: list[tuple] = []
+    try:
+        wait = POLL_SECONDS
+        while worker.conn.poll(wait):
+            messages.append(worker.conn.recv())
+            if messages[-1][0] != "progress":
+                break  # the answer: nothing follows it
+            wait = 0
+    except (EOFError, OSError):
+        raise _lost(worker) from None
+    return messages
+
+
+def latest_progress(messages: list[tuple]) -> tuple[list[tuple], tuple | None]:
+    """The last progress report of each run among ``messages`` (a run is told apart by the
+    arguments before its ``Progress``: its index in ``train_many``), in the order they
+    last reported, and the answer that ended the task, if it is there.
+
+    >>> latest_progress([("progress", (0, "e1")), ("progress", (1, "e1")), ("progress", (0, "e2"))])
+    ([(1, 'e1'), (0, 'e2')], None)
+    >>> latest_progress([("progress", ("e1",)), ("progress", ("e2",)), ("done", 42, 600.0)])
+    ([('e2',)], ('done', 42, 600.0))
+    """
+    last: dict[tuple, tuple] = {}
+    answer = None
+    for message in messages:
+        if message[0] != "progress":
+            answer = message
+            continue
+        args = message[1]
+        last.pop(args[:-1], None)  # re-inserted: the order is that of the latest reports
+        last[args[:-1]] = args
+    return list(last.values()), answer
 
 
 class WorkerPool:

@@ -44,19 +44,19 @@ def test_garbage_in_a_url_parameter_warns_by_name(name, raw):
 # Values typed in the Lab form, at and past their limits: an error beside the form, and the
 # model trained before stays.
 FORM_CASES = [
-    ("lab_units", 0, "units"),
+    ("lab_units", 0, "Units"),
     ("lab_sequence", "A", "sequence"),
     ("lab_sequence", "   ", "sequence"),
-    ("lab_window", 30, "window"),
-    ("lab_batch_size", 4, "batch_size"),  # stateful: 4 does not divide the 25 samples
-    ("lab_epochs", 10_000_000, "epochs"),  # over the work budget
-    ("lab_learning_rate", 0.0, "learning_rate"),
-    ("lab_learning_rate", 2.0, "learning_rate"),
-    ("lab_seed", -1, "seed"),
-    ("lab_epochs", 0, "epochs"),
-    ("lab_batch_size", 0, "batch_size"),
-    ("lab_units", 257, "units"),
-    ("lab_window", 0, "window"),
+    ("lab_window", 30, "Window / max length"),
+    ("lab_batch_size", 4, "Batch size"),  # stateful: 4 does not divide the 25 samples
+    ("lab_epochs", 10_000_000, "Epochs"),  # over the work budget
+    ("lab_learning_rate", 0.0, "Learning rate"),
+    ("lab_learning_rate", 2.0, "Learning rate"),
+    ("lab_seed", -1, "Seed"),
+    ("lab_epochs", 0, "Epochs"),
+    ("lab_batch_size", 0, "Batch size"),
+    ("lab_units", 257, "Units"),
+    ("lab_window", 0, "Window / max length"),
     ("lab_sequence", "AB" * 1500, "sequence"),  # 3,000 characters: over the limit
     ("lab_sequence", "", "sequence"),
 ]
@@ -84,7 +84,8 @@ def test_a_window_as_long_as_the_sequence_is_refused_with_the_reason():
     at.number_input(key="lab_window").set_value(5)
     button(at, "Train").click().run()
     assert_clean(at)
-    assert any("shorter than the sequence" in e.value for e in at.error), [e.value for e in at.error]
+    said = [e.value for e in at.error]
+    assert any('shorter than the "Training sequence"' in e for e in said), said
 
 
 @pytest.mark.parametrize("sequence", ["αβγδαβγδαβγδ", "日本語日本語日本語", "😀🙃😀🙃😀🙃😀🙃"])

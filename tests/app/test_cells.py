@@ -42,7 +42,7 @@ def test_too_many_layers_is_one_sentence_beside_the_form():
     at.number_input(key="lab_layers").set_value(4).run()
     assert_clean(at)
     messages = [e.value for e in at.error]
-    assert any("layers=4 is not allowed" in m for m in messages), messages
+    assert any("Layers: 4 is not allowed" in m for m in messages), messages
 
 
 @pytest.fixture(scope="module")

@@ -66,7 +66,7 @@ def test_lab_task_picker_fills_the_sequence_and_per_step_training_scores_every_s
     button(at, "Use this text in the form").click().run()
     assert_clean(at)
     assert at.text_input(key="lab_sequence").value == texts.delayed_recall(4)
-    at.selectbox(key="lab_framing").set_value("stateful")
+    at.selectbox(key="lab_framing").set_value("stateful").run()  # its own fields appear (item 13)
     at.number_input(key="lab_steps_per_update").set_value(5)
     at.number_input(key="lab_epochs").set_value(20)
     button(at, "Train").click().run()

@@ -11,7 +11,8 @@ def test_horizon_and_wrap_are_on_the_form_with_help_and_in_the_url():
     at = open_page("pages/lab.py", framing="n-char-output", horizon="4")
     assert_clean(at)
     assert at.number_input(key="lab_horizon").value == 4
-    assert at.number_input(key="lab_horizon").help and at.checkbox(key="lab_wrap").help
+    assert at.number_input(key="lab_horizon").help
+    assert "lab_wrap" not in [c.key for c in at.checkbox]  # only variable-length wraps (issue 22, item 13)
     assert "n-char-output" in at.selectbox(key="lab_framing").options
     at.number_input(key="lab_horizon").set_value(5).run()
     assert at.query_params["horizon"] in (["5"], "5")
@@ -23,17 +24,19 @@ def test_horizon_and_wrap_are_on_the_form_with_help_and_in_the_url():
     assert letters.iloc[1]["→ next (target)"] == "EFGHI"
 
 
-def test_horizon_on_a_one_letter_framing_is_refused_in_one_sentence():
-    at = open_page("pages/lab.py", framing="timestep-window")
-    at.number_input(key="lab_horizon").set_value(3).run()
+def test_horizon_on_a_one_letter_framing_is_not_offered_and_a_link_is_told():
+    # Issue 22, item 13: a field the framing does not read is hidden, and a link setting it is told.
+    at = open_page("pages/lab.py", framing="timestep-window", horizon="3")
     assert_clean(at)
-    assert any("horizon=3 is not allowed: only the n-char-output framing" in e.value for e in at.error)
+    assert "lab_horizon" not in [n.key for n in at.number_input]
+    assert any("horizon" in w.value and "does not use it" in w.value for w in at.warning)
+    assert "horizon" not in at.query_params
 
 
 def test_wrap_lets_the_max_length_reach_26_and_the_data_view_shows_wrapped_runs():
     at = open_page("pages/lab.py", framing="variable-length", epochs="50")
     at.number_input(key="lab_window").set_value(26).run()
-    assert any("window=26 is not allowed" in e.value and "wrap" in e.value for e in at.error)
+    assert any("Window / max length: 26 is not allowed" in e.value and "wrap" in e.value for e in at.error)
     at.checkbox(key="lab_wrap").check().run()
     assert_clean(at)
     assert not at.error

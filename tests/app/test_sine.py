@@ -33,7 +33,7 @@ def test_a_link_fills_the_form_and_a_bad_value_gets_one_sentence():
     assert_clean(at)
     errors = [e.value for e in at.error]
     assert errors == [
-        "noise=3.0 is not allowed: it must be a number from 0 to 1 (the wave's amplitude is 1)."
+        "Noise (std): 3.0 is not allowed: it must be a number from 0 to 1 (the wave's amplitude is 1)."
     ]
     button(at, "Train").click().run()
     assert not [m for m in at.markdown if "Mean squared error" in m.value]  # nothing trained

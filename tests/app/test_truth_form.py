@@ -59,7 +59,7 @@ def test_after_train_the_url_the_form_and_the_run_agree_and_no_false_notice():
     at.number_input(key="lab_units").set_value(8).run()  # the form moves on; the results do not
     assert _url(at) == {"framing": "stateful", "epochs": "20", "units": "8"}
     notice = [i.value for i in at.info if "last training" in i.value]
-    assert notice and "units 16, not 8" in notice[0], notice
+    assert notice and "Units 16, not 8" in notice[0], notice
     button(at, "Train").click().run()
     assert at.session_state["run"].config.units == 8
     assert not [i for i in at.info if "last training" in i.value]
@@ -69,7 +69,7 @@ def test_an_invalid_form_says_why_at_once_and_the_url_keeps_the_last_valid_setti
     at = open_page("pages/lab.py", framing="stateful")
     at.number_input(key="lab_batch_size").set_value(4).run()  # does not divide 25 samples
     assert_clean(at)
-    assert any("batch_size" in e.value for e in at.error), [e.value for e in at.error]
+    assert any(e.value.startswith("Batch size:") for e in at.error), [e.value for e in at.error]
     assert _url(at) == {"framing": "stateful"}
 
 

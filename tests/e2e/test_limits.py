@@ -64,7 +64,7 @@ def test_scientific_epochs_train_exactly_that_many(page: Page, base_url):
 
 @pytest.mark.parametrize(
     ("label", "typed", "says"),
-    [("Units", "1e3", "units=1000 is not allowed"), ("Epochs", "99999999999999999999999", "epochs=")],
+    [("Units", "1e3", "Units: 1000 is not allowed"), ("Epochs", "99999999999999999999999", "Epochs: ")],
 )
 def test_numbers_out_of_reach_get_a_message_not_a_silent_run(page: Page, base_url, label, typed, says):
     open_app(page, base_url, "/lab?framing=stateful&epochs=5&units=4")

@@ -68,3 +68,5 @@ def unseen_note(config, start: str) -> str | None:
         "in can repeat (Z → ZZZ…). Warm starts read the text up to the start letter's first "
         "appearance, which here is its end."
     )
+# The model caption when the model is an upload (ui/views/generate_page.body): never the preset's words.
+UPLOADED_MODEL = "Your uploaded model {file}, as you described it: "

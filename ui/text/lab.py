@@ -130,3 +130,5 @@ ONE_SHOT_EXPLAIN = (
     "window, and predicts again, {k} times; a mistake it makes is fed back in. The first "
     "position is the same question for both; the far positions are where they differ."
 )
+# A link's setting that its framing does not read (ui/controls.py): not silently kept.
+LAB_LINK_UNUSED = "URL parameter {name}: the {framing} framing does not use it, so it is left out."

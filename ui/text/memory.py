@@ -172,3 +172,9 @@ REACH_CAPTION = (
     "the sample has already read; **gradient**, the letters the update's gradient flows through; "
     "**loss**, the letters it is scored on."
 )
+
+# Under a built-in text in the Lab when a lesson's link fixes the training text (tasks.task_picker).
+LESSON_FIXES_TEXT = (
+    "This lesson's link fixes the training text, so it cannot be replaced here; "
+    "\"Show all settings\" above gives you the whole form."
+)

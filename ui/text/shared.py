@@ -32,6 +32,13 @@ DOWNLOAD_HELP = {
     "sine_history": "The MSE per epoch (accuracy does not apply: 0).",
     "sine_script": "A runnable plain-Keras script (model.fit, loss mse) with these settings.",
 }
+# Under the download buttons when a Keras script is among them (ui/views/downloads.show).
+SCRIPT_EXPECT = (
+    "The Keras script trains the same model on the same data from the same seed with stock "
+    "`model.fit`. Expect the same learning, not always the same last digit: fit adds its sums "
+    "in another order, and over hundreds of epochs that rounding can flip a letter or two at "
+    "the end (the naive preset shows 80.00% here and 84.00% from the script, one letter of 25)."
+)
 TRAIN_FIRST = "Press **Train** to train this configuration. Its results appear here."
 
 

@@ -34,3 +34,9 @@ WITHIN_BATCH_CONTROL = (
     "{control:.2f}% with the same 5000 epochs. What the tutorial's "
     "whole-batch run had that the naive one lacked was ten times the training."
 )
+
+WITHIN_BATCH_STOP = "Stop the experiment now; it compares all three runs, so nothing is kept."
+WITHIN_BATCH_STOPPED = (
+    "Stopped before all three runs finished: the experiment compares the three, so there is "
+    "nothing to show. Run it again to see them side by side."
+)

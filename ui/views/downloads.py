@@ -15,7 +15,7 @@ import streamlit as st
 
 from lstm_core.model.results import TrainResult
 from ui import training
-from ui.text.shared import DOWNLOAD_HELP
+from ui.text.shared import DOWNLOAD_HELP, SCRIPT_EXPECT
 
 
 @dataclass(frozen=True)
@@ -74,3 +74,5 @@ def show(downloads: Sequence[Download]) -> None:
             d.label, data=d.data, file_name=d.file_name, mime=d.mime, on_click="ignore", icon=d.icon,
             help=d.help,
         )
+    if any(d.file_name.endswith(".py") for d in downloads):
+        st.caption(SCRIPT_EXPECT)  # what stock fit gives (issue 22, item 8)

@@ -10,7 +10,7 @@ from lstm_core.analysis import inference
 from lstm_core.analysis.inference import Generation
 from lstm_core.config import MAX_GENERATE_STEPS
 from lstm_core.model.nchar import is_n_char
-from ui import safe
+from ui import safe, upload
 from ui.safe import visible
 from ui.text import generate as words
 
@@ -84,8 +84,10 @@ def generate_form(config) -> tuple[str, int, float]:
 def body(run) -> None:
     """The model, the form, and the two continuations with their notes."""
     config = run.config
+    source = upload.uploaded_file(run)
     st.caption(
-        f"Model: `{config.framing}` · {config.units} units · vocabulary of {len(config.vocab)} "
+        (words.UPLOADED_MODEL.format(file=safe.plain(repr(source))) if source else "Model: ")
+        + f"`{config.framing}` · {config.units} units · vocabulary of {len(config.vocab)} "
         f"characters · {'stateful' if config.stateful else 'stateless'}"
     )
     if is_n_char(config):

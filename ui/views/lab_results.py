@@ -22,6 +22,7 @@ from lstm_core.data.framings import make_dataset
 from lstm_core.model.results import TrainResult
 from lstm_core.presets import PRESETS, preset
 from ui import charts, safe
+from ui.controls import LABELS
 from ui.safe import visible
 from ui.text import charts as chart_words
 from ui.text.lab import CEILING_HELP, TENSOR
@@ -94,17 +95,25 @@ def differing_fields(config: LSTMConfig) -> list[str]:
 def differences(trained: LSTMConfig, shown: LSTMConfig) -> str:
     """The settings where a trained run differs from the form, in words ("" if none).
 
-    >>> from lstm_core.presets import preset
-    >>> differences(preset("naive"), preset("naive").replace(units=16))
-    'units 32, not 16'
+    Fields are named by the form's labels and switches read on/off (not Python's True/False)::
+
+        >>> from lstm_core.presets import preset
+        >>> differences(preset("naive"), preset("naive").replace(units=16))
+        'Units 32, not 16'
+        >>> differences(preset("naive"), preset("naive").replace(shuffle=False))
+        'Shuffle each epoch on, not off'
     """
     if trained == shown:
         return ""
     names = [k for k, v in trained.to_dict().items() if v != getattr(shown, k)]
-    return "; ".join(f"{k} {_short(getattr(trained, k))}, not {_short(getattr(shown, k))}" for k in names)
+    return "; ".join(
+        f"{LABELS.get(k, k)} {_short(getattr(trained, k))}, not {_short(getattr(shown, k))}" for k in names
+    )
 
 
 def _short(value) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
     text = str(value)
     return text if len(text) <= 24 else text[:21] + "…"
 

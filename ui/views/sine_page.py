@@ -105,6 +105,7 @@ SINE = form.Form(
     on_framing=new_framing,
     notes_stay=False,  # a link that cannot be used is this run's problem, said once
     remember=False,  # the page opens on the default framing's preset
+    labels={"framing": "Framing", **{name: label for name, label, _ in FIELDS}},
 )
 KEY = SINE.keys
 
@@ -172,7 +173,7 @@ def regression_chart(history) -> alt.Chart:
 def train(config: LSTMConfig, progress_area) -> None:
     """Train with a progress bar, Stop, and a live MSE chart; keep the run even if interrupted."""
     runner.train_one(config, key="sine_stop", progress_area=progress_area, result_key=RUN, keep=keep,
-                     chart=regression_chart, mark_url=False)
+                     chart=regression_chart, mark_url=False, labels=SINE.labels)
 
 
 def downloads(run: TrainResult, fc: Forecast) -> None:

@@ -18,6 +18,8 @@ from ui.text.state import (
     WITHIN_BATCH,
     WITHIN_BATCH_CONTROL,
     WITHIN_BATCH_GAP,
+    WITHIN_BATCH_STOP,
+    WITHIN_BATCH_STOPPED,
     WITHIN_BATCH_VERDICT,
 )
 
@@ -88,9 +90,13 @@ def reset_section(run: TrainResult) -> None:
 
 
 def run_experiment() -> None:
-    """Train the whole-batch preset three ways at once (same seed, 16 units, 5000 epochs)."""
-    runner.train_labelled(within_batch.arm_configs(), within_batch.outcomes, session.EXPERIMENT,
-                          key=None)
+    """Train the whole-batch preset three ways at once (same seed, 16 units, 5000 epochs).
+
+    A Stop keeps an empty list (not None): the three are compared, so a stopped arm leaves
+    nothing to show, and the page says so instead of looking as if nothing was run.
+    """
+    runner.train_labelled(within_batch.arm_configs(), lambda runs: within_batch.outcomes(runs) or [],
+                          session.EXPERIMENT, key="state_exp_stop", stop_help=WITHIN_BATCH_STOP)
 
 
 def experiment_section() -> None:
@@ -102,6 +108,8 @@ def experiment_section() -> None:
         except Exception as exc:  # one sentence for the user; a bug's traceback goes to the log
             errors.show_error(exc, "The experiment")
     outcomes = runner.kept(session.EXPERIMENT)
+    if outcomes == []:
+        st.warning(WITHIN_BATCH_STOPPED, icon=":material/pause_circle:")
     if not outcomes:
         st.caption("Three trainings of 5000 epochs each; a few seconds in all.")
         return

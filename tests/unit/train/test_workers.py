@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from lstm_core.limits import budget
-from lstm_core.presets import preset
+from lstm_core.presets import preset, sine_preset
 from lstm_core.train import trainer
 from lstm_core.train.workers import WorkerLost, WorkerPool
 
@@ -57,6 +57,32 @@ def test_stop_reaches_the_worker_and_the_partial_run_comes_back(pool):
     assert run.stopped and 0 < run.epochs_done < 20_000
     assert answered < 10.0, answered  # at the worker's next chunk (~0.25 s); a bound against a hang
     assert len(run.history) == run.epochs_done
+
+
+def test_a_slow_caller_is_shown_the_latest_epoch_so_stop_keeps_no_backlog(pool):
+    """A page that draws slower than the worker reports (a chart on a busy server) must not fall
+    behind: Sine showed epoch 220 while the worker was at 700, and Stop kept 500 more (issue 22,
+    item 15). Each callback gets the newest report; after Stop at most the chunk in flight follows."""
+    # Sine's stateful framing: ~80 epochs a chunk, so reports are small and many fit in the
+    # socket's buffer (the alphabet's grow its history so fast that the buffer itself paces them).
+    config = sine_preset("stateful").replace(epochs=1500)
+    pool.call(TRAIN, config.replace(epochs=1))
+    reports, asked_at = [], []
+
+    def slow_page(progress) -> None:
+        reports.append(progress.epoch)
+        time.sleep(0.6)  # slower than the worker's ~4 reports a second
+
+    def stop() -> bool:
+        if not asked_at and len(reports) >= 3:
+            asked_at.append(len(reports))
+        return bool(asked_at)
+
+    run = pool.call(TRAIN, config, on_progress=slow_page, should_stop=stop)
+    assert run.stopped
+    after_stop = reports[asked_at[0]:]
+    assert len(after_stop) <= 2, (reports, asked_at)  # no queue of old reports drained after Stop
+    assert reports[-1] == run.epochs_done  # the last one shown is where it stopped
 
 
 def test_a_refusal_in_the_worker_is_the_same_sentence_here(pool):

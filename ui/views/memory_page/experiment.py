@@ -12,7 +12,7 @@ import streamlit as st
 
 from lstm_core.data import texts
 from lstm_core.experiments import truncated_bptt as exp
-from ui import runner, safe
+from ui import errors, runner, safe
 from ui.text.memory import (
     EXPERIMENT_ABOUT,
     HELP_K,
@@ -116,7 +116,7 @@ def run_experiment(k: int, seeds: int, order: str) -> None:
         )
     except Exception as exc:  # the engine's message, never a traceback (that goes to the log)
         log.warning("the memory experiment failed", exc_info=True)
-        st.error(safe.plain(f"The experiment failed: {exc}"), icon=":material/error:")
+        st.error(safe.plain(f"The experiment failed: {errors.worded(exc)}"), icon=":material/error:")
         return
     if result and result["outcomes"]:
         st.rerun()  # the forward view, drawn above, can now offer the experiment's runs

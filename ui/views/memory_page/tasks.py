@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core.data import texts
-from ui import controls
-from ui.text.memory import HELP_K, HELP_TASK, MEMORY_HELP, TASK_ABOUT, TASK_TITLES
+from ui import classroom, controls
+from ui.text.memory import HELP_K, HELP_TASK, LESSON_FIXES_TEXT, MEMORY_HELP, TASK_ABOUT, TASK_TITLES
 
 
 def ceiling_frame(text: str, max_window: int = 8) -> pd.DataFrame:
@@ -23,6 +23,8 @@ def ceiling_frame(text: str, max_window: int = 8) -> pd.DataFrame:
 
 def _use_task() -> None:
     """Button callback: runs before the script, so it may still fill the Lab form's field."""
+    if classroom.fixes("sequence"):
+        return
     text = texts.task_text(st.session_state["memory_task"], int(st.session_state.get("memory_k", 4)))
     st.session_state[controls.KEY["sequence"]] = text
 
@@ -51,7 +53,9 @@ def task_picker(in_lab: bool = True) -> str:
     needed = texts.memory_needed(text)
     # A static table (not a dataframe widget): a few rows, nothing to sort or scroll.
     st.table(ceiling_frame(text, max(needed or 1, 4) + 1).set_index("window (letters seen)"))
-    if in_lab:
+    if in_lab and classroom.fixes("sequence"):  # a lesson's link fixed the text: not ours to change
+        st.caption(LESSON_FIXES_TEXT)
+    elif in_lab:
         st.button(
             "Use this text in the form",
             on_click=_use_task,
