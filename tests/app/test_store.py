@@ -235,7 +235,7 @@ def test_a_classroom_link_fixes_and_hides_settings_until_the_student_shows_all()
     assert_clean(at)
     labels = {n.label for n in at.number_input}
     assert "Units" not in labels and "Epochs" not in labels and "Batch size" in labels
-    assert any("fixes some settings: epochs, units" in i.value for i in at.info)
+    assert any("fixes some settings: Epochs, Units" in i.value for i in at.info)  # by their labels
     button(at, "Train").click().run()
     assert_clean(at)
     run_id = at.session_state["run_id"]
