@@ -9,18 +9,20 @@ def errors(at) -> list[str]:
 
 
 def test_lab_refusals_name_the_forms_labels():
-    at = open_page("pages/lab.py", framing="naive")
+    # (Time steps per update is shown on the stateful framing only: refused there with stateful off.)
+    at = open_page("pages/lab.py", framing="stateful")
     at.number_input(key="lab_steps_per_update").set_value(5.0).run()
+    at.checkbox(key="lab_stateful").set_value(False).run()
     assert_clean(at)
     said = " ".join(errors(at))
     assert said.startswith("Time steps per update: 5 is not allowed"), errors(at)
     assert "steps_per_update" not in said
-    at.number_input(key="lab_steps_per_update").set_value(1.0).run()
-    at.selectbox(key="lab_framing").set_value("timestep-window").run()
-    at.number_input(key="lab_horizon").set_value(3.0).run()
+    # (Letters out is shown on the n-char-output framing only: refused there when it does not fit.)
+    at = open_page("pages/lab.py", framing="n-char-output", sequence="ABCDEFG")
+    at.number_input(key="lab_horizon").set_value(5.0).run()
     said = " ".join(errors(at))
-    assert said.startswith("Letters out (horizon): 3 is not allowed"), errors(at)
-    assert "horizon=3" not in said
+    assert said.startswith("Letters out (horizon): 5 is not allowed"), errors(at)
+    assert "horizon=5" not in said and "window" not in said.replace("Window", "")
 
 
 def test_sine_too_much_work_advises_its_own_fields():
