@@ -35,7 +35,6 @@ from lstm_core.validation import (
     check_number,
     check_text,
     convert,
-    data_lever,
     refuse_unused,
     reject,
     short,
@@ -205,13 +204,13 @@ class LSTMConfig:
         return len(self.sequence) - self.window - self.horizon + 1
 
     @property
-    def data_size(self) -> str:
-        """The setting the number of samples grows with, in words, e.g. "the length (200 values)"."""
+    def data_size(self) -> tuple[str, str]:
+        """The field the number of samples grows with, and its size: ("length", "200 values")."""
         if self.is_sine:
-            return f"the length ({self.length:,} values)"
+            return "length", f"{self.length:,} values"
         if self.framing == "variable-length":
-            return f"the samples ({self.num_samples:,})"
-        return f"the sequence ({len(self.sequence):,} characters)"
+            return "num_samples", f"{self.num_samples:,}"
+        return "sequence", f"{len(self.sequence):,} characters"
 
     @property
     def work(self) -> int:
@@ -270,7 +269,8 @@ def _validate(c: LSTMConfig) -> None:
             f"{c.epochs:,} epochs x {c.num_examples:,} samples x {c.time_steps} time steps"
             + (f" x {c.layers} layers" if c.layers > 1 else "")
             + f" = {c.work:,} LSTM steps, limit {MAX_WORK:,}. Lower {{epochs}} (at most "
-            f"{max(1, MAX_WORK // (c.work // c.epochs)):,} here), the {{window}}, or the {data_lever(c)}",
+            f"{max(1, MAX_WORK // (c.work // c.epochs)):,} here), the {{window}}, "
+            f"or the {{{c.data_size[0]}}}",
             verdict="is too much work for a shared server",
         )
 

@@ -192,18 +192,6 @@ def check_batch(c: Any) -> None:
         reject("batch_size", c.batch_size, f"it must be at most the number of samples ({n})")
 
 
-def data_lever(c: Any) -> str:
-    """The field a config's number of samples grows with, as a ``{field}`` mention (:class:`Refusal`).
-
-    >>> from lstm_core.presets import sine_preset
-    >>> data_lever(sine_preset())
-    '{length}'
-    """
-    if c.is_sine:
-        return "{length}"
-    return "{num_samples}" if c.framing == "variable-length" else "{sequence}"
-
-
 def check_cost(c: Any) -> None:
     """Refuse a run estimated to train longer than ``LSTM_LAB_MAX_SECONDS`` (see cost.py)."""
     est = cost.estimate(c)
@@ -217,7 +205,8 @@ def check_cost(c: Any) -> None:
         sizes.append(f"the {{window}} ({c.window})")
     if c.encoding == "onehot":
         sizes.append(f"the number of different characters ({len(c.vocab)}, one-hot)")
-    sizes.append("the " + data_lever(c) + c.data_size[c.data_size.index(" ("):])  # the {length} (200 values)
+    field, size = c.data_size  # e.g. "the {length} (200 values)": each page words the field
+    sizes.append(f"the {{{field}}} ({size})")
     lower = ", ".join(sizes[:-1]) + " or " + sizes[-1]
     advice = (
         f"Lower {{epochs}} (at most {most:,} with these settings), or {lower}"
