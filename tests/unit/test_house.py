@@ -32,7 +32,8 @@ def test_no_private_name_is_used_from_another_module():
 
 
 # Issue 20 asks for at most 6 modules per variant (census.MAX_MODULES_PER_VARIANT); the house has
-# come down from 18 / 17 / 13 (n-char, gru/simple, sine) to these and may only go further down (the census lists which remain).
+# come down from 18 / 17 / 13 (n-char, gru/simple, sine) to these and may only go further down
+# (the census lists which remain).
 NAMED_AT_MOST = {"n-char": 11, "gru/simple": 8, "sine": 13}
 
 
