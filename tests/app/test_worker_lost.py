@@ -13,10 +13,15 @@ from apptest_support import TINY, assert_clean, button, train_in_lab
 from ui import training
 
 
-def kill_workers_after(seconds: float, pids: list[int]) -> threading.Thread:
+def kill_workers_after(seconds: float, killed: list[int]) -> threading.Thread:
+    """Kill every worker alive ``seconds`` from now (their pids go to ``killed``). Read then,
+    not before the click: the pool may have started another worker for this task (a background
+    compile held the first one in the full suite, and a kill of the old pids missed the task)."""
+
     def kill() -> None:
         time.sleep(seconds)
-        for pid in pids:
+        killed.extend(training.pool().pids())
+        for pid in killed:
             try:
                 os.kill(pid, signal.SIGKILL)  # what the kernel's out-of-memory killer does
             except ProcessLookupError:
@@ -34,7 +39,8 @@ def test_a_worker_killed_mid_training_is_one_sentence_and_the_next_train_works(m
     assert pids and os.getpid() not in pids  # the training ran in a worker, not here
     monkeypatch.setattr(training, "RUN_SECONDS", 40.0)
     at.number_input(key="lab_epochs").set_value(20_000.0)
-    killer = kill_workers_after(4.0, pids)
+    killed: list[int] = []
+    killer = kill_workers_after(4.0, killed)
     button(at, "Train").click().run()
     killer.join()
     assert_clean(at)
@@ -48,4 +54,4 @@ def test_a_worker_killed_mid_training_is_one_sentence_and_the_next_train_works(m
     assert not at.error, [e.value for e in at.error]
     after = at.session_state["run"]
     assert after is not before and after.epochs_done == 20
-    assert not set(training.pool().pids()) & set(pids)  # served by a new process
+    assert killed and not set(training.pool().pids()) & set(killed)  # served by a new process
