@@ -5,31 +5,30 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
-import time
 
 from apptest_support import TINY, assert_clean, button, train_in_lab
 
+from lstm_core.train import workers
 from ui import training
 
 
-def kill_workers_after(seconds: float, killed: list[int]) -> threading.Thread:
-    """Kill every worker alive ``seconds`` from now (their pids go to ``killed``). Read then,
-    not before the click: the pool may have started another worker for this task (a background
-    compile held the first one in the full suite, and a kill of the old pids missed the task)."""
+def kill_at_first_progress(monkeypatch, killed: list[int]) -> None:
+    """SIGKILL the worker running a task at its first progress report (what the kernel's
+    out-of-memory killer does), whichever worker the pool chose: an event, not a clock (a
+    timer missed the task on a quiet machine, where 20,000 epochs end in under 4 s)."""
+    real = workers.follow
 
-    def kill() -> None:
-        time.sleep(seconds)
-        killed.extend(training.pool().pids())
-        for pid in killed:
-            try:
-                os.kill(pid, signal.SIGKILL)  # what the kernel's out-of-memory killer does
-            except ProcessLookupError:
-                pass
+    def follow(worker, on_progress, should_stop):
+        def progress(report):
+            if not killed:
+                killed.append(worker.pid)
+                os.kill(worker.pid, signal.SIGKILL)
+            if on_progress is not None:
+                on_progress(report)
 
-    thread = threading.Thread(target=kill, daemon=True)
-    thread.start()
-    return thread
+        return real(worker, progress, should_stop)
+
+    monkeypatch.setattr(workers, "follow", follow)
 
 
 def test_a_worker_killed_mid_training_is_one_sentence_and_the_next_train_works(monkeypatch):
@@ -40,9 +39,8 @@ def test_a_worker_killed_mid_training_is_one_sentence_and_the_next_train_works(m
     monkeypatch.setattr(training, "RUN_SECONDS", 40.0)
     at.number_input(key="lab_epochs").set_value(20_000.0)
     killed: list[int] = []
-    killer = kill_workers_after(4.0, killed)
+    kill_at_first_progress(monkeypatch, killed)
     button(at, "Train").click().run()
-    killer.join()
     assert_clean(at)
     errors = [e.value for e in at.error]
     assert any("stopped before it finished this task" in e for e in errors), errors

@@ -200,14 +200,21 @@ def test_a_worker_killed_while_starting_is_one_sentence_not_a_traceback():
     logger = logging.getLogger("lstm_core.train.workers")
     logger.addHandler(handler)
     level, logger.level = logger.level, logging.INFO
+    def workers_here() -> set[str]:
+        found = subprocess.run(["pgrep", "-P", str(os.getpid()), "-f", "worker_main"],
+                               capture_output=True, text=True).stdout.split()
+        return set(found)
+
+    # Other pools of this process (an app test's, in the full suite) have workers too: only the
+    # one this pool starts is killed.
+    others = workers_here()
     pool = WorkerPool(size=1, recycle_mb=100_000)
     children: list[str] = []
     try:
         pool.warm()
         deadline = time.monotonic() + 30
         while not children and time.monotonic() < deadline:
-            children = subprocess.run(["pgrep", "-P", str(os.getpid()), "-f", "worker_main"],
-                                      capture_output=True, text=True).stdout.split()
+            children = sorted(workers_here() - others)
             time.sleep(0.05)
         for pid in children:
             os.kill(int(pid), signal.SIGTERM)
