@@ -11,7 +11,7 @@ import streamlit as st
 from ui.routing import page_setup
 from ui.views import class_page
 
-page_setup("Class")  # first: page config and the links to every page
+page_setup("Class", join_box=False)  # first: page config and the links (its own join box below)
 
 
 def main() -> None:

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.views.class_page.start import sidebar_join
+
 ROOT = Path(__file__).resolve().parents[1]
 APP_TITLE = "LSTM State Lab"
 
@@ -65,8 +67,10 @@ def all_pages() -> list[Page]:
     return [*PAGES, *extra]
 
 
-def page_setup(title: str | None = None) -> None:
-    """Call first on every page: page config (wide, tab title) and the row of page links.
+def page_setup(title: str | None = None, join_box: bool = True) -> None:
+    """Call first on every page: page config (wide, tab title), the row of page links and, in
+    the sidebar (collapsed: it moves nothing), the "Join a class" box where a student types a
+    class's code (issue 24; ``join_box=False`` on the Class page, which has its own).
 
     ``title`` names the page in the browser tab, e.g. "Lab · LSTM State Lab".
     """
@@ -81,6 +85,8 @@ def page_setup(title: str | None = None) -> None:
     nav = st.container(horizontal=True, gap="small", key="page_nav")
     for page in all_pages():
         nav.page_link(page.path, label=page.title, icon=page.icon, width="content")
+    if join_box:
+        sidebar_join()
 
 
 # The name pages used before the switch to the folder way; kept so a page written against

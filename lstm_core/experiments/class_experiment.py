@@ -25,14 +25,21 @@ from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lstm_core.analysis import inference
 from lstm_core.analysis.stats import permutation_test
 from lstm_core.config import LSTMConfig
 from lstm_core.experiments.compare import SEEDS_TO_ANSWER, SURE, how_sure
+from lstm_core.experiments.why_lstm import DELAY, TASK_NAMES, recall_mask, why_lstm_configs
+from lstm_core.limits.shape import CELL_KINDS
+from lstm_core.model.variant import applies
 from lstm_core.presets import PRESETS, preset
 from lstm_core.store.class_records import Arm, ClassInfo, Slot
 
-NICKNAME_CHARS = 24
+NICKNAME_CHARS = 20
 NEITHER = "neither"  # the prediction "no real difference: seed luck"
+RECALL = "recall-gated-vs-ungated"  # the claim whose runs are scored on the recalled letters only
+CHANGED = "changed-field"  # the Lab's settings against one changed field (see changed_field)
+FIXED = ("framing", "sequence", "seed")  # what a changed-field class cannot change (seed: each student's)
 
 
 # ---------------------------------------------------------------------------------------
@@ -50,6 +57,18 @@ class Claim:
 
 def _tutorial(name: str) -> Arm:
     return Arm(name, preset(name), PRESETS[name].tutorial_accuracy)
+
+
+def _recall_arms() -> tuple[Arm, Arm]:
+    """The Memory lesson's delayed-recall task (``why_lstm``), on the LSTM and on the ungated cell:
+    the cells come from the variant spec (``CELL_KINDS``), never named here."""
+    configs = {c.cell: c for task, c in why_lstm_configs(seeds=1) if task == TASK_NAMES[1]}
+    gated = CELL_KINDS["lstm"]
+    ungated = next(kind for kind in CELL_KINDS.values() if not kind.gated)
+    return Arm(gated.label, configs[gated.name], None), Arm(ungated.label, configs[ungated.name], None)
+
+
+_RECALL_ARMS = _recall_arms()
 
 
 CLAIMS: dict[str, Claim] = {
@@ -76,8 +95,73 @@ CLAIMS: dict[str, Claim] = {
                 Arm("no carried state", preset("stateful").replace(stateful=False), None),
             ),
         ),
+        Claim(
+            RECALL,
+            f"{_RECALL_ARMS[0].label} vs {_RECALL_ARMS[1].label} on delayed recall: does the gated "
+            f"cell carry the cue {DELAY} letters?",
+            "Which will recall more letters over the whole class?",
+            _RECALL_ARMS,
+        ),
     )
 }
+
+
+def shown_value(name: str, value: object) -> str:
+    """A field's value as the class reads it: on/off, a cell's name, numbers without ".0".
+
+    >>> shown_value("stateful", False), shown_value("cell", "lstm"), shown_value("learning_rate", 0.001)
+    ('off', 'LSTM', '0.001')
+    """
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if name == "cell" and value in CELL_KINDS:
+        return CELL_KINDS[value].label
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def changeable(config: LSTMConfig, names: Sequence[str]) -> list[str]:
+    """Of the form's fields ``names``, those a changed-field class may change: read by the framing,
+    and neither the framing, the text nor the seed (each student's own)."""
+    return [n for n in names if n not in FIXED and applies(n, config.framing)]
+
+
+def changed_field(base: LSTMConfig, name: str, value: object, label: str) -> Claim:
+    """The Lab's settings ``base`` against the same with ``name`` set to ``value``; ``label`` is
+    what the form calls the field. Raises ``ValueError`` (one sentence) if the new settings are
+    refused (LSTMConfig's own sentence) or change nothing.
+
+    >>> claim = changed_field(preset("naive"), "units", "64", "Units")
+    >>> [a.label for a in claim.arms], claim.question
+    (['Units 32', 'Units 64'], 'Will changing Units from 32 to 64 change accuracy?')
+    """
+    if name in FIXED or not applies(name, base.framing):
+        raise ValueError(f"{label} cannot be the changed field of a class on {base.framing}.")
+    changed = LSTMConfig.from_dict({**base.to_dict(), name: value})  # the one validation
+    a, b = (shown_value(name, getattr(c, name)) for c in (base, changed))
+    if a == b:
+        raise ValueError(f"{label} is {a} already: give it another value.")
+    return Claim(CHANGED, f"The Lab's settings with {label} {a} against {label} {b}",
+                 f"Will changing {label} from {a} to {b} change accuracy?",
+                 (Arm(f"{label} {a}", base, None), Arm(f"{label} {b}", changed, None)))
+
+
+def differing(arms: Sequence[Arm]) -> list[str]:
+    """The fields (seed aside) in which the two arms' settings differ.
+
+    >>> differing(CLAIMS[RECALL].arms)
+    ['cell']
+    """
+    one, two = (a.config.to_dict() for a in arms)
+    return [n for n in one if n != "seed" and one[n] != two.get(n)]
+
+
+def score(claim: str, run) -> tuple[float, int]:
+    """A run's accuracy (percent) and what it is out of: the delayed-recall claim scores the
+    recalled letters only (the others follow from the letter before), every other the samples."""
+    if claim != RECALL:
+        return 100 * inference.accuracy(run), run.config.num_examples
+    correct = inference.prediction_table(run)["correct"].to_numpy()[recall_mask(run.config)]
+    return 100.0 * float(correct.mean()), int(correct.size)
 
 
 def scaled(arms: Sequence[Arm], epochs_scale: float) -> tuple[Arm, Arm]:
@@ -91,12 +175,18 @@ def scaled(arms: Sequence[Arm], epochs_scale: float) -> tuple[Arm, Arm]:
     return a, b
 
 
-def choices(arms: Sequence[Arm]) -> dict[str, str]:
-    """The answers to a claim's question: each arm by label, or neither (seed luck).
+def choices(arms: Sequence[Arm], claim: str = "") -> dict[str, str]:
+    """The answers to a claim's question: each arm by label, or neither (seed luck); a changed
+    field's yes/no question gets yes/no answers.
 
     >>> list(choices(CLAIMS["carried-state"].arms).values())
     ['carried state', 'no carried state', 'neither: the gap will be seed luck']
+    >>> list(choices(changed_field(preset("naive"), "units", 64, "Units").arms, CHANGED).values())
+    ['yes: higher with Units 32', 'yes: higher with Units 64', 'no: the gap will be seed luck']
     """
+    if claim == CHANGED:
+        return {"0": f"yes: higher with {arms[0].label}", "1": f"yes: higher with {arms[1].label}",
+                NEITHER: "no: the gap will be seed luck"}
     return {"0": arms[0].label, "1": arms[1].label, NEITHER: "neither: the gap will be seed luck"}
 
 
@@ -237,7 +327,7 @@ def to_csv(info: ClassInfo, slots: Sequence[Slot]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    names = choices(info.arms)
+    names = choices(info.arms, info.claim)
     for s in slots:
         writer.writerow((
             info.code, s.slot + 1, info.arms[s.arm].label, s.seed, _cell(s.nickname),

@@ -304,9 +304,25 @@ class ClassStore:
 
     def slots(self, code: str) -> list[Slot]:
         """Every slot of the class, in joining order."""
-        rows = self._run(lambda conn: self._db.execute(
-            conn, f"SELECT {SLOT_COLUMNS} FROM class_runs WHERE code = ? ORDER BY slot", (code,)).fetchall())
-        return [_slot(r) for r in rows]
+        return self.snapshot(code)[1]
+
+    def snapshot(self, code: str) -> tuple[ClassInfo | None, list[Slot]]:
+        """The class and every slot of it, read in one transaction: what a board shows is one state."""
+
+        def work(conn):
+            # One snapshot for both reads: SQLite's (WAL) holds from the first read to COMMIT.
+            self._db.execute(conn, "BEGIN" if self._db.kind == "sqlite" else
+                             "BEGIN ISOLATION LEVEL REPEATABLE READ")
+            try:
+                row = self._db.execute(conn, f"SELECT {CLASS_COLUMNS} FROM classes WHERE code = ?",
+                                       (code,)).fetchone()
+                rows = self._db.execute(conn, f"SELECT {SLOT_COLUMNS} FROM class_runs WHERE code = ? "
+                                        "ORDER BY slot", (code,)).fetchall()
+            finally:
+                self._db.execute(conn, "COMMIT")
+            return None if row is None else _info(row), [_slot(r) for r in rows]
+
+        return self._run(work)
 
     # -- the teacher ---------------------------------------------------------------------
     def close(self, code: str, closed: bool = True) -> None:

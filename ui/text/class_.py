@@ -17,6 +17,15 @@ START = {
         "minute per student on a shared server). The tutorial's figure is for the full epochs."
     ),
     "button": "Start a class",
+    "changed": "The Lab's current settings against one changed field",
+    "lab_settings": (
+        "The Lab's settings (from a Lab link, else the Lab in this browser, else the default): {settings}. "
+        "One side of the class trains them, the other the same with one field changed."
+    ),
+    "field": "Field to change",
+    "value": "Its value on the other side",
+    "value_help": "{label} is {now} in the Lab's settings: type the value the other side trains.",
+    "flip": "{label}: {now} on one side, {new} on the other.",
 }
 
 JOIN = {
@@ -35,7 +44,10 @@ JOIN = {
     "predict": "Before you train: {question}",
     "predict_help": "Answer first: the board sets what the class predicted against what happened.",
     "nickname": "Nickname (optional)",
-    "nickname_help": "Shown on the board beside your point; leave it empty to be an anonymous student.",
+    "nickname_help": (
+        "Shown on the board's list of runs (up to 20 characters, as plain text); leave it empty to be an "
+        "anonymous student (Student 1, Student 2, ...)."
+    ),
     "train": "Train",
     "train_help": "Answer the question first.",
     "done": "Your run is on the board: **{accuracy:.2f}%** on {samples} samples ({arm}, seed {seed}).",
@@ -54,6 +66,7 @@ BOARD = {
     "one_arm": "Runs so far on one side only: the verdict comes once both sides have runs.",
     "verdict": "Verdict",
     "predicted": "What the class predicted",
+    "names": "Who ran what ({runs} runs, by nickname)",
     "right": "{right} of {total} predictions match what happened: {outcome}.",
     "outcome_neither": "no gap that seed luck would not give",
     "outcome_arm": "{arm} scores higher",

@@ -11,6 +11,7 @@ import pytest
 from lstm_core.experiments.class_experiment import (
     CLAIMS,
     NEITHER,
+    NICKNAME_CHARS,
     JoinLimiter,
     board,
     clean_nickname,
@@ -105,7 +106,7 @@ def test_the_limiter_forgets_the_oldest_keys_past_its_bound():
 
 
 def test_nicknames_are_bounded_and_plain():
-    assert clean_nickname("x" * 100) == "x" * 24
+    assert clean_nickname("x" * 100) == "x" * NICKNAME_CHARS == "x" * 20
     assert clean_nickname("a\u202eb\u200bc\nd") == "a b c d"
 
 

@@ -55,9 +55,7 @@ def show(secret: str) -> None:
 def live(code: str) -> None:
     """The part of the board that polls the store."""
     try:
-        classes = links.classes()
-        info = classes.by_code(code)
-        slots = classes.slots(code)
+        info, slots = links.classes().snapshot(code)  # one read: count, points and verdict agree
         st.session_state[LAST] = (info, slots)
     except StoreError:
         st.warning(BOARD["outage"], icon=":material/cloud_off:")
@@ -68,21 +66,34 @@ def live(code: str) -> None:
 
 
 def draw(info: ClassInfo, slots: list[Slot]) -> None:
+    """Everything from one read of the store. The count is written last, into a place kept at the
+    top: the browser applies a redraw element by element, so once it reads "6 of 6 done" the
+    chart, the verdict and the names below are already this redraw's, never the one before."""
     state = info.state()
     if state != "open":
         st.info(BOARD[state], icon=":material/door_front:")
     data = board(info, slots)
-    st.markdown(f"### {BOARD['done'].format(done=data.done, joined=data.joined)}")
+    count = st.empty()
     if not data.points:
         st.caption(BOARD["waiting"])
-        return
-    st.altair_chart(chart(info, data), width="stretch")
-    st.caption(BOARD["tutorial"])
-    if data.verdict is None:
-        st.caption(BOARD["one_arm"])
-        return
-    st.markdown(f"**{BOARD['verdict']}.** {data.verdict}")
-    predictions(info, data)
+    else:
+        st.altair_chart(chart(info, data), width="stretch")
+        st.caption(BOARD["tutorial"])
+        if data.verdict is None:
+            st.caption(BOARD["one_arm"])
+        else:
+            st.markdown(f"**{BOARD['verdict']}.** {data.verdict}")
+            predictions(info, data)
+        names(data)
+    count.markdown(f"### {BOARD['done'].format(done=data.done, joined=data.joined)}")
+
+
+def names(data: Board) -> None:
+    """Who ran what: each run's name (a student's nickname, plain text, or an anonymous one)."""
+    with st.expander(BOARD["names"].format(runs=len(data.points))):
+        frame = pd.DataFrame(data.points)[["name", "arm", "accuracy", "seed"]]
+        st.dataframe(frame.sort_values(["arm", "accuracy"], ascending=[True, False]), hide_index=True,
+                     column_config={"accuracy": st.column_config.NumberColumn(format="%.2f%%")})
 
 
 def chart(info: ClassInfo, data: Board) -> alt.LayerChart:
@@ -96,7 +107,7 @@ def chart(info: ClassInfo, data: Board) -> alt.LayerChart:
     points = alt.Chart(frame).mark_circle(size=120, opacity=0.7).encode(
         x=x, y=y, color=alt.Color("arm:N", sort=labels, legend=None),
         xOffset=alt.XOffset("jitter:Q", scale=alt.Scale(domain=[-1.5, 2.5])),  # the band's middle
-        tooltip=[alt.Tooltip("seed:Q"), alt.Tooltip("accuracy:Q", format=".2f")],
+        tooltip=[alt.Tooltip("name:N"), alt.Tooltip("seed:Q"), alt.Tooltip("accuracy:Q", format=".2f")],
     )
     means = pd.DataFrame([{"arm": a, "accuracy": m} for a, m in data.means.items()])
     mean_ticks = alt.Chart(means).mark_tick(thickness=3, size=60, color="black").encode(x=x, y=y)
@@ -110,9 +121,9 @@ def chart(info: ClassInfo, data: Board) -> alt.LayerChart:
 
 def predictions(info: ClassInfo, data: Board) -> None:
     """How the class predicted, against what happened."""
-    names = choices(info.arms)
+    names = choices(info.arms, info.claim)
     outcome = (BOARD["outcome_neither"] if data.outcome == NEITHER
-               else BOARD["outcome_arm"].format(arm=names[data.outcome]))
+               else BOARD["outcome_arm"].format(arm=info.arms[int(data.outcome)].label))
     st.markdown(f"**{BOARD['predicted']}**")
     st.table(pd.DataFrame({
         "prediction": list(names.values()),

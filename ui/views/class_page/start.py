@@ -1,40 +1,59 @@
-"""Start a class (the teacher), or type a code to join one (a student)."""
+"""Start a class (the teacher), or type a code to join one (a student; also the small box every
+page's sidebar has: :func:`sidebar_join`)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
-from lstm_core.experiments.class_experiment import CLAIMS, scaled
+from lstm_core.config import LSTMConfig
+from lstm_core.experiments.class_experiment import CHANGED, CLAIMS, Claim, changeable, changed_field, scaled
+from lstm_core.experiments.class_experiment import shown_value as value_of
+from lstm_core.presets import get_default_config
 from lstm_core.store.class_records import normalize_code
 from lstm_core.store.classes import ClassError
 from lstm_core.store.records import StoreError
-from ui import safe
+from ui import controls, errors, safe, session
 from ui.text.class_ import CLASS_INTRO, JOIN, START
 from ui.views.class_page import links
 
 SCALES = {1.0: "full (500)", 0.5: "half", 0.25: "a quarter", 0.1: "a tenth"}
+PAGE = "pages/class.py"
+OPTIONS: dict[str, dict[str, str]] = {  # a field with a few values: pick the other one
+    f.name: {v: value_of(f.name, v) for v in f.metadata["choices"]}
+    for f in dataclasses.fields(LSTMConfig) if f.metadata.get("choices")
+}
 
 
 def show() -> None:
     st.markdown(CLASS_INTRO)
     left, right = st.columns(2, gap="large")
     with left:
-        join_box()
+        st.subheader(JOIN["header"], anchor=False)
+        join_box("class_join")
     with right:
         start_box()
 
 
-def join_box() -> None:
-    """A student types the code: a wrong one is one sentence, and guessing is rate-limited."""
-    st.subheader(JOIN["header"], anchor=False)
-    with st.form("class_join", border=False):
-        typed = st.text_input(JOIN["code"], max_chars=12, help=JOIN["code_help"], key="class_code")
+def join_box(key: str) -> None:
+    """A student types the code: a right one opens the class's join view, a wrong one is one
+    sentence, and guessing is rate-limited (per session and per address, :mod:`.links`)."""
+    with st.form(key, border=False):
+        typed = st.text_input(JOIN["code"], max_chars=12, help=JOIN["code_help"], key=f"{key}_code")
         pressed = st.form_submit_button(JOIN["button"], icon=":material/login:")
     if pressed:
         code = check_code(typed)
         if code is not None:
-            st.query_params["join"] = code
-            st.rerun()
+            st.switch_page(PAGE, query_params={"join": code})
+
+
+def sidebar_join() -> None:
+    """The "Join a class" box of every page but the Class page's (called by ``ui.routing``): in the
+    sidebar, which starts collapsed, so it moves nothing on the page."""
+    with st.sidebar:
+        st.markdown(f"**{JOIN['header']}**")
+        join_box("sidebar_join")
 
 
 def check_code(typed: str) -> str | None:
@@ -60,18 +79,65 @@ def check_code(typed: str) -> str | None:
 
 
 def start_box() -> None:
-    """The teacher picks a claim; the class is created and the page becomes the teacher's board."""
+    """The teacher picks a claim (or the Lab's settings against one changed field); the class is
+    created and the page becomes the teacher's board."""
     st.subheader(START["header"], anchor=False)
-    with st.form("class_start", border=False):
-        name = st.selectbox(START["claim"], list(CLAIMS), format_func=lambda n: CLAIMS[n].title,
-                            help=START["claim_help"])
+    names = [*CLAIMS, CHANGED]
+    name = st.selectbox(START["claim"], names, key="class_claim", help=START["claim_help"],
+                        format_func=lambda n: START["changed"] if n == CHANGED else CLAIMS[n].title)
+    claim = changed_claim() if name == CHANGED else None
+    if name != CHANGED:
         scale = st.selectbox(START["scale"], list(SCALES), format_func=SCALES.get, help=START["scale_help"])
-        pressed = st.form_submit_button(START["button"], icon=":material/groups:", type="primary")
-    if not pressed:
-        return
-    claim = CLAIMS[name]
+        claim = CLAIMS[name]
+        claim = Claim(claim.name, claim.title, claim.question, scaled(claim.arms, scale))
+    if st.button(START["button"], icon=":material/groups:", type="primary", disabled=claim is None):
+        create(claim)
+
+
+def lab_settings() -> tuple[LSTMConfig, list[str]]:
+    """The Lab's settings: a Lab link's (``/class?framing=stateful&units=8``), else those the Lab
+    showed in this session, else the default; with what a link's parameters could not give."""
+    given = {k: v for k, v in st.query_params.to_dict().items() if k in controls.KEY}
+    if given:
+        return controls.config_from_url(given)
+    return st.session_state.get(session.LAB_CONFIG) or get_default_config(), []
+
+
+def changed_claim() -> Claim | None:
+    """The changed-field claim the teacher's choices make, or None after one sentence why not."""
+    base, notes = lab_settings()
+    for note in notes:
+        st.warning(safe.plain(note), icon=":material/link_off:")
+    shown = ", ".join(f"{controls.LABELS[n]} {value_of(n, getattr(base, n))}"
+                      for n in controls.FIELDS if n in ("framing", "window", "units", "epochs", "batch_size"))
+    st.caption(START["lab_settings"].format(settings=shown))
+    fields = changeable(base, [n for n in controls.FIELDS if n in controls.LABELS])
+    name = st.selectbox(START["field"], fields, format_func=controls.LABELS.get, key="class_field",
+                        index=fields.index("units") if "units" in fields else 0)
+    now = getattr(base, name)
+    label = controls.LABELS[name]
+    if isinstance(now, bool):
+        value = not now
+        st.caption(START["flip"].format(label=label, now=value_of(name, now), new=value_of(name, value)))
+    elif name in OPTIONS:
+        others = [v for v in OPTIONS[name] if v != now]
+        value = st.selectbox(START["value"], others, format_func=OPTIONS[name].get, key=f"class_value_{name}")
+    else:
+        said = value_of(name, now)
+        value = st.text_input(START["value"], placeholder=said, key=f"class_value_{name}", max_chars=40,
+                              help=START["value_help"].format(label=label, now=said))
+        if not value.strip():
+            return None
     try:
-        _, secret = links.classes().create(claim.name, scaled(claim.arms, scale), claim.title, claim.question)
+        return changed_field(base, name, value, label)
+    except ValueError as exc:
+        st.error(safe.plain(errors.worded(exc, controls.LABELS)), icon=":material/error:")
+        return None
+
+
+def create(claim: Claim) -> None:
+    try:
+        _, secret = links.classes().create(claim.name, claim.arms, claim.title, claim.question)
     except ClassError as err:  # too many classes open at once
         st.error(safe.plain(f"{str(err)[:1].upper()}{str(err)[1:]}."), icon=":material/error:")
         return

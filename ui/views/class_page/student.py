@@ -13,13 +13,20 @@ import secrets
 
 import streamlit as st
 
-from lstm_core.analysis import inference
-from lstm_core.experiments.class_experiment import choices, clean_nickname, slot_config
+from lstm_core.experiments.class_experiment import (
+    NICKNAME_CHARS,
+    choices,
+    clean_nickname,
+    differing,
+    score,
+    shown_value,
+    slot_config,
+)
 from lstm_core.model.results import TrainResult
 from lstm_core.store.class_records import ClassInfo, Slot, normalize_code
 from lstm_core.store.classes import AlreadySubmitted, ClassError
 from lstm_core.store.records import StoreError, StoreUnavailable
-from ui import runner, safe, session
+from ui import controls, runner, safe, session
 from ui.text.class_ import JOIN
 from ui.views.class_page import links
 from ui.views.class_page.start import check_code
@@ -52,7 +59,8 @@ def show(typed: str) -> None:
     arm, other = info.arms[slot.arm], info.arms[1 - slot.arm]
     st.markdown(JOIN["you"].format(arm=arm.label, seed=slot.seed, other=other.label))
     config = slot_config(info, slot)
-    fixed = ", ".join(f"{f.replace('_', ' ')} {getattr(config, f)}" for f in SHOWN_FIELDS)
+    names = [*differing(info.arms), *(f for f in SHOWN_FIELDS if f not in differing(info.arms))]
+    fixed = ", ".join(f"{controls.LABELS.get(f, f)} {shown_value(f, getattr(config, f))}" for f in names)
     st.caption(JOIN["fixed"].format(settings=fixed))  # a line, not a table: the question stays in view
     runner.adopt(RESULT, lambda run: send(info, slot, run))  # a run a click interrupted
     sent = st.session_state.get(_key(code, "sent")) == slot.joined  # by this session, into this slot
@@ -65,11 +73,12 @@ def show(typed: str) -> None:
     if sent:  # the store took the run into memory: it reaches the board when the database is back
         st.info(JOIN["pending"], icon=":material/hourglass_top:")
         return
-    answers = choices(info.arms)
+    answers = choices(info.arms, info.claim)
     prediction = st.radio(JOIN["predict"].format(question=info.question), list(answers),
                           format_func=answers.get, index=None, key=_key(code, "prediction"),
                           help=JOIN["predict_help"])
-    st.text_input(JOIN["nickname"], max_chars=24, key=_key(code, "nickname"), help=JOIN["nickname_help"])
+    st.text_input(JOIN["nickname"], max_chars=NICKNAME_CHARS, key=_key(code, "nickname"),
+                  help=JOIN["nickname_help"])
     pressed = st.button(JOIN["train"], type="primary", icon=":material/play_arrow:",
                         disabled=prediction is None, help=None if prediction else JOIN["train_help"])
     if pressed:
@@ -112,8 +121,7 @@ def send(info: ClassInfo, slot: Slot, run: TrainResult) -> None:
         st.warning(JOIN["stopped"], icon=":material/stop_circle:")
         return
     session.set_run(run, {"origin": "class", "class": info.code})
-    accuracy = 100 * inference.accuracy(run)
-    samples = run.config.num_examples
+    accuracy, samples = score(info.claim, run)
     prediction = st.session_state.get(_key(info.code, "prediction")) or ""
     nickname = clean_nickname(st.session_state.get(_key(info.code, "nickname")))
     try:
