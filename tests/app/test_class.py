@@ -11,7 +11,8 @@ import pytest
 from apptest_support import assert_clean, button, open_page
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
-from lstm_core.experiments.class_experiment import CLAIMS, scaled
+from lstm_core.experiments.class_experiment import CHANGED, CLAIMS, NEITHER, RECALL, scaled
+from lstm_core.experiments.why_lstm import recall_mask
 from lstm_core.store import classes as class_store
 from lstm_core.store.runs import get_store
 
@@ -141,3 +142,85 @@ def test_a_store_outage_is_one_sentence_on_the_board(monkeypatch, tmp_path):
 def test_a_bad_teacher_link_opens_nothing(secret):
     at = open_page(PAGE, teacher=secret)
     assert [e.value for e in at.error] == ["This teacher link does not open a class."]
+
+
+# -- the Lab's settings against one changed field, delayed recall, the join box, nicknames --------
+def start_view(**query):
+    at = open_page(PAGE, **query)
+    at.selectbox(key="class_claim").set_value(CHANGED).run()
+    return at
+
+
+def test_a_lab_link_against_one_changed_field_starts_a_class_in_the_forms_words():
+    at = start_view(framing="naive", units="8")
+    assert "Units 8" in texts(at)  # the Lab link's settings
+    assert at.selectbox(key="class_field").value == "units"
+    assert "Units" in at.selectbox(key="class_field").options  # the form's labels
+    assert button(at, "Start a class").disabled  # no value yet
+    at.text_input(key="class_value_units").set_value("0").run()
+    (error,) = at.error
+    assert error.value.startswith("Units: 0 is not allowed") and button(at, "Start a class").disabled
+    at.text_input(key="class_value_units").set_value("8").run()
+    assert [e.value for e in at.error] == ["Units is 8 already: give it another value."]
+    at.text_input(key="class_value_units").set_value("16").run()
+    button(at, "Start a class").click().run()
+    assert_clean(at)
+    secret = at.query_params["teacher"]
+    info = class_store.get_classes().by_secret(secret if isinstance(secret, str) else secret[0])
+    assert info.claim == CHANGED and [a.label for a in info.arms] == ["Units 8", "Units 16"]
+    assert [a.config.units for a in info.arms] == [8, 16] and info.arms[0].config.framing == "naive"
+    assert info.question == "Will changing Units from 8 to 16 change accuracy?"
+    student = open_page(PAGE, join=info.code)
+    assert "Units 8" in texts(student) and student.radio[0].options == [
+        "yes: higher with Units 8", "yes: higher with Units 16", "no: the gap will be seed luck"]
+
+
+def test_a_flag_is_flipped_and_a_choice_picked_from_the_others():
+    at = start_view(framing="stateful")
+    at.selectbox(key="class_field").set_value("stateful").run()
+    assert "Stateful: on on one side, off on the other." in texts(at)
+    assert not button(at, "Start a class").disabled
+    at.selectbox(key="class_field").set_value("cell").run()
+    assert "LSTM" not in at.selectbox(key="class_value_cell").options  # the Lab's is the first side
+
+
+def test_delayed_recall_names_the_cells_and_is_scored_on_the_recalled_letters():
+    claim = CLAIMS[RECALL]
+    arms = scaled(claim.arms, 0.005)  # 2 epochs
+    info, _ = class_store.get_classes().create(claim.name, arms, claim.title, claim.question)
+    at = open_page(PAGE, join=info.code)
+    assert "You train **LSTM** with seed **7**" in texts(at) and "Cell LSTM" in texts(at)
+    at.radio[0].set_value(NEITHER).run()
+    button(at, "Train").click().run()
+    assert_clean(at)
+    (slot,) = class_store.get_classes().slots(info.code)
+    assert slot.submitted and slot.samples == int(recall_mask(claim.arms[0].config).sum())
+
+
+def test_the_join_box_of_any_page_opens_the_class_or_says_why_not():
+    info, _ = new_class()
+    at = open_page("pages/tour.py")
+    wrong = "ACDEFH" if info.code != "ACDEFH" else "ACDEFJ"
+    at.sidebar.text_input[0].set_value(wrong)
+    button(at, "Join").click().run()
+    said = [e.value for e in at.sidebar.error]
+    assert said == [f"No class has the code {wrong}: check it with your teacher."]
+    assert not at.main.error  # the page itself is untouched
+    at.sidebar.text_input[0].set_value(f" {info.code.lower()} ")
+    button(at, "Join").click().run()
+    assert_clean(at)
+    assert "You train **naive** with seed **7**" in texts(at)  # the Class page's join view
+    assert not at.sidebar.text_input  # the Class page has no second box
+
+
+def test_the_board_lists_nicknames_as_plain_text_and_others_anonymously():
+    info, secret = new_class()
+    store = class_store.get_classes()
+    for k, nick in enumerate(["<img src=x onerror=alert(1)>", "", "**Bo**"]):
+        store.join(info.code, f"n{k}")
+        store.submit(info.code, f"n{k}", f"nick{k:018d}", 80.0 + k, 25, prediction="0", nickname=nick)
+    at = open_page(PAGE, teacher=secret)
+    assert_clean(at)
+    (frame,) = [d.value for d in at.dataframe]
+    assert sorted(frame["name"]) == sorted(["<img src=x onerror=alert(1)>", "Student 2", "**Bo**"])
+    assert "<img" not in texts(at) and "**Bo**" not in texts(at)

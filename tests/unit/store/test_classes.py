@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from lstm_core.data.framings import make_dataset
-from lstm_core.experiments.class_experiment import CLAIMS, board, to_csv
+from lstm_core.experiments.class_experiment import CLAIMS, board, changed_field, to_csv
 from lstm_core.model.cells import init_weights
 from lstm_core.model.results import TrainResult
 from lstm_core.presets import preset
@@ -165,3 +165,19 @@ def test_a_submission_the_database_cannot_take_waits_in_memory(tmp_path):
 def test_no_database_is_one_sentence():
     with pytest.raises(StoreUnavailable, match="classes need a database"):
         ClassStore("mysql://lab@db/lab").by_code("ACDEFH")
+
+
+def test_a_snapshot_reads_the_class_and_its_slots_at_once_with_nicknames_as_typed(url):
+    store = ClassStore(url)
+    claim = changed_field(preset("naive"), "units", "16", "Units")
+    info, _ = store.create(claim.name, claim.arms, claim.title, claim.question, now=100.0)
+    other = "ACDEFH" if info.code != "ACDEFH" else "ACDEFJ"
+    assert store.snapshot(other) == (None, [])
+    store.join(info.code, "ann", now=101.0)
+    store.join(info.code, "bob", now=101.0)
+    store.submit(info.code, "ann", "r" * 22, 88.0, 25, prediction="1", nickname="<b>Ann</b>", now=102.0)
+    got, slots = store.snapshot(info.code)
+    assert got == info and [a.config.units for a in got.arms] == [32, 16]  # the changed field kept
+    assert [(s.nickname, s.submitted) for s in slots] == [("<b>Ann</b>", True), ("", False)]
+    assert [p["name"] for p in board(got, slots).points] == ["<b>Ann</b>"]
+    assert store.slots(info.code) == slots
