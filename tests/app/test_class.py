@@ -221,6 +221,7 @@ def test_the_board_lists_nicknames_as_plain_text_and_others_anonymously():
         store.submit(info.code, f"n{k}", f"nick{k:018d}", 80.0 + k, 25, prediction="0", nickname=nick)
     at = open_page(PAGE, teacher=secret)
     assert_clean(at)
-    (frame,) = [d.value for d in at.dataframe]
-    assert sorted(frame["name"]) == sorted(["<img src=x onerror=alert(1)>", "Student 2", "**Bo**"])
+    frame = at.table[-1].value  # after the predictions' table
+    assert list(frame.index) == ["**Bo**", "<img src=x onerror=alert(1)>", "Student 2"]  # by side, best first
+    assert list(frame["accuracy"]) == ["82.00%", "80.00%", "81.00%"]
     assert "<img" not in texts(at) and "**Bo**" not in texts(at)

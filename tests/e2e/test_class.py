@@ -1,6 +1,7 @@
-"""The Class page in Debian's Chromium (issue 24): a teacher starts a class, three students join by
-the link on phones, answer and train, and the board shows their runs; a wrong code is one
-sentence; closing the class closes its join link.
+"""The Class page in Debian's Chromium (issue 24): a teacher starts a class, three students join on
+phones (two by the link, one by typing the code into another page's sidebar box), answer, give
+nicknames or not, and train; the board shows their runs and names (as text); a wrong code is one
+sentence, on the Class page and in any page's box; closing the class closes its join link.
 
 One server (SQLite: the processes of one machine; the PostgreSQL cluster run of issue 24's "done
 when" is not here). Screenshots: docs/screenshots/class-board-1024.png (1024x768) and
@@ -13,6 +14,11 @@ import re
 
 from e2e_support import open_app, wait_for_app_run
 from playwright.sync_api import Page, expect
+
+
+def inside_viewport(page: Page, locator) -> bool:
+    box = locator.bounding_box()
+    return bool(box) and 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
 
 EXCEPTION = "[data-testid='stException']"
 PHONE = {"width": 390, "height": 844}
@@ -37,9 +43,23 @@ def join(browser, base_url: str, code: str) -> Page:
     return student
 
 
-def train(student: Page, prediction: str) -> str:
+def join_from_the_sidebar(page: Page, code: str) -> None:
+    """Type a code into the "Join a class" box every page has in its (collapsed) sidebar."""
+    box = page.get_by_test_id("stSidebar")
+    shut = box.bounding_box()
+    assert shut is None or shut["x"] + shut["width"] <= 1, shut  # collapsed: it moves nothing on the page
+    page.get_by_test_id("stExpandSidebarButton").click()
+    box.get_by_label("Class code", exact=True).fill(code)
+    box.get_by_role("button", name="Join").click()
+
+
+def train(student: Page, prediction: str, nickname: str = "") -> str:
     student.get_by_test_id("stRadio").get_by_text(prediction, exact=True).click()
     wait_for_app_run(student)
+    if nickname:
+        student.get_by_label("Nickname (optional)", exact=True).fill(nickname)
+        student.get_by_label("Nickname (optional)", exact=True).press("Enter")
+        wait_for_app_run(student)
     student.get_by_role("button", name="Train", exact=True).click()
     done = student.get_by_test_id("stAlert").filter(has_text="Your run is on the board")
     expect(done).to_be_visible(timeout=120_000)
@@ -48,14 +68,22 @@ def train(student: Page, prediction: str) -> str:
 
 def test_a_class_of_three_fills_the_board_then_closes(page: Page, browser, base_url, screenshot_dir):
     code = start_class(page, base_url)
-    students = [join(browser, base_url, code) for _ in range(3)]
+    students = [join(browser, base_url, code) for _ in range(2)]
+    # The third types the code into the join box of another page (the Tour's sidebar).
+    third = browser.new_context(viewport=PHONE).new_page()
+    open_app(third, base_url, "/tour")
+    join_from_the_sidebar(third, code.lower())
+    expect(third.get_by_text("You train naive with seed 9")).to_be_visible()
+    students.append(third)
     expect(students[0].get_by_text("You train naive with seed 7")).to_be_visible()
     expect(students[1].get_by_text("You train feature-window with seed 8")).to_be_visible()
     train_button = students[0].get_by_role("button", name="Train", exact=True)
     expect(train_button).to_be_disabled()  # the prediction comes first
+    assert inside_viewport(students[0], train_button)  # a phone shows the question and Train at once
     students[0].screenshot(path=str(screenshot_dir / "class-join-390.png"), full_page=True)
 
-    accuracies = [train(s, p) for s, p in zip(students, ("feature-window", "naive", "feature-window"))]
+    said = zip(students, ("feature-window", "naive", "feature-window"), ("<b>Ada</b>", "", "Bo"))
+    accuracies = [train(s, p, n) for s, p, n in said]
     expect(page.get_by_text("3 of 3 done")).to_be_visible()  # the board polls the store
     verdict = page.get_by_test_id("stMarkdownContainer").filter(has_text="Verdict.")
     expect(verdict).to_be_visible()
@@ -66,6 +94,12 @@ def test_a_class_of_three_fills_the_board_then_closes(page: Page, browser, base_
     page.mouse.move(1, BOARD["height"] - 1)
     page.wait_for_timeout(800)
     page.screenshot(path=str(screenshot_dir / "class-board-1024.png"))
+    page.get_by_test_id("stExpander").get_by_text("Who ran what").click()
+    names = page.get_by_test_id("stTable").last
+    expect(names).to_contain_text("<b>Ada</b>")  # as typed, as text
+    expect(names.locator("b")).to_have_count(0)  # never HTML
+    expect(names).to_contain_text("Student 2")  # no nickname: an anonymous one
+    expect(names).to_contain_text("Bo")
 
     guesser = browser.new_context(viewport=PHONE).new_page()
     open_app(guesser, base_url, "/class")
@@ -73,6 +107,10 @@ def test_a_class_of_three_fills_the_board_then_closes(page: Page, browser, base_
     guesser.get_by_role("button", name="Join").click()
     wrong = re.compile(r"No class has the code \w{6}: check it with your teacher\.")
     expect(guesser.get_by_test_id("stAlert")).to_have_text(wrong)
+    guesser.set_viewport_size(BOARD)  # the box of any page says the same, in one sentence
+    open_app(guesser, base_url, "/memory")
+    join_from_the_sidebar(guesser, "ACDEFJ" if code != "ACDEFJ" else "ACDEFK")
+    expect(guesser.get_by_test_id("stSidebar").get_by_test_id("stAlert")).to_have_text(wrong)
 
     page.get_by_role("button", name="Close the class").click()
     wait_for_app_run(page)

@@ -40,7 +40,7 @@ JOIN = {
     "expired": "Class {code} has expired: a class is open for 24 hours.",
     "full": "Class {code} is full: every place has a run.",
     "you": "You train **{arm}** with seed **{seed}**: the other side of the class trains **{other}**.",
-    "fixed": "Fixed by the class (everyone on your side trains these): {settings}.",
+    "fixed": "Your side of the class trains: {settings}.",
     "predict": "Before you train: {question}",
     "predict_help": "Answer first: the board sets what the class predicted against what happened.",
     "nickname": "Nickname (optional)",

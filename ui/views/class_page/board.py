@@ -84,16 +84,18 @@ def draw(info: ClassInfo, slots: list[Slot]) -> None:
         else:
             st.markdown(f"**{BOARD['verdict']}.** {data.verdict}")
             predictions(info, data)
-        names(data)
+        names(info, data)
     count.markdown(f"### {BOARD['done'].format(done=data.done, joined=data.joined)}")
 
 
-def names(data: Board) -> None:
+def names(info: ClassInfo, data: Board) -> None:
     """Who ran what: each run's name (a student's nickname, plain text, or an anonymous one)."""
     with st.expander(BOARD["names"].format(runs=len(data.points))):
-        frame = pd.DataFrame(data.points)[["name", "arm", "accuracy", "seed"]]
-        st.dataframe(frame.sort_values(["arm", "accuracy"], ascending=[True, False]), hide_index=True,
-                     column_config={"accuracy": st.column_config.NumberColumn(format="%.2f%%")})
+        frame = pd.DataFrame(data.points)
+        frame["side"] = [[a.label for a in info.arms].index(arm) for arm in frame["arm"]]
+        frame = frame.sort_values(["side", "accuracy"], ascending=[True, False])  # each side, best first
+        frame["accuracy"] = [f"{a:.2f}%" for a in frame["accuracy"]]
+        st.table(frame[["name", "arm", "accuracy", "seed"]].set_index("name"))  # cells are text, never HTML
 
 
 def chart(info: ClassInfo, data: Board) -> alt.LayerChart:

@@ -55,7 +55,7 @@ def show(typed: str) -> None:
     slot = place(info)
     if slot is None:
         return
-    st.subheader(safe.plain(info.title), anchor=False)
+    st.markdown(f"**{safe.plain(info.title)}**")  # bold, not a heading: Train stays in a phone's view
     arm, other = info.arms[slot.arm], info.arms[1 - slot.arm]
     st.markdown(JOIN["you"].format(arm=arm.label, seed=slot.seed, other=other.label))
     config = slot_config(info, slot)
