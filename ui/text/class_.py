@@ -33,6 +33,7 @@ JOIN = {
     "code": "Class code",
     "code_help": "The 6 characters your teacher shows, e.g. ACK3PQ.",
     "button": "Join",
+    "button_help": "Opens your place in the class: its question, then Train.",
     "unknown": "No class has the code {code}: check it with your teacher.",
     "malformed": "A class code is 6 letters and digits, such as ACK3PQ.",
     "limited": "Too many wrong codes: wait a minute, then try again.",

@@ -41,7 +41,7 @@ def join_box(key: str) -> None:
     sentence, and guessing is rate-limited (per session and per address, :mod:`.links`)."""
     with st.form(key, border=False):
         typed = st.text_input(JOIN["code"], max_chars=12, help=JOIN["code_help"], key=f"{key}_code")
-        pressed = st.form_submit_button(JOIN["button"], icon=":material/login:")
+        pressed = st.form_submit_button(JOIN["button"], icon=":material/login:", help=JOIN["button_help"])
     if pressed:
         code = check_code(typed)
         if code is not None:
