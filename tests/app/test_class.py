@@ -11,8 +11,7 @@ import pytest
 from apptest_support import assert_clean, button, open_page
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
-from lstm_core.experiments.class_experiment import CHANGED, CLAIMS, NEITHER, RECALL, scaled
-from lstm_core.experiments.why_lstm import recall_mask
+from lstm_core.experiments.class_experiment import CHANGED, CLAIMS, RECALL, scaled
 from lstm_core.store import classes as class_store
 from lstm_core.store.runs import get_store
 
@@ -152,7 +151,8 @@ def start_view(**query):
 
 
 def test_a_lab_link_against_one_changed_field_starts_a_class_in_the_forms_words():
-    at = start_view(framing="naive", units="8")
+    at = open_page(PAGE, framing="naive", units="8")
+    assert at.selectbox(key="class_claim").value == CHANGED  # a Lab link: its settings, one changed
     assert "Units 8" in texts(at)  # the Lab link's settings
     assert at.selectbox(key="class_field").value == "units"
     assert "Units" in at.selectbox(key="class_field").options  # the form's labels
@@ -184,17 +184,16 @@ def test_a_flag_is_flipped_and_a_choice_picked_from_the_others():
     assert "LSTM" not in at.selectbox(key="class_value_cell").options  # the Lab's is the first side
 
 
-def test_delayed_recall_names_the_cells_and_is_scored_on_the_recalled_letters():
+def test_delayed_recall_names_the_cells_on_both_sides():
+    # (Its runs' scoring on the recalled letters is trained in tests/unit/experiments/test_class_claims.py.)
     claim = CLAIMS[RECALL]
-    arms = scaled(claim.arms, 0.005)  # 2 epochs
-    info, _ = class_store.get_classes().create(claim.name, arms, claim.title, claim.question)
-    at = open_page(PAGE, join=info.code)
-    assert "You train **LSTM** with seed **7**" in texts(at) and "Cell LSTM" in texts(at)
-    at.radio[0].set_value(NEITHER).run()
-    button(at, "Train").click().run()
-    assert_clean(at)
-    (slot,) = class_store.get_classes().slots(info.code)
-    assert slot.submitted and slot.samples == int(recall_mask(claim.arms[0].config).sum())
+    info, _ = class_store.get_classes().create(claim.name, scaled(claim.arms, 0.005), claim.title,
+                                               claim.question)
+    first, second = open_page(PAGE, join=info.code), open_page(PAGE, join=info.code)
+    assert "You train **LSTM** with seed **7**" in texts(first) and "Cell LSTM" in texts(first)
+    ungated = claim.arms[1].label
+    assert f"You train **{ungated}** with seed **8**" in texts(second) and f"Cell {ungated}" in texts(second)
+    assert first.radio[0].options == ["LSTM", ungated, "neither: the gap will be seed luck"]
 
 
 def test_the_join_box_of_any_page_opens_the_class_or_says_why_not():

@@ -71,15 +71,9 @@ def test_students_on_two_replicas_fill_one_board(cluster, browser):
     expect(verdict).to_be_visible()
     naive, window = by_arm["naive"], by_arm["feature-window"]
     assert len(naive) == len(window) == STUDENTS // 2, by_arm  # seats alternate arms
-    # The board redraws every 2 s: read its verdict until it has every run (a read right after
-    # "6 of 6 done" once found the previous redraw's verdict still on screen).
-    want = (sum(naive) / len(naive), sum(window) / len(window))
-    for _ in range(30):
-        pattern = r"naive averages (\d+\.\d\d)% and feature-window (\d+\.\d\d)%"
-        means = re.search(pattern, verdict.inner_text())
-        if means and all(abs(float(means.group(k + 1)) - want[k]) <= 0.011 for k in range(2)):
-            break
-        teacher.wait_for_timeout(1000)
+    # One read, right after the count: the board draws count, points and verdict from one read of
+    # the store, and the count last (CI once read a previous redraw's verdict under "6 of 6 done").
+    means = re.search(r"naive averages (\d+\.\d\d)% and feature-window (\d+\.\d\d)%", verdict.inner_text())
     assert means, verdict.inner_text()
     # The students see their accuracy to 2 decimals: their mean agrees with the board's to 0.01.
     assert float(means.group(1)) == pytest.approx(sum(naive) / len(naive), abs=0.011)

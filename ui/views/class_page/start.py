@@ -83,7 +83,9 @@ def start_box() -> None:
     created and the page becomes the teacher's board."""
     st.subheader(START["header"], anchor=False)
     names = [*CLAIMS, CHANGED]
+    from_lab = any(k in controls.KEY for k in st.query_params)  # a Lab link: its settings, one changed
     name = st.selectbox(START["claim"], names, key="class_claim", help=START["claim_help"],
+                        index=names.index(CHANGED) if from_lab else 0,
                         format_func=lambda n: START["changed"] if n == CHANGED else CLAIMS[n].title)
     claim = changed_claim() if name == CHANGED else None
     if name != CHANGED:
