@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lstm_core.config import LSTMConfig
+from lstm_core.data.framings import make_dataset
 from lstm_core.experiments.class_experiment import (
     CHANGED,
     CLAIMS,
@@ -21,9 +22,10 @@ from lstm_core.experiments.class_experiment import (
 )
 from lstm_core.experiments.why_lstm import recall_mask
 from lstm_core.limits.shape import CELL_KINDS
+from lstm_core.model.cells import init_weights
+from lstm_core.model.results import TrainResult
 from lstm_core.presets import preset
 from lstm_core.store.class_records import ClassInfo, Slot
-from lstm_core.train.trainer import train
 
 LAB = preset("naive").replace(units=8)  # as a Lab link's settings would give them
 UNGATED = next(kind for kind in CELL_KINDS.values() if not kind.gated)
@@ -90,8 +92,8 @@ def test_delayed_recall_sets_the_gated_cell_against_the_ungated_one():
 
 
 def test_a_recall_run_is_scored_on_the_recalled_letters_only():
-    config = CLAIMS[RECALL].arms[1].config.replace(epochs=2, seed=7)
-    run = train(config)
+    config = CLAIMS[RECALL].arms[1].config.replace(seed=7)
+    run = TrainResult(config, make_dataset(config), init_weights(config))  # untrained: numpy inference only
     accuracy, samples = score(RECALL, run)
     mask = recall_mask(config)
     assert samples == int(mask.sum()) < config.num_examples
