@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "deploy" / "local_cluster.sh"
 AFFINITY_COOKIE = "lstm_lab_affinity"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 # "GET /_stcore/stream HTTP/1.1" 101 affinity=abc upstream=127.0.0.1:8601 rt=…
 _LINE = re.compile(
     r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) affinity=(?P<aff>\S+) upstream=(?P<up>\S+)'
@@ -58,6 +60,31 @@ def _health(url: str) -> bool:
             return r.read() == b"ok"
     except OSError:
         return False
+
+
+def cluster_for_tests(state_dir: Path, replicas: int = 2, env: dict[str, str] | None = None):
+    """A started ``LocalCluster`` for a module fixture (yield from it), or the test fails with one
+    sentence when nginx or (``STORE=postgres``) PostgreSQL is missing or the cluster will not start."""
+    import pytest  # here: benchmarks/load_test.py imports this module without pytest
+
+    if not Path(NGINX).exists():
+        pytest.fail("nginx is not installed (scripts/test.sh installs it with apt-get)", pytrace=False)
+    if (env or {}).get("STORE") == "postgres":
+        from postgres_support import pg_bin
+
+        try:
+            pg_bin("initdb")
+        except RuntimeError as exc:
+            pytest.fail(str(exc), pytrace=False)
+    cluster = LocalCluster(state_dir, replicas=replicas, env=dict(env or {}))
+    try:
+        cluster.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
 
 
 @dataclass

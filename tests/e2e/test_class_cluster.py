@@ -4,7 +4,6 @@ the teacher's board on one replica shows the runs of students on both (issue 24)
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -12,33 +11,19 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cluster_support import LocalCluster  # noqa: E402
+from cluster_support import cluster_for_tests  # noqa: E402
 from e2e_support import open_app  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
-from postgres_support import pg_bin  # noqa: E402
 from test_class import BOARD, PHONE, start_class  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 STUDENTS = 6
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory, browser):
-    if not Path(NGINX).exists():
-        pytest.fail("nginx is not installed (scripts/test.sh installs it with apt-get)", pytrace=False)
-    try:
-        pg_bin("initdb")
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    c = LocalCluster(tmp_path_factory.mktemp("cluster-class"), replicas=2, env={"STORE": "postgres"})
-    try:
-        c.start()
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield c
-    c.stop()
+    yield from cluster_for_tests(tmp_path_factory.mktemp("cluster-class"), env={"STORE": "postgres"})
 
 
 def test_students_on_two_replicas_fill_one_board(cluster, browser):

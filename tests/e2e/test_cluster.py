@@ -10,7 +10,6 @@ names the replica that served it (issue 23).
 from __future__ import annotations
 
 import http.client
-import shutil
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,13 +18,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cluster_support import AFFINITY_COOKIE, LocalCluster, replicas_by_affinity  # noqa: E402
+from cluster_support import AFFINITY_COOKIE, LocalCluster, cluster_for_tests, replicas_by_affinity  # noqa: E402
 from e2e_support import CHROMIUM, CHROMIUM_ARGS, TRAIN_TIMEOUT_MS, VIEWPORT, open_app  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 # A school's name for the server: Chromium resolves it to 127.0.0.1 itself (no /etc/hosts edit),
 # so the browser sends "Host: lab.example:PORT" and a matching Origin, as on a real LAN.
 HOST_NAME = "lab.example"
@@ -33,15 +31,7 @@ HOST_NAME = "lab.example"
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory, browser):
-    if not Path(NGINX).exists():
-        pytest.fail("nginx is not installed (scripts/test.sh installs it with apt-get)", pytrace=False)
-    c = LocalCluster(tmp_path_factory.mktemp("cluster"), replicas=2)
-    try:
-        c.start()
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield c
-    c.stop()
+    yield from cluster_for_tests(tmp_path_factory.mktemp("cluster"), replicas=2)
 
 
 def _affinity(context) -> str:

@@ -8,7 +8,6 @@ generated letters; SIGTERM stops the database with everything else.
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import sys
 from pathlib import Path
@@ -17,14 +16,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cluster_support import LocalCluster  # noqa: E402
+from cluster_support import cluster_for_tests  # noqa: E402
 from e2e_support import TRAIN_TIMEOUT_MS, VIEWPORT, open_app, wait_for_app_run  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
-from postgres_support import pg_bin  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 STORE_LINE = re.compile(r"run store: postgresql://lab@127\.0\.0\.1:(\d+)/lab, shared by every replica")
 
 
@@ -48,19 +45,7 @@ def _listening(port: int) -> bool:
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory, browser):
-    if not Path(NGINX).exists():
-        pytest.fail("nginx is not installed (scripts/test.sh installs it with apt-get)", pytrace=False)
-    try:
-        pg_bin("initdb")
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    c = LocalCluster(tmp_path_factory.mktemp("cluster-store"), replicas=2, env={"STORE": "postgres"})
-    try:
-        c.start()
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield c
-    c.stop()
+    yield from cluster_for_tests(tmp_path_factory.mktemp("cluster-store"), env={"STORE": "postgres"})
 
 
 def test_a_run_saved_through_one_replica_opens_by_its_link_on_another(cluster, browser):
