@@ -8,12 +8,12 @@ and checks that the next run of the page uses the new code, with no watcher nois
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from e2e_support import ROOT, VIEWPORT, StreamlitServer, open_app, wait_for_app_run
+from e2e_support import VIEWPORT, StreamlitServer, open_app, wait_for_app_run
 from playwright.sync_api import expect
+from source_copy import copy_project
 
 pytestmark = pytest.mark.e2e
 
@@ -25,13 +25,7 @@ PROJECT = ("app.py", "pages", "ui", "lstm_core", ".streamlit")
 
 @pytest.fixture
 def cloud_like_server(tmp_path):
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in PROJECT:
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(ROOT / name, project / name)
+    project = copy_project(PROJECT, tmp_path / "project")
     server = StreamlitServer(
         log_path=tmp_path / "server.log",
         cwd=project,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -20,6 +19,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from source_copy import copy_project
 
 pytestmark = pytest.mark.unit
 
@@ -51,13 +51,7 @@ def test_the_package_needs_what_requirements_txt_pins():
 def installed(tmp_path_factory) -> Path:
     """A fresh venv with the package pip built from a copy of SOURCES; returns its bin folder."""
     tmp = tmp_path_factory.mktemp("pip-install")
-    src = tmp / "src"
-    src.mkdir()
-    for name in SOURCES:
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(ROOT / name, src / name)
+    src = copy_project(SOURCES, tmp / "src")
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     site = Path(
