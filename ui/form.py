@@ -10,8 +10,10 @@ framing does to the other fields. The machine does the rest, the same way for bo
 - Widget keys are ``<prefix>_<field>``; the session keeps the last valid config
   (``<prefix>_config``), a refused Train's sentence (``<prefix>_error``), a Train request
   waiting for this script run (``<prefix>_request``) and the query string last applied
-  (``<prefix>_url_seen``).
-- A new link wins over the session; the address bar holds the shortest parameters that
+  (``<prefix>_url_seen``) and every query string it wrote (``<prefix>_url_written``).
+- A new link wins over the session; an address the form itself wrote earlier is no link but
+  a stale echo (a rerun that left the browser before it applied the form's last rewrite) and
+  never overwrites what was typed since (issue 22, item 14); the address bar holds the shortest parameters that
   rebuild the config (the framing, and what differs from its starting config); an invalid
   combination gives the config's own one-sentence message and the URL keeps the last valid
   settings.
@@ -144,8 +146,9 @@ def load_state(form: Form, force: bool = False) -> tuple[LSTMConfig, str | None,
     """
     given = {k: v for k, v in st.query_params.to_dict().items() if k in form.keys}
     problem = None
-    if given and (force or given != st.session_state.get(form.key("url_seen"))):
+    if given and (force or is_new_link(form, given)):
         config, notes = form.from_url(given)  # a link: it wins over the session
+        written(form).append(given)  # as given (units=8.0): its echo is no new link either
         st.session_state[form.key("error")] = None
         fill(form, config, overwrite=True)
         if form.notes_stay:
@@ -166,10 +169,35 @@ def load_state(form: Form, force: bool = False) -> tuple[LSTMConfig, str | None,
     return config, problem, list(st.session_state.get(form.key("notes"), []))
 
 
+WRITTEN_KEPT = 64  # how many of its own addresses a form remembers (a session's edits, each a few bytes)
+
+
+def is_new_link(form: Form, given: Mapping[str, str]) -> bool:
+    """Whether the address's form parameters are a link to apply, not this form's own address.
+
+    Each change of a field reruns the page and rewrites the address; a rerun the browser sent
+    before it applied that rewrite (a quick fill, then the next field, then Train) carries an
+    older address the form wrote itself. Read as a link, it put the old values back over what
+    was typed (issue 22, item 14). A link from elsewhere (a teacher's, the Overview's buttons
+    with ``force``) is one the form never wrote.
+    """
+    given = dict(given)
+    return given != st.session_state.get(form.key("url_seen")) and given not in written(form)
+
+
+def written(form: Form) -> list[dict[str, str]]:
+    """The query strings this form wrote in this session (the last :data:`WRITTEN_KEPT`)."""
+    return st.session_state.setdefault(form.key("url_written"), [])
+
+
 def sync_url(form: Form, config: LSTMConfig, given: Mapping[str, str]) -> None:
     """Make the address bar hold ``config``, so copying it shares these settings."""
     params = url_params(form, config)
     st.session_state[form.key("url_seen")] = params
+    mine = written(form)
+    if params not in mine:
+        mine.append(params)
+        del mine[:-WRITTEN_KEPT]
     if dict(given) == params:
         return
     if form.url_extras is not None:
