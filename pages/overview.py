@@ -10,9 +10,18 @@ from lstm_core.presets import PRESETS
 from ui import controls
 from ui.routing import page_setup
 from ui.text import DEMO_SEEDS, LESSONS, MEMORY, MEMORY_TITLE, OVERVIEW_PAGES, TASK, Demo
+from ui.text.shared import OPENING_LAB
 from ui.views import overview_presets as presets
 
 page_setup()  # first: page config and the links to every page
+
+
+def open_lab(params: dict[str, str]) -> None:
+    """Say at once, where the click was, that the Lab is opening, then open it with ``params``
+    (the Lab takes seconds to appear; the address changed before it: issue 22, item 17)."""
+    st.info(OPENING_LAB, icon=":material/hourglass_top:")
+    st.session_state[controls.FORCE_URL] = True
+    st.switch_page("pages/lab.py", query_params=params)
 
 
 def demo_links(demos: tuple[Demo, ...], key: str) -> None:
@@ -29,8 +38,7 @@ def demo_links(demos: tuple[Demo, ...], key: str) -> None:
             f"{demo.result}.",
             width="stretch",
         ):
-            st.session_state[controls.FORCE_URL] = True
-            st.switch_page("pages/lab.py", query_params=demo.params)
+            open_lab(demo.params)
 
 
 def card(name: str) -> None:
@@ -53,8 +61,7 @@ def card(name: str) -> None:
         demo_links(lesson.demos, name)
         presets.preset_predictions(name)  # the shipped trained model's real predictions
         if st.button("Open in the Lab", key=f"open_{name}", icon=":material/open_in_new:"):
-            st.session_state[controls.FORCE_URL] = True
-            st.switch_page("pages/lab.py", query_params={"framing": name})
+            open_lab({"framing": name})
 
 
 def main() -> None:

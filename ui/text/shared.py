@@ -92,3 +92,7 @@ STORE = {
         "Meanwhile this page shows the tutorial's preset."
     ),
 }
+
+# Said under an Overview or Tour button the moment it is clicked: the Lab takes a few seconds to
+# appear, and the address changes before it does (issue 22, item 17).
+OPENING_LAB = "Opening the Lab with these settings…"
