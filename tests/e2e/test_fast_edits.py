@@ -34,7 +34,8 @@ def test_fast_fill_then_train_keeps_the_typed_values(page: Page, base_url):
         number_input(page, "Epochs").fill(str(epochs))
         number_input(page, "Seed").fill(str(seed))
         page.get_by_role("button", name="Train", exact=True).click()  # at once: no wait between
-        done = page.get_by_test_id("stMetric").filter(has_text="Epochs trained").get_by_test_id("stMetricValue")
+        done = page.get_by_test_id("stMetric").filter(has_text="Epochs trained")
+        done = done.get_by_test_id("stMetricValue")
         expect(done.first).to_have_text(str(epochs), timeout=TRAIN_TIMEOUT_MS)
         wait_for_app_run(page, timeout_ms=TRAIN_TIMEOUT_MS)
         for label, value in (("Units", units), ("Epochs", epochs), ("Seed", seed)):

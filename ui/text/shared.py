@@ -96,3 +96,6 @@ STORE = {
 # Said under an Overview or Tour button the moment it is clicked: the Lab takes a few seconds to
 # appear, and the address changes before it does (issue 22, item 17).
 OPENING_LAB = "Opening the Lab with these settings…"
+
+# A page's setting in a link that cannot be used (ui.form.settings_from_url); the page shows its default.
+LINK_SETTING = "URL parameter {name}: {reason} Using {default} instead."
