@@ -91,6 +91,10 @@ STORE = {
         "store is busy or unavailable. The link is kept; reload the page in a minute to open it. "
         "Meanwhile this page shows the tutorial's preset."
     ),
+    "wave": (
+        "The link names a model trained on a wave ({run}), not on letters: it opens on the Sine page. "
+        "Showing the tutorial's preset here instead."
+    ),
 }
 
 # Said under an Overview or Tour button the moment it is clicked: the Lab takes a few seconds to
