@@ -347,5 +347,23 @@ def yes_no(label: str) -> Callable[[str], bool]:
     return read
 
 
+def some_of(options: Sequence[str], label: str) -> Callable[[str], list[str]]:
+    """A reader of a comma-separated choice of ``options`` (at least one).
+
+    >>> some_of(["naive", "stateful"], "Framings")("stateful,naive")
+    ['stateful', 'naive']
+    """
+    def read(text: str) -> list[str]:
+        chosen = [part for part in text.split(",") if part]
+        if not chosen or any(part not in options for part in chosen):
+            raise ValueError(f"{label} must be a comma-separated choice of {', '.join(options)[:200]}.")
+        return list(dict.fromkeys(chosen))
+    return read
+
+
+def list_text(value: Any) -> str:
+    return ",".join(value)
+
+
 def flag_text(value: Any) -> str:
     return str(bool(value)).lower()

@@ -63,7 +63,8 @@ def test_a_cell_link_opens_at_its_step_on_its_text_warm():
     assert cell_text(at).value == "KLMNOP"
     assert at.toggle(key="cell_warm").value is True
     assert at.slider(key="cell_step").value == 3
-    assert any(m.value.startswith("Step 3 of 6: fed **M**") for m in at.markdown), [m.value[:40] for m in at.markdown]
+    steps = [m.value[:40] for m in at.markdown]
+    assert any(m.startswith("Step 3 of 6: fed **M**") for m in steps), steps
     assert url(at) == {"text": "KLMNOP", "step": "3", "warm": "true"}
 
 
@@ -81,4 +82,48 @@ def test_a_bad_cell_step_says_so_and_opens_at_the_first():
     assert any(w.startswith("URL parameter step:") for w in said), said
     assert any(w.startswith("URL parameter warm:") for w in said), said
     assert at.slider(key="cell_step").value == 1
+    assert url(at) == {}
+
+
+# -- Compare --------------------------------------------------------------------------------
+def test_a_compare_link_fills_both_forms_and_a_submit_puts_them_back():
+    at = open_page("pages/compare.py", framings="stateful,naive", seeds="3", scale="0.5", why_seeds="2")
+    assert_clean(at)
+    assert at.multiselect(key="compare_framings").value == ["stateful", "naive"]
+    assert at.number_input(key="compare_seeds").value == 3
+    assert at.select_slider(key="compare_scale").value == 0.5
+    assert at.number_input(key="why_seeds").value == 2
+    assert url(at) == {"framings": "stateful,naive", "seeds": "3", "scale": "0.5", "why_seeds": "2"}
+
+
+def test_bad_compare_values_in_a_link_say_so_and_fall_back():
+    at = open_page("pages/compare.py", framings="naive,rnn", seeds="0", scale="3")
+    assert_clean(at)
+    said = warnings(at)
+    for name in ("framings", "seeds", "scale"):
+        assert any(w.startswith(f"URL parameter {name}:") for w in said), said
+    assert at.multiselect(key="compare_framings").value == ["naive", "feature-window"]
+    assert url(at) == {}
+
+
+# -- Memory ---------------------------------------------------------------------------------
+def test_a_memory_link_sets_the_task_and_the_experiment():
+    at = open_page("pages/memory.py", task="delayed-recall", delay="6", k="8", seeds="2", order="alternating")
+    assert_clean(at)
+    assert at.selectbox(key="memory_task").value == "delayed-recall"
+    assert at.number_input(key="memory_k").value == 6
+    assert at.number_input(key="memory_exp_k").value == 8
+    assert at.number_input(key="memory_exp_seeds").value == 2
+    assert at.selectbox(key="memory_exp_order").value == "alternating"
+    at.number_input(key="memory_exp_k").set_value(5).run()
+    assert url(at) == {"task": "delayed-recall", "delay": "6", "k": "5", "seeds": "2", "order": "alternating"}
+
+
+def test_a_bad_memory_value_says_so_and_falls_back():
+    at = open_page("pages/memory.py", k="99", order="sideways")
+    assert_clean(at)
+    said = warnings(at)
+    assert any(w.startswith("URL parameter k:") for w in said), said
+    assert any(w.startswith("URL parameter order:") for w in said), said
+    assert at.number_input(key="memory_exp_k").value == 4
     assert url(at) == {}
