@@ -63,7 +63,7 @@ def settings(config) -> list[form.Setting]:
         start,
         form.Setting("steps", "gen_steps", "Steps", 10, read=form.whole(1, MAX_GENERATE_STEPS, "Steps")),
         form.Setting("temperature", "gen_temp", "Temperature", 0.0,
-                     read=form.number(0.0, 2.0, "Temperature")),
+                     read=form.number(0.0, 2.0, "Temperature"), text="{:g}".format),
     ]
 
 
