@@ -3,7 +3,8 @@
 The sine task (``lstm_core.data.sine``) is regression: one real number in per time step, the next
 value out, mean squared error. Its runs live apart from the Lab's current run (the Lab,
 Generate, State and Cell pages work on letters), under :data:`RUN` in the session, and are
-kept in the run store like every trained model.
+kept in the run store like every trained model: the address ends in ``?run=<id>`` and the page
+opens that run again after F5 or in another browser (:func:`open_link`).
 
 The settings are live widgets, like the Lab's: each change reruns the page, the address
 bar holds what differs from the framing's sine preset (``/sine?framing=stateful&noise=0.1``),
