@@ -56,3 +56,11 @@ def test_an_unknown_run_says_so_once_and_leaves_the_address():
     assert_clean(at)
     assert [w.value for w in at.warning if "does not have" in w.value]
     assert "run" not in at.query_params
+
+
+def test_a_wave_link_on_a_letters_page_says_where_it_opens(trained):
+    rid = trained.session_state["sine_run_id"]
+    lab = open_page("pages/generate.py", run=rid)
+    assert_clean(lab)
+    assert [w.value for w in lab.warning if "trained on a wave" in w.value]
+    assert "run" not in lab.query_params
