@@ -18,6 +18,7 @@ page_setup("Compare")  # first: page config and the links to every page
 def main() -> None:
     st.title("Compare", anchor=False)
     st.markdown(COMPARE)
+    compare_page.load_settings()  # the address's settings (/compare?framings=...&seeds=3)
     compare_page.sweep_form()
     compare_page.sweep_result()
     compare_page.why_lstm_section()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lstm_core.analysis.forecast import forecast
 from lstm_core.config import MAX_GENERATE_STEPS
-from ui import charts, form
+from ui import charts, form, safe
 from ui.routing import page_setup
 from ui.text import charts as chart_words
 from ui.text import sine as words
@@ -45,6 +45,9 @@ def forecast_section(run) -> None:
 def main() -> None:
     st.title("Sine", anchor=False)
     st.caption(words.INTRO)
+    link_problem = page.open_link()  # ?run=<id>: first, so the form shows the run's settings
+    if link_problem:
+        st.warning(safe.plain(link_problem), icon=":material/link_off:")
     shown, problem = page.load_state()
     progress_area = page.settings_form()
     if problem:
@@ -56,6 +59,7 @@ def main() -> None:
     if run is None:
         st.info(TRAIN_FIRST, icon=":material/play_arrow:")
         return
+    page.link_box(run)
     if run.config != shown:
         st.info(words.OLD_RESULTS, icon=":material/history:")
     if run.stopped:

@@ -32,6 +32,7 @@ import streamlit as st
 
 from lstm_core.config import LSTMConfig
 from lstm_core.model.results import TrainResult
+from lstm_core.model.variant import variant_of
 from lstm_core.store import pretrained, runs
 from ui import classroom
 from ui.text.shared import STORE
@@ -219,8 +220,9 @@ def open_run_link() -> None:
         st.session_state[RUN_LINK_ERROR] = STORE["unreadable"].format(run=_short_id(wanted))
         return
     st.session_state.pop(LINK_PENDING, None)
-    if run is None:  # the store says so: this link will not work again
-        st.session_state[RUN_LINK_ERROR] = STORE["missing"].format(run=_short_id(wanted))
+    if run is None or variant_of(run.config).regression:  # none, or a wave's (the Sine page opens it)
+        why = STORE["missing" if run is None else "wave"]
+        st.session_state[RUN_LINK_ERROR] = why.format(run=_short_id(wanted))
         del st.query_params[RUN_PARAM]
         return
     st.session_state[RUN] = run

@@ -91,4 +91,15 @@ STORE = {
         "store is busy or unavailable. The link is kept; reload the page in a minute to open it. "
         "Meanwhile this page shows the tutorial's preset."
     ),
+    "wave": (
+        "The link names a model trained on a wave ({run}), not on letters: it opens on the Sine page. "
+        "Showing the tutorial's preset here instead."
+    ),
 }
+
+# Said under an Overview or Tour button the moment it is clicked: the Lab takes a few seconds to
+# appear, and the address changes before it does (issue 22, item 17).
+OPENING_LAB = "Opening the Lab with these settings…"
+
+# A page's setting in a link that cannot be used (ui.form.settings_from_url); the page shows its default.
+LINK_SETTING = "URL parameter {name}: {reason} Using {default} instead."

@@ -19,6 +19,25 @@ OLD_RESULTS = (
     "Press **Train** to train them."
 )
 TRAIN_HELP = "Train an LSTM on this wave, with a live chart of its MSE."
+# A ?run= link on this page (issue 22, item 9): one that cannot be opened, and what the link box says.
+LINK = {
+    "missing": (
+        "The link names a trained model ({run}) that this server does not have: it may have been removed "
+        "to make room, or the link is incomplete. Train a model here to get a new link."
+    ),
+    "unreadable": (
+        "The trained model this link names ({run}) cannot be read right now: the server's run store is "
+        "busy or unavailable. The link is kept; reload the page in a minute to open it."
+    ),
+    "letters": (
+        "The link names a model ({run}) trained on letters, not on a wave: open it in the Lab, "
+        "Generate or State. Train a model here to get a link to a wave."
+    ),
+    "caption": (
+        "Press the copy icon in the box. Whoever opens the link sees this trained model, its settings, "
+        "its forecast and its history, without training it again."
+    ),
+}
 # The help text of each field of the form, in form order (labels and steps: ui/sine_page.FIELDS).
 FIELD_HELP = {
     "period": (

@@ -13,12 +13,30 @@ import streamlit as st
 from lstm_core.config import FIRST_SEED, FRAMINGS, MAX_SEEDS, LSTMConfig
 from lstm_core.experiments import compare, why_lstm
 from lstm_core.presets import PRESETS
-from ui import charts, errors, runner, safe, session
+from ui import charts, errors, form, runner, safe, session
 from ui.text import charts as chart_words
 from ui.text.compare import COMPARE_HELP, WHY_LSTM
 from ui.views.chart_words import show_chart
 
 WHY_MAX_SEEDS = 5  # 3 cells x 2 tasks x 5 seeds = 30 runs, within the sweep's run cap
+# The page's settings as its address holds them: /compare?framings=naive,stateful&seeds=3&scale=0.5
+SETTINGS = (
+    form.Setting("framings", "compare_framings", "Framings", list(compare.TUTORIAL_PAIR),
+                 read=form.some_of(FRAMINGS, "Framings"), text=form.list_text),
+    form.Setting("seeds", "compare_seeds", "Seeds", 5, read=form.whole(1, MAX_SEEDS, "Seeds")),
+    form.Setting("scale", "compare_scale", "Epochs scale", 1.0,
+                 read=form.one_of(compare.SCALES, "Epochs scale")),
+    form.Setting("why_seeds", "why_seeds", "Seeds per cell", 3,
+                 read=form.whole(1, WHY_MAX_SEEDS, "Seeds per cell")),
+    form.Setting("why_scale", "why_scale", "Epochs scale", 1.0,
+                 read=form.one_of(compare.SCALES, "Epochs scale")),
+)
+
+
+def load_settings() -> None:
+    """Before the forms: a link's settings go into them (a bad one says so and is left out)."""
+    for note in form.settings_from_url("compare", SETTINGS):
+        st.warning(safe.plain(note), icon=":material/link_off:")
 
 
 # --- the sweep ------------------------------------------------------------------------------
@@ -41,17 +59,17 @@ def sweep_form() -> None:
     """The framings, seeds and epochs scale, and Compare: trains on submit."""
     with st.form("compare_form"):
         # The framings get a row of their own: six chips fit on it at 1024 px, not in a column.
-        framings = st.multiselect(
-            "Framings", FRAMINGS, default=list(compare.TUTORIAL_PAIR), help=COMPARE_HELP["framings"]
-        )
+        framings = st.multiselect("Framings", FRAMINGS, key="compare_framings", help=COMPARE_HELP["framings"])
         c2, c3 = st.columns(2)
         seeds = c2.number_input(
-            "Seeds", value=5, step=1, min_value=1, max_value=MAX_SEEDS,
+            "Seeds", step=1, min_value=1, max_value=MAX_SEEDS, key="compare_seeds",
             help=COMPARE_HELP["seeds"].format(max=MAX_SEEDS, first=FIRST_SEED, next=FIRST_SEED + 1,
                                               enough=compare.SEEDS_TO_ANSWER),
         )
-        scale = c3.select_slider("Epochs scale", compare.SCALES, value=1.0, help=COMPARE_HELP["scale"])
+        scale = c3.select_slider("Epochs scale", compare.SCALES, key="compare_scale",
+                                 help=COMPARE_HELP["scale"])
         clicked = st.form_submit_button("Compare", type="primary", icon=":material/compare_arrows:")
+    form.settings_to_url("compare", SETTINGS)  # submitted: the address holds them (before training)
     if clicked:
         configs, problem = compare.plan(framings, int(seeds), scale)
         if problem:
@@ -115,12 +133,13 @@ def why_form() -> None:
     with st.form("why_form"):
         c1, c2 = st.columns(2)
         seeds = c1.number_input(
-            "Seeds per cell", value=3, step=1, min_value=1, max_value=WHY_MAX_SEEDS,
+            "Seeds per cell", step=1, min_value=1, max_value=WHY_MAX_SEEDS, key="why_seeds",
             help=COMPARE_HELP["why_seeds"].format(max=WHY_MAX_SEEDS, first=FIRST_SEED, next=FIRST_SEED + 1),
         )
-        scale = c2.select_slider("Epochs scale", compare.SCALES, value=1.0, key="why_scale",
+        scale = c2.select_slider("Epochs scale", compare.SCALES, key="why_scale",
                                  help=COMPARE_HELP["why_scale"])
         clicked = st.form_submit_button("Compare the cells", type="primary", icon=":material/memory:")
+    form.settings_to_url("compare", SETTINGS)
     if not clicked:
         return
     pairs = why_lstm.why_lstm_configs(int(seeds), epochs_scale=scale)

@@ -10,7 +10,7 @@ from lstm_core.analysis import inference
 from lstm_core.analysis.inference import Generation
 from lstm_core.config import MAX_GENERATE_STEPS
 from lstm_core.model.nchar import is_n_char
-from ui import safe, upload
+from ui import form, safe, upload
 from ui.safe import visible
 from ui.text import generate as words
 
@@ -50,31 +50,58 @@ def show(gen: Generation, title: str, note: str) -> None:
     )
 
 
+def settings(config) -> list[form.Setting]:
+    """The form's fields as the address holds them: ``/generate?start=Z&steps=5&temperature=1``."""
+    vocab = list(config.vocab)
+    if is_n_char(config):
+        start = form.Setting("start", f"gen_text_{config.vocab}", "Start text",
+                             config.sequence[: config.window], read=text_of("Start text"))
+    else:
+        start = form.Setting("start", f"gen_start_{config.vocab}", "Start letter",
+                             "K" if "K" in vocab else vocab[0], read=form.one_of(vocab, "Start letter"))
+    return [
+        start,
+        form.Setting("steps", "gen_steps", "Steps", 10, read=form.whole(1, MAX_GENERATE_STEPS, "Steps")),
+        form.Setting("temperature", "gen_temp", "Temperature", 0.0,
+                     read=form.number(0.0, 2.0, "Temperature"), text="{:g}".format),
+    ]
+
+
+def text_of(label: str, longest: int = 200):
+    """A reader of a link's start text (a one-shot model's), at most ``longest`` letters."""
+    def read(text: str) -> str:
+        if not text or len(text) > longest:
+            raise ValueError(f"{label} must have 1 to {longest} letters.")
+        return text
+    return read
+
+
 def generate_form(config) -> tuple[str, int, float]:
-    """The start (a letter, or a text for a one-shot model), the steps and the temperature."""
+    """The start (a letter, or a text for a one-shot model), the steps and the temperature.
+
+    Their values live in the address too (a teacher links "start at Z, 5 steps, warm"); a bad
+    one gets a sentence and its default."""
+    fields = settings(config)
+    for note in form.settings_from_url("gen", fields):
+        st.warning(safe.plain(note), icon=":material/link_off:")
     vocab = list(config.vocab)
     one_shot = is_n_char(config)
     with st.form("generate_form"):
         c1, c2, c3 = st.columns(3)
         if one_shot:
-            start = c1.text_input(
-                "Start text", value=config.sequence[: config.window], key=f"gen_text_{config.vocab}",
-                help=words.HELP_START_TEXT,
-            )
+            start = c1.text_input("Start text", key=fields[0].key, help=words.HELP_START_TEXT)
         else:
-            start = c1.selectbox(
-                "Start letter", vocab, format_func=visible, index=vocab.index("K") if "K" in vocab else 0,
-                key=f"gen_start_{config.vocab}", help=words.HELP_START,
-            )
+            start = c1.selectbox("Start letter", vocab, format_func=visible, key=fields[0].key,
+                                 help=words.HELP_START)
         steps_help = (
             words.ONE_SHOT_STEPS.format(horizon=config.horizon, max=MAX_GENERATE_STEPS)
             if one_shot else words.HELP_STEPS
         )
-        steps = c2.number_input("Steps", value=10, step=1, key="gen_steps", help=steps_help)
-        temperature = c3.slider(
-            "Temperature", 0.0, 2.0, 0.0, 0.1, key="gen_temp", help=words.HELP_TEMPERATURE
-        )
+        steps = c2.number_input("Steps", step=1, key="gen_steps", help=steps_help)
+        temperature = c3.slider("Temperature", 0.0, 2.0, step=0.1, key="gen_temp",
+                                help=words.HELP_TEMPERATURE)
         clicked = st.form_submit_button("Generate", type="primary", icon=":material/auto_awesome:")
+    form.settings_to_url("gen", fields)
     if clicked:
         # A new draw each click, so a temperature above 0 shows a fresh sample.
         st.session_state["gen_draw"] = st.session_state.get("gen_draw", 0) + 1

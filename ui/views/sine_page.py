@@ -3,7 +3,8 @@
 The sine task (``lstm_core.data.sine``) is regression: one real number in per time step, the next
 value out, mean squared error. Its runs live apart from the Lab's current run (the Lab,
 Generate, State and Cell pages work on letters), under :data:`RUN` in the session, and are
-kept in the run store like every trained model.
+kept in the run store like every trained model: the address ends in ``?run=<id>`` and the page
+opens that run again after F5 or in another browser (:func:`open_link`).
 
 The settings are live widgets, like the Lab's: each change reruns the page, the address
 bar holds what differs from the framing's sine preset (``/sine?framing=stateful&noise=0.1``),
@@ -22,15 +23,19 @@ import streamlit as st
 from lstm_core.analysis.forecast import Forecast
 from lstm_core.config import SINE_FRAMINGS, LSTMConfig
 from lstm_core.model.results import TrainResult
+from lstm_core.model.variant import variant_of
 from lstm_core.presets import sine_preset
-from ui import charts, form, runner, safe, session
+from lstm_core.store import runs
+from ui import charts, form, runner, safe, session, share
 from ui.text.shared import DOWNLOAD_HELP
-from ui.text.sine import FIELD_HELP, HELP_FRAMING, TRAIN_HELP
+from ui.text.sine import FIELD_HELP, HELP_FRAMING, LINK, TRAIN_HELP
 from ui.views import downloads as dl
 
 log = logging.getLogger(__name__)
 
 RUN = "sine_run"  # session key (and mailbox key) of the Sine page's trained run
+RUN_ID = "sine_run_id"  # its id in the run store, also in the address as ?run=<id>
+LINK_PENDING = "sine_link_pending"  # a ?run= id the store could not read yet: it stays in the address
 # The fields the page offers, in form order: (field, label, +/- step); help: ui/text/sine.FIELD_HELP.
 FIELDS = (
     ("period", "Period (samples per cycle)", 1.0),
@@ -148,21 +153,61 @@ def settings_form():
         return action[1].container()
 
 
-# -- training ----------------------------------------------------------------------------
+# -- the run and its link -----------------------------------------------------------------
 def current_run() -> TrainResult | None:
-    """This session's sine run, adopting one an interrupted training left in the mailbox."""
+    """This session's sine run, adopting one an interrupted training left in the mailbox; its
+    ``?run=<id>`` stays in the address, so F5 or a second browser opens it again."""
     session.adopt_pending()  # a Lab run an interruption left, if any
     runner.adopt(RUN, keep)
+    rid = st.session_state.get(RUN_ID)
+    if rid and st.query_params.get(session.RUN_PARAM) != rid and not st.session_state.get(LINK_PENDING):
+        st.query_params[session.RUN_PARAM] = rid
     return st.session_state.get(RUN)
 
 
 def keep(run: TrainResult) -> None:
     """Make ``run`` the page's run and store it (the store first: it cannot be interrupted)."""
+    rid = None
     try:
-        session.save(run, {"origin": "sine"})  # as this session's (its share of the store)
+        rid = session.save(run, {"origin": "sine"})  # as this session's (its share of the store)
     except Exception:  # noqa: BLE001 - the store is a convenience; the session keeps the run
         log.exception("storing a sine run failed")
     st.session_state[RUN] = run
+    st.session_state[RUN_ID] = rid
+    st.session_state.pop(LINK_PENDING, None)
+
+
+def open_link() -> str | None:
+    """Open the run a ``?run=<id>`` link names (before the form is drawn: a link without the
+    settings gets the run's, so the form shows what was trained). Returns a sentence when the
+    link cannot be opened, else None. Never raises."""
+    wanted = st.query_params.get(session.RUN_PARAM)
+    if not wanted or wanted == st.session_state.get(RUN_ID):
+        return None
+    short = repr(wanted if len(wanted) <= 30 else wanted[:27] + "...")
+    try:
+        run = runs.get_store().load(wanted)
+    except Exception as err:  # noqa: BLE001 - a broken store must not break the page, nor the link
+        if not isinstance(err, runs.StoreUnavailable):
+            log.exception("opening sine run %r failed", wanted)
+        st.session_state[LINK_PENDING] = wanted  # kept in the address: tried again next time
+        return LINK["unreadable"].format(run=short)
+    st.session_state.pop(LINK_PENDING, None)
+    if run is None or not variant_of(run.config).regression:
+        del st.query_params[session.RUN_PARAM]
+        return LINK["missing" if run is None else "letters"].format(run=short)
+    st.session_state[RUN] = run
+    st.session_state[RUN_ID] = wanted
+    if not any(name in st.query_params for name in SINE.fields):
+        st.query_params.update(url_params(run.config))  # read as a link by load_state
+    return None
+
+
+def link_box(run: TrainResult) -> None:
+    """"Copy link to this trained model": its settings and its id (none if it was not stored)."""
+    rid = st.session_state.get(RUN_ID)
+    if rid and st.session_state.get(RUN) is run:
+        share.link_box(rid, url_params(run.config), caption=LINK["caption"])
 
 
 def regression_chart(history) -> alt.Chart:

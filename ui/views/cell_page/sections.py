@@ -11,7 +11,7 @@ from lstm_core.analysis.lstm_trace import GateTrace, gate_trace, most_active_uni
 from lstm_core.analysis.surgery import continue_text
 from lstm_core.analysis.text_reader import MAX_TEXT
 from lstm_core.model.variant import variant_of
-from ui import safe, session
+from ui import form, safe, session
 from ui.safe import md_escape
 from ui.text.cell import (
     DIAGRAM_SHOWN,
@@ -196,16 +196,30 @@ def other_cell_section(run, text: str, warm: bool, trace=None) -> None:
     st.altair_chart(chart, width="stretch", height=cell_charts.height(chart, rotated_labels=True))
 
 
-def text_to_feed(config) -> tuple[str, bool]:
-    """The text to feed and whether to start warm."""
+def settings(config) -> list[form.Setting]:
+    """What the address holds of this page: ``/cell?text=KLMNOP&warm=true&step=3``."""
+    return [
+        form.Setting("text", f"cell_text_{abs(hash(config))}", "Text to feed",
+                     config.sequence[: min(16, len(config.sequence))], read=text_of("Text to feed")),
+        form.Setting("warm", "cell_warm", "Warm start", False, read=form.yes_no("Warm start"),
+                     text=form.flag_text),
+        form.Setting("step", stepping.STEP, "Time step", 1, read=form.whole(1, MAX_TEXT, "Time step")),
+    ]
+
+
+def text_of(label: str):
+    """A reader of a link's text: 1 to ``MAX_TEXT`` letters (the model says which it cannot read)."""
+    def read(text: str) -> str:
+        if not text or len(text) > MAX_TEXT:
+            raise ValueError(f"{label} must have 1 to {MAX_TEXT} letters.")
+        return text
+    return read
+
+
+def text_to_feed(fields: list[form.Setting]) -> tuple[str, bool]:
+    """The text to feed and whether to start warm (their values: ``fields``, see :func:`settings`)."""
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    text = c1.text_input(
-        "Text to feed",
-        value=config.sequence[: min(16, len(config.sequence))],
-        key=f"cell_text_{abs(hash(config))}",
-        max_chars=MAX_TEXT,
-        help=HELP_TEXT,
-    )
+    text = c1.text_input("Text to feed", key=fields[0].key, max_chars=MAX_TEXT, help=HELP_TEXT)
     warm = c2.toggle("Warm start", key="cell_warm", help=HELP_WARM)
     return text, warm
 
@@ -238,7 +252,11 @@ def body(run) -> None:
         f"Model: `{config.framing}` · {layers}{CELL_NAMES[config.cell]} · {config.units} units · "
         f"{'stateful' if config.stateful else 'stateless'} · window {config.window}"
     )
-    text, warm = text_to_feed(config)
+    fields = settings(config)
+    for note in form.settings_from_url("cell", fields):
+        st.warning(safe.plain(note), icon=":material/link_off:")
+    text, warm = text_to_feed(fields)
+    form.settings_to_url("cell", fields)  # the stepper keeps the step in it as it moves
     spec = variant_of(config)
     if spec.one_shot:  # its letters come from a decoder no trace writes out
         other_cell_section(run, text, warm)
@@ -252,7 +270,7 @@ def body(run) -> None:
     playing, pace = stepping.timer()
     st.session_state[session.CELL_TOUCHED] = True  # this full run is not a tick of the timer
     st.fragment(stepping.stepper, run_every=pace if playing else None)(
-        run, trace, (playing, pace), state_limit(config.cell, trace), layer
+        run, trace, (playing, pace), state_limit(config.cell, trace), layer, fields
     )
     st.divider()
     if spec.gate_trace != "lstm":

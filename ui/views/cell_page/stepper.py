@@ -11,7 +11,7 @@ import streamlit as st
 from lstm_core.analysis.cell_diagram import diagram_numbers, state_limit
 from lstm_core.analysis.lstm_trace import GateTrace, contributions, most_active_unit
 from lstm_core.model.variant import variant_of
-from ui import session
+from ui import form, session
 from ui.safe import md_escape
 from ui.text.cell import (
     EQUATIONS_CAPTION,
@@ -55,11 +55,12 @@ def timer() -> tuple[bool, float]:
     return st.session_state.get(session.CELL_PLAYING, False), PACES[st.session_state.get(PACE, "normal: 1 s")]
 
 
-def stepper(run, trace, registered: tuple[bool, float], limit: float, layer: int | None = None) -> None:
+def stepper(run, trace, registered: tuple[bool, float], limit: float, layer: int | None = None,
+            settings=()) -> None:
     """The step controls and everything that belongs to one step of ``trace`` (any cell's; the
     diagram's colours for c span ±``limit``; ``layer``: the stack's layer drawn, None for one
-    layer). Runs as a fragment: a click here redraws only this part; while playing, Streamlit
-    reruns it every ``pace`` seconds."""
+    layer; ``settings``: the page's, kept in the address with the step). Runs as a fragment: a
+    click here redraws only this part; while playing, Streamlit reruns it every ``pace`` seconds."""
     if timer() != registered:
         # Only a full run can (re)start or stop the fragment's timer (run_every).
         st.rerun(scope="app")
@@ -90,6 +91,7 @@ def stepper(run, trace, registered: tuple[bool, float], limit: float, layer: int
         width="stretch",
     )
     b4.selectbox("Pace", list(PACES), index=1, key=PACE, help=HELP_PACE, label_visibility="collapsed")
+    form.settings_to_url("cell", settings)  # a link to "step 7, warm" opens there
 
     k = current - 1
     unit = unit_choice(trace)

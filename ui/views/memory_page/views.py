@@ -12,9 +12,34 @@ from lstm_core.analysis import inference
 from lstm_core.analysis import influence as inf
 from lstm_core.data import texts
 from lstm_core.experiments import truncated_bptt as exp
-from ui import charts, safe, session
+from ui import charts, form, safe, session
 from ui.text.memory import FORWARD_ABOUT, MEMORY_HELP, REACH_CAPTION, REACH_LANES, RULE, SHORT
 from ui.views.memory_page import experiment
+
+# The page's settings as its address holds them (keys: the widgets' in tasks.py and experiment.py):
+# /memory?task=delayed-recall&delay=6&k=8&seeds=2&order=alternating
+SETTINGS = (
+    form.Setting("task", "memory_task", "Built-in training text", texts.TASKS[0],
+                 read=form.one_of(texts.TASKS, "Built-in training text")),
+    form.Setting("delay", "memory_k", "Delay k", 4,
+                 read=form.whole(texts.MIN_DELAY, texts.MAX_DELAY, "Delay k")),
+    form.Setting("k", "memory_exp_k", "Delay k", 4,
+                 read=form.whole(texts.MIN_DELAY, texts.MAX_DELAY, "Delay k")),
+    form.Setting("seeds", "memory_exp_seeds", "Seeds per arm", 3, read=form.whole(1, 5, "Seeds per arm")),
+    form.Setting("order", "memory_exp_order", "Cue order", texts.ORDERS[1],
+                 read=form.one_of(texts.ORDERS, "Cue order")),
+)
+
+
+def load_settings() -> None:
+    """Before the widgets: a link's settings go into them (a bad one says so and is left out)."""
+    for note in form.settings_from_url("memory", SETTINGS):
+        st.warning(safe.plain(note), icon=":material/link_off:")
+
+
+def keep_settings() -> None:
+    """After the widgets: the address holds what differs from the page's defaults."""
+    form.settings_to_url("memory", SETTINGS)
 
 
 def default_text(sequence: str, longest: int = 30) -> str:
