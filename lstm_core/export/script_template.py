@@ -12,7 +12,8 @@ own random generators.
 """
 
 # (In the app's source this file is lstm_core/export/script_template.py: a real, lint-checked
-# script for the default settings. lstm_core/export/script.py writes a learner's settings between
+# script for the default settings. lstm_core/export/script.py writes a learner's settings (and the
+# four lines its variant decides: the cell's Keras layer, one-shot, regression) between
 # the two configuration lines below; everything else is sent as it is.)
 
 import argparse
