@@ -42,14 +42,7 @@ from lstm_core.validation import (
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-FRAMINGS = (
-    "naive",
-    "feature-window",
-    "timestep-window",
-    "whole-batch",
-    "stateful",
-    "variable-length",
-)
+FRAMINGS = ("naive", "feature-window", "timestep-window", "whole-batch", "stateful", "variable-length")
 # Framings beyond the tutorial's six (issue 14): not in ``reproduce all``, the Overview or the
 # shipped pretrained runs, which are about the tutorial; every other part of the app has them.
 EXTRA_FRAMINGS = ("n-char-output",)
@@ -168,8 +161,7 @@ class LSTMConfig:
 
     @property
     def regression(self) -> bool:
-        """True when the model predicts real values, not letters (``REGRESSION_TASKS``): the
-        variant's ``value`` head, and the commands and views of a wave."""
+        """True when the model predicts real values, not letters (a task of ``REGRESSION_TASKS``)."""
         return self.task in REGRESSION_TASKS
 
     @property
