@@ -42,14 +42,7 @@ from lstm_core.validation import (
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-FRAMINGS = (
-    "naive",
-    "feature-window",
-    "timestep-window",
-    "whole-batch",
-    "stateful",
-    "variable-length",
-)
+FRAMINGS = ("naive", "feature-window", "timestep-window", "whole-batch", "stateful", "variable-length")
 # Framings beyond the tutorial's six (issue 14): not in ``reproduce all``, the Overview or the
 # shipped pretrained runs, which are about the tutorial; every other part of the app has them.
 EXTRA_FRAMINGS = ("n-char-output",)
@@ -62,6 +55,8 @@ TASKS = ("letters", "sine")
 # features, or one value) and one value at a time with state carried (stateful). Random
 # variable-length runs and per-step chunks are letter framings only.
 SINE_FRAMINGS = ("naive", "feature-window", "timestep-window", "whole-batch", "stateful")
+TASK_FRAMINGS = {"letters": ALL_FRAMINGS, "sine": SINE_FRAMINGS}  # the framings each task can be cut with
+REGRESSION_TASKS = ("sine",)  # the tasks whose model predicts real values: linear output, mean squared error
 MIN_PERIOD, MAX_PERIOD = 4, 1_000  # samples per cycle: 4 is the coarsest that still shows a wave
 MAX_NOISE = 1.0  # std of the added noise; the wave's amplitude is 1
 MIN_LENGTH = 8  # values of the curve to train on (at most MAX_SAMPLES)
@@ -163,6 +158,11 @@ class LSTMConfig:
     def is_sine(self) -> bool:
         """True for the sine task: one real number in per time step, one out (regression)."""
         return self.task == "sine"
+
+    @property
+    def regression(self) -> bool:
+        """True when the model predicts real values, not letters (a task of ``REGRESSION_TASKS``)."""
+        return self.task in REGRESSION_TASKS
 
     @property
     def outputs(self) -> int:

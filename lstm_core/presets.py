@@ -209,6 +209,17 @@ def get_default_config() -> LSTMConfig:
     return preset("naive")
 
 
+def task_preset(task: str | None, framing: str) -> LSTMConfig:
+    """The starting point of ``framing`` for ``task`` (None: the default, letters).
+
+    >>> task_preset("sine", "stateful") == sine_preset("stateful")
+    True
+    >>> task_preset(None, "naive") == task_preset("letters", "naive") == preset("naive")
+    True
+    """
+    return sine_preset(framing) if task == "sine" else preset(framing)
+
+
 def sine_preset(framing: str = "timestep-window") -> LSTMConfig:
     """The sine task's starting point for a framing: 8 cycles of 25 samples, small noise.
 

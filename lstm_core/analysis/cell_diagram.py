@@ -10,7 +10,8 @@ It is the one place that knows each cell's picture (keyed by ``CellKind.name``):
 it records (:func:`layer_trace`, for a SimpleRNN or any layer of a stack; a one-layer LSTM or GRU
 also has :func:`~lstm_core.analysis.lstm_trace.gate_trace` and
 :func:`~lstm_core.analysis.gru_trace.gru_trace`, which ``layer_trace`` equals), which value sits
-on which node, and where the nodes sit (:data:`PICTURES`)::
+on which node, and where the nodes sit (:data:`PICTURES`); and which trace reads a whole run
+(:func:`trace`, the CLI's)::
 
     >>> import types
     >>> from lstm_core.analysis.lstm_trace import gate_trace
@@ -38,6 +39,13 @@ A SimpleRNN, and one layer of a stack::
     ('SimpleTrace', (3, 16), True)
     >>> bool(np.allclose(layer_trace(run, "ABC").c, t.c))   # one layer: gate_trace's numbers
     True
+
+The trace written for a run's cell (a one-layer LSTM or GRU)::
+
+    >>> gru = preset("stateful").replace(cell="gru", units=4)
+    >>> g = trace(types.SimpleNamespace(config=gru, weights=init_weights(gru)), "KLM")
+    >>> type(g).__name__, g.steps
+    ('GRUTrace', 3)
 """
 
 from __future__ import annotations
@@ -46,10 +54,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_core.analysis.gru_trace import GRUTrace
+from lstm_core.analysis.gru_trace import GRUTrace, gru_trace
 from lstm_core.analysis.layer_reader import SimpleTrace, common_columns, read_layer
-from lstm_core.analysis.lstm_trace import GateTrace
-from lstm_core.analysis.text_reader import check_text
+from lstm_core.analysis.lstm_trace import GateTrace, gate_trace
+from lstm_core.analysis.text_reader import check_text, check_traceable
 from lstm_core.limits.shape import CELL_KINDS
 from lstm_core.model.cells import gru_step, simple_step, step
 from lstm_core.model.variant import variant_of
@@ -140,6 +148,13 @@ def _simple_trace(common: dict, rows: list) -> SimpleTrace:
 
 
 TRACES = {"lstm": _gate_trace, "gru": _gru_trace, "simple": _simple_trace}  # the record of each cell
+TRACERS = {"lstm": gate_trace, "gru": gru_trace}  # the whole-run trace of each CellKind.gate_trace cell
+
+
+def trace(run, text: str, warm: bool = False):
+    """The trace of ``text`` read by ``run``; ``ValueError`` (one sentence) if it has none."""
+    check_traceable(run.config)
+    return TRACERS[run.config.cell](run, text, warm=warm)
 
 
 def _lstm_nodes(t, k: int, u: int) -> list[Node]:

@@ -13,6 +13,7 @@ LSTM of ``lstm_core.model.cells`` (microseconds a step; the tests check it again
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,6 +59,14 @@ def teacher_forced(run: TrainResult, values: np.ndarray) -> np.ndarray:
         windows = np.lib.stride_tricks.sliding_window_view(values[:-1], w)  # (n-w, w)
         out[w:] = predict_windows(run, windows)
     return out
+
+
+def fitted(run: TrainResult) -> list[tuple[int, float, float]]:
+    """(position, value, teacher-forced prediction) along the wave trained on, wherever there
+    is a prediction (from ``window`` on; stateful: from position 1)."""
+    values = wave(run.config).noisy
+    pred = teacher_forced(run, values)
+    return [(t, float(values[t]), float(pred[t])) for t in range(len(pred)) if not math.isnan(pred[t])]
 
 
 def free_running(run: TrainResult, seed_values: np.ndarray, steps: int) -> np.ndarray:

@@ -26,9 +26,9 @@ import os
 import sys
 from typing import Any
 
-from lstm_core.config import FIELD_DOCS, FRAMINGS, LSTMConfig
+from lstm_core.config import FIELD_DOCS, FRAMINGS, REGRESSION_TASKS, TASK_FRAMINGS, LSTMConfig
 from lstm_core.export.keras_file import MAX_MODEL_BYTES
-from lstm_core.presets import preset
+from lstm_core.presets import task_preset
 
 
 class UsageError(Exception):
@@ -75,26 +75,27 @@ CONFIG_ARGS = tuple(f.name for f in dataclasses.fields(LSTMConfig) if f.name != 
 def config_from(args: argparse.Namespace) -> LSTMConfig:
     """The preset of ``--framing`` with the given options changed (converted and validated).
 
-    With ``--task sine`` the starting point is the sine task's preset for that framing
-    (``lstm_core.presets.sine_preset``); only train and generate work on a sine model."""
+    With ``--task`` the starting point is that task's preset for the framing
+    (``lstm_core.presets.task_preset``); only train and generate work on a model of values
+    (a task of ``REGRESSION_TASKS``)."""
     changes = {k: getattr(args, k) for k in CONFIG_ARGS if getattr(args, k) is not None}
-    if changes.get("task") == "sine":
-        refuse_sine(args.command)
-        from lstm_core.config import SINE_FRAMINGS
-        from lstm_core.presets import sine_preset
-
-        if args.framing not in SINE_FRAMINGS:
-            raise UsageError(
-                f"{args.command}: --framing {args.framing} does not apply to --task sine "
-                f"(choose one of {', '.join(SINE_FRAMINGS)})"
-            )
-        return LSTMConfig.from_dict({**sine_preset(args.framing).to_dict(), **changes})
-    return LSTMConfig.from_dict({**preset(args.framing).to_dict(), **changes})
+    task = changes.get("task")
+    if task in REGRESSION_TASKS:
+        refuse_regression(args.command)
+    if task is not None and args.framing not in TASK_FRAMINGS[task]:
+        raise UsageError(
+            f"{args.command}: --framing {args.framing} does not apply to --task {task} "
+            f"(choose one of {', '.join(TASK_FRAMINGS[task])})"
+        )
+    return LSTMConfig.from_dict({**task_preset(task, args.framing).to_dict(), **changes})
 
 
-def refuse_sine(command: str) -> None:
-    """Raise :class:`UsageError` unless ``command`` works on a sine model (train, generate)."""
-    if command not in ("train", "generate"):
+REGRESSION_COMMANDS = ("train", "generate")  # what works on a model of values (config.regression)
+
+
+def refuse_regression(command: str) -> None:
+    """Raise :class:`UsageError` unless ``command`` works on a model of values (train, generate)."""
+    if command not in REGRESSION_COMMANDS:
         raise UsageError(f"{command}: works on letter models only; a sine model trains and generates")
 
 
@@ -191,8 +192,8 @@ def load_model(args: argparse.Namespace, command: str) -> tuple[Any, str]:
         raise ValueError(
             f"framing={framing!r} does not match the loaded model's framing {run.config.framing!r}."
         )
-    if run.config.is_sine:
-        refuse_sine(command)
+    if run.config.regression:
+        refuse_regression(command)
     return run, f"loaded {args.load} ({run.config.framing})"
 
 

@@ -49,16 +49,16 @@ def cmd_generate(args: argparse.Namespace, out) -> int:
 
     if args.load:
         run, source = load_model(args, "generate")
-        if run.config.is_sine:
-            _check_sine_generation(run.config, args)
-            return _generate_sine(run, args, source, out)
+        if run.config.regression:
+            _check_value_generation(run.config, args)
+            return _generate_values(run, args, source, out)
     else:
         if args.framing is None:
             raise UsageError("generate: give --framing NAME (or --load PATH)")
         config = config_from(args)
         # Check start/steps/temperature before training: mistakes answer at once.
-        if config.is_sine:
-            _check_sine_generation(config, args)
+        if config.regression:
+            _check_value_generation(config, args)
         else:
             check_generation(config, args.start, args.steps, args.temperature)
         load_tensorflow()
@@ -66,8 +66,9 @@ def cmd_generate(args: argparse.Namespace, out) -> int:
 
         run = train(config)
         source = f"trained {config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s"
-        if config.is_sine:
-            return _generate_sine(run, args, f"trained sine, {source.removeprefix('trained ')}", out)
+        if config.regression:
+            source = f"trained {config.task}, {source.removeprefix('trained ')}"
+            return _generate_values(run, args, source, out)
     seed = args.seed if args.seed is not None else 0
     gen = generate(run, args.start, steps=args.steps, warm=args.warm, temperature=args.temperature, seed=seed)
     print(f"{source}, accuracy {pct(accuracy(run)):.2f}%", file=out)
@@ -83,11 +84,11 @@ def cmd_generate(args: argparse.Namespace, out) -> int:
 # ---------------------------------------------------------------------------------------
 # A sine model: numbers, not letters
 # ---------------------------------------------------------------------------------------
-def _generate_sine(run, args: argparse.Namespace, source: str, out) -> int:
+def _generate_values(run, args: argparse.Namespace, source: str, out) -> int:
     """``generate`` for a sine model: numbers, free-running beside teacher-forced."""
     from lstm_core.analysis.forecast import forecast, mse
 
-    fc = forecast(run, _sine_start(args.start), args.steps)
+    fc = forecast(run, _start_position(args.start), args.steps)
     print(f"{source}, MSE {mse(run):.6f}", file=out)
     print(
         f"from position {fc.start}: free-running (fed its own output) beside teacher-forced "
@@ -106,12 +107,12 @@ def _generate_sine(run, args: argparse.Namespace, source: str, out) -> int:
     return 0
 
 
-def _sine_start(start: str) -> int:
+def _start_position(start: str) -> int:
     """``--start`` for a sine model: the position of the wave to start generating at.
 
-    >>> _sine_start("100")
+    >>> _start_position("100")
     100
-    >>> _sine_start("K")
+    >>> _start_position("K")
     Traceback (most recent call last):
     ...
     ValueError: start='K' is not allowed: for a sine model it is the position to start at (a whole number).
@@ -125,7 +126,7 @@ def _sine_start(start: str) -> int:
         ) from None
 
 
-def _check_sine_generation(config: LSTMConfig, args: argparse.Namespace) -> None:
+def _check_value_generation(config: LSTMConfig, args: argparse.Namespace) -> None:
     from lstm_core.analysis.forecast import check_forecast
 
     if args.temperature != 0.0 or args.warm:
@@ -133,7 +134,7 @@ def _check_sine_generation(config: LSTMConfig, args: argparse.Namespace) -> None
             "generate: --temperature and --warm do not apply to a sine model (it predicts numbers, "
             "and always reads the true values before --start)"
         )
-    check_forecast(config, _sine_start(args.start), args.steps)
+    check_forecast(config, _start_position(args.start), args.steps)
 
 
 COMMANDS = {"generate": cmd_generate}

@@ -40,8 +40,8 @@ def add_commands(sub) -> None:
 
 
 def cmd_trace(args: argparse.Namespace, out) -> int:
+    from lstm_core.analysis.cell_diagram import trace as trace_of
     from lstm_core.analysis.text_reader import check_text, check_traceable
-    from lstm_core.analysis.traces import trace as trace_of
 
     def check(config: LSTMConfig) -> None:  # before training: a refusal costs nothing
         check_text(config, args.text)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import statistics
 import sys
@@ -30,7 +29,7 @@ from lstm_core.cli.common import (
 )
 from lstm_core.config import FIRST_SEED, FRAMINGS, MAX_SEEDS, LSTMConfig
 from lstm_core.limits.shape import CELL_NAMES
-from lstm_core.model import nchar
+from lstm_core.model.variant import variant_of
 from lstm_core.presets import PRESETS, seed_sweep, sweep
 
 
@@ -144,7 +143,8 @@ def cmd_train(args: argparse.Namespace, out) -> int:
     from lstm_core.analysis.inference import accuracy, prediction_table
 
     config = config_from(args)
-    if args.recursive and config.framing != "n-char-output":
+    spec = variant_of(config)
+    if args.recursive and not spec.one_shot:
         raise UsageError("train: --recursive needs --framing n-char-output")
     if args.save is not None:
         check_writable(args.save)
@@ -152,14 +152,14 @@ def cmd_train(args: argparse.Namespace, out) -> int:
     from lstm_core.train.trainer import train, train_many
 
     if args.recursive:
-        run, recursive = train_many([config, nchar.recursive_config(config)])
+        run, recursive = train_many([config, spec.recursive_config()])
     else:
         run, recursive = train(config), None
-    if config.is_sine:
-        return _train_sine(run, args, out)
+    if config.regression:
+        return _train_values(run, args, out)
     acc = pct(accuracy(run))
     table = prediction_table(run)
-    positions = nchar.per_position(config, run, recursive) if nchar.is_n_char(config) else None
+    positions = spec.per_position(run, recursive)
     save_model(run, args.save)
     if args.json:
         _print_train_json(config, run, acc, table, positions, out)
@@ -213,25 +213,23 @@ def _cell_words(config: LSTMConfig) -> str:
     return f" ({config.layers} stacked {kind} layers)" if config.layers > 1 else f" ({kind})"
 
 
-def _train_sine(run, args: argparse.Namespace, out) -> int:
-    """``train --task sine``: the training MSE and the one-step (teacher-forced) predictions."""
-    from lstm_core.analysis.forecast import mse, teacher_forced
-    from lstm_core.data.sine import wave
+def _train_values(run, args: argparse.Namespace, out) -> int:
+    """``train`` of a model of values (``--task sine``): the training MSE and the one-step
+    (teacher-forced) predictions."""
+    from lstm_core.analysis.forecast import fitted, mse
 
     config = run.config
     save_model(run, args.save)
-    w = wave(config)
-    pred = teacher_forced(run, w.noisy)
-    rows = [(t, float(w.noisy[t]), float(pred[t])) for t in range(len(pred)) if not math.isnan(pred[t])]
+    rows = fitted(run)
     error = mse(run)
     if args.json:
         print(json.dumps({
-            "task": "sine", "framing": config.framing, "mse": error, "epochs": run.epochs_done,
+            "task": config.task, "framing": config.framing, "mse": error, "epochs": run.epochs_done,
             "seconds": round(run.seconds, 3), "config": config.to_dict(),
             "predictions": [{"position": t, "value": v, "predicted": p} for t, v, p in rows],
         }), file=out)
         return 0
-    print(f"sine, {config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s", file=out)
+    print(f"{config.task}, {config.framing}: {run.epochs_done} epochs in {run.seconds:.1f} s", file=out)
     print(f"Model MSE: {error:.6f}", file=out)
     print("position     value  predicted (teacher-forced: from the true values before it)", file=out)
     for t, v, p in rows:

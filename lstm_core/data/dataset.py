@@ -44,11 +44,6 @@ class Dataset:
         return self.config.per_step
 
     @property
-    def n_char(self) -> bool:
-        """True for n-char-output: ``horizon`` next letters per sample, y (n, horizon, v)."""
-        return self.config.decoder_steps > 0
-
-    @property
     def axes(self) -> dict[str, str]:
         """What each axis of X means, in words, for the data view."""
         c = self.config
@@ -65,7 +60,7 @@ class Dataset:
             else f"{t} time steps: letters one after another"
             + (" (shorter runs padded in front)" if c.framing == "variable-length" else "")
             + ("; the next letter is predicted after every step" if self.per_step else "")
-            + (f"; the targets are the next {c.horizon} letters" if self.n_char else "")
+            + (f"; the targets are the next {c.horizon} letters" if c.decoder_steps else "")
             + ("; runs may wrap from the end of the text to its start" if c.wrap else "")
         )
         return {"samples": f"{n} samples", "time_steps": steps, "features": feat}

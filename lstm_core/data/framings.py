@@ -195,7 +195,7 @@ def make_dataset(config: LSTMConfig) -> Dataset:
         return sine_dataset(config)
     if config.per_step:
         inputs, targets = _chunks(config)
-    elif config.framing == "n-char-output":
+    elif config.decoder_steps:  # the one-shot head: the next horizon letters
         inputs, targets = _next_chars(config)
     elif config.framing == "variable-length":
         inputs, targets = _random_runs(config)

@@ -12,7 +12,8 @@ own random generators.
 """
 
 # (In the app's source this file is lstm_core/export/script_template.py: a real, lint-checked
-# script for the default settings. lstm_core/export/script.py writes a learner's settings between
+# script for the default settings. lstm_core/export/script.py writes a learner's settings (and the
+# four lines its variant decides: the cell's Keras layer, one-shot, regression) between
 # the two configuration lines below; everything else is sent as it is.)
 
 import argparse
@@ -43,16 +44,18 @@ NOISE = 0.0  # sine only: standard deviation of the Gaussian noise added to ever
 LENGTH = 200  # sine only: how many values of the wave to train on
 WRAP = False  # variable-length only: runs may wrap from the text's end to its start (...XYZABC...)
 HORIZON = 1  # n-char-output only: how many next characters one sample predicts (1 to 10)
+RNN_LAYER = "LSTM"  # the cell's Keras layer class (keras.layers.LSTM, GRU or SimpleRNN)
+RNN_NAME = "lstm"  # the first recurrent layer's name (then RNN_NAME_2, RNN_NAME_3)
+ONE_SHOT = False  # the next HORIZON letters at once, through a decoder (n-char-output)
+REGRESSION = False  # the next value of a wave: linear output, mean squared error (the sine task)
 # ---- end of the configuration ------------------------------------------------------------
 
 PAD_VALUE = -1.0  # what a skipped (masked) time step holds; the Masking layer looks for it
 PER_STEP = STEPS_PER_UPDATE > 1  # a prediction after every time step, not only the last
-N_CHAR = FRAMING == "n-char-output"  # the next HORIZON letters at once (encoder-decoder)
 SHOW = 30  # predictions printed at the end
-SINE = TASK == "sine"  # a real-valued wave: linear output, mean squared error
 
 
-def make_sine_data():
+def make_wave_data():
     """Windows of the noisy sine wave and the value after each: X (samples, time steps, features), y."""
     t = np.arange(LENGTH)
     noise = np.random.default_rng([SEED, 2]).normal(size=LENGTH) * NOISE  # the app's own draw
@@ -70,8 +73,8 @@ def make_sine_data():
 
 def make_data():
     """The samples and their next letters: inputs, targets, X (samples, time steps, features), y."""
-    if SINE:
-        return make_sine_data()
+    if REGRESSION:
+        return make_wave_data()
     vocab = "".join(sorted(set(SEQUENCE)))  # the classes: sorted unique characters
     char_to_int = {ch: i for i, ch in enumerate(vocab)}
     if PER_STEP:
@@ -80,7 +83,7 @@ def make_data():
         starts = range(0, (len(SEQUENCE) - 1) // STEPS_PER_UPDATE * STEPS_PER_UPDATE, STEPS_PER_UPDATE)
         inputs = [SEQUENCE[i : i + STEPS_PER_UPDATE] for i in starts]
         targets = [SEQUENCE[i + 1 : i + STEPS_PER_UPDATE + 1] for i in starts]
-    elif N_CHAR:
+    elif ONE_SHOT:
         # Every window of WINDOW letters and the HORIZON letters that follow it.
         starts = range(len(SEQUENCE) - WINDOW - HORIZON + 1)
         inputs = [SEQUENCE[i : i + WINDOW] for i in starts]
@@ -128,7 +131,7 @@ def make_data():
         x[steps - len(numbers) :] = numbers  # a short run is padded in front
         samples.append(x)
     X = np.stack(samples)  # (samples, time steps, features)
-    ids = [[char_to_int[ch] for ch in t] if PER_STEP or N_CHAR else char_to_int[t] for t in targets]
+    ids = [[char_to_int[ch] for ch in t] if PER_STEP or ONE_SHOT else char_to_int[t] for t in targets]
     y = keras.utils.to_categorical(ids, num_classes=len(vocab))  # per step: (samples, steps, vocab)
     # n-char-output: (samples, HORIZON, vocab), even for one letter
     return inputs, targets, X, y
@@ -146,12 +149,11 @@ def make_model(X, vocab_size):
         x = keras.layers.Masking(mask_value=PAD_VALUE)(x)  # skip the padding steps
     # Per step, h of every time step goes to the Dense layer (Keras applies it step by step).
     # Stacked, a lower layer hands its h of every time step to the layer above.
-    cell, base = {"lstm": (keras.layers.LSTM, "lstm"), "gru": (keras.layers.GRU, "gru"),
-                  "simple": (keras.layers.SimpleRNN, "simple_rnn")}[CELL]
+    cell, base = getattr(keras.layers, RNN_LAYER), RNN_NAME
     for k in range(LAYERS):
         name = base if k == 0 else f"{base}_{k + 1}"
         x = cell(UNITS, stateful=STATEFUL, return_sequences=PER_STEP or k < LAYERS - 1, name=name)(x)
-    if N_CHAR:
+    if ONE_SHOT:
         # Encoder-decoder: the encoder's last h, repeated HORIZON times, is the decoder's input
         # at every step; the decoder's h at step k scores the k-th next letter.
         x = keras.layers.RepeatVector(HORIZON)(x)  # (batch, HORIZON, units)
@@ -159,12 +161,12 @@ def make_model(X, vocab_size):
         out = keras.layers.TimeDistributed(keras.layers.Dense(vocab_size, activation="softmax"))(x)
     else:
         # A sine model outputs the next value itself (linear); a letter model, probabilities.
-        out = keras.layers.Dense(vocab_size, activation="linear" if SINE else "softmax")(x)
+        out = keras.layers.Dense(vocab_size, activation="linear" if REGRESSION else "softmax")(x)
     model = keras.Model(inp, out)
     model.compile(
-        loss="mse" if SINE else "categorical_crossentropy",
+        loss="mse" if REGRESSION else "categorical_crossentropy",
         optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE),
-        metrics=[] if SINE else ["accuracy"],
+        metrics=[] if REGRESSION else ["accuracy"],
     )
     return model
 
@@ -196,7 +198,7 @@ def main():
         for layer in recurrent:
             layer.reset_state()
     scores = model.evaluate(X, y, batch_size=BATCH_SIZE, verbose=0)
-    if SINE:
+    if REGRESSION:
         print(f"Model MSE: {float(np.ravel(scores)[0]):.6f}")
     else:
         print(f"Model Accuracy: {scores[1] * 100:.2f}%")
@@ -207,15 +209,15 @@ def main():
             layer.reset_state()
     probs = model.predict(X, batch_size=BATCH_SIZE, verbose=0)
     vocab = "".join(sorted(set(SEQUENCE)))
-    if N_CHAR:
+    if ONE_SHOT:
         # The far positions are where one-shot and recursive prediction differ.
         right = np.argmax(probs, axis=-1) == np.argmax(y, axis=-1)  # (samples, HORIZON)
         shares = ", ".join(f"{k + 1}: {a * 100:.1f}%" for k, a in enumerate(right.mean(0)))
         print("accuracy per position:", shares)
-    if SINE:
+    if REGRESSION:
         for window, target, p in list(zip(inputs, targets, probs))[:SHOW]:
             print(f"{window} -> {p[0]:.3f}  (expected {target})")
-    for letters, target, p in list(zip(inputs, targets, probs))[:0 if SINE else SHOW]:
+    for letters, target, p in list(zip(inputs, targets, probs))[:0 if REGRESSION else SHOW]:
         guess = "".join(vocab[i] for i in np.atleast_1d(np.argmax(p, axis=-1)))  # one letter per step
         print(f"{letters!r} -> {guess}  (expected {target}, p={p.max(axis=-1).min():.2f})")
     if len(inputs) > SHOW:

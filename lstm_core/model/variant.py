@@ -36,6 +36,7 @@ import functools
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from lstm_core.config import LSTMConfig
 from lstm_core.limits.shape import CELL_KINDS, CellKind, Shape, shape_of
@@ -70,7 +71,7 @@ HEADS = {
 
 
 def _head(config: LSTMConfig, shape: Shape) -> Head:
-    if config.is_sine:
+    if config.regression:
         return HEADS["value"]
     if shape.decoder_steps:
         return HEADS["one-shot"]
@@ -148,6 +149,17 @@ class Variant:
         if self.one_shot:
             return nchar.predict(weights, X, self.horizon, mask)
         return forward(weights, X, mask).probs
+
+    # -- the one-shot head beside a one-letter model fed its own answers --------------------
+    def recursive_config(self) -> LSTMConfig | None:
+        """The one-letter model a one-shot run is compared with (``nchar.recursive_config``);
+        None for the other heads."""
+        return nchar.recursive_config(self.config) if self.one_shot else None
+
+    def per_position(self, run, recursive=None) -> pd.DataFrame | None:
+        """Accuracy per output position of a one-shot ``run`` and its recursive twin
+        (``nchar.per_position``); None for the other heads."""
+        return nchar.per_position(self.config, run, recursive) if self.one_shot else None
 
     # -- what can be traced ----------------------------------------------------------------
     @property

@@ -45,8 +45,8 @@ import numpy as np
 from lstm_core.config import LSTMConfig
 from lstm_core.data.framings import make_dataset
 from lstm_core.model.cells import Weights, weight_names, weight_shapes
-from lstm_core.model.nchar import model_layers
 from lstm_core.model.results import EpochLog, TrainResult
+from lstm_core.model.variant import variant_of
 
 # The table's version: PRAGMA user_version (SQLite), run_store_schema (PostgreSQL).
 # 2 added owner, opened and keep (each backend's ADDED); a version-1 table gets them on open.
@@ -149,7 +149,7 @@ def from_record(rec: Record) -> TrainResult:
         config = LSTMConfig.from_dict(json.loads(rec.config))
     except (TypeError, json.JSONDecodeError) as err:
         raise ValueError(f"stored configuration is malformed ({err})") from None
-    layers = model_layers(config)  # n-char-output's one-shot model: a decoder layer on top
+    layers = variant_of(config).model_layers  # the one-shot head: a decoder layer on top
     names = weight_names(layers)
     arrays = _read_npz(rec.weights, names)
     f, u, v = config.features, config.units, config.outputs

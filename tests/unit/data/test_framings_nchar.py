@@ -74,7 +74,7 @@ def test_n_char_output_windows_and_their_next_letters():
     assert ds.inputs[1] == "BCDE" and ds.targets[1] == "FGH"  # "given BCDE, predict FGH"
     assert len(ds.inputs) == cfg.num_examples == 26 - 4 - 3 + 1
     assert ds.X.shape == (20, 4, 1) and ds.y.shape == (20, 3, 26) and ds.target_ids.shape == (20, 3)
-    assert ds.n_char and not ds.per_step
+    assert ds.config.decoder_steps == 3 and not ds.per_step
     assert [ALPHABET[i] for i in ds.target_ids[-1]] == list("XYZ")
     assert "next 3 letters" in ds.axes["time_steps"]
 

@@ -11,10 +11,11 @@ import pytest
 
 pytest.importorskip("keras")  # the script imports Keras at its top, as a learner's would
 
-from lstm_core.config import ALPHABET, FIELD_DOCS, LSTMConfig  # noqa: E402
+from lstm_core.config import ALPHABET, CELLS, FIELD_DOCS, LSTMConfig  # noqa: E402
 from lstm_core.data.framings import make_dataset  # noqa: E402
 from lstm_core.export.script import TEMPLATE, config_block, keras_script, split_template  # noqa: E402
-from lstm_core.presets import get_default_config, preset  # noqa: E402
+from lstm_core.model.variant import variant_of  # noqa: E402
+from lstm_core.presets import get_default_config, preset, sine_preset  # noqa: E402
 
 CONFIGS = {
     **{name: preset(name) for name in ("naive", "feature-window", "timestep-window", "stateful")},
@@ -102,3 +103,22 @@ def test_a_per_step_script_trains_with_plain_keras(tmp_path):
     assert "X: (5, 5, 1)" in done.stdout and "y: (5, 5, 26)" in done.stdout
     assert "Model Accuracy: " in done.stdout
     assert "'ABCDE' -> " in done.stdout and "(expected BCDEF" in done.stdout
+
+
+@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("head", ["next", "one-shot", "value"])
+def test_the_script_builds_the_variants_cell_head_and_loss(cell, head, tmp_path):
+    """The script's cell layer, decoder and loss are the ones the variant spec gives it."""
+    import keras
+
+    start = {"next": preset("naive"), "one-shot": preset("n-char-output"), "value": sine_preset()}[head]
+    config = start.replace(cell=cell)
+    spec = variant_of(config)
+    module = load_script(config, tmp_path, f"script_{cell}_{head.replace('-', '_')}")
+    _, _, X, y = module.make_data()
+    model = module.make_model(X, y.shape[-1])
+    recurrent = [layer for layer in model.layers if isinstance(layer, keras.layers.RNN)]
+    assert {type(layer).__name__ for layer in recurrent} == {spec.cell_name}
+    assert [layer.name for layer in recurrent if layer.name != "decoder"] == spec.keras_names()
+    assert any(layer.name == "decoder" for layer in recurrent) == spec.one_shot
+    assert model.loss == spec.loss

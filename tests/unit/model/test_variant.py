@@ -1,5 +1,7 @@
 """The variant spec: one derivation of a run's shapes that weights, data, cost and the trainer agree on."""
 
+import types
+
 import numpy as np
 import pytest
 
@@ -70,3 +72,23 @@ def test_what_the_cell_page_may_trace_and_why_not(name, traced):
 def test_a_gru_layer_is_traced_by_its_own_gates():
     assert variant_of(preset("stateful").replace(cell="gru")).gate_trace == "gru"
     assert np.array_equal(CELL_KINDS["gru"].gate_names, ("z", "r", "g"))
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_the_one_shot_comparison_belongs_to_the_one_shot_head_only(name):
+    spec = variant_of(VARIANTS[name])
+    run = types.SimpleNamespace(config=spec.config, weights=spec.init_weights(seed=1))  # untrained
+    twin = spec.recursive_config()
+    assert (twin is not None) == spec.one_shot == (spec.config.decoder_steps > 0)
+    if twin is None:
+        assert spec.per_position(run) is None
+    else:  # a one-letter model on the same text and window, scored position by position
+        assert not variant_of(twin).one_shot
+        assert (twin.window, twin.sequence) == (spec.config.window, spec.config.sequence)
+        assert list(spec.per_position(run)["position"]) == list(range(1, spec.horizon + 1))
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_the_value_head_is_the_configs_regression_task(name):
+    config = VARIANTS[name]
+    assert variant_of(config).regression == config.regression == config.is_sine
