@@ -127,7 +127,7 @@ def ours_fit(config) -> dict:
 def base_config(name: str, task: str):
     """The framing's tutorial preset, or for ``task="sine"`` its sine preset."""
     if task == "sine":
-        from lstm_core.presets import sine_preset
+        from lstm_core.data.sine import sine_preset
 
         return sine_preset(name)
     return preset(name)

@@ -207,36 +207,3 @@ expensive one).
 def get_default_config() -> LSTMConfig:
     """The configuration the app and CLI start from: the tutorial's first framing."""
     return preset("naive")
-
-
-def task_preset(task: str | None, framing: str) -> LSTMConfig:
-    """The starting point of ``framing`` for ``task`` (None: the default, letters).
-
-    >>> task_preset("sine", "stateful") == sine_preset("stateful")
-    True
-    >>> task_preset(None, "naive") == task_preset("letters", "naive") == preset("naive")
-    True
-    """
-    return sine_preset(framing) if task == "sine" else preset(framing)
-
-
-def sine_preset(framing: str = "timestep-window") -> LSTMConfig:
-    """The sine task's starting point for a framing: 8 cycles of 25 samples, small noise.
-
-    Windows of 10 values (one value for naive, whole-batch and stateful), 16 units and a
-    few dozen epochs: a second or two of training here after the compile.
-
-    >>> sine_preset().window, sine_preset("stateful").stateful
-    (10, True)
-    """
-    base = LSTMConfig(
-        task="sine", framing=framing, period=25, noise=0.05, length=200, units=16, epochs=40,
-        batch_size=1, window=1,
-    )
-    if framing in ("timestep-window", "feature-window"):
-        return base.replace(window=10)
-    if framing == "whole-batch":  # all windows in one update, in order: many more epochs
-        return base.replace(batch_size=199, shuffle=False, epochs=1000)
-    if framing == "stateful":  # one value at a time, state carried, in order
-        return base.replace(shuffle=False, stateful=True, epochs=60)
-    return base

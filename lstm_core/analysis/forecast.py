@@ -139,7 +139,7 @@ def check_forecast(config: LSTMConfig, start: object, steps: object) -> tuple[in
 
     The free run needs a whole window of true values before ``start``::
 
-        >>> from lstm_core.presets import sine_preset
+        >>> from lstm_core.data.sine import sine_preset
         >>> check_forecast(sine_preset(), 50, 20)
         (50, 20)
         >>> check_forecast(sine_preset(), 3, 20)

@@ -27,8 +27,8 @@ import sys
 from typing import Any
 
 from lstm_core.config import FIELD_DOCS, FRAMINGS, REGRESSION_TASKS, TASK_FRAMINGS, LSTMConfig
+from lstm_core.data.framings import task_preset
 from lstm_core.export.keras_file import MAX_MODEL_BYTES
-from lstm_core.presets import task_preset
 
 
 class UsageError(Exception):
@@ -76,7 +76,7 @@ def config_from(args: argparse.Namespace) -> LSTMConfig:
     """The preset of ``--framing`` with the given options changed (converted and validated).
 
     With ``--task`` the starting point is that task's preset for the framing
-    (``lstm_core.presets.task_preset``); only train and generate work on a model of values
+    (``lstm_core.data.framings.task_preset``); only train and generate work on a model of values
     (a task of ``REGRESSION_TASKS``)."""
     changes = {k: getattr(args, k) for k in CONFIG_ARGS if getattr(args, k) is not None}
     task = changes.get("task")

@@ -42,7 +42,8 @@ import numpy as np
 
 from lstm_core.config import LSTMConfig
 from lstm_core.data.dataset import PAD_VALUE, Dataset
-from lstm_core.data.sine import sine_dataset
+from lstm_core.data.sine import sine_dataset, sine_preset
+from lstm_core.presets import preset
 
 
 def vocab_index(vocab: str) -> dict[str, int]:
@@ -212,3 +213,15 @@ def make_dataset(config: LSTMConfig) -> Dataset:
         target_ids = np.array([index[ch] for ch in targets], dtype=np.int64)  # (n,)
     y = np.eye(len(config.vocab), dtype=np.float32)[target_ids]  # (n, v); per-step (n, t, v); (n, k, v)
     return Dataset(config, X, y, mask, inputs, targets, target_ids, config.vocab)
+
+
+def task_preset(task: str | None, framing: str) -> LSTMConfig:
+    """The starting point of ``framing`` for ``task`` (None: the default, letters): beside
+    :func:`make_dataset`, the other place a task's own module is chosen.
+
+    >>> task_preset("sine", "stateful") == sine_preset("stateful")
+    True
+    >>> task_preset(None, "naive") == task_preset("letters", "naive") == preset("naive")
+    True
+    """
+    return sine_preset(framing) if task == "sine" else preset(framing)

@@ -22,9 +22,9 @@ import streamlit as st
 
 from lstm_core.analysis.forecast import Forecast
 from lstm_core.config import SINE_FRAMINGS, LSTMConfig
+from lstm_core.data.sine import sine_preset
 from lstm_core.model.results import TrainResult
 from lstm_core.model.variant import variant_of
-from lstm_core.presets import sine_preset
 from lstm_core.store import runs
 from ui import charts, form, runner, safe, session, share
 from ui.text.shared import DOWNLOAD_HELP

@@ -13,8 +13,9 @@ from lstm_core.analysis.forecast import check_forecast
 from lstm_core.config import ALPHABET, SINE_FRAMINGS, LSTMConfig
 from lstm_core.data import sine
 from lstm_core.data.framings import make_dataset
+from lstm_core.data.sine import sine_preset
 from lstm_core.limits import cost
-from lstm_core.presets import preset, sine_preset
+from lstm_core.presets import preset
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -13,9 +13,10 @@ pytest.importorskip("keras")  # the script imports Keras at its top, as a learne
 
 from lstm_core.config import ALPHABET, CELLS, FIELD_DOCS, LSTMConfig  # noqa: E402
 from lstm_core.data.framings import make_dataset  # noqa: E402
+from lstm_core.data.sine import sine_preset  # noqa: E402
 from lstm_core.export.script import TEMPLATE, config_block, keras_script, split_template  # noqa: E402
 from lstm_core.model.variant import variant_of  # noqa: E402
-from lstm_core.presets import get_default_config, preset, sine_preset  # noqa: E402
+from lstm_core.presets import get_default_config, preset  # noqa: E402
 
 CONFIGS = {
     **{name: preset(name) for name in ("naive", "feature-window", "timestep-window", "stateful")},

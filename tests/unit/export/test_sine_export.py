@@ -16,12 +16,12 @@ pytest.importorskip("keras")
 from lstm_core.analysis.forecast import teacher_forced
 from lstm_core.data import sine  # noqa: E402
 from lstm_core.data.framings import make_dataset  # noqa: E402
+from lstm_core.data.sine import sine_preset
 from lstm_core.export.keras_file import keras_bytes, load_keras_bytes  # noqa: E402
 from lstm_core.export.notebook import notebook  # noqa: E402
 from lstm_core.export.script import keras_script  # noqa: E402
 from lstm_core.model.cells import init_weights  # noqa: E402
 from lstm_core.model.results import EpochLog, TrainResult  # noqa: E402
-from lstm_core.presets import sine_preset
 from lstm_core.store.runs import RunStore  # noqa: E402
 
 CONFIGS = {

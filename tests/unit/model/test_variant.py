@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 from lstm_core.data.framings import make_dataset
+from lstm_core.data.sine import sine_preset
 from lstm_core.limits import budget, cost
 from lstm_core.limits.shape import CELL_KINDS, CELL_NAMES
 from lstm_core.model.variant import HEADS, variant_of
-from lstm_core.presets import preset, sine_preset
+from lstm_core.presets import preset
 
 VARIANTS = {
     "next letter": preset("timestep-window"),

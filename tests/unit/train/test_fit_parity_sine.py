@@ -18,9 +18,9 @@ from lstm_core.analysis.forecast import free_running, mse, teacher_forced  # noq
 from lstm_core.config import LSTMConfig  # noqa: E402
 from lstm_core.data import sine  # noqa: E402
 from lstm_core.data.framings import make_dataset  # noqa: E402
+from lstm_core.data.sine import sine_preset  # noqa: E402
 from lstm_core.model import keras_models  # noqa: E402
 from lstm_core.model.cells import Weights  # noqa: E402
-from lstm_core.presets import sine_preset  # noqa: E402
 from lstm_core.train import trainer  # noqa: E402
 
 BASE = {"task": "sine", "period": 8, "noise": 0.1, "length": 21, "units": 6, "epochs": 3, "shuffle": False}

@@ -13,8 +13,9 @@ import time
 import numpy as np
 import pytest
 
+from lstm_core.data.sine import sine_preset
 from lstm_core.limits import budget
-from lstm_core.presets import preset, sine_preset
+from lstm_core.presets import preset
 from lstm_core.train import trainer
 from lstm_core.train.workers import WorkerLost, WorkerPool
 

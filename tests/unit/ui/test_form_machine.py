@@ -3,7 +3,8 @@ checked without a server: the parts that need no session state."""
 
 from __future__ import annotations
 
-from lstm_core.presets import preset, sine_preset
+from lstm_core.data.sine import sine_preset
+from lstm_core.presets import preset
 from ui import controls, form
 from ui.views import sine_page
 
