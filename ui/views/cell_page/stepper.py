@@ -148,7 +148,7 @@ def step_view(run, trace, k: int, unit: int, limit: float, layer: int | None) ->
     with left:
         st.caption(HEATMAPS_CAPTION)
         for data, spec in charts:
-            st.vega_lite_chart(data, spec, width="stretch", height=cell_charts.height(spec))
+            cell_charts.show_step_chart(data, spec)
 
 
 def step_sentence(trace: GateTrace, k: int, scaled: bool = True) -> str:
