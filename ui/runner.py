@@ -106,7 +106,7 @@ def _live_chart(bar, chart_box, chart: Callable[[list], Any],
             now = time.monotonic()
             if p.history and (now - last_chart[0] >= CHART_SECONDS or p.epoch == p.epochs):
                 last_chart[0] = now
-                training.show_live(chart_box, chart(p.history), p, regression)
+                chart_box.draw(chart(p.history), p, regression)
         except BaseException as signal:  # Streamlit's rerun/stop signal (not an Exception)
             interrupt.append(signal)
 
@@ -144,7 +144,7 @@ def train_one(
     with progress_area if progress_area is not None else st.container():
         queue_box = st.empty()
         bar, stop_box = progress_with_stop(key, RUNNER["stop_one"])
-    chart_box = st.empty()
+    chart_box = training.LiveChart()
     on_progress, interrupt = _live_chart(bar, chart_box, chart, variant_of(config).regression)
     box[session.BUSY] = True  # see session.wait_for_handover: a new run waits for the handover
     if mark_url:

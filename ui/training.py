@@ -280,12 +280,23 @@ LIVE_CSS = (
 )
 
 
-def show_live(box, chart, p: Progress, regression: bool = False) -> None:
-    """Draw the live ``chart`` and its sentence ("Training: epoch 120 of 500, loss 0.91, ...")
-    in ``box`` (an ``st.empty``). Cheap: the sentence is one f-string, the markup a constant."""
-    with box.container():
-        st.altair_chart(chart, width="stretch")
-        st.html(f'<p class="{LIVE_CLASS}">{html.escape(chart_words.live(p, regression))}</p>{LIVE_CSS}')
+class LiveChart:
+    """Where the live chart and its sentence ("Training: epoch 120 of 500, loss 0.91, ...") go: two
+    places in one block, each redrawn in place (so the chart is updated, not built anew)."""
+
+    def __init__(self) -> None:
+        area = st.container()
+        self.chart, self.words = area.empty(), area.empty()
+
+    def draw(self, chart, p: Progress, regression: bool = False) -> None:
+        """Redraw the chart and the sentence. Cheap: one f-string, the markup a constant."""
+        self.chart.altair_chart(chart, width="stretch")
+        sentence = html.escape(chart_words.live(p, regression))
+        self.words.html(f'<p class="{LIVE_CLASS}">{sentence}</p>{LIVE_CSS}')
+
+    def empty(self) -> None:
+        self.chart.empty()
+        self.words.empty()
 
 
 def train_many_gated(

@@ -13,6 +13,7 @@ from e2e_support import TRAIN_TIMEOUT_MS, open_app, wait_for_app_run
 from playwright.sync_api import Page, expect
 
 from ui.routing import all_pages
+from ui.views.chart_words import DATA_LABEL
 
 pytestmark = pytest.mark.e2e
 
@@ -100,3 +101,105 @@ def test_a_lesson_by_keyboard_alone_then_axe_on_what_training_shows(browser, bas
     problems += [f"/cell stepped: {line}" for line in violations(page)]
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def open_all_data_tables(page: Page) -> None:
+    """Open every "The chart's data" expander, so axe audits the tables too."""
+    for summary in page.get_by_test_id("stExpander").filter(has_text=DATA_LABEL).locator("summary").all():
+        summary.click()
+    expect(page.get_by_test_id("stExpander").filter(has_text=DATA_LABEL).get_by_test_id("stDataFrame")
+           .first).to_be_visible()
+
+
+def test_axe_after_an_open_upload_sine_compare_and_memory(browser, base_url):
+    # One laptop-sized session through four more states, each at its tiniest settings.
+    context = browser.new_context(viewport=VIEWPORTS["laptop"])
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    problems: list[str] = []
+
+    open_app(page, base_url, "/generate")  # the upload sits on the pages that use a model
+    page.get_by_text("Use your own Keras model (.keras)").click()
+    expect(page.get_by_test_id("stFileUploader")).to_be_visible()
+    problems += [f"/generate upload open: {line}" for line in violations(page)]
+
+    open_app(page, base_url, "/sine?epochs=10")
+    page.get_by_role("button", name="Train", exact=True).click()
+    expect(page.get_by_text("Fed the true values", exact=False).first).to_be_visible(timeout=TRAIN_TIMEOUT_MS)
+    wait_for_app_run(page, timeout_ms=TRAIN_TIMEOUT_MS)
+    open_all_data_tables(page)
+    problems += [f"/sine trained, tables open: {line}" for line in violations(page)]
+
+    open_app(page, base_url, "/compare")
+    seeds = page.get_by_test_id("stNumberInput").filter(has_text="Seeds").locator("input")
+    seeds.fill("1")
+    seeds.press("Tab")
+    page.get_by_role("slider", name="Epochs scale").press("Home")  # the smallest: 0.1 of the epochs
+    page.get_by_role("button", name="Compare", exact=True).click()
+    expect(page.get_by_text("last loss", exact=False)).to_be_visible(timeout=TRAIN_TIMEOUT_MS)
+    wait_for_app_run(page, timeout_ms=TRAIN_TIMEOUT_MS)
+    problems += [f"/compare run: {line}" for line in violations(page)]
+
+    open_app(page, base_url, "/memory")
+    seeds = page.get_by_test_id("stNumberInput").filter(has_text="Seeds per arm").locator("input")
+    seeds.fill("1")
+    seeds.press("Enter")
+    wait_for_app_run(page)
+    page.get_by_role("button", name="Run the experiment", exact=True).click()
+    expect(page.get_by_test_id("stProgress")).to_contain_text("epoch", timeout=TRAIN_TIMEOUT_MS)
+    page.get_by_role("button", name="Stop", exact=True).click()  # its models, scored as far as they got
+    expect(page.get_by_text("(theory", exact=False)).to_be_visible(timeout=TRAIN_TIMEOUT_MS)
+    wait_for_app_run(page)
+    problems += [f"/memory experiment: {line}" for line in violations(page)]
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+# --- prefers-reduced-motion: no Play and no moving chart, stepping still works ----------------------
+LONG_RUN = "/lab?framing=stateful&epochs=5000"  # a few seconds of live chart
+LIVE_CHART = ('[data-testid="stVerticalBlock"]:has(> [data-testid="stElementContainer"] '
+              '.live-training-words) [data-testid="stVegaLiteChart"]')
+# Read in one go in the page, while the live sentence is there (the live chart goes when training ends).
+LIVE_STATE = """([selector, reduced]) => {
+    const words = document.querySelector('.live-training-words');
+    const chart = document.querySelector(selector);
+    if (!words || !chart || !/^Training: epoch [0-9,]+ of 5,000, loss/.test(words.textContent)) return null;
+    const shown = getComputedStyle(chart).display !== 'none' && chart.getBoundingClientRect().height > 0;
+    return (reduced || shown) ? {shown, words: words.textContent} : null;
+}"""
+
+
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_play_and_the_live_chart_follow_prefers_reduced_motion(browser, base_url, motion):
+    reduced = motion == "reduce"
+    context = browser.new_context(viewport=VIEWPORTS["laptop"], reduced_motion=motion)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    open_app(page, base_url, LONG_RUN)
+    page.get_by_role("button", name="Train", exact=True).click()
+    live = page.wait_for_function(LIVE_STATE, arg=[LIVE_CHART, reduced], timeout=TRAIN_TIMEOUT_MS)
+    live = live.json_value()
+    assert live["shown"] is not reduced, live  # the sentence always; the moving chart only without the ask
+    expect(page.get_by_test_id("stMetric").filter(has_text="Accuracy")).to_be_visible(timeout=TRAIN_TIMEOUT_MS)
+    wait_for_app_run(page)
+
+    page.get_by_test_id("stPageLink").get_by_role("link", name="Cell", exact=True).click()
+    expect(page.get_by_text("Step 1 of", exact=False).first).to_be_visible()
+    play = page.get_by_role("button", name="Play")
+    note = page.get_by_text("Your system asks for reduced motion", exact=False)
+    if reduced:
+        expect(play).to_be_hidden()
+        expect(page.locator(".st-key-cell_pace")).to_be_hidden()
+        expect(note).to_be_visible()
+        page.get_by_role("button", name="▶", exact=True).click()
+        expect(page.get_by_text("Step 2 of", exact=False).first).to_be_visible()
+        page.wait_for_timeout(2500)  # longer than a Play tick (1 s): nothing moves by itself
+        expect(page.get_by_text("Step 2 of", exact=False).first).to_be_visible()
+    else:
+        expect(note).to_be_hidden()
+        play.click()
+        expect(page.get_by_text("Step 3 of", exact=False).first).to_be_visible(timeout=30_000)
+        page.get_by_role("button", name="Pause").click()
+    wait_for_app_run(page)
+    assert not violations(page)
+    context.close()

@@ -268,3 +268,10 @@ def live(p, regression: bool = False) -> str:
     if regression:
         return f"Training: epoch {p.epoch:,} of {p.epochs:,}, mean squared error {p.loss:.3g}."
     return f"Training: epoch {p.epoch:,} of {p.epochs:,}, loss {p.loss:.3g}, accuracy {p.accuracy:.0%}."
+
+
+# prefers-reduced-motion (issue 27): shown only when the learner's system asks for less motion.
+REDUCED_MOTION_PLAY = (
+    "Your system asks for reduced motion, so Play is not offered: step through the text with ▶ "
+    "and ◀, or drag the Time step slider."
+)

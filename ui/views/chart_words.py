@@ -5,7 +5,7 @@ so a learner who cannot see the chart can still read every number.
 Every chart of the app is drawn here (``tests/unit/ui/test_chart_words.py`` checks that no
 other module calls Streamlit's chart functions), so none can appear without its words. The
 live chart drawn while training is the exception that proves it: ``ui.runner`` draws it with
-``ui.training.show_live``, which puts the live sentence beside it.
+``ui.training.LiveChart``, which puts the live sentence beside it.
 """
 
 from __future__ import annotations

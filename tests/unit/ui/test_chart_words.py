@@ -1,5 +1,5 @@
 """Every chart has its words (issue 27): no module draws a chart except through
-``ui.views.chart_words`` (a sentence and a table) or the live chart's ``ui.training.show_live``
+``ui.views.chart_words`` (a sentence and a table) or the live chart's ``ui.training.LiveChart``
 (a live sentence), and the sentences' numbers are the charts' own."""
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def chart_calls() -> dict[str, int]:
 def test_every_chart_is_drawn_with_its_words():
     assert chart_calls() == DRAWERS, (
         "a chart drawn outside ui/views/chart_words.py (show_chart / show_spec: a sentence and a "
-        "table) or ui/training.show_live (the live sentence)"
+        "table) or ui/training.LiveChart (the live sentence)"
     )
 
 

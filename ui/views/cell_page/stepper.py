@@ -25,6 +25,7 @@ from ui.text.cell import (
     LAYER_WORDS,
 )
 from ui.views.cell_page import charts as cell_charts
+from ui.views.cell_page import motion
 from ui.views.cell_page.diagram import diagram_html
 
 STEP = "cell_step"  # the slider's key: the current time step, 1-based
@@ -90,6 +91,7 @@ def stepper(run, trace, registered: tuple[bool, float], limit: float, layer: int
         width="stretch",
     )
     b4.selectbox("Pace", list(PACES), index=1, key=PACE, help=HELP_PACE, label_visibility="collapsed")
+    motion.reduced_motion_play()  # under prefers-reduced-motion: no Play, a sentence instead
 
     k = current - 1
     unit = unit_choice(trace)
