@@ -8,6 +8,8 @@ says why each is there. The list is kept short on purpose: an entry needs a reas
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from e2e_support import TRAIN_TIMEOUT_MS, open_app, wait_for_app_run
 from playwright.sync_api import Page, expect
@@ -156,14 +158,14 @@ def test_axe_after_an_open_upload_sine_compare_and_memory(browser, base_url):
 
 
 # --- prefers-reduced-motion: no Play and no moving chart, stepping still works ----------------------
-LONG_RUN = "/lab?framing=stateful&epochs=2000"  # a second or more of live chart
+LONG_RUN = "/lab?framing=stateful&epochs=20000"  # the most a form allows: read live, then Stop
 LIVE_CHART = ('[data-testid="stVerticalBlock"]:has(> [data-testid="stElementContainer"] '
               '.live-training-words) [data-testid="stVegaLiteChart"]')
 # Read in one go in the page, while the live sentence is there (the live chart goes when training ends).
 LIVE_STATE = """([selector, reduced]) => {
     const words = document.querySelector('.live-training-words');
     const chart = document.querySelector(selector);
-    if (!words || !chart || !/^Training: epoch [0-9,]+ of 2,000, loss/.test(words.textContent)) return null;
+    if (!words || !chart || !/^Training: epoch [0-9,]+ of 20,000, loss/.test(words.textContent)) return null;
     const shown = getComputedStyle(chart).display !== 'none' && chart.getBoundingClientRect().height > 0;
     return (reduced || shown) ? {shown, words: words.textContent} : null;
 }"""
@@ -182,7 +184,9 @@ def test_play_and_the_live_chart_follow_prefers_reduced_motion(browser, base_url
         live = page.wait_for_function(LIVE_STATE, arg=[LIVE_CHART, reduced], timeout=TRAIN_TIMEOUT_MS)
         live = live.json_value()
         assert live["shown"] is not reduced, live  # the sentence always; the moving chart without the ask
-    expect(page.get_by_test_id("stMetric").filter(has_text="Accuracy")).to_be_visible(timeout=TRAIN_TIMEOUT_MS)
+    page.get_by_role("button", name="Stop", exact=True).click()  # both read at its first reports
+    stopped = page.get_by_text(re.compile(r"Stopped after epoch [\d,]+ of 20,000"))
+    expect(stopped).to_be_visible(timeout=60_000)
     wait_for_app_run(page)
 
     page.emulate_media(reduced_motion="reduce")
