@@ -35,9 +35,9 @@ def forecast_section(run) -> None:
         return
     st.markdown("**The wave, and the model's predictions**")
     frame = wave_charts.curve_frame(run, fc, before=2 * c.period)
-    st.altair_chart(wave_charts.curve_chart(frame, fc.start), width="stretch")
+    wave_charts.show_curve(frame, fc.start)
     st.markdown("**The error over the horizon**")
-    st.altair_chart(wave_charts.error_chart(wave_charts.error_frame(fc)), width="stretch")
+    wave_charts.show_error(wave_charts.error_frame(fc))
     st.info(words.finding(fc, c.noise), icon=":material/lightbulb:")
     page.downloads(run, fc)
 

@@ -30,6 +30,7 @@ import streamlit as st
 
 from lstm_core.config import LSTMConfig
 from lstm_core.model.results import Progress, TrainResult
+from lstm_core.model.variant import variant_of
 from lstm_core.presets import preset
 from ui import charts, errors, session, share, training, upload
 from ui.text.shared import RUNNER
@@ -88,7 +89,8 @@ def busy_flag(result_key: str) -> str:
 
 
 # -- one config ----------------------------------------------------------------------------
-def _live_chart(bar, chart_box, chart: Callable[[list], Any]) -> tuple[Callable[[Progress], None], list]:
+def _live_chart(bar, chart_box, chart: Callable[[list], Any],
+                regression: bool = False) -> tuple[Callable[[Progress], None], list]:
     """The progress callback of one run, and the list that receives Streamlit's signal."""
     interrupt: list[BaseException] = []
     last_chart = [float("-inf")]
@@ -104,7 +106,7 @@ def _live_chart(bar, chart_box, chart: Callable[[list], Any]) -> tuple[Callable[
             now = time.monotonic()
             if p.history and (now - last_chart[0] >= CHART_SECONDS or p.epoch == p.epochs):
                 last_chart[0] = now
-                chart_box.altair_chart(chart(p.history), width="stretch")
+                chart_box.draw(chart(p.history), p, regression)
         except BaseException as signal:  # Streamlit's rerun/stop signal (not an Exception)
             interrupt.append(signal)
 
@@ -142,8 +144,8 @@ def train_one(
     with progress_area if progress_area is not None else st.container():
         queue_box = st.empty()
         bar, stop_box = progress_with_stop(key, RUNNER["stop_one"])
-    chart_box = st.empty()
-    on_progress, interrupt = _live_chart(bar, chart_box, chart)
+    chart_box = training.LiveChart()
+    on_progress, interrupt = _live_chart(bar, chart_box, chart, variant_of(config).regression)
     box[session.BUSY] = True  # see session.wait_for_handover: a new run waits for the handover
     if mark_url:
         _mark_training()

@@ -16,6 +16,7 @@ server's limits and to its TensorFlow workers:
 from __future__ import annotations
 
 import functools
+import html
 import logging
 import threading
 import time
@@ -30,6 +31,7 @@ from lstm_core.limits.slots import GATE
 from lstm_core.model.results import Progress, TrainResult
 from lstm_core.presets import PRESETS, preset
 from lstm_core.train.workers import START_SECONDS, Worker, WorkerPool
+from ui.text import charts as chart_words
 
 log = logging.getLogger(__name__)
 TRAIN = "lstm_core.train.trainer:train"  # what the workers run (lstm_core/train/worker_main.py)
@@ -265,6 +267,36 @@ def progress_text(p: Progress, seconds_left: float | None = None) -> str:
     if seconds_left is not None and p.epoch < p.epochs:
         text += f" · {max(1, round(seconds_left))} s left"
     return text
+
+
+# The live chart while training (issue 27): a sentence a screen reader reaches, and under
+# prefers-reduced-motion (the learner's system setting) no moving chart, only the sentence. The
+# rule hides the charts of the one block that holds the sentence (its marker's direct parent).
+LIVE_CLASS = "live-training-words"
+LIVE_CSS = (
+    "<style>@media (prefers-reduced-motion: reduce) { "
+    f'[data-testid="stVerticalBlock"]:has(> [data-testid="stElementContainer"] .{LIVE_CLASS}) '
+    '[data-testid="stVegaLiteChart"] { display: none; } }</style>'
+)
+
+
+class LiveChart:
+    """Where the live chart and its sentence ("Training: epoch 120 of 500, loss 0.91, ...") go: two
+    places in one block, each redrawn in place (so the chart is updated, not built anew)."""
+
+    def __init__(self) -> None:
+        area = st.container()
+        self.chart, self.words = area.empty(), area.empty()
+
+    def draw(self, chart, p: Progress, regression: bool = False) -> None:
+        """Redraw the chart and the sentence. Cheap: one f-string, the markup a constant."""
+        self.chart.altair_chart(chart, width="stretch")
+        sentence = html.escape(chart_words.live(p, regression))
+        self.words.html(f'<p class="{LIVE_CLASS}">{sentence}</p>{LIVE_CSS}')
+
+    def empty(self) -> None:
+        self.chart.empty()
+        self.words.empty()
 
 
 def train_many_gated(

@@ -70,7 +70,8 @@ def test_page_renders_every_preset_with_all_its_parts(runs, name):
     assert step_line(at).startswith(f"Step 1 of {n}: fed ")
     assert r"c_t &= f \cdot c_{t-1}" in equations(at)
     assert {"◀", "▶", "Play"} <= {b.label for b in at.button}
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 8  # unit finder: top 8 units
+    finders = [d.value for d in at.dataframe if "selectivity" in d.value.columns]  # the rest: charts' data
+    assert len(finders) == 1 and len(finders[0]) == 8  # unit finder: top 8 units
     assert len(at.code) == 2  # surgery: untouched and operated text
     widgets = [*at.text_input, *at.slider, *at.selectbox, *at.multiselect, *at.toggle, *at.radio]
     widgets += [*at.number_input, *at.checkbox, *at.button]
@@ -201,7 +202,7 @@ def test_units_are_numbered_from_1_in_the_charts_the_table_and_the_choices(tiny_
         assert sorted(set(frame["unit"])) == list(range(1, 17))
     over_steps = [f for f in chart_frames(at) if "unit" in f.columns and "step" in f.columns]
     assert over_steps and all(set(f["unit"]) == set(range(1, 17)) for f in over_steps[:1])
-    finder = at.dataframe[0].value
+    finder = next(d.value for d in at.dataframe if "selectivity" in d.value.columns)
     assert finder["unit"].between(1, 16).all() and 0 not in set(finder["unit"])
     label = "Unit for the diagram and equations"
     unit_box = at.selectbox(key=next(s.key for s in at.selectbox if s.label == label))

@@ -53,7 +53,7 @@ def test_state_page_traces_h_and_c_and_explains_resets(tiny_run):
     at = open_page("pages/state.py", session_state={session.RUN: tiny_run})
     assert_clean(at)
     assert any("stateful" in m.value for m in at.markdown)
-    trace = at.dataframe[0].value
+    trace = next(d.value for d in at.dataframe if "fed" in d.value.index)  # not the heatmaps' data
     assert trace.shape[1] == 12  # default text: the first 12 letters, one step each
     key = [t.key for t in at.text_input][0]
     at.text_input(key=key).set_value("AB1").run()

@@ -102,7 +102,7 @@ def test_generate_shows_spaces_and_says_what_a_window_model_read():
     assert "" not in set(steps["fed"]) and " " not in set(steps["letter"])
     at.switch_page("pages/state.py").run()  # the trace of "AB CD AB CD"[:12]: a space at step 3
     assert_clean(at)
-    trace = at.dataframe[0].value
+    trace = next(d.value for d in at.dataframe if "fed" in d.value.index)  # not the heatmaps' data
     assert trace.loc["fed", "step 3"] == "␣", trace.loc["fed"].tolist()
 
 

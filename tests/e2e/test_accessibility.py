@@ -8,11 +8,14 @@ says why each is there. The list is kept short on purpose: an entry needs a reas
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from e2e_support import TRAIN_TIMEOUT_MS, open_app, wait_for_app_run
 from playwright.sync_api import Page, expect
 
 from ui.routing import all_pages
+from ui.views.chart_words import DATA_LABEL
 
 pytestmark = pytest.mark.e2e
 
@@ -100,3 +103,109 @@ def test_a_lesson_by_keyboard_alone_then_axe_on_what_training_shows(browser, bas
     problems += [f"/cell stepped: {line}" for line in violations(page)]
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def open_all_data_tables(page: Page) -> None:
+    """Open every "The chart's data" expander, so axe audits the tables too."""
+    for summary in page.get_by_test_id("stExpander").filter(has_text=DATA_LABEL).locator("summary").all():
+        summary.click()
+    expect(page.get_by_test_id("stExpander").filter(has_text=DATA_LABEL).get_by_test_id("stDataFrame")
+           .first).to_be_visible()
+
+
+def test_axe_after_an_open_upload_sine_compare_and_memory(browser, base_url):
+    # One laptop-sized session through four more states, each at its tiniest settings.
+    context = browser.new_context(viewport=VIEWPORTS["laptop"])
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    problems: list[str] = []
+
+    open_app(page, base_url, "/generate")  # the upload sits on the pages that use a model
+    page.get_by_text("Use your own Keras model (.keras)").click()
+    expect(page.get_by_test_id("stFileUploader")).to_be_visible()
+    problems += [f"/generate upload open: {line}" for line in violations(page)]
+
+    open_app(page, base_url, "/sine?epochs=10")
+    page.get_by_role("button", name="Train", exact=True).click()
+    expect(page.get_by_text("Fed the true values", exact=False).first).to_be_visible(timeout=TRAIN_TIMEOUT_MS)
+    wait_for_app_run(page, timeout_ms=TRAIN_TIMEOUT_MS)
+    open_all_data_tables(page)
+    problems += [f"/sine trained, tables open: {line}" for line in violations(page)]
+
+    open_app(page, base_url, "/compare")
+    seeds = page.get_by_role("spinbutton", name="Seeds", exact=True)  # the sweep's, not "Seeds per cell"
+    seeds.fill("1")
+    seeds.press("Tab")
+    page.get_by_role("slider", name="Epochs scale").first.press("Home")  # the smallest: 0.1 of the epochs
+    page.get_by_role("button", name="Compare", exact=True).click()
+    expect(page.get_by_text("last loss", exact=False)).to_be_visible(timeout=TRAIN_TIMEOUT_MS)
+    wait_for_app_run(page, timeout_ms=TRAIN_TIMEOUT_MS)
+    problems += [f"/compare run: {line}" for line in violations(page)]
+
+    open_app(page, base_url, "/memory")
+    seeds = page.get_by_role("spinbutton", name="Seeds per arm", exact=True)
+    seeds.fill("1")
+    seeds.press("Enter")
+    wait_for_app_run(page)
+    page.get_by_role("button", name="Run the experiment", exact=True).click()
+    expect(page.get_by_test_id("stProgress")).to_contain_text("epoch", timeout=TRAIN_TIMEOUT_MS)
+    page.get_by_role("button", name="Stop", exact=True).click()  # its models, scored as far as they got
+    expect(page.get_by_text("(theory", exact=False)).to_be_visible(timeout=TRAIN_TIMEOUT_MS)
+    wait_for_app_run(page)
+    problems += [f"/memory experiment: {line}" for line in violations(page)]
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+# --- prefers-reduced-motion: no Play and no moving chart, stepping still works ----------------------
+LONG_RUN = "/lab?framing=stateful&epochs=20000"  # the most a form allows: read live, then Stop
+LIVE_CHART = ('[data-testid="stVerticalBlock"]:has(> [data-testid="stElementContainer"] '
+              '.live-training-words) [data-testid="stVegaLiteChart"]')
+# Read in one go in the page, while the live sentence is there (the live chart goes when training ends).
+LIVE_STATE = """([selector, reduced]) => {
+    const words = document.querySelector('.live-training-words');
+    const chart = document.querySelector(selector);
+    if (!words || !chart || !/^Training: epoch [0-9,]+ of 20,000, loss/.test(words.textContent)) return null;
+    const shown = getComputedStyle(chart).display !== 'none' && chart.getBoundingClientRect().height > 0;
+    return (reduced || shown) ? {shown, words: words.textContent} : null;
+}"""
+
+
+def test_play_and_the_live_chart_follow_prefers_reduced_motion(browser, base_url):
+    # One training and one Cell page, read first with the ask for reduced motion, then without it
+    # (Chromium applies emulate_media at once, as a system setting changed mid-lesson would).
+    context = browser.new_context(viewport=VIEWPORTS["laptop"], reduced_motion="reduce")
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    open_app(page, base_url, LONG_RUN)
+    page.get_by_role("button", name="Train", exact=True).click()
+    for reduced in (True, False):
+        page.emulate_media(reduced_motion="reduce" if reduced else "no-preference")
+        live = page.wait_for_function(LIVE_STATE, arg=[LIVE_CHART, reduced], timeout=TRAIN_TIMEOUT_MS)
+        live = live.json_value()
+        assert live["shown"] is not reduced, live  # the sentence always; the moving chart without the ask
+    page.get_by_role("button", name="Stop", exact=True).click()  # both read at its first reports
+    stopped = page.get_by_text(re.compile(r"Stopped after epoch [\d,]+ of 20,000"))
+    expect(stopped).to_be_visible(timeout=60_000)
+    wait_for_app_run(page)
+
+    page.emulate_media(reduced_motion="reduce")
+    page.get_by_test_id("stPageLink").get_by_role("link", name="Cell", exact=True).click()
+    expect(page.get_by_text("Step 1 of", exact=False).first).to_be_visible()
+    play = page.get_by_role("button", name="Play")
+    note = page.get_by_text("Your system asks for reduced motion", exact=False)
+    expect(play).to_be_hidden()  # not offered: nothing on the page animates the step
+    expect(page.locator(".st-key-cell_pace")).to_be_hidden()
+    expect(note).to_be_visible()
+    page.get_by_role("button", name="▶", exact=True).click()  # stepping on demand still works
+    expect(page.get_by_text("Step 2 of", exact=False).first).to_be_visible()
+    wait_for_app_run(page)
+    assert not violations(page)
+
+    page.emulate_media(reduced_motion="no-preference")
+    expect(note).to_be_hidden()
+    play.click()
+    expect(page.get_by_text("Step 4 of", exact=False).first).to_be_visible(timeout=30_000)  # it plays
+    page.get_by_role("button", name="Pause").click()
+    wait_for_app_run(page)
+    context.close()

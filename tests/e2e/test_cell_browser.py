@@ -66,7 +66,8 @@ def cut_elements(page: Page) -> list[str]:
             + '[data-testid="stSlider"], [data-testid="stSelectbox"], [data-testid="stDataFrame"], '
             + '[data-testid="stTextInput"], [data-testid="stCode"]');
         for (const el of boxes) {
-            if (!el.offsetParent) continue;
+            // not shown: a closed expander's content (the charts' data tables) is not seen
+            if (!el.offsetParent || el.closest('details:not([open])')) continue;
             const r = el.getBoundingClientRect();
             if (r.right > right) problems.push('sticks out (' + Math.round(r.right) + ' > '
                 + Math.round(right) + '): ' + name(el));

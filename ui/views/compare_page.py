@@ -112,7 +112,8 @@ def sweep_result() -> None:
         },
     )
     st.markdown("**Loss of every run**")
-    st.altair_chart(charts.overlaid_loss_chart(pd.DataFrame(result["curves"])), width="stretch")
+    curves = pd.DataFrame(result["curves"])
+    show_chart(charts.overlaid_loss_chart(curves), chart_words.losses(curves), curves)
 
 
 # --- "Why LSTM?": the three cells on a memory task and on the alphabet ---------------------

@@ -12,6 +12,7 @@ from lstm_core.experiments import within_batch
 from lstm_core.model.results import TrainResult
 from ui import charts, errors, runner, safe, session
 from ui.safe import visible
+from ui.text import charts as chart_words
 from ui.text.cells import CELL_STATE, model_words
 from ui.text.state import (
     HELP_TEXT,
@@ -22,6 +23,7 @@ from ui.text.state import (
     WITHIN_BATCH_STOPPED,
     WITHIN_BATCH_VERDICT,
 )
+from ui.views.chart_words import show_chart
 
 
 def model_caption(run: TrainResult) -> None:
@@ -53,9 +55,10 @@ def trace_section(run: TrainResult) -> None:
         f"Each column is one time step (the letter fed), each row one unit{top}. ↺ marks a step "
         "that started from zero state. " + CELL_STATE[config.cell]
     )
-    st.altair_chart(charts.state_heatmap(trace.h, trace.labels, trace.reset_before, "h"), width="stretch")
-    if has_c:
-        st.altair_chart(charts.state_heatmap(trace.c, trace.labels, trace.reset_before, "c"), width="stretch")
+    fed = [visible(lab) for lab in trace.labels]
+    for name, values in (("h", trace.h), ("c", trace.c))[: 2 if has_c else 1]:
+        show_chart(charts.state_heatmap(values, trace.labels, trace.reset_before, name),
+                   chart_words.heatmap(values, fed, name), chart_words.heatmap_table(values, fed, name))
     steps = pd.DataFrame(
         {
             "fed": [visible(lab) for lab in trace.labels],
@@ -86,7 +89,7 @@ def reset_section(run: TrainResult) -> None:
     timeline = inference.reset_timeline(config, samples=100)
     if n > 100:
         st.caption(f"First 100 of the epoch's {n:,} samples, in unshuffled order.")
-    st.altair_chart(charts.reset_strip(timeline), width="stretch")
+    show_chart(charts.reset_strip(timeline), chart_words.reset_strip(timeline), timeline)
 
 
 def run_experiment() -> None:
@@ -120,7 +123,8 @@ def experiment_section() -> None:
                 f"{o['accuracy']:.2f}%",
                 help=f"Batch size {o['batch_size']}; trained in {o['seconds']:.1f} s",
             )
-            st.altair_chart(charts.history_chart(o["history"], height=200), width="stretch")
+            show_chart(charts.history_chart(o["history"], height=200), chart_words.history(o["history"]),
+                       charts.history_table(o["history"]))
     gap = within_batch.shuffle_gap(outcomes)
     if gap < within_batch.SAME:
         st.success(WITHIN_BATCH_VERDICT, icon=":material/check_circle:")

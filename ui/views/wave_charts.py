@@ -10,6 +10,8 @@ from lstm_core.analysis.forecast import Forecast, teacher_forced
 from lstm_core.data import sine
 from lstm_core.model.results import TrainResult
 from ui import charts
+from ui.text import charts as chart_words
+from ui.views.chart_words import show_chart
 
 SERIES = ("true wave", "training values", "teacher-forced", "free-running")
 
@@ -53,6 +55,19 @@ def curve_chart(frame: pd.DataFrame, start: int, height: int = 320) -> alt.Chart
     points = base.transform_filter(alt.datum.series == SERIES[1]).mark_circle(size=18, opacity=0.6)
     rule = alt.Chart(pd.DataFrame({"position": [start]})).mark_rule(strokeDash=[2, 2]).encode(x="position:Q")
     return alt.layer(points, lines, rule).properties(height=height, padding=charts.PADDING)
+
+
+def show_curve(frame: pd.DataFrame, start: int) -> None:
+    """The wave chart, its sentence and its data (one column per series)."""
+    table = frame.pivot_table(index="position", columns="series", values="value").reset_index()
+    table = table[["position", *[s for s in SERIES if s in table.columns]]].round(4)
+    show_chart(curve_chart(frame, start), chart_words.wave(frame, start), table)
+
+
+def show_error(frame: pd.DataFrame) -> None:
+    """The error chart, its sentence and its data (one column per kind of prediction)."""
+    table = frame.pivot_table(index="step", columns="series", values="error").reset_index()
+    show_chart(error_chart(frame), chart_words.wave_error(frame), table.round(4))
 
 
 def error_frame(fc: Forecast) -> pd.DataFrame:

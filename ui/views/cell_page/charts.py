@@ -8,6 +8,9 @@ The two charts redrawn at every step are plain Vega-Lite specs (what Altair woul
 for ``st.vega_lite_chart``: building and validating an Altair chart and serialising it cost
 ~40-70 ms each here, a spec dict well under 1 ms, and a step must redraw in under 200 ms.
 The charts drawn once per text use Altair like the rest of the app.
+
+The ``show_*`` functions draw a chart with its words (issue 27): a sentence of what is high and
+low, and the numbers in a table (``ui.views.chart_words``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from __future__ import annotations
 import altair as alt
 import numpy as np
 import pandas as pd
+
+from ui.text import charts as chart_words
+from ui.views.chart_words import show_chart, show_spec
 
 GATE_ROWS = ("i (input)", "f (forget)", "g (candidate)", "o (output)")
 STATE_ROWS = ("c before", "c after", "h after")
@@ -168,3 +174,37 @@ def unit_line_chart(values: np.ndarray, fed: list[str], selected: list[int], uni
     )
     dots = base.transform_filter(alt.datum.selected).mark_circle(size=60)
     return alt.layer(base.mark_line(), dots).properties(height=200)
+
+
+def step_table(data: pd.DataFrame) -> pd.DataFrame:
+    """A step chart's long data (row, unit, value) as a table: a row per gate or state, a column per unit."""
+    table = data.pivot(index="row", columns="unit", values="value")
+    table = table.loc[list(dict.fromkeys(data["row"]))].round(3)
+    table.columns = [f"unit {u}" for u in table.columns]
+    return table.reset_index()
+
+
+def show_step_chart(data: pd.DataFrame, spec: dict) -> None:
+    """One step's gates or states (``gates_chart``/``states_chart``), its sentence and its numbers."""
+    table = step_table(data)
+    values = table.drop(columns="row").to_numpy(dtype=float)
+    show_spec(data, spec, chart_words.rows_heatmap(values, list(table["row"])), table, height=height(spec))
+
+
+def show_over_steps(values: np.ndarray, fed: list[str], title: str, domain: list[float]) -> None:
+    """``over_steps_chart`` with its sentence (highest and lowest: which unit, after which letter)
+    and its numbers (a row per step)."""
+    chart = over_steps_chart(values, fed, title, domain)
+    show_chart(chart, chart_words.heatmap(values, fed, title), chart_words.heatmap_table(values, fed, title),
+               height=height(chart, rotated_labels=True))
+
+
+def show_unit_lines(values: np.ndarray, fed: list[str], selected: list[int], units: list[int],
+                    name: str = "h") -> None:
+    """``unit_line_chart`` with its sentence (each unit's low and high) and its numbers."""
+    chart = unit_line_chart(values, fed, selected, units)
+    table = pd.DataFrame({"step": step_labels(fed)}) if units else None
+    for u in units:
+        table[f"{name}, unit {u + FIRST_UNIT}"] = np.round(values[:, u], 3)
+    show_chart(chart, chart_words.unit_lines(values, fed, units, name), table,
+               height=height(chart, rotated_labels=True))

@@ -42,8 +42,7 @@ def keeps_section(trace: GateTrace, stateful: bool) -> None:
         "wipes it. A row dark all along is a unit that holds on to memory."
         + ("" if stateful else " This model starts every sample from a zero state (↺) anyway.")
     )
-    chart = cell_charts.over_steps_chart(trace.f, trace.fed, "f", [0.0, 1.0])
-    st.altair_chart(chart, width="stretch", height=cell_charts.height(chart, rotated_labels=True))
+    cell_charts.show_over_steps(trace.f, trace.fed, "f", [0.0, 1.0])
 
 
 def _default_selection(trace: GateTrace) -> list[int]:
@@ -91,8 +90,7 @@ def finder_section(trace: GateTrace) -> int | None:
     )
     values = trace.h if signal == "h" else trace.c
     top = [int(u) for u in table["unit"].head(3)]
-    chart = cell_charts.unit_line_chart(values, trace.fed, selected, top)
-    st.altair_chart(chart, width="stretch", height=cell_charts.height(chart, rotated_labels=True))
+    cell_charts.show_unit_lines(values, trace.fed, selected, top, signal)
     return top[0]
 
 
@@ -179,8 +177,7 @@ def other_cell_section(run, text: str, warm: bool, trace=None) -> None:
         st.caption(GATES_OVER_STEPS[config.cell].format(units=trace.units, steps=trace.steps))
         for gate in (*spec.cell.gate_names, "h"):
             domain = [-1.0, 1.0] if gate in ("g", "h") else [0.0, 1.0]  # the tanh ones, the σ gates
-            chart = cell_charts.over_steps_chart(getattr(trace, gate), trace.fed, gate, domain)
-            st.altair_chart(chart, width="stretch", height=cell_charts.height(chart, rotated_labels=True))
+            cell_charts.show_over_steps(getattr(trace, gate), trace.fed, gate, domain)
         letter, p = trace.prediction(trace.steps - 1)
         st.markdown(f"After the last step the model predicts **{md_escape(letter)}** ({p:.0%}).")
         return
@@ -192,8 +189,7 @@ def other_cell_section(run, text: str, warm: bool, trace=None) -> None:
     except ValueError as exc:
         st.error(safe.plain(exc), icon=":material/error:")
         return
-    chart = cell_charts.over_steps_chart(trace.h, trace.labels, "h", [-1.0, 1.0])
-    st.altair_chart(chart, width="stretch", height=cell_charts.height(chart, rotated_labels=True))
+    cell_charts.show_over_steps(trace.h, trace.labels, "h", [-1.0, 1.0])
 
 
 def settings(config) -> list[form.Setting]:

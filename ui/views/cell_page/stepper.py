@@ -25,6 +25,7 @@ from ui.text.cell import (
     LAYER_WORDS,
 )
 from ui.views.cell_page import charts as cell_charts
+from ui.views.cell_page import motion
 from ui.views.cell_page.diagram import diagram_html
 
 STEP = "cell_step"  # the slider's key: the current time step, 1-based
@@ -92,6 +93,7 @@ def stepper(run, trace, registered: tuple[bool, float], limit: float, layer: int
     )
     b4.selectbox("Pace", list(PACES), index=1, key=PACE, help=HELP_PACE, label_visibility="collapsed")
     form.settings_to_url("cell", settings)  # a link to "step 7, warm" opens there
+    motion.reduced_motion_play()  # under prefers-reduced-motion: no Play, a sentence instead
 
     k = current - 1
     unit = unit_choice(trace)
@@ -150,7 +152,7 @@ def step_view(run, trace, k: int, unit: int, limit: float, layer: int | None) ->
     with left:
         st.caption(HEATMAPS_CAPTION)
         for data, spec in charts:
-            st.vega_lite_chart(data, spec, width="stretch", height=cell_charts.height(spec))
+            cell_charts.show_step_chart(data, spec)
 
 
 def step_sentence(trace: GateTrace, k: int, scaled: bool = True) -> str:

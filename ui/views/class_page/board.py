@@ -16,7 +16,9 @@ from lstm_core.experiments.class_experiment import NEITHER, Board, board, choice
 from lstm_core.store.class_records import ClassInfo, Slot
 from lstm_core.store.records import StoreError
 from ui import safe
+from ui.text import charts as chart_words
 from ui.text.class_ import BOARD
+from ui.views.chart_words import show_chart
 from ui.views.class_page import links
 
 POLL_SECONDS = 2
@@ -77,7 +79,8 @@ def draw(info: ClassInfo, slots: list[Slot]) -> None:
     if not data.points:
         st.caption(BOARD["waiting"])
     else:
-        st.altair_chart(chart(info, data), width="stretch")
+        points = pd.DataFrame(data.points)[["arm", "seed", "accuracy"]]
+        show_chart(chart(info, data), chart_words.seed_points(points, by="arm"), points)
         st.caption(BOARD["tutorial"])
         if data.verdict is None:
             st.caption(BOARD["one_arm"])

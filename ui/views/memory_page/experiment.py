@@ -13,6 +13,7 @@ import streamlit as st
 from lstm_core.data import texts
 from lstm_core.experiments import truncated_bptt as exp
 from ui import errors, runner, safe
+from ui.text import charts as chart_words
 from ui.text.memory import (
     EXPERIMENT_ABOUT,
     HELP_K,
@@ -26,6 +27,7 @@ from ui.text.memory import (
     unstarted_words,
     verdict_sentence,
 )
+from ui.views.chart_words import show_chart
 
 log = logging.getLogger(__name__)
 EXPERIMENT = "memory_experiment"  # session key: the experiment's outcomes
@@ -170,7 +172,7 @@ def show_outcomes(outcomes: list, k: int, order: str) -> None:
 def show_table(trained: list, k: int, order: str) -> None:
     """The chart, the text and the table of the models that trained at least one epoch."""
     frame = outcome_frame(trained)
-    st.altair_chart(outcome_chart(frame), width="stretch")
+    show_chart(outcome_chart(frame), chart_words.outcomes(frame))  # its table is below
     st.code(exp.experiment_text(k, order), language=None, wrap_lines=True)
     st.caption(OUTCOME_CAPTION.format(k=k, order=order))
     pct = ("recalled letters", "theory, recalled", "all letters", "window ceiling, all")

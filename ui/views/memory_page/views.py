@@ -13,7 +13,9 @@ from lstm_core.analysis import influence as inf
 from lstm_core.data import texts
 from lstm_core.experiments import truncated_bptt as exp
 from ui import charts, form, safe, session
+from ui.text import charts as chart_words
 from ui.text.memory import FORWARD_ABOUT, MEMORY_HELP, REACH_CAPTION, REACH_LANES, RULE, SHORT
+from ui.views.chart_words import show_chart
 from ui.views.memory_page import experiment
 
 # The page's settings as its address holds them (keys: the widgets' in tasks.py and experiment.py):
@@ -151,16 +153,23 @@ def forward_view() -> None:
     st.markdown("  \n".join(notes))
     frame = pd.concat(frames)
     left, right = st.columns(2)
-    left.altair_chart(influence_chart(frame, "occlusion", "largest change of p(predicted)"), width="stretch")
-    right.altair_chart(influence_chart(frame, "gradient", "|d log p / d input|"), width="stretch")
+    for where, measure, title in ((left, "occlusion", "largest change of p(predicted)"),
+                                  (right, "gradient", "|d log p / d input|")):
+        show_chart(influence_chart(frame, measure, title), chart_words.influence(frame, measure, title),
+                   frame[["run", "back", "fed", measure]], where=where)
 
 
-def reach_chart(rows: list[dict]) -> alt.Chart:
-    """Three lanes of 30 letters. The lanes are named in one word (the caption above says
-    what each means): with their full names the cells were 6 px wide on a phone and the
-    letters overlapped (issue 22, 16); now about 10 px, letters in a smaller font."""
+def reach_frame(rows: list[dict]) -> pd.DataFrame:
+    """``update_reach``'s rows as a table, each lane named in one word (the caption says what each means)."""
     frame = pd.DataFrame(rows)
     frame["lane"] = frame["lane"].map(dict(zip(inf.LANES, REACH_LANES, strict=True)))
+    return frame
+
+
+def reach_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Three lanes of 30 letters (``reach_frame``). The lanes are named in one word (the caption
+    above says what each means): with their full names the cells were 6 px wide on a phone and
+    the letters overlapped (issue 22, 16); now about 10 px, letters in a smaller font."""
     base = alt.Chart(frame).encode(
         x=alt.X("position:O", title="letter of the text", axis=alt.Axis(labels=False, ticks=False)),
         y=alt.Y("lane:N", title=None, sort=list(REACH_LANES)),
@@ -204,6 +213,8 @@ def backward_view(k: int = 4) -> None:
         - 1
     )
     st.caption(REACH_CAPTION)
-    st.altair_chart(reach_chart(inf.update_reach(config, sample)), width="stretch")
+    reach = reach_frame(inf.update_reach(config, sample))
+    show_chart(reach_chart(reach), chart_words.reach(reach), reach)
     st.caption("Where each sample's forward state comes from (the reset timeline, first 60 samples)")
-    st.altair_chart(charts.reset_strip(inference.reset_timeline(config, samples=60)), width="stretch")
+    timeline = inference.reset_timeline(config, samples=60)
+    show_chart(charts.reset_strip(timeline), chart_words.reset_strip(timeline), timeline)
