@@ -61,6 +61,22 @@ def teacher_forced(run: TrainResult, values: np.ndarray) -> np.ndarray:
     return out
 
 
+def along(run: TrainResult, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The run's wave up to ``end``, clean and noisy (as trained on), and the teacher-forced
+    prediction of each value: the three curves a chart of the run draws under a forecast.
+
+    >>> from lstm_core.data.sine import sine_dataset, sine_preset
+    >>> from lstm_core.model.cells import init_weights
+    >>> config = sine_preset()                                   # windows of 10 values
+    >>> untrained = TrainResult(config, sine_dataset(config), init_weights(config, seed=1))
+    >>> clean, noisy, teacher = along(untrained, 30)
+    >>> clean.shape, noisy.shape, teacher.shape, int(np.isnan(teacher).sum())   # no window before 10
+    ((30,), (30,), (30,), 10)
+    """
+    w = wave(run.config, end)
+    return w.clean, w.noisy, teacher_forced(run, w.noisy)
+
+
 def fitted(run: TrainResult) -> list[tuple[int, float, float]]:
     """(position, value, teacher-forced prediction) along the wave trained on, wherever there
     is a prediction (from ``window`` on; stateful: from position 1)."""

@@ -6,8 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lstm_core.analysis.forecast import Forecast, teacher_forced
-from lstm_core.data import sine
+from lstm_core.analysis.forecast import Forecast, along
 from lstm_core.model.results import TrainResult
 from ui import charts
 from ui.text import charts as chart_words
@@ -23,13 +22,12 @@ def curve_frame(run: TrainResult, fc: Forecast, before: int) -> pd.DataFrame:
     """
     first = max(0, fc.start - before)
     end = fc.start + len(fc.positions)
-    w = sine.wave(run.config, end)
-    teacher = teacher_forced(run, w.noisy)
+    clean, noisy, teacher = along(run, end)
     pos = np.arange(first, end)
     trained = pos[pos < run.config.length]
     parts = [
-        pd.DataFrame({"position": pos, "series": SERIES[0], "value": w.clean[first:end]}),
-        pd.DataFrame({"position": trained, "series": SERIES[1], "value": w.noisy[trained]}),
+        pd.DataFrame({"position": pos, "series": SERIES[0], "value": clean[first:end]}),
+        pd.DataFrame({"position": trained, "series": SERIES[1], "value": noisy[trained]}),
         pd.DataFrame({"position": pos, "series": SERIES[2], "value": teacher[first:end]}),
         pd.DataFrame({"position": fc.positions, "series": SERIES[3], "value": fc.free}),
     ]
