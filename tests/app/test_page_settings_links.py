@@ -7,6 +7,7 @@ model work on the shipped stateful preset (no training here).
 
 from __future__ import annotations
 
+import pytest
 from apptest_support import assert_clean, button, open_page
 
 ABC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -40,18 +41,6 @@ def test_generate_puts_a_submitted_change_in_the_address():
     assert url(at) == {"start": "C", "steps": "4"}
 
 
-def test_bad_generate_values_in_a_link_say_so_and_fall_back():
-    at = open_page("pages/generate.py", start="<b>9</b>", steps="many", temperature="7")
-    assert_clean(at)
-    said = warnings(at)
-    for name in ("start", "steps", "temperature"):
-        assert any(w.startswith(f"URL parameter {name}:") for w in said), said
-    assert at.selectbox(key=f"gen_start_{ABC}").value == "K"
-    assert at.number_input(key="gen_steps").value == 10
-    assert at.slider(key="gen_temp").value == 0.0
-    assert url(at) == {}
-
-
 # -- Cell -----------------------------------------------------------------------------------
 def cell_text(at):
     return next(t for t in at.text_input if t.label == "Text to feed")
@@ -75,16 +64,6 @@ def test_the_cell_step_reaches_the_address_as_it_moves():
     assert url(at) == {"text": "KLMNOP", "step": "3"}
 
 
-def test_a_bad_cell_step_says_so_and_opens_at_the_first():
-    at = open_page("pages/cell.py", step="-2", warm="perhaps")
-    assert_clean(at)
-    said = warnings(at)
-    assert any(w.startswith("URL parameter step:") for w in said), said
-    assert any(w.startswith("URL parameter warm:") for w in said), said
-    assert at.slider(key="cell_step").value == 1
-    assert url(at) == {}
-
-
 # -- Compare --------------------------------------------------------------------------------
 def test_a_compare_link_fills_both_forms_and_a_submit_puts_them_back():
     at = open_page("pages/compare.py", framings="stateful,naive", seeds="3", scale="0.5", why_seeds="2")
@@ -94,16 +73,6 @@ def test_a_compare_link_fills_both_forms_and_a_submit_puts_them_back():
     assert at.select_slider(key="compare_scale").value == 0.5
     assert at.number_input(key="why_seeds").value == 2
     assert url(at) == {"framings": "stateful,naive", "seeds": "3", "scale": "0.5", "why_seeds": "2"}
-
-
-def test_bad_compare_values_in_a_link_say_so_and_fall_back():
-    at = open_page("pages/compare.py", framings="naive,rnn", seeds="0", scale="3")
-    assert_clean(at)
-    said = warnings(at)
-    for name in ("framings", "seeds", "scale"):
-        assert any(w.startswith(f"URL parameter {name}:") for w in said), said
-    assert at.multiselect(key="compare_framings").value == ["naive", "feature-window"]
-    assert url(at) == {}
 
 
 # -- Memory ---------------------------------------------------------------------------------
@@ -119,11 +88,25 @@ def test_a_memory_link_sets_the_task_and_the_experiment():
     assert url(at) == {"task": "delayed-recall", "delay": "6", "k": "5", "seeds": "2", "order": "alternating"}
 
 
-def test_a_bad_memory_value_says_so_and_falls_back():
-    at = open_page("pages/memory.py", k="99", order="sideways")
+# -- bad values, every page -------------------------------------------------------------------
+BAD_LINKS = [  # page, its link's bad values, then the widgets that must show the defaults
+    ("generate", {"start": "<b>9</b>", "steps": "many", "temperature": "7"},
+     [("selectbox", f"gen_start_{ABC}", "K"), ("number_input", "gen_steps", 10),
+      ("slider", "gen_temp", 0.0)]),
+    ("cell", {"step": "-2", "warm": "perhaps"}, [("slider", "cell_step", 1)]),
+    ("compare", {"framings": "naive,rnn", "seeds": "0", "scale": "3"},
+     [("multiselect", "compare_framings", ["naive", "feature-window"])]),
+    ("memory", {"k": "99", "order": "sideways"}, [("number_input", "memory_exp_k", 4)]),
+]
+
+
+@pytest.mark.parametrize(("page", "params", "defaults"), BAD_LINKS, ids=[b[0] for b in BAD_LINKS])
+def test_bad_values_in_a_link_say_so_by_parameter_and_fall_back(page, params, defaults):
+    at = open_page(f"pages/{page}.py", **params)
     assert_clean(at)
     said = warnings(at)
-    assert any(w.startswith("URL parameter k:") for w in said), said
-    assert any(w.startswith("URL parameter order:") for w in said), said
-    assert at.number_input(key="memory_exp_k").value == 4
+    for name in params:
+        assert any(w.startswith(f"URL parameter {name}:") for w in said), said
+    for kind, key, value in defaults:
+        assert getattr(at, kind)(key=key).value == value
     assert url(at) == {}

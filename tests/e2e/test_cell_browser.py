@@ -58,7 +58,9 @@ def cut_elements(page: Page) -> list[str]:
             + '[data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] p, '
             + '[data-baseweb="select"] div, [data-testid="stCode"] code, label p');
         for (const el of texts) {
-            if (!el.offsetParent) continue;
+            // not shown: a closed sidebar lies off screen (its content squeezed to no width)
+            if (!el.offsetParent
+                || el.closest("[data-testid='stSidebar']")?.getBoundingClientRect().right <= 0) continue;
             if (el.scrollWidth > el.clientWidth + 1) problems.push('clipped text: ' + name(el));
         }
         const boxes = document.querySelectorAll(

@@ -45,7 +45,8 @@ def test_memory_experiment_stop_keeps_every_model_and_says_how_many_stopped(brow
         text = warning.inner_text()
         assert "of 15 models" in text
         # the outcomes are drawn: the experiment's chart and its table
-        expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+        # (visible: each chart's own data table waits, closed, in an expander)
+        expect(page.get_by_test_id("stDataFrame").filter(visible=True).first).to_be_visible()
         assert page.get_by_test_id("stVegaLiteChart").count() >= 1
     finally:
         context.close()

@@ -30,14 +30,18 @@ def cut_elements(page: Page) -> list[str]:
             '[data-testid="stWidgetLabel"] p, button p, [data-testid="stMarkdownContainer"] p, '
             + '[data-testid="stCaptionContainer"] p, [data-baseweb="select"] div, input');
         for (const el of texts) {
-            if (!el.offsetParent) continue;
+            // not shown: a closed sidebar lies off screen (its content squeezed to no width)
+            if (!el.offsetParent
+                || el.closest("[data-testid='stSidebar']")?.getBoundingClientRect().right <= 0) continue;
             if (el.scrollWidth > el.clientWidth + 1) problems.push('clipped text: ' + name(el));
         }
         const boxes = document.querySelectorAll(
             '[data-testid="stVegaLiteChart"], [data-testid="stButton"], [data-testid="stNumberInput"], '
             + '[data-testid="stSelectbox"], [data-testid="stDownloadButton"], [data-testid="stAlert"]');
         for (const el of boxes) {
-            if (!el.offsetParent) continue;
+            // not shown: a closed sidebar lies off screen (its content squeezed to no width)
+            if (!el.offsetParent
+                || el.closest("[data-testid='stSidebar']")?.getBoundingClientRect().right <= 0) continue;
             const r = el.getBoundingClientRect();
             if (r.right > right) problems.push('sticks out: ' + name(el));
         }

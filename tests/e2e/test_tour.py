@@ -35,7 +35,9 @@ def cut_off(page: Page) -> list[str]:
             + '[data-testid="stTable"], [data-testid="stAlert"], [data-testid="stMarkdown"], '
             + '[data-testid="stHeading"], [data-testid="stProgress"], [data-testid="stPageLink"]');
         for (const el of boxes) {
-            if (!el.offsetParent) continue;
+            // not shown: a closed sidebar lies off screen (its content squeezed to no width)
+            if (!el.offsetParent
+                || el.closest("[data-testid='stSidebar']")?.getBoundingClientRect().right <= 0) continue;
             const r = el.getBoundingClientRect();
             if (r.width > 0 && r.right > right) problems.push('sticks out (' + Math.round(r.right)
                 + ' > ' + Math.round(right) + '): ' + name(el));
@@ -44,7 +46,9 @@ def cut_off(page: Page) -> list[str]:
             '[data-testid="stWidgetLabel"] p, button p, [data-testid="stMarkdownContainer"] p, '
             + '[data-testid="stCaptionContainer"] p, [data-testid="stRadio"] label p, h1, h3');
         for (const el of texts) {
-            if (!el.offsetParent) continue;
+            // not shown: a closed sidebar lies off screen (its content squeezed to no width)
+            if (!el.offsetParent
+                || el.closest("[data-testid='stSidebar']")?.getBoundingClientRect().right <= 0) continue;
             if (el.scrollWidth > el.clientWidth + 1) problems.push('clipped text: ' + name(el));
         }
         // A table wider than its box scrolls sideways inside it: columns a person cannot see.

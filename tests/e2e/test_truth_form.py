@@ -42,7 +42,8 @@ MEASURE = """() => {
     if (shown(el) && cut(el)) say('metric text cut', el);
   }
   for (const label of document.querySelectorAll("[data-testid='stWidgetLabel']")) {
-    if (!shown(label)) continue;
+    // not shown: a closed sidebar lies off screen (its content squeezed to no width)
+    if (!shown(label) || label.closest("[data-testid='stSidebar']")?.getBoundingClientRect().right <= 0) continue;
     const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       for (const m of node.data.matchAll(/\\S+/g)) {

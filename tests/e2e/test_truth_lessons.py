@@ -73,7 +73,8 @@ def test_compare_draws_every_seed_as_a_point(page: Page, base_url):
     page.get_by_role("slider").first.press("Home")  # epochs scale 0.1: a quick look
     expect(page.get_by_role("slider").first).to_have_attribute("aria-valuetext", "0.1")
     page.get_by_role("button", name="Compare", exact=True).click()
-    expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=240_000)
+    # the results table (each chart's own data table waits, closed, in an expander)
+    expect(page.get_by_test_id("stDataFrame").filter(visible=True).first).to_be_visible(timeout=240_000)
     wait_for_app_run(page)
     no_exception(page)
     expect(page.get_by_test_id("stAlert").filter(has_text="3 seeds each")).to_be_visible()
