@@ -17,6 +17,7 @@ page_setup()  # first: page config and the links to every page
 
 
 OPENING = "overview_opening_lab"  # session key: the Lab settings a button asked for, opened first thing
+OPENING_SAID = "overview_opening_said"  # ... and the run that said so has been sent
 
 
 def ask_for_lab(params: dict[str, str]) -> None:
@@ -26,15 +27,20 @@ def ask_for_lab(params: dict[str, str]) -> None:
 
 
 def open_asked_lab() -> None:
-    """If a button asked for the Lab, say so and open it before drawing anything else: the
+    """If a button asked for the Lab, say so, then open it before drawing anything else: the
     Overview's six cards took 0.7 s to redraw before the old code reached the button, and
-    the Lab ~1.2 s more, with nothing said (issue 22, item 17). The toast is seen wherever
-    the page was scrolled."""
-    params = st.session_state.pop(OPENING, None)
+    the Lab ~1.2 s more, with nothing said (issue 22, item 17). Two runs, so the sentence is
+    on screen before the address changes: drawn in the same run as the switch, the browser
+    could receive both at once and never show it. The toast is seen wherever the page was scrolled."""
+    params = st.session_state.get(OPENING)
     if params is None:
         return
-    st.toast(OPENING_LAB, icon=":material/hourglass_top:")
     st.info(OPENING_LAB, icon=":material/hourglass_top:")
+    if not st.session_state.get(OPENING_SAID):
+        st.session_state[OPENING_SAID] = True
+        st.toast(OPENING_LAB, icon=":material/hourglass_top:")
+        st.rerun()  # this run's sentence reaches the browser; the next one opens the Lab
+    del st.session_state[OPENING], st.session_state[OPENING_SAID]
     st.switch_page("pages/lab.py", query_params=params)
 
 
