@@ -151,7 +151,7 @@ def load_state(form: Form, force: bool = False) -> tuple[LSTMConfig, str | None,
     problem = None
     if given and (force or is_new_link(form.prefix, given)):
         config, notes = form.from_url(given)  # a link: it wins over the session
-        written(form.prefix).append(given)  # as given (units=8.0): its echo is no new link either
+        remember(form.prefix, given)  # as given (units=8.0): its echo is no new link either
         st.session_state[form.key("error")] = None
         fill(form, config, overwrite=True)
         if form.notes_stay:
@@ -193,13 +193,18 @@ def written(prefix: str) -> list[dict[str, str]]:
     return st.session_state.setdefault(f"{prefix}_url_written", [])
 
 
+def remember(prefix: str, params: Mapping[str, str]) -> None:
+    """Count ``params`` among the addresses the form ``prefix`` wrote (the last :data:`WRITTEN_KEPT`)."""
+    mine = written(prefix)
+    if dict(params) not in mine:
+        mine.append(dict(params))
+        del mine[:-WRITTEN_KEPT]
+
+
 def seen(prefix: str, params: dict[str, str]) -> None:
     """Remember ``params`` as the form ``prefix``'s address now (and among those it wrote)."""
     st.session_state[f"{prefix}_url_seen"] = params
-    mine = written(prefix)
-    if params not in mine:
-        mine.append(params)
-        del mine[:-WRITTEN_KEPT]
+    remember(prefix, params)
 
 
 def sync_url(form: Form, config: LSTMConfig, given: Mapping[str, str]) -> None:
@@ -245,7 +250,7 @@ def settings_from_url(prefix: str, settings: Sequence[Setting]) -> list[str]:
     given = {s.name: st.query_params[s.name] for s in settings if s.name in st.query_params}
     new = bool(given) and is_new_link(prefix, given)
     if new:
-        written(prefix).append(given)
+        remember(prefix, given)
     notes = []
     for s in settings:
         if new:
