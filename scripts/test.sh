@@ -116,7 +116,9 @@ CORES=$(nproc 2>/dev/null || echo 1)
 WORKERS="${TEST_WORKERS:-$([ "$CORES" -ge 2 ] && echo 2 || echo 0)}"
 echo "pytest workers: $WORKERS (TEST_WORKERS overrides; 0 = one process)"
 test_status=0
-"$VPY" -m pytest tests lstm_core ui -n "$WORKERS" --dist loadfile \
+# --no-loadscope-reorder: files go out in tests/conftest.py's order, the longest first (measured:
+# tests/durations.json, scripts/test_durations.py), not xdist's "most tests first".
+"$VPY" -m pytest tests lstm_core ui -n "$WORKERS" --dist loadfile --no-loadscope-reorder \
     --junitxml="$JUNIT" --durations=25 "$@" || test_status=$?
 
 if [ "$test_status" = "5" ]; then

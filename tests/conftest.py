@@ -7,7 +7,9 @@ of lstm_core/ and ui/, run by --doctest-modules, count as unit), so
 
 from __future__ import annotations
 
+import json
 import os
+import statistics
 import tempfile
 from pathlib import Path
 
@@ -17,6 +19,11 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # The suite compiles far more model shapes in one process than a server's budget allows.
 os.environ.setdefault("LSTM_LAB_MAX_COMPILED", "0")
+# One TensorFlow thread for every training the tests start (here, in workers, in servers): two
+# pytest-xdist workers already fill both cores, and a second thread only spins. Measured on this
+# machine (three presets, quiet): 1 thread 7.9 s and 9.1 CPU-seconds, 2 threads 10.8 s and 18.7
+# CPU-seconds; the weights are identical (docs/speed.md). test_threads.py sets its own.
+os.environ.setdefault("LSTM_LAB_TF_THREADS", "1")
 # ... and so holds more memory than a server's budget (1,500 MiB): past it, Train would be refused
 # in whichever test happens to run late. The tests of the budget itself set their own value.
 os.environ.setdefault("LSTM_LAB_MEMORY_MB", "100000")
@@ -36,9 +43,32 @@ os.environ.pop("LSTM_LAB_STORE_URL", None)
 TESTS = Path(__file__).resolve().parent
 DOCTESTED = (TESTS.parent / "lstm_core", TESTS.parent / "ui")  # their docstring examples run
 _LAYERS = ("unit", "app", "e2e")
+DURATIONS = TESTS / "durations.json"  # seconds per test file, from scripts/test_durations.py
+
+
+def longest_files_first(items: list[pytest.Item]) -> None:
+    """Order the files by how long they took last time, longest first (a file's own tests keep
+    their order). scripts/test.sh runs xdist with --no-loadscope-reorder, so a worker that is
+    free takes the next file in this order: the long ones start early and the short ones fill
+    the end, instead of one worker starting a two-minute file while the other has finished."""
+    try:
+        seconds = json.loads(DURATIONS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    usual = statistics.median(seconds.values()) if seconds else 0.0
+    first_seen: dict[str, int] = {}
+    for item in items:
+        first_seen.setdefault(item.nodeid.split("::")[0], len(first_seen))
+
+    def key(item: pytest.Item) -> tuple[float, int]:
+        name = item.nodeid.split("::")[0]
+        return (-seconds.get(name, usual), first_seen[name])
+
+    items.sort(key=key)  # stable: within a file, pytest's order
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    longest_files_first(items)
     for item in items:
         path = Path(str(item.path)).resolve()
         if any(path.is_relative_to(d) for d in DOCTESTED):  # docstring examples are unit tests
