@@ -63,7 +63,7 @@ say "installing requirements.txt and requirements-test.txt into $VENV (quick whe
 
 # --- 3. Chromium, nginx and PostgreSQL for the browser and store tests ---------------------
 # The class-server test (tests/e2e/test_cluster.py) puts Debian's nginx in front of replicas;
-# the run-store tests (tests/unit/store/test_runs.py, tests/e2e/test_cluster_store.py) start a
+# the run-store tests (tests/unit/store/test_runs.py, tests/e2e/test_cluster.py) start a
 # throwaway PostgreSQL server (Debian keeps its initdb in /usr/lib/postgresql/<version>/bin).
 NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
 have_postgres() { command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; }

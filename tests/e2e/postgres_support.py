@@ -1,6 +1,6 @@
 """A throwaway PostgreSQL server for tests: ``initdb`` + ``pg_ctl`` in a temporary folder.
 
-Shared by tests/unit/store/test_runs.py and tests/e2e/test_cluster_store.py. The server
+Shared by tests/unit/store/test_runs.py and tests/e2e/test_cluster.py. The server
 listens on a free 127.0.0.1 port (and a socket in its own folder), trusts local connections
 (user ``lab``, no password: it lives only as long as the tests), and runs with ``fsync=off``
 (nothing in it must survive a power cut). PostgreSQL refuses to run as root, so as root the
