@@ -7,9 +7,7 @@ of lstm_core/ and ui/, run by --doctest-modules, count as unit), so
 
 from __future__ import annotations
 
-import json
 import os
-import statistics
 import tempfile
 from pathlib import Path
 
@@ -43,32 +41,9 @@ os.environ.pop("LSTM_LAB_STORE_URL", None)
 TESTS = Path(__file__).resolve().parent
 DOCTESTED = (TESTS.parent / "lstm_core", TESTS.parent / "ui")  # their docstring examples run
 _LAYERS = ("unit", "app", "e2e")
-DURATIONS = TESTS / "durations.json"  # seconds per test file, from scripts/test_durations.py
-
-
-def longest_files_first(items: list[pytest.Item]) -> None:
-    """Order the files by how long they took last time, longest first (a file's own tests keep
-    their order). scripts/test.sh runs xdist with --no-loadscope-reorder, so a worker that is
-    free takes the next file in this order: the long ones start early and the short ones fill
-    the end, instead of one worker starting a two-minute file while the other has finished."""
-    try:
-        seconds = json.loads(DURATIONS.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    usual = statistics.median(seconds.values()) if seconds else 0.0
-    first_seen: dict[str, int] = {}
-    for item in items:
-        first_seen.setdefault(item.nodeid.split("::")[0], len(first_seen))
-
-    def key(item: pytest.Item) -> tuple[float, int]:
-        name = item.nodeid.split("::")[0]
-        return (-seconds.get(name, usual), first_seen[name])
-
-    items.sort(key=key)  # stable: within a file, pytest's order
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    longest_files_first(items)
     for item in items:
         path = Path(str(item.path)).resolve()
         if any(path.is_relative_to(d) for d in DOCTESTED):  # docstring examples are unit tests

@@ -4,8 +4,7 @@
   at ``/_stcore/health`` before any test starts; stopped (its process group) after the session.
   Under pytest-xdist each worker has its own (its own port, log and run store: tests/conftest.py).
 - ``browser``: Playwright's sync API launching ``/usr/bin/chromium`` (never Playwright's own download).
-- ``page``: a new tab per test (so each test is a new Streamlit session), 1280x800, in one context
-  per session (``tabs``: the tabs share its caches).
+- ``page``: a fresh context per test (so each test is a new Streamlit session), 1280x800.
 
 When Chromium is missing the browser tests are skipped with a message on a developer machine, and
 fail when ``CI`` is set: in CI they must run.
@@ -96,22 +95,11 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def tabs(browser):
-    """One browser context for the ``page`` fixture's tabs. Each test still gets a new tab, and so
-    a new Streamlit session (a session is a websocket, not a cookie); the tabs share the context's
-    HTTP and code caches, so Streamlit's frontend is not fetched and compiled anew for each test.
-    Measured here: a page load costs 3.1-3.4 CPU-seconds in a shared context against 4.3-4.4 in a
-    fresh one. A test about what a second browser sees opens its own context (browser.new_context)."""
+@pytest.fixture
+def page(browser, base_url: str, request: pytest.FixtureRequest):
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(APP_TIMEOUT_MS)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def page(tabs, base_url: str, request: pytest.FixtureRequest):
-    page = tabs.new_page()
+    page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
@@ -123,7 +111,7 @@ def page(tabs, base_url: str, request: pytest.FixtureRequest):
             page.screenshot(path=str(ARTIFACTS / f"failed-{request.node.name}.png"), full_page=True)
         except Exception as exc:  # a broken page must not hide the real failure
             print(f"could not save failure screenshot: {exc}")
-    page.close()
+    context.close()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from e2e_support import APP_TIMEOUT_MS, VIEWPORT, open_app
+from e2e_support import open_app
 
 from ui.routing import all_pages
 
@@ -28,11 +28,7 @@ def _url_path(page_path: str) -> str:
     return "/" if page_path == "app.py" else "/" + page_path.removeprefix("pages/").removesuffix(".py")
 
 
-def test_every_page_loads_only_from_the_server(browser, base_url):
-    # A context of its own: nothing cached by other tests, every file is requested again.
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(APP_TIMEOUT_MS)
-    page = context.new_page()
+def test_every_page_loads_only_from_the_server(page, base_url):
     own = urlsplit(base_url).netloc
     requested: list[str] = []
     page.context.on("request", lambda r: requested.append(r.url))
@@ -44,7 +40,6 @@ def test_every_page_loads_only_from_the_server(browser, base_url):
         open_app(page, base_url, path)
         page.wait_for_load_state("networkidle")
         linked += page.evaluate(LINKED)
-    context.close()
     remote = [u for u in requested if urlsplit(u).scheme in ("http", "https", "ws", "wss")]
     assert any("/_stcore/stream" in u for u in remote), "the websocket was not recorded"
     elsewhere = sorted({u for u in remote if urlsplit(u).netloc != own})

@@ -1,12 +1,13 @@
 """Trained models that last and travel, in a real browser against real servers.
 
-These tests start their own servers (not the shared ``app_server``) on one throwaway run
-database, so they can restart the server and open a fresh one:
+The tests of restarts and fresh servers start their own servers (not the shared ``app_server``)
+on one throwaway run database; the upload test uses the session's server:
 
 - train -> reload (F5) -> the same accuracy and prediction table (the Predictions CSV);
 - the ``?run=`` link in a second browser context -> the same generation;
 - restart the server -> the link still works;
-- a fresh server -> Generate shows K -> B cold and K -> L warm before anything is trained.
+- a fresh server -> Generate shows K -> B cold and K -> L warm before anything is trained;
+- a stock Keras model uploaded on Generate -> it generates the alphabet.
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ def test_a_trained_model_survives_reload_other_browsers_and_a_restart(browser, d
         server.stop()
 
 
-def test_an_uploaded_stock_keras_model_generates_the_alphabet(browser, db_path, new_page, tmp_path):
+def test_an_uploaded_stock_keras_model_generates_the_alphabet(base_url, new_page, tmp_path):
     from lstm_core.model.keras_models import import_keras as _keras
     from lstm_core.store import pretrained
 
@@ -171,31 +172,29 @@ def test_an_uploaded_stock_keras_model_generates_the_alphabet(browser, db_path, 
     path = tmp_path / "tutorial_stateful.keras"
     model.save(path)  # stock Keras 3: no LSTM State Lab settings inside
 
-    server = start_server(db_path, "upload")
-    try:
-        page = new_page()
-        open_app(page, server.url, "/generate")
-        expander = page.get_by_test_id("stExpander").filter(has_text="Use your own Keras model")
-        expander.locator("summary").click()
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
-        expect(page.get_by_text("16 units, 26 outputs, stateful")).to_be_visible(timeout=60_000)
-        wait_for_app_run(page)
-        page.get_by_role("button", name="Use this model", exact=True).click()
-        expect(page.get_by_text("Using your model")).to_be_visible(timeout=60_000)
-        wait_for_app_run(page)
-        assert re.search(r"[?&]run=[A-Za-z0-9_-]{22,}", page.url), page.url
-        combo = page.get_by_role("combobox", name="Start letter")
-        page.get_by_test_id("stSelectbox").filter(has_text="Start letter").click()
-        page.keyboard.type("A")
-        page.get_by_role("option", name="A", exact=True).first.click()
-        wait_for_app_run(page)
-        expect(combo).to_have_value("A")
-        page.get_by_test_id("stNumberInput").filter(has_text="Steps").locator("input").fill("25")
-        page.get_by_role("button", name="Generate", exact=True).click()
-        column = page.get_by_test_id("stColumn").filter(has=page.get_by_role("heading", name="Cold start"))
-        expect(column.last.get_by_test_id("stCode").first).to_have_text(
-            re.compile(r"^\s*ABCDEFGHIJKLMNOPQRSTUVWXYZ\s*$"), timeout=60_000
-        )
-        no_exception(page)
-    finally:
-        server.stop()
+    # The session's server (nothing here needs a fresh one or a restart).
+    page = new_page()
+    open_app(page, base_url, "/generate")
+    expander = page.get_by_test_id("stExpander").filter(has_text="Use your own Keras model")
+    expander.locator("summary").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    expect(page.get_by_text("16 units, 26 outputs, stateful")).to_be_visible(timeout=60_000)
+    wait_for_app_run(page)
+    page.get_by_role("button", name="Use this model", exact=True).click()
+    expect(page.get_by_text("Using your model")).to_be_visible(timeout=60_000)
+    wait_for_app_run(page)
+    assert re.search(r"[?&]run=[A-Za-z0-9_-]{22,}", page.url), page.url
+    combo = page.get_by_role("combobox", name="Start letter")
+    page.get_by_test_id("stSelectbox").filter(has_text="Start letter").click()
+    page.keyboard.type("A")
+    page.get_by_role("option", name="A", exact=True).first.click()
+    wait_for_app_run(page)
+    expect(combo).to_have_value("A")
+    page.get_by_test_id("stNumberInput").filter(has_text="Steps").locator("input").fill("25")
+    page.get_by_role("button", name="Generate", exact=True).click()
+    column = page.get_by_test_id("stColumn").filter(has=page.get_by_role("heading", name="Cold start"))
+    expect(column.last.get_by_test_id("stCode").first).to_have_text(
+        re.compile(r"^\s*ABCDEFGHIJKLMNOPQRSTUVWXYZ\s*$"), timeout=60_000
+    )
+    no_exception(page)
+
