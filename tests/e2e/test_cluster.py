@@ -158,6 +158,13 @@ def _generated(page: Page, header: str) -> str:
     return "".join(ch for ch in code.inner_text() if ch.isupper())
 
 
+def assert_replica_logs_clean(cluster, *problems: str) -> None:
+    """Neither replica's log reports a store or class problem (the lines start with these words)."""
+    for i in range(cluster.replicas):
+        log = (cluster.state_dir / f"replica-{i}.log").read_text()
+        assert not any(p in log for p in problems), log[-2000:]
+
+
 def _listening(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) == 0
@@ -200,10 +207,7 @@ def test_a_run_saved_through_one_replica_opens_by_its_link_on_another(cluster, b
     expect(other.get_by_text("8 units").first).to_be_visible()
     student.close()
 
-    # Both replicas' logs: no store problem.
-    for i in range(2):
-        log = (cluster.state_dir / f"replica-{i}.log").read_text()
-        assert "run store:" not in log, log[-2000:]
+    assert_replica_logs_clean(cluster, "run store:")
 
 
 def test_students_on_two_replicas_fill_one_board(cluster, browser):
@@ -244,9 +248,7 @@ def test_students_on_two_replicas_fill_one_board(cluster, browser):
     assert float(means.group(1)) == pytest.approx(sum(naive) / len(naive), abs=0.011)
     assert float(means.group(2)) == pytest.approx(sum(window) / len(window), abs=0.011)
     expect(teacher.get_by_text("What the class predicted")).to_be_visible()
-    for i in range(2):
-        log = (cluster.state_dir / f"replica-{i}.log").read_text()
-        assert "run store:" not in log and "classes:" not in log, log[-2000:]
+    assert_replica_logs_clean(cluster, "run store:", "classes:")
     for page in (teacher, *students):
         page.context.close()
 
