@@ -66,7 +66,9 @@ def test_a_slow_caller_is_shown_the_latest_epoch_so_stop_keeps_no_backlog(pool):
     item 15). Each callback gets the newest report; after Stop at most the chunk in flight follows."""
     # Sine's stateful framing: ~80 epochs a chunk, so reports are small and many fit in the
     # socket's buffer (the alphabet's grow its history so fast that the buffer itself paces them).
-    config = sine_preset("stateful").replace(epochs=1500)
+    # Near the most work a run may have: with one TensorFlow thread 1,500 took 1.6 s, done before
+    # the slow page had seen three reports, so Stop came too late to be tested (CI, stop 30).
+    config = sine_preset("stateful").replace(epochs=15_000)
     pool.call(TRAIN, config.replace(epochs=1))
     reports, asked_at = [], []
 
