@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -199,47 +200,70 @@ def _pending_link() -> str | None:
     return pending if pending and st.query_params.get(RUN_PARAM) == pending else None
 
 
-def open_run_link() -> None:
-    """If the URL names a stored run other than the current one, make it the current run.
+@dataclass(frozen=True)
+class LinkedRun:
+    """What a ``?run=<id>`` link found: the run, or why not (a key of the page's messages)."""
 
-    An id the store says it does not have (unknown, evicted or damaged) leaves a message
-    (``RUN_LINK_ERROR``, shown by :func:`link_problem`) and is taken out of the URL. An id
-    the store cannot look up right now (its database busy or gone, issue 21) leaves another
-    message and stays in the URL, to be tried again at the next script run. The page goes on
-    with the session's own run or the preset. Never raises.
+    wanted: str
+    run: TrainResult | None
+    problem: str | None  # "unreadable" (stays in the URL), "missing", or the caller's wrong kind
+
+    @property
+    def quoted(self) -> str:
+        """The id as a message shows it: quoted, and shortened past 30 characters."""
+        return repr(self.wanted if len(self.wanted) <= 30 else self.wanted[:27] + "...")
+
+
+def fetch_linked_run(id_key: str, pending_key: str, wrong_kind: str, right_kind) -> LinkedRun | None:
+    """The stored run the URL's ``?run=`` names, unless it is already the one under ``id_key``
+    (then None). The Lab's pages and the Sine page each open their own kind of run with this.
+
+    The store cannot look it up right now (its database busy or gone, issue 21): problem
+    "unreadable", and the id stays in the URL (remembered under ``pending_key``) to be tried
+    again at the next script run. The store has no such run (unknown, evicted, damaged), or
+    ``right_kind(run)`` is false: problem "missing" or ``wrong_kind``, and the id leaves the
+    URL. Never raises.
     """
     wanted = st.query_params.get(RUN_PARAM)
-    if not wanted or wanted == st.session_state.get(RUN_ID):
-        return
+    if not wanted or wanted == st.session_state.get(id_key):
+        return None
     try:
         run = runs.get_store().load(wanted)
     except Exception as err:  # noqa: BLE001 - a broken store must not break the page, nor the link
         if not isinstance(err, runs.StoreUnavailable):
             log.exception("opening run %r failed", wanted)
-        st.session_state[LINK_PENDING] = wanted
-        st.session_state[RUN_LINK_ERROR] = STORE["unreadable"].format(run=_short_id(wanted))
-        return
-    st.session_state.pop(LINK_PENDING, None)
-    if run is None or variant_of(run.config).regression:  # none, or a wave's (the Sine page opens it)
-        why = STORE["missing" if run is None else "wave"]
-        st.session_state[RUN_LINK_ERROR] = why.format(run=_short_id(wanted))
+        st.session_state[pending_key] = wanted
+        return LinkedRun(wanted, None, "unreadable")
+    st.session_state.pop(pending_key, None)
+    if run is None or not right_kind(run):
         del st.query_params[RUN_PARAM]
+        return LinkedRun(wanted, None, "missing" if run is None else wrong_kind)
+    return LinkedRun(wanted, run, None)
+
+
+def open_run_link() -> None:
+    """If the URL names a stored run other than the current one, make it the current run.
+
+    A link that cannot be opened (:func:`fetch_linked_run`) leaves a message
+    (``RUN_LINK_ERROR``, shown by :func:`link_problem`); a wave's run is the Sine page's to
+    open. The page goes on with the session's own run or the preset. Never raises.
+    """
+    found = fetch_linked_run(RUN_ID, LINK_PENDING, "wave", lambda run: not variant_of(run.config).regression)
+    if found is None:
         return
-    st.session_state[RUN] = run
-    st.session_state[RUN_ID] = wanted
-    st.session_state[LINK_OPENED] = wanted
-    st.session_state[LAB_CONFIG] = run.config
+    if found.run is None:
+        st.session_state[RUN_LINK_ERROR] = STORE[found.problem].format(run=found.quoted)
+        return
+    st.session_state[RUN] = found.run
+    st.session_state[RUN_ID] = found.wanted
+    st.session_state[LINK_OPENED] = found.wanted
+    st.session_state[LAB_CONFIG] = found.run.config
     st.session_state[RUN_LINK_ERROR] = None
 
 
 def link_problem() -> str | None:
     """The message about a ``?run=`` link that could not be opened (once), or None."""
     return st.session_state.pop(RUN_LINK_ERROR, None)
-
-
-def _short_id(run_id: str) -> str:
-    text = str(run_id)
-    return repr(text if len(text) <= 30 else text[:27] + "...")
 
 
 def pop(key: str, default: Any = None) -> Any:

@@ -25,7 +25,6 @@ from lstm_core.config import SINE_FRAMINGS, LSTMConfig
 from lstm_core.data.sine import sine_preset
 from lstm_core.model.results import TrainResult
 from lstm_core.model.variant import variant_of
-from lstm_core.store import runs
 from ui import charts, form, runner, safe, session, share
 from ui.text.shared import DOWNLOAD_HELP
 from ui.text.sine import FIELD_HELP, HELP_FRAMING, LINK, TRAIN_HELP
@@ -180,26 +179,18 @@ def keep(run: TrainResult) -> None:
 def open_link() -> str | None:
     """Open the run a ``?run=<id>`` link names (before the form is drawn: a link without the
     settings gets the run's, so the form shows what was trained). Returns a sentence when the
-    link cannot be opened, else None. Never raises."""
-    wanted = st.query_params.get(session.RUN_PARAM)
-    if not wanted or wanted == st.session_state.get(RUN_ID):
+    link cannot be opened (a letters run is the Lab's), else None. Never raises."""
+    found = session.fetch_linked_run(
+        RUN_ID, LINK_PENDING, "letters", lambda run: variant_of(run.config).regression
+    )
+    if found is None:
         return None
-    short = repr(wanted if len(wanted) <= 30 else wanted[:27] + "...")
-    try:
-        run = runs.get_store().load(wanted)
-    except Exception as err:  # noqa: BLE001 - a broken store must not break the page, nor the link
-        if not isinstance(err, runs.StoreUnavailable):
-            log.exception("opening sine run %r failed", wanted)
-        st.session_state[LINK_PENDING] = wanted  # kept in the address: tried again next time
-        return LINK["unreadable"].format(run=short)
-    st.session_state.pop(LINK_PENDING, None)
-    if run is None or not variant_of(run.config).regression:
-        del st.query_params[session.RUN_PARAM]
-        return LINK["missing" if run is None else "letters"].format(run=short)
-    st.session_state[RUN] = run
-    st.session_state[RUN_ID] = wanted
+    if found.run is None:
+        return LINK[found.problem].format(run=found.quoted)
+    st.session_state[RUN] = found.run
+    st.session_state[RUN_ID] = found.wanted
     if not any(name in st.query_params for name in SINE.fields):
-        st.query_params.update(url_params(run.config))  # read as a link by load_state
+        st.query_params.update(url_params(found.run.config))  # read as a link by load_state
     return None
 
 
