@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -214,7 +215,9 @@ class LinkedRun:
         return repr(self.wanted if len(self.wanted) <= 30 else self.wanted[:27] + "...")
 
 
-def fetch_linked_run(id_key: str, pending_key: str, wrong_kind: str, right_kind) -> LinkedRun | None:
+def fetch_linked_run(
+    id_key: str, pending_key: str, wrong_kind: str, right_kind: Callable[[TrainResult], bool]
+) -> LinkedRun | None:
     """The stored run the URL's ``?run=`` names, unless it is already the one under ``id_key``
     (then None). The Lab's pages and the Sine page each open their own kind of run with this.
 
