@@ -219,7 +219,9 @@ def test_play_and_the_live_chart_follow_prefers_reduced_motion(browser, base_url
     page.emulate_media(reduced_motion="no-preference")
     expect(note).to_be_hidden()
     play.click()
-    expect(page.get_by_text("Step 4 of", exact=False).first).to_be_visible(timeout=30_000)  # it plays
+    # It plays: past step 3, whichever step the check catches (on a busy machine the 1 s steps
+    # outran it once and it saw 16 of 16, never 4).
+    expect(page.get_by_text(re.compile(r"Step ([4-9]|1\d) of")).first).to_be_visible(timeout=30_000)
     page.get_by_role("button", name="Pause").click()
     wait_for_app_run(page)
     context.close()
