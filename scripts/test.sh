@@ -136,9 +136,12 @@ import xml.etree.ElementTree as ET
 try:
     root = ET.parse(sys.argv[1]).getroot()
 except (OSError, ET.ParseError) as exc:
-    print(f"0 0 0 0 0 0 unreadable:{exc.__class__.__name__}")
+    print(f"0 0 0 0 0 0 0 unreadable:{exc.__class__.__name__}")
     sys.exit(0)
-passed = failed = skipped = e2e_ran = e2e_skipped = 0
+# A retried browser test (pytest-rerunfailures, tests/e2e/conftest.py) has one <testcase> per try:
+# it counts once, failed if any try's record holds its failure, and each extra record is a rerun.
+outcomes: dict[tuple[str, str], str] = {}
+reruns = 0
 for case in root.iter("testcase"):
     outcome = "passed"
     for child in case:
@@ -147,7 +150,14 @@ for case in root.iter("testcase"):
             break
         if child.tag == "skipped":
             outcome = "skipped"
-    is_e2e = (case.get("classname") or "").startswith("tests.e2e")
+    key = (case.get("classname") or "", case.get("name") or "")
+    if key in outcomes:
+        reruns += 1
+        outcome = "failed" if "failed" in (outcome, outcomes[key]) else outcome
+    outcomes[key] = outcome
+passed = failed = skipped = e2e_ran = e2e_skipped = 0
+for (classname, _), outcome in outcomes.items():
+    is_e2e = classname.startswith("tests.e2e")
     if outcome == "skipped":
         skipped += 1
         e2e_skipped += is_e2e
@@ -155,10 +165,10 @@ for case in root.iter("testcase"):
         passed += outcome == "passed"
         failed += outcome == "failed"
         e2e_ran += is_e2e
-print(passed, failed, skipped, passed + failed + skipped, e2e_ran, e2e_skipped, "ok")
+print(passed, failed, skipped, passed + failed + skipped, e2e_ran, e2e_skipped, reruns, "ok")
 PY
-) || summary="0 0 0 0 0 0 unreadable"
-read -r n_passed n_failed n_skipped n_total e2e_ran e2e_skipped report_note <<<"$summary"
+) || summary="0 0 0 0 0 0 0 unreadable"
+read -r n_passed n_failed n_skipped n_total e2e_ran e2e_skipped n_reruns report_note <<<"$summary"
 
 if [ "$report_note" != "ok" ]; then
     echo "error: no readable JUnit report at $JUNIT ($report_note)." >&2
@@ -185,7 +195,7 @@ imports_word=passed
 [ "$imports_status" = "0" ] || imports_word=FAILED
 echo
 echo "ruff: $lint_word; lint-imports: $imports_word; browser tests run: $e2e_ran, skipped: $e2e_skipped; time: ${elapsed}s; JUnit report: ${JUNIT#"$ROOT"/}"
-echo "summary: ${n_passed} passed, ${n_failed} failed, ${n_skipped} skipped"
+echo "summary: ${n_passed} passed, ${n_failed} failed, ${n_skipped} skipped, ${n_reruns} browser test(s) retried (see \"rerun test summary\" above)"
 
 if [ "$lint_status" != "0" ] || [ "$imports_status" != "0" ] || [ "$test_status" != "0" ] ||
     [ "$report_status" != "0" ]; then
