@@ -26,7 +26,6 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -207,7 +206,7 @@ class LinkedRun:
 
     wanted: str
     run: TrainResult | None
-    problem: str | None  # "unreadable" (stays in the URL), "missing", or the caller's wrong kind
+    problem: str | None  # "unreadable" (stays in the URL), "missing", "wave" or "letters" (the other kind)
 
     @property
     def quoted(self) -> str:
@@ -215,17 +214,15 @@ class LinkedRun:
         return repr(self.wanted if len(self.wanted) <= 30 else self.wanted[:27] + "...")
 
 
-def fetch_linked_run(
-    id_key: str, pending_key: str, wrong_kind: str, right_kind: Callable[[TrainResult], bool]
-) -> LinkedRun | None:
+def fetch_linked_run(id_key: str, pending_key: str, wave: bool) -> LinkedRun | None:
     """The stored run the URL's ``?run=`` names, unless it is already the one under ``id_key``
-    (then None). The Lab's pages and the Sine page each open their own kind of run with this.
+    (then None). The Lab's pages open letter runs (``wave=False``), the Sine page wave runs.
 
     The store cannot look it up right now (its database busy or gone, issue 21): problem
     "unreadable", and the id stays in the URL (remembered under ``pending_key``) to be tried
-    again at the next script run. The store has no such run (unknown, evicted, damaged), or
-    ``right_kind(run)`` is false: problem "missing" or ``wrong_kind``, and the id leaves the
-    URL. Never raises.
+    again at the next script run. The store has no such run (unknown, evicted, damaged): problem
+    "missing"; a run of the other kind: problem "wave" or "letters", what the run is. Either
+    way the id leaves the URL. Never raises.
     """
     wanted = st.query_params.get(RUN_PARAM)
     if not wanted or wanted == st.session_state.get(id_key):
@@ -238,9 +235,10 @@ def fetch_linked_run(
         st.session_state[pending_key] = wanted
         return LinkedRun(wanted, None, "unreadable")
     st.session_state.pop(pending_key, None)
-    if run is None or not right_kind(run):
+    is_wave = run is not None and variant_of(run.config).regression
+    if run is None or is_wave != wave:
         del st.query_params[RUN_PARAM]
-        return LinkedRun(wanted, None, "missing" if run is None else wrong_kind)
+        return LinkedRun(wanted, None, "missing" if run is None else ("wave" if is_wave else "letters"))
     return LinkedRun(wanted, run, None)
 
 
@@ -251,7 +249,7 @@ def open_run_link() -> None:
     (``RUN_LINK_ERROR``, shown by :func:`link_problem`); a wave's run is the Sine page's to
     open. The page goes on with the session's own run or the preset. Never raises.
     """
-    found = fetch_linked_run(RUN_ID, LINK_PENDING, "wave", lambda run: not variant_of(run.config).regression)
+    found = fetch_linked_run(RUN_ID, LINK_PENDING, wave=False)
     if found is None:
         return
     if found.run is None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from apptest_support import assert_clean, button, open_page
 
+from lstm_core.store import runs
+
 SMALL = {"framing": "timestep-window", "epochs": "6", "length": "60", "period": "12", "window": "4"}
 
 
@@ -64,3 +66,12 @@ def test_a_wave_link_on_a_letters_page_says_where_it_opens(trained):
     assert_clean(lab)
     assert [w.value for w in lab.warning if "trained on a wave" in w.value]
     assert "run" not in lab.query_params
+
+
+def test_a_letters_link_on_the_sine_page_says_where_it_opens(tiny_run):
+    rid = runs.get_store().save(tiny_run)  # a Lab run (letters), as a shared link names it
+    at = open_page("pages/sine.py", run=rid)
+    assert_clean(at)
+    assert [w.value for w in at.warning if "trained on letters" in w.value]
+    assert "run" not in at.query_params
+    assert at.session_state.get("sine_run_id") != rid

@@ -24,7 +24,6 @@ from lstm_core.analysis.forecast import Forecast
 from lstm_core.config import SINE_FRAMINGS, LSTMConfig
 from lstm_core.data.sine import sine_preset
 from lstm_core.model.results import TrainResult
-from lstm_core.model.variant import variant_of
 from ui import charts, form, runner, safe, session, share
 from ui.text.shared import DOWNLOAD_HELP
 from ui.text.sine import FIELD_HELP, HELP_FRAMING, LINK, TRAIN_HELP
@@ -180,9 +179,7 @@ def open_link() -> str | None:
     """Open the run a ``?run=<id>`` link names (before the form is drawn: a link without the
     settings gets the run's, so the form shows what was trained). Returns a sentence when the
     link cannot be opened (a letters run is the Lab's), else None. Never raises."""
-    found = session.fetch_linked_run(
-        RUN_ID, LINK_PENDING, "letters", lambda run: variant_of(run.config).regression
-    )
+    found = session.fetch_linked_run(RUN_ID, LINK_PENDING, wave=True)
     if found is None:
         return None
     if found.run is None:
