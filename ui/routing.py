@@ -27,7 +27,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.views.class_page.start import sidebar_join
+from ui.views.class_page.start import join_popover
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_TITLE = "LSTM State Lab"
@@ -68,9 +68,9 @@ def all_pages() -> list[Page]:
 
 
 def page_setup(title: str | None = None, join_box: bool = True) -> None:
-    """Call first on every page: page config (wide, tab title), the row of page links and, in
-    the sidebar (collapsed: it moves nothing), the "Join a class" box where a student types a
-    class's code (issue 24; ``join_box=False`` on the Class page, which has its own).
+    """Call first on every page: page config (wide, tab title) and the row of page links, which
+    ends with the "Join a class" button where a student types a class's code (issue 24; a popover:
+    it moves nothing; ``join_box=False`` on the Class page, which has its own box).
 
     ``title`` names the page in the browser tab, e.g. "Lab · LSTM State Lab".
     """
@@ -86,7 +86,7 @@ def page_setup(title: str | None = None, join_box: bool = True) -> None:
     for page in all_pages():
         nav.page_link(page.path, label=page.title, icon=page.icon, width="content")
     if join_box:
-        sidebar_join()
+        join_popover(nav)
 
 
 # The name pages used before the switch to the folder way; kept so a page written against

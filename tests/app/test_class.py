@@ -199,17 +199,17 @@ def test_delayed_recall_names_the_cells_on_both_sides():
 def test_the_join_box_of_any_page_opens_the_class_or_says_why_not():
     info, _ = new_class()
     at = open_page("pages/tour.py")
+    assert not at.sidebar.text_input  # the box is in the row of links' popover, not the sidebar
     wrong = "ACDEFH" if info.code != "ACDEFH" else "ACDEFJ"
-    at.sidebar.text_input[0].set_value(wrong)
+    at.text_input(key="nav_join_code").set_value(wrong)
     button(at, "Join").click().run()
-    said = [e.value for e in at.sidebar.error]
+    said = [e.value for e in at.error]  # the one sentence, and nothing else on the page
     assert said == [f"No class has the code {wrong}: check it with your teacher."]
-    assert not at.main.error  # the page itself is untouched
-    at.sidebar.text_input[0].set_value(f" {info.code.lower()} ")
+    at.text_input(key="nav_join_code").set_value(f" {info.code.lower()} ")
     button(at, "Join").click().run()
     assert_clean(at)
     assert "You train **naive** with seed **7**" in texts(at)  # the Class page's join view
-    assert not at.sidebar.text_input  # the Class page has no second box
+    assert "nav_join_code" not in [t.key for t in at.text_input]  # the Class page has no second box
 
 
 def test_the_board_lists_nicknames_as_plain_text_and_others_anonymously():

@@ -1,5 +1,5 @@
 """The Class page in Debian's Chromium (issue 24): a teacher starts a class, three students join on
-phones (two by the link, one by typing the code into another page's sidebar box), answer, give
+phones (two by the link, one by typing the code into another page's "Join a class" box), answer, give
 nicknames or not, and train; the board shows their runs and names (as text); a wrong code is one
 sentence, on the Class page and in any page's box; closing the class closes its join link.
 
@@ -10,12 +10,10 @@ class-join-390.png (390x844) when LSTM_LAB_UPDATE_SCREENSHOTS=1, else test-artif
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 from e2e_support import open_app, wait_for_app_run
-from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Locator, Page, expect
 
 
 def inside_viewport(page: Page, locator) -> bool:
@@ -45,32 +43,20 @@ def join(browser, base_url: str, code: str) -> Page:
     return student
 
 
-def join_from_the_sidebar(page: Page, code: str) -> None:
-    """Type a code into the "Join a class" box every page has in its (collapsed) sidebar."""
-    box = page.get_by_test_id("stSidebar")
-    shut = box.bounding_box()
-    assert shut is None or shut["x"] + shut["width"] <= 1, shut  # collapsed: it moves nothing on the page
-    page.get_by_test_id("stExpandSidebarButton").click()
+def join_from_the_row(page: Page, code: str) -> Locator:
+    """Type a code into the "Join a class" popover at the end of every other page's row of links;
+    returns the popover's body (where a wrong code is answered)."""
+    page.get_by_role("button", name="Join a class").click()
+    box = page.get_by_test_id("stPopoverBody")
     box.get_by_label("Class code", exact=True).fill(code)
     box.get_by_role("button", name="Join").click()
+    return box
 
 
-def close_a_sidebar_left_open(page: Page) -> None:
-    """Close the sidebar if it is still open over the Class page after a join from it, as a learner
-    would (its close button).
-
-    Streamlit usually drops the sidebar once the Class page (which has none) has run, but with
-    ``showSidebarNavigation = false`` its frontend can keep the emptied sidebar open until the
-    page's next script run: the flag that keeps it mounted is reset by a script-finished handler that
-    may run before the old page's sidebar elements are cleared. One CI run (stop 30) met it: the
-    open sidebar took the learner's tap on the prediction for 30 s. Not the app's code to mend.
-    """
-    wait_for_app_run(page)
-    left_open = page.locator("[data-testid='stSidebar'][data-collapsed='false']")
-    if left_open.count():
-        with contextlib.suppress(PlaywrightTimeoutError):  # unless it goes on its own meanwhile
-            page.get_by_test_id("stSidebarCollapseButton").click(timeout=5_000)
-    expect(left_open).to_have_count(0)
+def nothing_lies_over(page: Page) -> None:
+    """No open sidebar and no open popover: the page is the learner's to read and tap."""
+    expect(page.locator("[data-testid='stSidebar'][data-collapsed='false']")).to_have_count(0)
+    expect(page.get_by_test_id("stPopoverBody")).to_have_count(0)
 
 
 def train(student: Page, prediction: str, nickname: str = "") -> str:
@@ -89,12 +75,12 @@ def train(student: Page, prediction: str, nickname: str = "") -> str:
 def test_a_class_of_three_fills_the_board_then_closes(page: Page, browser, base_url, screenshot_dir):
     code = start_class(page, base_url)
     students = [join(browser, base_url, code) for _ in range(2)]
-    # The third types the code into the join box of another page (the Tour's sidebar).
+    # The third types the code into the join box of another page (the Tour's row of links).
     third = browser.new_context(viewport=PHONE).new_page()
     open_app(third, base_url, "/tour")
-    join_from_the_sidebar(third, code.lower())
+    join_from_the_row(third, code.lower())
     expect(third.get_by_text("You train naive with seed 9")).to_be_visible()
-    close_a_sidebar_left_open(third)
+    nothing_lies_over(third)
     students.append(third)
     expect(students[0].get_by_text("You train naive with seed 7")).to_be_visible()
     expect(students[1].get_by_text("You train feature-window with seed 8")).to_be_visible()
@@ -130,8 +116,14 @@ def test_a_class_of_three_fills_the_board_then_closes(page: Page, browser, base_
     expect(guesser.get_by_test_id("stAlert")).to_have_text(wrong)
     guesser.set_viewport_size(BOARD)  # the box of any page says the same, in one sentence
     open_app(guesser, base_url, "/memory")
-    join_from_the_sidebar(guesser, "ACDEFJ" if code != "ACDEFJ" else "ACDEFK")
-    expect(guesser.get_by_test_id("stSidebar").get_by_test_id("stAlert")).to_have_text(wrong)
+    box = join_from_the_row(guesser, "ACDEFJ" if code != "ACDEFJ" else "ACDEFK")
+    expect(box.get_by_test_id("stAlert")).to_have_text(wrong)
+    # Having joined, the phone's learner moves on: no box is left over the next page (once, the
+    # box lived in the sidebar, which Streamlit kept open over every page after it was opened).
+    third.get_by_test_id("stPageLink").filter(has_text="Lab").first.click()
+    wait_for_app_run(third)
+    expect(third.get_by_role("heading", name="Lab")).to_be_visible()
+    nothing_lies_over(third)
 
     page.get_by_role("button", name="Close the class").click()
     wait_for_app_run(page)

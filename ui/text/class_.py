@@ -30,6 +30,7 @@ START = {
 
 JOIN = {
     "header": "Join a class",
+    "popover_help": "Type the code your teacher shows to take your place in the class.",
     "code": "Class code",
     "code_help": "The 6 characters your teacher shows, e.g. ACK3PQ.",
     "button": "Join",

@@ -1,11 +1,12 @@
-"""Start a class (the teacher), or type a code to join one (a student; also the small box every
-page's sidebar has: :func:`sidebar_join`)."""
+"""Start a class (the teacher), or type a code to join one (a student; also the "Join a class"
+button at the end of every other page's row of links: :func:`join_popover`)."""
 
 from __future__ import annotations
 
 import dataclasses
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from lstm_core.config import LSTMConfig
 from lstm_core.experiments.class_experiment import CHANGED, CLAIMS, Claim, changeable, changed_field, scaled
@@ -48,12 +49,16 @@ def join_box(key: str) -> None:
             st.switch_page(PAGE, query_params={"join": code})
 
 
-def sidebar_join() -> None:
-    """The "Join a class" box of every page but the Class page's (called by ``ui.routing``): in the
-    sidebar, which starts collapsed, so it moves nothing on the page."""
-    with st.sidebar:
-        st.markdown(f"**{JOIN['header']}**")
-        join_box("sidebar_join")
+def join_popover(row: DeltaGenerator) -> None:
+    """The "Join a class" button of every page but the Class page (called by ``ui.routing`` with
+    the row of page links): the code box opens under it, over the page, and moves nothing.
+
+    A popover, not the sidebar it once was: Streamlit remembers an opened sidebar for the whole
+    app (in the browser's storage), so a phone that opened it to join showed it over most of
+    every page afterwards, even after a reload. A popover closes when the page changes.
+    """
+    with row.popover(JOIN["header"], icon=":material/group_add:", help=JOIN["popover_help"]):
+        join_box("nav_join")
 
 
 def check_code(typed: str) -> str | None:
