@@ -82,7 +82,7 @@ def page_setup(title: str | None = None, join_box: bool = True) -> None:
         layout="wide",
         initial_sidebar_state="collapsed",
     )
-    nav = st.container(horizontal=True, gap="small", key="page_nav")
+    nav = st.container(horizontal=True, gap="small", vertical_alignment="center", key="page_nav")
     for page in all_pages():
         nav.page_link(page.path, label=page.title, icon=page.icon, width="content")
     if join_box:

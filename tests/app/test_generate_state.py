@@ -55,7 +55,7 @@ def test_state_page_traces_h_and_c_and_explains_resets(tiny_run):
     assert any("stateful" in m.value for m in at.markdown)
     trace = next(d.value for d in at.dataframe if "fed" in d.value.index)  # not the heatmaps' data
     assert trace.shape[1] == 12  # default text: the first 12 letters, one step each
-    key = [t.key for t in at.text_input][0]
+    key = next(t.key for t in at.text_input if t.label == "Text to trace")  # not the Join box
     at.text_input(key=key).set_value("AB1").run()
     assert_clean(at)
     assert any("not in the vocabulary" in e.value for e in at.error)

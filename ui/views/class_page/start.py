@@ -57,7 +57,7 @@ def join_popover(row: DeltaGenerator) -> None:
     app (in the browser's storage), so a phone that opened it to join showed it over most of
     every page afterwards, even after a reload. A popover closes when the page changes.
     """
-    with row.popover(JOIN["header"], icon=":material/group_add:", help=JOIN["popover_help"]):
+    with row.popover(JOIN["header"], type="tertiary", icon=":material/group_add:", help=JOIN["popover_help"]):
         join_box("nav_join")
 
 
